@@ -1,0 +1,13 @@
+// @swc/jest strips types only (fast); `npm run typecheck` is the type check.
+// jose and the schema engine glue ship as ES modules only, so they are transformed too.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@prisma/schema-engine-wasm)/)'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,136 @@
+// The only reader of process.env: one schema turns the environment into a typed, validated Config,
+// listing every problem at once. Defaults are the embedded ones (PGlite, Stripe emulator, dev secret).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_PLAN_CATALOG, type CatalogPlan } from './billing/plans/plan-catalog.ts';
+import type { DatabaseTarget } from './db/database.ts';
+
+/** Accepted only outside production, so a forgotten secret can never reach a real deployment. */
+export const DEV_AUTH_SECRET = 'dev-only-billing-subgraph-secret-not-for-production';
+
+export type AuthConfig =
+  | { mode: 'hs256'; secret: string; issuer?: string; audience?: string }
+  | { mode: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
+
+export type PaymentsConfig =
+  | { mode: 'stripe'; secretKey: string; webhookSecret: string }
+  | { mode: 'emulator'; port: number };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  http: { host: string; port: number; bodyLimitBytes: number };
+  database: DatabaseTarget;
+  auth: AuthConfig;
+  payments: PaymentsConfig;
+  catalog: readonly CatalogPlan[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4001),
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100_000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256)').optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
+  STRIPE_EMULATOR_PORT: port.default(0),
+  PLAN_CATALOG_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const byteCount = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => BigInt(v));
+const catalogSchema = z
+  .array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9-]+$/),
+      name: z.string().min(1),
+      driveStorageBytes: byteCount,
+      parallelDownloads: z.number().int().positive(),
+      isDefault: z.boolean().default(false),
+      prices: z
+        .array(
+          z.object({
+            interval: z.enum(['MONTH', 'YEAR']),
+            amount: z.number().int().positive(),
+            currency: z.string().regex(/^[A-Z]{3}$/),
+          }),
+        )
+        .default([]),
+    }),
+  )
+  .refine((plans) => plans.filter((p) => p.isDefault).length === 1, 'exactly one plan must be the default (free) plan');
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(emptyAsUnset(environment));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const env = parsed.data;
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) problems.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one, not both');
+  if (production && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+    problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: required in production');
+  }
+  if (production && !env.DATABASE_URL) problems.push('DATABASE_URL: required in production (PGlite is for development)');
+  if (production && !env.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required in production (the emulator is for development)');
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
+
+  const catalog = env.PLAN_CATALOG_FILE ? readCatalog(env.PLAN_CATALOG_FILE, problems) : DEFAULT_PLAN_CATALOG;
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const claims = { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE };
+  return {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: path.resolve(env.PGLITE_DATA_DIR) },
+    auth: env.AUTH_JWKS_URL
+      ? { mode: 'jwks', jwksUrl: env.AUTH_JWKS_URL, ...claims }
+      : { mode: 'hs256', secret: env.AUTH_JWT_SECRET ?? DEV_AUTH_SECRET, ...claims },
+    payments:
+      env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? { mode: 'stripe', secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+        : { mode: 'emulator', port: env.STRIPE_EMULATOR_PORT },
+    catalog,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** A variable set to the empty string counts as unset, as shells and .env files commonly produce. */
+function emptyAsUnset(environment: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+function readCatalog(file: string, problems: string[]): readonly CatalogPlan[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`PLAN_CATALOG_FILE: cannot read ${file} as JSON (${(error as Error).message})`);
+    return [];
+  }
+  const parsed = catalogSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  problems.push(...parsed.error.issues.map((i) => `PLAN_CATALOG_FILE ${i.path.join('.') || '(root)'}: ${i.message}`));
+  return [];
+}
