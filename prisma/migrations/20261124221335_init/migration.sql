@@ -8,6 +8,9 @@ CREATE TYPE "BillingInterval" AS ENUM ('MONTH', 'YEAR');
 CREATE TYPE "SubscriptionStatus" AS ENUM ('INCOMPLETE', 'INCOMPLETE_EXPIRED', 'TRIALING', 'ACTIVE', 'PAST_DUE', 'UNPAID', 'CANCELED', 'PAUSED');
 
 -- CreateEnum
+CREATE TYPE "EntitlementBasis" AS ENUM ('FREE_PLAN', 'SUBSCRIPTION', 'GRACE_PERIOD', 'PAYMENT_LAPSED');
+
+-- CreateEnum
 CREATE TYPE "InvoiceStatus" AS ENUM ('DRAFT', 'OPEN', 'PAID', 'VOID', 'UNCOLLECTIBLE');
 
 -- CreateEnum
@@ -32,9 +35,11 @@ CREATE TABLE "customers" (
     "country" CHAR(2),
     "vat_number" TEXT,
     "billing_email" TEXT,
-    "plan_id" TEXT NOT NULL DEFAULT 'free',
+    "plan_id" TEXT NOT NULL,
     "drive_storage_bytes" BIGINT NOT NULL,
     "parallel_downloads" INTEGER NOT NULL,
+    "entitlement_basis" "EntitlementBasis" NOT NULL DEFAULT 'FREE_PLAN',
+    "grace_ends_at" TIMESTAMPTZ(3),
     "used_storage_bytes" BIGINT NOT NULL DEFAULT 0,
     "has_unpaid_invoice" BOOLEAN NOT NULL DEFAULT false,
     "closed_at" TIMESTAMPTZ(3),
@@ -196,6 +201,9 @@ CREATE UNIQUE INDEX "customers_anonymous_id_key" ON "customers"("anonymous_id");
 CREATE UNIQUE INDEX "customers_provider_customer_id_key" ON "customers"("provider_customer_id");
 
 -- CreateIndex
+CREATE INDEX "customers_grace_ends_at_idx" ON "customers"("grace_ends_at");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "plans_provider_product_id_key" ON "plans"("provider_product_id");
 
 -- CreateIndex
@@ -272,6 +280,7 @@ ALTER TABLE "invoice_lines" ADD CONSTRAINT "invoice_lines_invoice_id_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "payment_methods" ADD CONSTRAINT "payment_methods_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
 
 -- Constraints Prisma's schema language cannot express.
 ALTER TABLE "customers" ADD CONSTRAINT "customers_exactly_one_owner_check" CHECK (num_nonnulls("user_id", "group_id") = 1);

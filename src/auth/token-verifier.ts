@@ -1,0 +1,61 @@
+// Verifies the token the gateway forwards and turns its claims into a Viewer. HS256 with a shared
+// secret, or RS256/ES256 against a JWKS URL; nothing else is accepted (no `none`, no algorithm mix-up).
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import type { AuthConfig } from '../config.ts';
+import { CLAIMS, type Role, type Viewer } from './viewer.ts';
+
+export class InvalidTokenError extends Error {
+  constructor(reason: string) {
+    super(`invalid token: ${reason}`);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export type TokenVerifier = (token: string) => Promise<Viewer>;
+
+export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+  const options: JWTVerifyOptions = {
+    ...(auth.issuer && { issuer: auth.issuer }),
+    ...(auth.audience && { audience: auth.audience }),
+  };
+  const verify = auth.mode === 'hs256' ? hs256(auth.secret, options) : jwks(auth.jwksUrl, options);
+
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await verify(token));
+    } catch (error) {
+      throw new InvalidTokenError((error as Error).message);
+    }
+    return viewerFromClaims(payload);
+  };
+}
+
+type Verify = (token: string) => Promise<{ payload: JWTPayload }>;
+
+function hs256(secret: string, options: JWTVerifyOptions): Verify {
+  const key = new TextEncoder().encode(secret);
+  return (token) => jwtVerify(token, key, { ...options, algorithms: ['HS256'] });
+}
+
+function jwks(url: string, options: JWTVerifyOptions): Verify {
+  const keys = createRemoteJWKSet(new URL(url));
+  return (token) => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256'] });
+}
+
+function viewerFromClaims(payload: JWTPayload): Viewer {
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('no subject');
+  if (payload.exp === undefined) throw new InvalidTokenError('no expiry');
+  const roles = stringList(payload[CLAIMS.roles], CLAIMS.roles).filter(
+    (role): role is Role => role === 'admin' || role === 'service',
+  );
+  return { id: payload.sub, roles, adminGroupIds: stringList(payload[CLAIMS.adminGroupIds], CLAIMS.adminGroupIds) };
+}
+
+function stringList(value: unknown, claim: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new InvalidTokenError(`${claim} must be a list of strings`);
+  }
+  return value;
+}

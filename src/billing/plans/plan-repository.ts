@@ -1,0 +1,46 @@
+import type { PlanPriceRecord, PlanRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { CatalogPlan } from './plan-catalog.ts';
+
+export class PlanRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The whole catalog, archived plans included (a customer may still be on one), in display order. */
+  findAll(): Promise<PlanRecord[]> {
+    return this.prisma.plan.findMany({ orderBy: [{ sortOrder: 'asc' }, { id: 'asc' }] });
+  }
+
+  findActivePricesByPlanIds(planIds: readonly string[]): Promise<PlanPriceRecord[]> {
+    return this.prisma.planPrice.findMany({
+      where: { planId: { in: [...planIds] }, active: true },
+      orderBy: [{ interval: 'asc' }, { currency: 'asc' }],
+    });
+  }
+
+  /** Archived prices included: a subscription keeps the price it was sold at. */
+  findPricesByIds(ids: readonly string[]): Promise<PlanPriceRecord[]> {
+    return this.prisma.planPrice.findMany({ where: { id: { in: [...ids] } } });
+  }
+
+  /** Creates the plans and prices of `catalog` that do not exist yet; existing rows are left as they are. */
+  async insertMissing(catalog: readonly CatalogPlan[]): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const existing = new Set((await tx.plan.findMany({ select: { id: true } })).map((plan) => plan.id));
+      const missing = catalog.filter((plan) => !existing.has(plan.id));
+      for (const [index, plan] of catalog.entries()) {
+        if (existing.has(plan.id)) continue;
+        await tx.plan.create({
+          data: {
+            id: plan.id,
+            name: plan.name,
+            driveStorageBytes: plan.driveStorageBytes,
+            parallelDownloads: plan.parallelDownloads,
+            isDefault: plan.isDefault,
+            sortOrder: index,
+            prices: { create: plan.prices.map((price) => ({ ...price })) },
+          },
+        });
+      }
+      return missing.length;
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import type { Logger } from 'pino';
+import type { GraphQLContext } from './context.ts';
+import { clientError, formatError, isClientFacing } from './errors.ts';
+import { buildBillingSchema } from './schema.ts';
+
+/** The only fields an anonymous caller may select: the gateway reads `_service { sdl }` without a user. */
+const ANONYMOUS_FIELDS = new Set(['_service', '__typename']);
+
+function anonymousAllowed(operation: OperationDefinitionNode | undefined): boolean {
+  return !!operation && operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && ANONYMOUS_FIELDS.has(selection.name.value),
+  );
+}
+
+const requireToken: ApolloServerPlugin<GraphQLContext> = {
+  requestDidStart: async () => ({
+    didResolveOperation: async ({ contextValue, operation }) => {
+      if (!contextValue.viewer && !anonymousAllowed(operation)) {
+        throw clientError('UNAUTHENTICATED', 'a valid token is required');
+      }
+    },
+  }),
+};
+
+/** Masked errors are logged here with the request id, the only place their details go. */
+const logInternalErrors: ApolloServerPlugin<GraphQLContext> = {
+  requestDidStart: async () => ({
+    didEncounterErrors: async ({ contextValue, errors }) => {
+      for (const error of errors) {
+        if (!isClientFacing(error)) contextValue.logger.error({ err: error.originalError ?? error }, 'request failed');
+      }
+    },
+  }),
+};
+
+export interface ApolloServerOptions {
+  logger: Logger;
+  introspection: boolean;
+}
+
+export function createApolloServer({ logger, introspection }: ApolloServerOptions): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    schema: buildBillingSchema(),
+    logger,
+    introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    // No landing page (its default loads from a CDN) and no reporting to Apollo's cloud.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      requireToken,
+      logInternalErrors,
+    ],
+  });
+}

@@ -1,0 +1,40 @@
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/token-verifier.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { BillingServices, GraphQLContext } from './context.ts';
+import { clientError } from './errors.ts';
+import { createLoaders, type LoaderSources } from './loaders.ts';
+
+export interface ContextDependencies {
+  verifyToken: TokenVerifier;
+  sources: LoaderSources;
+  services: BillingServices;
+  logger: Logger;
+}
+
+export function createContextFactory({ verifyToken, sources, services, logger }: ContextDependencies) {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> => {
+    const requestId = String(res.locals.requestId);
+    return {
+      viewer: await viewerOf(req, verifyToken),
+      loaders: createLoaders(sources),
+      services,
+      requestId,
+      logger: logger.child({ requestId }),
+    };
+  };
+}
+
+/** No Authorization header: anonymous (allowed for `_service` only). A header that fails: UNAUTHENTICATED. */
+async function viewerOf(req: Request, verifyToken: TokenVerifier): Promise<Viewer | null> {
+  const header = req.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
+  if (!match?.[1]) throw clientError('UNAUTHENTICATED', 'the Authorization header must be `Bearer <token>`');
+  try {
+    return await verifyToken(match[1]);
+  } catch {
+    throw clientError('UNAUTHENTICATED', 'the token is invalid or expired');
+  }
+}

@@ -1,0 +1,56 @@
+// The one catalogue of error codes clients see, and the masking of everything else. A client never
+// receives a stack trace, a provider's message or an internal error's text.
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { BillingDomainError } from '../billing/errors.ts';
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PROVIDER_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes Apollo Server itself assigns to malformed requests; they describe the request, not our internals. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+
+export function clientError(code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, message: string, extra = {}): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, { extensions: { code, ...extra, ...(status && { http: { status } }) } });
+}
+
+/** True for errors whose message was written for the client; everything else is masked. */
+export function isClientFacing(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof BillingDomainError) return true;
+  if (!(original instanceof GraphQLError)) return false;
+  const code = original.extensions.code;
+  if (typeof code !== 'string') return false;
+  return REQUEST_ERROR_CODES.has(code) || (ERROR_CODES as readonly string[]).includes(code);
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const { path, locations } = formatted;
+  if (original instanceof BillingDomainError) {
+    return { message: original.message, path, locations, extensions: { code: original.code, ...original.details } };
+  }
+  if (isClientFacing(error)) {
+    const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { message: 'Internal server error', path, locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

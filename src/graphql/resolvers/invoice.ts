@@ -1,0 +1,29 @@
+import type { InvoiceConnectionResolvers, InvoiceLineResolvers, InvoiceResolvers } from '../../generated/graphql.ts';
+import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import { invoiceParty } from '../invoice-party.ts';
+
+const inCurrency = (invoice: { currency: string }) => (amount: number) => ({ amount, currency: invoice.currency });
+
+export const Invoice: InvoiceResolvers = {
+  subtotal: (invoice) => inCurrency(invoice)(invoice.subtotal),
+  tax: (invoice) => inCurrency(invoice)(invoice.taxAmount),
+  total: (invoice) => inCurrency(invoice)(invoice.total),
+  amountPaid: (invoice) => inCurrency(invoice)(invoice.amountPaid),
+  amountDue: (invoice) => inCurrency(invoice)(invoice.amountDue),
+  vatRateBasisPoints: (invoice) => invoice.vatRateBps,
+  seller: (invoice) => invoiceParty(invoice.sellerSnapshot),
+  buyer: (invoice) => invoiceParty(invoice.buyerSnapshot),
+  lines: async (invoice: InvoiceRecord, _args, context) =>
+    (await context.loaders.invoiceLinesByInvoiceId.load(invoice.id)).map((line) => ({ ...line, currency: invoice.currency })),
+};
+
+export const InvoiceLine: InvoiceLineResolvers = {
+  unitPrice: (line) => inCurrency(line)(line.unitAmount),
+  discount: (line) => inCurrency(line)(line.discountAmount),
+  amount: (line) => inCurrency(line)(line.amount),
+};
+
+export const InvoiceConnection: InvoiceConnectionResolvers = {
+  edges: (page) => page.invoices.map(({ cursor, invoice }) => ({ cursor, node: invoice })),
+  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.invoices.at(-1)?.cursor ?? null }),
+};

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { parse, type GraphQLSchema } from 'graphql';
+import { prismaDir } from '../db/migration-runner.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export const schemaPath = path.join(path.dirname(prismaDir), 'schema.graphql');
+
+export function buildBillingSchema(): GraphQLSchema {
+  return buildSubgraphSchema([
+    // The generated resolver types are stricter than Apollo's map; they were checked where declared.
+    { typeDefs: parse(readFileSync(schemaPath, 'utf8')), resolvers: resolvers as GraphQLResolverMap<unknown> },
+  ]);
+}
