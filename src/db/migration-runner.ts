@@ -81,8 +81,16 @@ export async function pendingMigrations(db: Database): Promise<string[]> {
  */
 export async function schemaDiff(from: 'migrations' | 'empty'): Promise<string> {
   const pglite = new PGlite();
+  // The adapter's own shadow database is never closed, and its timers would hold the process open.
+  const shadows: PGlite[] = [];
+  const adapterFactory = new PrismaPGlite(pglite);
+  adapterFactory.connectToShadowDb = () => {
+    const shadow = new PGlite();
+    shadows.push(shadow);
+    return new PrismaPGlite(shadow).connect();
+  };
   const schema = readSchema();
-  const engine = await openSchemaEngine(schema, new PrismaPGlite(pglite));
+  const engine = await openSchemaEngine(schema, adapterFactory);
   try {
     const result = await engine.diff({
       from: from === 'empty' ? { tag: 'empty' } : { tag: 'migrations', ...readMigrationList() },
@@ -94,6 +102,6 @@ export async function schemaDiff(from: 'migrations' | 'empty'): Promise<string> 
     return result.exitCode === 2 ? (result.stdout ?? '') : '';
   } finally {
     engine.free();
-    await pglite.close();
+    await Promise.all([pglite, ...shadows].map((db) => db.close()));
   }
 }

@@ -21,11 +21,23 @@ async function loadBindings(): Promise<Bindings> {
   const glue = require('@prisma/schema-engine-wasm/schema_engine_bg') as Bindings;
   const wasmPath = createRequire(__filename).resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
   const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-    './schema_engine_bg.js': glue,
+    './schema_engine_bg.js': withUnrefTimers(glue),
   });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   return glue;
+}
+
+/**
+ * The engine arms timers it never clears (about ten seconds each), which would keep a finished
+ * `db:migrate`, or a test run, alive that long. Unref'd, they fire the same but hold no process open.
+ */
+function withUnrefTimers(glue: Bindings): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...glue };
+  for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+  return imports;
 }
 
 export async function openSchemaEngine(

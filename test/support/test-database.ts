@@ -1,0 +1,58 @@
+// A fresh, migrated database per test file: in-memory PGlite always, and a new PostgreSQL database
+// as well when DATABASE_URL is set (CI sets it). Tests use `describe.each(databaseKinds)`.
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { openDatabase, type Database, type DatabaseOptions } from '../../src/db/database';
+import { applyMigrations } from '../../src/db/migration-runner';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestDatabase extends Database {
+  kind: DatabaseKind;
+  /** The connection URL of the fresh PostgreSQL database; undefined for PGlite. */
+  url?: string;
+}
+
+export async function withAdminClient<T>(run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An empty PostgreSQL database, dropped by the returned function. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `billing_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(process.env.DATABASE_URL ?? '');
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+export async function openTestDatabase(kind: DatabaseKind, options: DatabaseOptions = {}): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ kind: 'pglite', dataDir: undefined }, options);
+    await applyMigrations(database);
+    return { ...database, kind };
+  }
+  const { url, drop } = await createPostgresDatabase();
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 4 }, options);
+  await applyMigrations(database);
+  return {
+    ...database,
+    kind,
+    url,
+    close: async () => {
+      await database.close();
+      await drop();
+    },
+  };
+}
