@@ -9,5 +9,6 @@ module.exports = {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@prisma/schema-engine-wasm)/)'],
+  setupFiles: ['<rootDir>/test/support/jest-environment.ts'],
   testTimeout: 60000,
 };

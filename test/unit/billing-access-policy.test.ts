@@ -1,0 +1,28 @@
+import { canReadBilling } from '../../src/auth/billing-access-policy';
+import type { Viewer } from '../../src/auth/viewer';
+
+const viewer = (fields: Partial<Viewer> = {}): Viewer => ({ id: 'ada', roles: [], adminGroupIds: [], ...fields });
+
+describe('who may read a billing profile', () => {
+  it('lets a user read their own and no other user', () => {
+    expect(canReadBilling(viewer(), { kind: 'user', id: 'ada' })).toBe(true);
+    expect(canReadBilling(viewer(), { kind: 'user', id: 'bob' })).toBe(false);
+  });
+
+  it("lets a group's admins read the group, and nobody else in it", () => {
+    expect(canReadBilling(viewer({ adminGroupIds: ['studio'] }), { kind: 'group', id: 'studio' })).toBe(true);
+    expect(canReadBilling(viewer({ adminGroupIds: ['other'] }), { kind: 'group', id: 'studio' })).toBe(false);
+  });
+
+  it('does not confuse a user id with a group id', () => {
+    expect(canReadBilling(viewer({ id: 'studio' }), { kind: 'group', id: 'studio' })).toBe(false);
+    expect(canReadBilling(viewer({ adminGroupIds: ['ada2'] }), { kind: 'user', id: 'ada2' })).toBe(false);
+  });
+
+  it('lets admins and services read any profile', () => {
+    for (const roles of [['admin'], ['service']] as const) {
+      expect(canReadBilling(viewer({ roles: [...roles] }), { kind: 'user', id: 'bob' })).toBe(true);
+      expect(canReadBilling(viewer({ roles: [...roles] }), { kind: 'group', id: 'studio' })).toBe(true);
+    }
+  });
+});
