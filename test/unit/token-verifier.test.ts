@@ -39,7 +39,7 @@ describe('verifying gateway tokens with a shared secret (HS256)', () => {
 describe('verifying gateway tokens against a JWKS (RS256, ES256)', () => {
   let server: Server;
   let jwksUrl: string;
-  const keys: Record<string, CryptoKey> = {};
+  const keys: Record<string, Awaited<ReturnType<typeof generateKeyPair>>['privateKey']> = {};
 
   beforeAll(async () => {
     const rsa = await generateKeyPair('RS256');

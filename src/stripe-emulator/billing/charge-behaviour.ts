@@ -1,0 +1,31 @@
+/**
+ * How a payment method behaves when charged, chosen by the test id it was created from
+ * (`pm_card_chargeDeclined`, ...), as Stripe's test cards do.
+ */
+export type ChargeBehaviour =
+  | { kind: 'succeeds' }
+  | { kind: 'declines'; declineCode: string; message: string; onAttach: boolean }
+  | { kind: 'authenticates'; when: 'always' | 'on_setup' };
+
+export type ChargeOutcome =
+  | { kind: 'succeeded' }
+  | { kind: 'declined'; declineCode: string; message: string }
+  | { kind: 'requires_action' };
+
+export const SUCCEEDS: ChargeBehaviour = { kind: 'succeeds' };
+
+/** The outcome of charging (`setup = false`) or setting up (`setup = true`) a method. */
+export function chargeOutcome(behaviour: ChargeBehaviour, setup: boolean, authenticated: boolean): ChargeOutcome {
+  switch (behaviour.kind) {
+    case 'succeeds':
+      return { kind: 'succeeded' };
+    case 'declines':
+      // chargeCustomerFail-style cards attach (and set up) fine; only charges fail.
+      if (setup && !behaviour.onAttach) return { kind: 'succeeded' };
+      return { kind: 'declined', declineCode: behaviour.declineCode, message: behaviour.message };
+    case 'authenticates':
+      if (authenticated) return { kind: 'succeeded' };
+      if (setup || behaviour.when === 'always') return { kind: 'requires_action' };
+      return { kind: 'succeeded' };
+  }
+}

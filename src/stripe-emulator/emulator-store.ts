@@ -1,0 +1,49 @@
+import type Stripe from 'stripe';
+import { Collection } from './collection.ts';
+import type { ChargeBehaviour } from './billing/charge-behaviour.ts';
+
+/** Bookkeeping Stripe keeps but does not show on the invoice object. */
+export interface InvoiceCollectionState {
+  paymentIntentId?: string;
+  /** When the first automatic payment attempt failed: the dunning schedule counts from here. */
+  firstFailedAt?: number;
+  failedAttempts: number;
+}
+
+/** Bookkeeping of a subscription that is not part of its public shape. */
+export interface SubscriptionTimeline {
+  trialWillEndSent: boolean;
+  /** An `incomplete` subscription whose first invoice is unpaid expires 23 hours after creation. */
+  incompleteExpiresAt?: number;
+}
+
+/** Every object the emulator holds, as the SDK's own types. Reset empties it. */
+export class EmulatorStore {
+  readonly customers = new Collection<Stripe.Customer>('customer');
+  readonly paymentMethods = new Collection<Stripe.PaymentMethod>('PaymentMethod');
+  readonly setupIntents = new Collection<Stripe.SetupIntent>('setupintent');
+  readonly paymentIntents = new Collection<Stripe.PaymentIntent>('payment_intent');
+  readonly products = new Collection<Stripe.Product>('product');
+  readonly prices = new Collection<Stripe.Price>('price');
+  readonly taxRates = new Collection<Stripe.TaxRate>('tax rate');
+  readonly subscriptions = new Collection<Stripe.Subscription>('subscription');
+  readonly invoices = new Collection<Stripe.Invoice>('invoice');
+  readonly invoiceItems = new Collection<Stripe.InvoiceItem>('invoiceitem');
+  readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
+  readonly events = new Collection<Stripe.Event>('event');
+  readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook_endpoint');
+  readonly testClocks = new Collection<Stripe.TestHelpers.TestClock>('test_clock');
+
+  readonly deletedCustomers = new Set<string>();
+  readonly chargeBehaviour = new Map<string, ChargeBehaviour>();
+  readonly invoiceCollection = new Map<string, InvoiceCollectionState>();
+  readonly subscriptionTimeline = new Map<string, SubscriptionTimeline>();
+  /** Webhook signing secrets of endpoints created through the API. */
+  readonly endpointSecrets = new Map<string, string>();
+
+  clear(): void {
+    for (const value of Object.values(this)) {
+      if (value instanceof Collection || value instanceof Map || value instanceof Set) value.clear();
+    }
+  }
+}

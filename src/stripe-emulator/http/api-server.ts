@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Emulator } from '../emulator.ts';
+import { StripeApiError } from '../stripe-error.ts';
+import { parseStripeForm } from './form-body.ts';
+import { RequestParams } from './params.ts';
+import { expand } from './expansion.ts';
+import { IdempotencyCache, type StoredResponse } from './idempotency-cache.ts';
+import { RequestLog } from './request-log.ts';
+
+const ADMIN_PREFIX = '/_emulator/';
+
+/**
+ * The HTTP face of the emulator: Stripe's authentication, form-encoded bodies, `expand[]`,
+ * `Idempotency-Key`, error objects and statuses; every request is recorded in the request log.
+ * Handlers run synchronously, so one request's state changes never interleave with another's.
+ */
+export class ApiServer {
+  readonly server: Server;
+  readonly requests = new RequestLog();
+  readonly idempotency = new IdempotencyCache();
+  /** Request ids count requests, so reading the API never shifts the seeded object ids. */
+  private requestCount = 0;
+
+  constructor(private readonly emulator: Emulator) {
+    this.server = createServer((request, response) => {
+      readBody(request)
+        .then((body) => this.handle(request, body, response))
+        .catch((error: unknown) => {
+          emulator.settings.log(`request failed: ${String(error)}`);
+          if (!response.headersSent) send(response, 500, JSON.stringify({ error: { type: 'api_error', message: 'Internal error' } }), {});
+        });
+    });
+    // Keep-alive sockets would otherwise hold `close()` open until they time out.
+    this.server.keepAliveTimeout = 1000;
+  }
+
+  private handle(request: IncomingMessage, body: string, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    const method = request.method ?? 'GET';
+    this.requestCount += 1;
+    const requestId = `req_${String(this.requestCount).padStart(14, '0')}`;
+    const idempotencyKey = method === 'POST' ? headerOf(request, 'idempotency-key') : null;
+    const stripeVersion = headerOf(request, 'stripe-version');
+    const raw = method === 'POST' ? body : url.search.slice(1);
+    const form = parseStripeForm(raw);
+    const fingerprint = `${method} ${url.pathname} ${raw}`;
+    let replayed = false;
+    let result: StoredResponse;
+    try {
+      const previous = idempotencyKey ? this.idempotency.replay(idempotencyKey, fingerprint) : undefined;
+      replayed = previous !== undefined;
+      result = previous ?? this.run(method, url.pathname, form, request, { id: requestId, idempotency_key: idempotencyKey });
+      if (idempotencyKey && !replayed) this.idempotency.remember(idempotencyKey, fingerprint, result);
+    } catch (error) {
+      result = errorResponse(error, this.emulator.settings.log);
+    }
+    if (!url.pathname.startsWith(ADMIN_PREFIX)) {
+      this.requests.add({ id: requestId, method, path: url.pathname, params: form, idempotency_key: idempotencyKey, stripe_version: stripeVersion, status: result.status, idempotent_replayed: replayed });
+    }
+    send(response, result.status, result.body, {
+      'request-id': requestId,
+      'stripe-version': stripeVersion ?? this.emulator.settings.apiVersion,
+      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    });
+    this.emulator.webhooks.flush();
+  }
+
+  private run(method: string, path: string, form: ReturnType<typeof parseStripeForm>, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
+    try {
+      return this.execute(method, path, form, request, origin);
+    } catch (error) {
+      return errorResponse(error, this.emulator.settings.log);
+    }
+  }
+
+  private execute(method: string, path: string, form: ReturnType<typeof parseStripeForm>, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
+    if (!path.startsWith(ADMIN_PREFIX)) authenticate(request);
+    const route = this.emulator.router.match(method, path);
+    if (!route) {
+      throw new StripeApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` });
+    }
+    if (method !== 'GET') this.emulator.time.tick();
+    const params = new RequestParams(form);
+    this.emulator.events.origin = origin;
+    try {
+      const output = route.handler({ params, path: route.path });
+      return { status: 200, body: JSON.stringify(expand(this.emulator, output, params.strings('expand') ?? []), null, 2) };
+    } finally {
+      this.emulator.events.origin = null;
+    }
+  }
+}
+
+function authenticate(request: IncomingMessage): void {
+  const header = headerOf(request, 'authorization') ?? '';
+  const key = header.startsWith('Bearer ') ? header.slice(7) : header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString().split(':')[0] ?? '' : '';
+  if (!/^(sk|rk)_test_\w+/.test(key)) {
+    const shown = key ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : '';
+    throw new StripeApiError(401, {
+      type: 'invalid_request_error',
+      message: key ? `Invalid API Key provided: ${shown}` : 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.',
+    });
+  }
+}
+
+function errorResponse(error: unknown, log: (line: string) => void): StoredResponse {
+  if (error instanceof StripeApiError) return { status: error.status, body: JSON.stringify({ error: error.body }, null, 2) };
+  log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return { status: 500, body: JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.' } }) };
+}
+
+function headerOf(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  response.end(body);
+}

@@ -1,0 +1,45 @@
+import type { Emulator } from '../emulator.ts';
+import type { RequestLog } from '../http/request-log.ts';
+import { invalidRequest, resourceMissing } from '../stripe-error.ts';
+import { confirmPaymentIntent, failPaymentIntent } from '../billing/payment-intent-engine.ts';
+import { confirmSetupIntent } from '../billing/setup-intent-engine.ts';
+import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
+
+/**
+ * Inspection and control for tests, under `/_emulator/` (no API key): the request log, webhook
+ * deliveries, reset, and the customer's answer to a 3-D Secure challenge.
+ */
+export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, reset: () => void): void {
+  const { router, store } = emulator;
+  router.on('GET', '/_emulator/requests', () => ({ object: 'list', data: requests.entries, has_more: false, url: '/_emulator/requests' }));
+  router.on('GET', '/_emulator/webhook_deliveries', () => ({ object: 'list', data: emulator.webhooks.deliveries, has_more: false, url: '/_emulator/webhook_deliveries' }));
+  router.on('POST', '/_emulator/reset', () => {
+    reset();
+    return { reset: true };
+  });
+  // `result=fail` plays a customer who fails or abandons the challenge.
+  router.on('POST', '/_emulator/authenticate/:id', ({ params, path }) => {
+    const id = path.id ?? '';
+    const succeed = params.string('result') !== 'fail';
+    const setupIntent = store.setupIntents.get(id);
+    const paymentIntent = store.paymentIntents.get(id);
+    const intent = setupIntent ?? paymentIntent;
+    if (!intent) throw resourceMissing('intent', id);
+    if (intent.status !== 'requires_action') throw invalidRequest(`The intent ${id} does not require authentication (status ${intent.status}).`);
+    if (setupIntent) {
+      const now = emulator.now(emulator.clockOf(setupIntent.customer as string | null));
+      if (succeed) return confirmSetupIntent(emulator, setupIntent, now, true);
+      setupIntent.status = 'requires_payment_method';
+      setupIntent.next_action = null;
+      setupIntent.last_setup_error = { type: 'card_error', code: 'setup_intent_authentication_failure', message: 'The latest attempt to set up the payment method has failed because authentication failed.' };
+      emulator.events.emit('setup_intent.setup_failed', setupIntent, now);
+      return setupIntent;
+    }
+    const payment = paymentIntent!;
+    const now = emulator.now(emulator.clockOf(payment.customer as string | null));
+    if (succeed) confirmPaymentIntent(emulator, payment, now, true);
+    else failPaymentIntent(emulator, payment, now, 'payment_intent_authentication_failure', 'The provided PaymentMethod has failed authentication.');
+    settleInvoiceOfIntent(emulator, payment, now);
+    return payment;
+  });
+}

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Starts `tsx src/stripe-emulator/main.ts` and resolves with the URL it prints. */
+function startStandalone(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/stripe-emulator/main.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const url = /listening on (http:\/\/\S+)/.exec(line)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+}
+
+describe('the standalone emulator', () => {
+  it('listens where the environment says and serves the SDK until stopped', async () => {
+    const { child, url } = await startStandalone({ EMULATOR_PORT: '0', EMULATOR_HOST: '127.0.0.1' });
+    try {
+      const { hostname, port } = new URL(url);
+      expect(hostname).toBe('127.0.0.1');
+      const stripe = new Stripe('sk_test_standalone', { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0 });
+      expect((await stripe.customers.create({ name: 'Standalone' })).name).toBe('Standalone');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('refuses to listen beyond loopback', async () => {
+    await expect(startStandalone({ EMULATOR_PORT: '0', EMULATOR_HOST: '0.0.0.0' })).rejects.toThrow('exited with 1');
+  });
+});
