@@ -1,0 +1,162 @@
+// The payments boundary in domain terms. Billing services depend on this port only; the Stripe
+// adapter (payments/stripe/) is the one implementation, against Stripe or the local emulator.
+// Amounts are integer minor units; dates are Dates; statuses are the domain's, never the provider's.
+import type { SubscriptionStatus } from '../billing/subscriptions/subscription-status.ts';
+
+export type ProviderInvoiceStatus = 'DRAFT' | 'OPEN' | 'PAID' | 'VOID' | 'UNCOLLECTIBLE';
+export type ProviderPaymentMethodType = 'CARD' | 'PAYPAL' | 'SEPA_DEBIT' | 'OTHER';
+
+/** What a charge attempt came to. */
+export type PaymentOutcome =
+  | { kind: 'succeeded' }
+  | { kind: 'requires_action'; clientSecret: string }
+  | { kind: 'failed'; declineCode: string };
+
+export interface ProviderPaymentMethod {
+  id: string;
+  customerId: string | null;
+  type: ProviderPaymentMethodType;
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+}
+
+export interface ProviderSetupIntent {
+  id: string;
+  clientSecret: string;
+  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
+  customerId: string | null;
+  paymentMethodId: string | null;
+}
+
+export interface ProviderSubscription {
+  id: string;
+  customerId: string;
+  status: SubscriptionStatus;
+  /** The provider's price id of the single item. */
+  priceId: string;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: Date | null;
+  trialEnd: Date | null;
+  defaultPaymentMethodId: string | null;
+  latestInvoiceId: string | null;
+}
+
+export interface ProviderInvoiceLine {
+  description: string;
+  quantity: number;
+  /** Excluding tax. */
+  unitAmount: number;
+  amount: number;
+  discountAmount: number;
+  proration: boolean;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+}
+
+export interface ProviderInvoice {
+  id: string;
+  customerId: string;
+  subscriptionId: string | null;
+  status: ProviderInvoiceStatus;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  amountPaid: number;
+  amountDue: number;
+  /** Number of failed collection attempts so far. */
+  attemptCount: number;
+  /** True once a collection attempt failed and the invoice is still open. */
+  paymentFailed: boolean;
+  lines: ProviderInvoiceLine[];
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  createdAt: Date;
+  finalizedAt: Date | null;
+  paidAt: Date | null;
+  dueAt: Date | null;
+}
+
+export interface PlanChangePreview {
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  amountDue: number;
+  prorationLines: ProviderInvoiceLine[];
+}
+
+/** A verified provider event: only what the inbox and the dispatcher need; handlers re-read the object. */
+export interface ProviderEvent {
+  id: string;
+  type: string;
+  objectType: string;
+  objectId: string;
+  createdAt: Date;
+  payload: unknown;
+}
+
+export interface PaymentProvider {
+  /** The anonymous id is the only identifying data the provider ever receives. */
+  createCustomer(anonymousId: string, idempotencyKey: string): Promise<{ id: string }>;
+  setDefaultPaymentMethod(customerId: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
+
+  createSetupIntent(customerId: string, idempotencyKey: string): Promise<ProviderSetupIntent>;
+  retrieveSetupIntent(id: string): Promise<ProviderSetupIntent>;
+  retrievePaymentMethod(id: string): Promise<ProviderPaymentMethod>;
+  listPaymentMethods(customerId: string): Promise<ProviderPaymentMethod[]>;
+  detachPaymentMethod(id: string, idempotencyKey: string): Promise<void>;
+
+  /** Mirrors a plan and one of its prices to the provider; returns the provider's price id. */
+  ensurePrice(
+    plan: { id: string; name: string },
+    price: { id: string; interval: 'MONTH' | 'YEAR'; amount: number; currency: string },
+    idempotencyKey: string,
+  ): Promise<string>;
+  /** Creates or reuses an exclusive tax rate for (country, rate). */
+  ensureTaxRate(country: string, rateBasisPoints: number, idempotencyKey: string): Promise<string>;
+
+  createSubscription(
+    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; trialDays?: number },
+    idempotencyKey: string,
+  ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }>;
+  retrieveSubscription(id: string): Promise<ProviderSubscription>;
+  /** Every subscription of the customer, ended ones included. */
+  listSubscriptions(customerId: string): Promise<ProviderSubscription[]>;
+  changeSubscriptionPrice(
+    id: string,
+    priceId: string,
+    proration: 'always_invoice' | 'none',
+    idempotencyKey: string,
+  ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }>;
+  previewSubscriptionPriceChange(id: string, priceId: string): Promise<PlanChangePreview>;
+  setCancelAtPeriodEnd(id: string, cancelAtPeriodEnd: boolean, idempotencyKey: string): Promise<ProviderSubscription>;
+  cancelSubscriptionNow(id: string, idempotencyKey: string): Promise<ProviderSubscription>;
+  setSubscriptionDefaultPaymentMethod(id: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
+  setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string): Promise<void>;
+
+  retrieveInvoice(id: string): Promise<ProviderInvoice>;
+  listInvoices(customerId: string): Promise<ProviderInvoice[]>;
+  payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome>;
+
+  /** Verifies the signature over the raw body; throws InvalidWebhookSignatureError when it does not hold. */
+  parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent;
+}
+
+/** The provider could not be reached, or kept failing, after bounded retries. */
+export class ProviderUnavailableError extends Error {
+  override name = 'ProviderUnavailableError';
+}
+
+/** The provider refused a request as invalid: a programming error on our side, never shown to clients. */
+export class ProviderRequestError extends Error {
+  override name = 'ProviderRequestError';
+}
+
+export class InvalidWebhookSignatureError extends Error {
+  override name = 'InvalidWebhookSignatureError';
+}
