@@ -6,6 +6,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { pgliteNotifications, postgresNotifications, type NotificationListener } from './notifications.ts';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize: number }
@@ -15,6 +16,9 @@ export type DatabaseTarget =
 export interface Database {
   readonly prisma: PrismaClient;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  readonly notifications: NotificationListener;
+  /** Plain SQL outside Prisma, for libraries that bring their own queries (the job queue). */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   readonly description: string;
   close(): Promise<void>;
 }
@@ -29,11 +33,15 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     const pool = new Pool({ connectionString: target.url, max: target.poolSize });
     const adapterFactory = new PrismaPg(pool);
     const prisma = createClient(adapterFactory, options);
+    const notifications = postgresNotifications(target.url);
     return {
       prisma,
       adapterFactory,
+      notifications,
+      executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
       description: `PostgreSQL ${redactPassword(target.url)}`,
       close: async () => {
+        await notifications.close();
         await prisma.$disconnect();
         await pool.end();
       },
@@ -43,11 +51,15 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   await pglite.waitReady;
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = createClient(adapterFactory, options);
+  const notifications = pgliteNotifications(pglite);
   return {
     prisma,
     adapterFactory,
+    notifications,
+    executeSql: async (text, values) => ({ rows: (await pglite.query<Record<string, unknown>>(text, values)).rows }),
     description: target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory',
     close: async () => {
+      await notifications.close();
       await prisma.$disconnect();
       await pglite.close();
     },
