@@ -7,6 +7,9 @@ import pino, { type Logger } from 'pino';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { CustomerRepository } from './billing/customers/customer-repository.ts';
 import { CustomerService } from './billing/customers/customer-service.ts';
+import { CustomerCache } from './billing/customers/customer-cache.ts';
+import { CustomerReader } from './billing/customers/customer-reader.ts';
+import { keepCachesInStep } from './billing/change-notifications.ts';
 import { InvoiceRepository } from './billing/invoices/invoice-repository.ts';
 import { InvoiceService } from './billing/invoices/invoice-service.ts';
 import { PaymentMethodRepository } from './billing/payment-methods/payment-method-repository.ts';
@@ -43,24 +46,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = options.database ?? (await openConfiguredDatabase(config));
   try {
     await prepareSchema(config, database, logger);
-    const plans = new PlanRepository(database.prisma);
-    const planService = new PlanService(plans);
+    const planService = new PlanService(new PlanRepository(database.prisma), { ttlMs: config.caches.planCatalogTtlMs });
     const seeded = await planService.seedCatalog(config.catalog);
     if (seeded > 0) logger.info({ plans: seeded }, 'seeded the plan catalog');
 
     const invoices = new InvoiceRepository(database.prisma);
     const customers = new CustomerRepository(database.prisma);
+    const customerCache = new CustomerCache({ maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs });
+    await keepCachesInStep(database.notifications, { customers: customerCache, plans: planService });
     const services = {
       plans: planService,
       invoices: new InvoiceService(invoices),
       customers: new CustomerService(customers),
     };
     const sources = {
-      customers,
+      customers: new CustomerReader(customers, customerCache),
       subscriptions: new SubscriptionRepository(database.prisma),
       paymentMethods: new PaymentMethodRepository(database.prisma),
       invoices,
-      plans,
       planService,
     };
     const apollo = createApolloServer({ logger, introspection: config.env !== 'production' });

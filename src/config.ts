@@ -24,6 +24,7 @@ export interface Config {
   auth: AuthConfig;
   payments: PaymentsConfig;
   catalog: readonly CatalogPlan[];
+  caches: { customerEntries: number; customerTtlMs: number; planCatalogTtlMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -52,6 +53,9 @@ const environmentSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
   STRIPE_EMULATOR_PORT: port.default(0),
   PLAN_CATALOG_FILE: z.string().min(1).optional(),
+  CUSTOMER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  CUSTOMER_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(60),
+  PLAN_CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -110,6 +114,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         ? { mode: 'stripe', secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
         : { mode: 'emulator', port: env.STRIPE_EMULATOR_PORT },
     catalog,
+    caches: {
+      customerEntries: env.CUSTOMER_CACHE_SIZE,
+      customerTtlMs: env.CUSTOMER_CACHE_TTL_SECONDS * 1000,
+      planCatalogTtlMs: env.PLAN_CATALOG_CACHE_TTL_SECONDS * 1000,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

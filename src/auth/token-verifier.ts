@@ -13,21 +13,32 @@ export class InvalidTokenError extends Error {
 
 export type TokenVerifier = (token: string) => Promise<Viewer>;
 
-export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+/** Verified tokens are remembered until they expire: the gateway sends the same token on every page. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+export function createTokenVerifier(auth: AuthConfig, now: () => number = Date.now): TokenVerifier {
   const options: JWTVerifyOptions = {
     ...(auth.issuer && { issuer: auth.issuer }),
     ...(auth.audience && { audience: auth.audience }),
   };
   const verify = auth.mode === 'hs256' ? hs256(auth.secret, options) : jwks(auth.jwksUrl, options);
 
+  const verified = new Map<string, { viewer: Viewer; expiresAtMs: number }>();
+
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAtMs > now()) return known.viewer;
     let payload: JWTPayload;
     try {
       ({ payload } = await verify(token));
     } catch (error) {
       throw new InvalidTokenError((error as Error).message);
     }
-    return viewerFromClaims(payload);
+    const viewer = viewerFromClaims(payload);
+    verified.delete(token);
+    verified.set(token, { viewer, expiresAtMs: (payload.exp as number) * 1000 });
+    if (verified.size > VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value as string);
+    return viewer;
   };
 }
 

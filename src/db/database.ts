@@ -31,7 +31,7 @@ export interface DatabaseOptions {
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new Pool({ connectionString: target.url, max: target.poolSize });
-    const adapterFactory = new PrismaPg(pool);
+    const adapterFactory = withWholeScripts(new PrismaPg(pool), pool);
     const prisma = createClient(adapterFactory, options);
     const notifications = postgresNotifications(target.url);
     return {
@@ -64,6 +64,22 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
       await pglite.close();
     },
   };
+}
+
+/**
+ * The pg adapter runs a migration script by splitting it on every `;`, which breaks PL/pgSQL function
+ * bodies. Sent whole, as one simple-protocol query, PostgreSQL runs it as psql would, and atomically.
+ */
+function withWholeScripts(factory: PrismaPg, pool: Pool): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    adapter.executeScript = async (script) => {
+      await pool.query(script);
+    };
+    return adapter;
+  };
+  return factory;
 }
 
 function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, { onQuery }: DatabaseOptions): PrismaClient {

@@ -30,7 +30,9 @@ const logInternalErrors: ApolloServerPlugin<GraphQLContext> = {
   requestDidStart: async () => ({
     didEncounterErrors: async ({ contextValue, errors }) => {
       for (const error of errors) {
-        if (!isClientFacing(error)) contextValue.logger.error({ err: error.originalError ?? error }, 'request failed');
+        if (!isClientFacing(error)) {
+          contextValue.logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId }, 'request failed');
+        }
       }
     },
   }),

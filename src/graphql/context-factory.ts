@@ -21,7 +21,7 @@ export function createContextFactory({ verifyToken, sources, services, logger }:
       loaders: createLoaders(sources),
       services,
       requestId,
-      logger: logger.child({ requestId }),
+      logger,
     };
   };
 }

@@ -11,11 +11,14 @@ export function requestContext(logger: Logger) {
     const requestId = typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, durationMs }, 'request');
-    });
+    // Access logs are debug-level: the hot path does not pay for them unless asked.
+    if (logger.isLevelEnabled('debug')) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, durationMs }, 'request');
+      });
+    }
     next();
   };
 }

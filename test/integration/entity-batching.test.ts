@@ -9,7 +9,8 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
   let t: TestApp;
   let token: string;
   beforeAll(async () => {
-    t = await startTestApp(kind);
+    // The customer cache is off here so every request reads the database: this measures batching.
+    t = await startTestApp(kind, { CUSTOMER_CACHE_SIZE: '0' });
     token = await t.token({ sub: 'gateway', roles: ['service'] });
     // Half the users have a profile (some with an unpaid invoice), half read as the free plan.
     for (let i = 0; i < 100; i += 2) {
@@ -25,11 +26,13 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
     return { statements: t.queries.length, entities: res.data!._entities };
   }
 
-  it('costs the same two SQL round trips for 1 and for 100 representations', async () => {
+  it('costs the same SQL round trips for 1 and for 100 representations: one, once the plan catalog is cached', async () => {
+    const coldOne = await roundTrips(1);
+    expect(coldOne.statements).toBe(3); // customers, plans, prices
     const one = await roundTrips(1);
     const hundred = await roundTrips(100);
-    expect(one.statements).toBe(2);
-    expect(hundred.statements).toBe(2);
+    expect(one.statements).toBe(1);
+    expect(hundred.statements).toBe(1);
     expect(hundred.entities).toHaveLength(100);
   });
 

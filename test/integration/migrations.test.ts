@@ -16,7 +16,7 @@ describe.each(databaseKinds)('a migrated %s database', (kind) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    await new PlanService(new PlanRepository(db.prisma)).seedCatalog(DEFAULT_PLAN_CATALOG);
+    await new PlanService(new PlanRepository(db.prisma), { ttlMs: 0 }).seedCatalog(DEFAULT_PLAN_CATALOG);
   });
   afterAll(() => db.close());
 

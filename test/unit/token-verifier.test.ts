@@ -64,3 +64,16 @@ describe('verifying gateway tokens against a JWKS (RS256, ES256)', () => {
     await expect(verify(await signDevToken(SECRET, { sub: 'ada' }))).rejects.toThrow(InvalidTokenError);
   });
 });
+
+describe('remembering verified tokens', () => {
+  it('accepts a remembered token only until it expires', async () => {
+    let clock = Date.now();
+    const verify = createTokenVerifier({ mode: 'hs256', secret: SECRET }, () => clock);
+    const token = await signDevToken(SECRET, { sub: 'ada' }, '2s');
+    expect((await verify(token)).id).toBe('ada');
+    clock += 5_000;
+    // jose checks expiry against the real clock; the remembered entry must not outlive `exp` either.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(verify(token)).rejects.toThrow(InvalidTokenError);
+  });
+});

@@ -9,16 +9,8 @@ export class PlanRepository {
     return this.prisma.plan.findMany({ orderBy: [{ sortOrder: 'asc' }, { id: 'asc' }] });
   }
 
-  findActivePricesByPlanIds(planIds: readonly string[]): Promise<PlanPriceRecord[]> {
-    return this.prisma.planPrice.findMany({
-      where: { planId: { in: [...planIds] }, active: true },
-      orderBy: [{ interval: 'asc' }, { currency: 'asc' }],
-    });
-  }
-
-  /** Archived prices included: a subscription keeps the price it was sold at. */
-  findPricesByIds(ids: readonly string[]): Promise<PlanPriceRecord[]> {
-    return this.prisma.planPrice.findMany({ where: { id: { in: [...ids] } } });
+  findAllPrices(): Promise<PlanPriceRecord[]> {
+    return this.prisma.planPrice.findMany({ orderBy: [{ interval: 'asc' }, { currency: 'asc' }] });
   }
 
   /** Creates the plans and prices of `catalog` that do not exist yet; existing rows are left as they are. */

@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../context.ts';
 import { money } from './plan.ts';
 
 async function priceOf(subscription: SubscriptionRecord, context: GraphQLContext) {
-  const price = await context.loaders.priceById.load(subscription.priceId);
+  const price = (await context.loaders.planCatalog()).priceById.get(subscription.priceId);
   // The foreign key guarantees the row; its absence would be a broken database.
   if (!price) throw new Error(`subscription ${subscription.id} has no price ${subscription.priceId}`);
   return price;

@@ -1,20 +1,24 @@
 import type { PlanPriceResolvers, PlanResolvers } from '../../generated/graphql.ts';
 import type { PlanPriceRecord } from '../../db/prisma-types.ts';
 import type { BillingInterval } from '../../billing/money.ts';
-import type { BillingLoaders } from '../loaders.ts';
+import type { GraphQLContext } from '../context.ts';
 
 export const money = (price: PlanPriceRecord) => ({ amount: price.amount, currency: price.currency });
 
-async function priceFor(planId: string, interval: BillingInterval, loaders: BillingLoaders) {
-  const price = (await loaders.pricesByPlanId.load(planId)).find((candidate) => candidate.interval === interval);
+async function pricesOf(planId: string, context: GraphQLContext): Promise<PlanPriceRecord[]> {
+  return (await context.loaders.planCatalog()).pricesByPlanId.get(planId) ?? [];
+}
+
+async function priceFor(planId: string, interval: BillingInterval, context: GraphQLContext) {
+  const price = (await pricesOf(planId, context)).find((candidate) => candidate.interval === interval);
   return price ? money(price) : null;
 }
 
 export const Plan: PlanResolvers = {
   driveStorage: (plan) => plan.driveStorageBytes,
-  prices: (plan, _args, context) => context.loaders.pricesByPlanId.load(plan.id),
-  monthlyPrice: (plan, _args, context) => priceFor(plan.id, 'MONTH', context.loaders),
-  yearlyPrice: (plan, _args, context) => priceFor(plan.id, 'YEAR', context.loaders),
+  prices: (plan, _args, context) => pricesOf(plan.id, context),
+  monthlyPrice: (plan, _args, context) => priceFor(plan.id, 'MONTH', context),
+  yearlyPrice: (plan, _args, context) => priceFor(plan.id, 'YEAR', context),
 };
 
 export const PlanPrice: PlanPriceResolvers = {
