@@ -1,0 +1,153 @@
+// Stripe objects → the port's: seconds become Dates, statuses and currencies upper-case, amounts stay minor units.
+import type Stripe from 'stripe';
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../billing/subscriptions/subscription-status.ts';
+import type {
+  PlanChangePreview,
+  ProviderEvent,
+  ProviderInvoice,
+  ProviderInvoiceLine,
+  ProviderInvoiceStatus,
+  ProviderPaymentMethod,
+  ProviderPaymentMethodType,
+  ProviderSetupIntent,
+  ProviderSubscription,
+} from '../payment-provider.ts';
+
+type Expandable<T extends { id: string }> = string | T | null;
+
+export function idOf<T extends { id: string }>(value: Expandable<T> | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+function dateOf(seconds: number | null | undefined): Date | null {
+  return seconds === null || seconds === undefined ? null : new Date(seconds * 1000);
+}
+
+function requiredDate(seconds: number): Date {
+  return new Date(seconds * 1000);
+}
+
+/** Stripe's enums are open (`OtherString`); a value this version does not know is a bug to surface, not to guess. */
+function known<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`Unknown Stripe ${what}: ${value}`);
+}
+
+const INVOICE_STATUSES: readonly ProviderInvoiceStatus[] = ['DRAFT', 'OPEN', 'PAID', 'VOID', 'UNCOLLECTIBLE'];
+const SETUP_INTENT_STATUSES: readonly ProviderSetupIntent['status'][] = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'canceled'];
+
+export function toSubscription(subscription: Stripe.Subscription): ProviderSubscription {
+  // Since API version 2025-03-31 the period lives on the items; the adapter keeps one item per subscription.
+  const item = subscription.items.data[0];
+  return {
+    id: subscription.id,
+    customerId: idOf(subscription.customer) ?? '',
+    status: known<SubscriptionStatus>(subscription.status.toUpperCase(), SUBSCRIPTION_STATUSES, 'subscription status'),
+    priceId: item?.price.id ?? '',
+    currentPeriodStart: requiredDate(item?.current_period_start ?? subscription.start_date),
+    currentPeriodEnd: requiredDate(item?.current_period_end ?? subscription.start_date),
+    cancelAtPeriodEnd: subscription.cancel_at_period_end,
+    canceledAt: dateOf(subscription.canceled_at),
+    trialEnd: dateOf(subscription.trial_end),
+    defaultPaymentMethodId: idOf(subscription.default_payment_method),
+    latestInvoiceId: idOf(subscription.latest_invoice),
+  };
+}
+
+const PAYMENT_METHOD_TYPES: Partial<Record<Stripe.PaymentMethod.Type, ProviderPaymentMethodType>> = { card: 'CARD', paypal: 'PAYPAL', sepa_debit: 'SEPA_DEBIT' };
+
+export function toPaymentMethod(method: Stripe.PaymentMethod): ProviderPaymentMethod {
+  const card = method.type === 'card' ? method.card : undefined;
+  return {
+    id: method.id,
+    customerId: idOf(method.customer),
+    type: PAYMENT_METHOD_TYPES[method.type] ?? 'OTHER',
+    brand: card?.brand ?? null,
+    last4: card?.last4 ?? method.sepa_debit?.last4 ?? null,
+    expMonth: card?.exp_month ?? null,
+    expYear: card?.exp_year ?? null,
+  };
+}
+
+export function toSetupIntent(intent: Stripe.SetupIntent): ProviderSetupIntent {
+  return {
+    id: intent.id,
+    clientSecret: intent.client_secret ?? '',
+    status: known(intent.status, SETUP_INTENT_STATUSES, 'setup intent status'),
+    customerId: idOf(intent.customer),
+    paymentMethodId: idOf(intent.payment_method),
+  };
+}
+
+export function toInvoiceLine(line: Stripe.InvoiceLineItem): ProviderInvoiceLine {
+  const quantity = line.quantity ?? 1;
+  const parent = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
+  return {
+    description: line.description ?? '',
+    quantity,
+    // The amount billed per unit: for a proration that is the prorated amount, not the price's.
+    unitAmount: quantity === 0 ? 0 : Math.round(line.amount / quantity),
+    amount: line.amount,
+    discountAmount: (line.discount_amounts ?? []).reduce((sum, discount) => sum + discount.amount, 0),
+    proration: parent?.proration ?? false,
+    periodStart: dateOf(line.period.start),
+    periodEnd: dateOf(line.period.end),
+  };
+}
+
+function taxOf(invoice: Stripe.Invoice): number {
+  return (invoice.total_taxes ?? []).reduce((sum, tax) => sum + tax.amount, 0);
+}
+
+/** `lines` are the invoice's complete lines: Stripe embeds only the first page. */
+export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[]): ProviderInvoice {
+  // A preview has no status yet: it is a draft.
+  const status = known(String(invoice.status ?? 'draft').toUpperCase(), INVOICE_STATUSES, 'invoice status');
+  return {
+    id: invoice.id,
+    customerId: idOf(invoice.customer) ?? '',
+    subscriptionId: idOf(invoice.parent?.subscription_details?.subscription),
+    status,
+    currency: invoice.currency.toUpperCase(),
+    subtotal: invoice.subtotal,
+    tax: taxOf(invoice),
+    total: invoice.total,
+    amountPaid: invoice.amount_paid,
+    amountDue: invoice.amount_due,
+    attemptCount: invoice.attempt_count,
+    // An open invoice that was attempted has had a charge fail: a success would have paid it.
+    paymentFailed: status === 'OPEN' && invoice.attempt_count > 0,
+    lines: lines.map(toInvoiceLine),
+    periodStart: dateOf(invoice.period_start),
+    periodEnd: dateOf(invoice.period_end),
+    createdAt: requiredDate(invoice.created),
+    finalizedAt: dateOf(invoice.status_transitions.finalized_at),
+    paidAt: dateOf(invoice.status_transitions.paid_at),
+    dueAt: dateOf(invoice.due_date),
+  };
+}
+
+export function toPlanChangePreview(preview: Stripe.Invoice): PlanChangePreview {
+  const lines = preview.lines.data.map(toInvoiceLine);
+  return {
+    currency: preview.currency.toUpperCase(),
+    subtotal: preview.subtotal,
+    tax: taxOf(preview),
+    total: preview.total,
+    amountDue: preview.amount_due,
+    prorationLines: lines.filter((line) => line.proration),
+  };
+}
+
+export function toProviderEvent(event: Stripe.Event): ProviderEvent {
+  const object = event.data.object as { object?: string; id?: string };
+  return {
+    id: event.id,
+    type: event.type,
+    objectType: object.object ?? '',
+    objectId: object.id ?? '',
+    createdAt: requiredDate(event.created),
+    payload: event,
+  };
+}
