@@ -1,21 +1,13 @@
-// Composition root: builds the database, services, GraphQL server and HTTP app from a Config.
-// main.ts adds the listening socket and signals; tests call createApp directly.
+// Composition root: builds the database, payment provider, billing domain, GraphQL server and HTTP app
+// from a Config. main.ts adds the listening socket and signals; tests call createApp directly.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { ApolloServer } from '@apollo/server';
 import type express from 'express';
 import pino, { type Logger } from 'pino';
 import { createTokenVerifier } from './auth/token-verifier.ts';
-import { CustomerRepository } from './billing/customers/customer-repository.ts';
-import { CustomerService } from './billing/customers/customer-service.ts';
-import { CustomerCache } from './billing/customers/customer-cache.ts';
-import { CustomerReader } from './billing/customers/customer-reader.ts';
+import { createBillingServices, type BillingDomain } from './billing/billing-services.ts';
 import { keepCachesInStep } from './billing/change-notifications.ts';
-import { InvoiceRepository } from './billing/invoices/invoice-repository.ts';
-import { InvoiceService } from './billing/invoices/invoice-service.ts';
-import { PaymentMethodRepository } from './billing/payment-methods/payment-method-repository.ts';
-import { PlanRepository } from './billing/plans/plan-repository.ts';
-import { PlanService } from './billing/plans/plan-service.ts';
-import { SubscriptionRepository } from './billing/subscriptions/subscription-repository.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations, pendingMigrations } from './db/migration-runner.ts';
@@ -23,6 +15,8 @@ import { createApolloServer } from './graphql/apollo-server.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
+import { startStripeEmulator, type RunningStripeEmulator } from './stripe-emulator/index.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -32,6 +26,13 @@ export interface BillingApp {
   http: express.Express;
   apollo: ApolloServer<GraphQLContext>;
   database: Database;
+  domain: BillingDomain;
+  /** Where payments go, for the start-up log. */
+  paymentsDescription: string;
+  /** The in-process Stripe emulator when no Stripe key is configured; tests drive its clock through it. */
+  stripeEmulator: RunningStripeEmulator | null;
+  /** Call once the HTTP server listens: the emulator then delivers its webhooks to `baseUrl`. */
+  listening(baseUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -41,45 +42,60 @@ export interface AppOptions {
   database?: Database;
 }
 
+interface Payments {
+  provider: StripePaymentProvider;
+  description: string;
+  emulator: RunningStripeEmulator | null;
+  webhookSecret: string;
+}
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<BillingApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const database = options.database ?? (await openConfiguredDatabase(config));
+  let payments: Payments | null = null;
   try {
     await prepareSchema(config, database, logger);
-    const planService = new PlanService(new PlanRepository(database.prisma), { ttlMs: config.caches.planCatalogTtlMs });
-    const seeded = await planService.seedCatalog(config.catalog);
+    payments = await openPayments(config, logger);
+    const domain = createBillingServices(
+      database.prisma,
+      payments.provider,
+      {
+        customerCache: { maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs },
+        planCatalogTtlMs: config.caches.planCatalogTtlMs,
+        gracePeriodDays: config.gracePeriodDays,
+      },
+      logger,
+    );
+    const seeded = await domain.services.plans.seedCatalog(config.catalog);
     if (seeded > 0) logger.info({ plans: seeded }, 'seeded the plan catalog');
+    await keepCachesInStep(database.notifications, { customers: domain.customerCache, plans: domain.services.plans });
 
-    const invoices = new InvoiceRepository(database.prisma);
-    const customers = new CustomerRepository(database.prisma);
-    const customerCache = new CustomerCache({ maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs });
-    await keepCachesInStep(database.notifications, { customers: customerCache, plans: planService });
-    const services = {
-      plans: planService,
-      invoices: new InvoiceService(invoices),
-      customers: new CustomerService(customers),
-    };
-    const sources = {
-      customers: new CustomerReader(customers, customerCache),
-      subscriptions: new SubscriptionRepository(database.prisma),
-      paymentMethods: new PaymentMethodRepository(database.prisma),
-      invoices,
-      planService,
-    };
     const apollo = createApolloServer({ logger, introspection: config.env !== 'production' });
     await apollo.start();
-    const context = createContextFactory({ verifyToken: createTokenVerifier(config.auth), sources, services, logger });
+    const context = createContextFactory({
+      verifyToken: createTokenVerifier(config.auth),
+      sources: domain.loaderSources,
+      services: domain.services,
+      logger,
+    });
     const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes });
+    const { emulator, webhookSecret } = payments;
     return {
       http,
       apollo,
       database,
+      domain,
+      paymentsDescription: payments.description,
+      stripeEmulator: emulator,
+      listening: (baseUrl) => emulator?.addWebhookEndpoint({ url: `${baseUrl}/webhooks/stripe`, secret: webhookSecret }),
       close: async () => {
         await apollo.stop();
+        await emulator?.close();
         if (!options.database) await database.close();
       },
     };
   } catch (error) {
+    await payments?.emulator?.close();
     if (!options.database) await database.close();
     throw error;
   }
@@ -103,4 +119,32 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
       `the database is not migrated: ${pending.length} migration(s) pending (${pending.join(', ')}). Run \`npm run db:migrate\` first.`,
     );
   }
+}
+
+/** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
+async function openPayments(config: Config, logger: Logger): Promise<Payments> {
+  if (config.payments.mode === 'stripe') {
+    const { secretKey, webhookSecret } = config.payments;
+    return {
+      provider: new StripePaymentProvider({ secretKey, webhookSecret, logger }),
+      description: `Stripe (${secretKey.includes('_live_') ? 'live' : 'test'} mode)`,
+      emulator: null,
+      webhookSecret,
+    };
+  }
+  const emulator = await startStripeEmulator({ port: config.payments.port });
+  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  return {
+    provider: new StripePaymentProvider({
+      secretKey: emulator.apiKey,
+      webhookSecret,
+      host: emulator.host,
+      port: emulator.port,
+      protocol: 'http',
+      logger,
+    }),
+    description: `emulated (local Stripe emulator at ${emulator.url})`,
+    emulator,
+    webhookSecret,
+  };
 }

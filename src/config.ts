@@ -25,6 +25,7 @@ export interface Config {
   payments: PaymentsConfig;
   catalog: readonly CatalogPlan[];
   caches: { customerEntries: number; customerTtlMs: number; planCatalogTtlMs: number };
+  gracePeriodDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -56,6 +57,7 @@ const environmentSchema = z.object({
   CUSTOMER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   CUSTOMER_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   PLAN_CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -119,6 +121,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       customerTtlMs: env.CUSTOMER_CACHE_TTL_SECONDS * 1000,
       planCatalogTtlMs: env.PLAN_CATALOG_CACHE_TTL_SECONDS * 1000,
     },
+    gracePeriodDays: env.GRACE_PERIOD_DAYS,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -6,10 +6,6 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-function describePayments(config: Config): string {
-  return config.payments.mode === 'stripe' ? 'Stripe (live API)' : 'emulated (local Stripe emulator)';
-}
-
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -30,8 +26,10 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const baseUrl = `http://${config.http.host}:${port}`;
+  app.listening(baseUrl);
   logger.info(
-    { url: `http://${config.http.host}:${port}/graphql`, database: app.database.description, payments: describePayments(config) },
+    { url: `${baseUrl}/graphql`, database: app.database.description, payments: app.paymentsDescription },
     'billing subgraph listening',
   );
 

@@ -1,6 +1,7 @@
 import { canReadBilling } from '../auth/billing-access-policy.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import type { Role, Viewer } from '../auth/viewer.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
+import { invalidInput } from '../billing/errors.ts';
 import type { GraphQLContext } from './context.ts';
 import { clientError } from './errors.ts';
 
@@ -14,4 +15,28 @@ export function requireBillingReader(context: GraphQLContext, owner: BillingOwne
   if (!canReadBilling(requireViewer(context), owner)) {
     throw clientError('FORBIDDEN', `not allowed to read the billing of this ${owner.kind}`);
   }
+}
+
+/** Billing actions are the owner's own: the user, or an admin of the group. Not even admins act for them. */
+export function requireBillingManager(context: GraphQLContext, owner: BillingOwner): void {
+  const viewer = requireViewer(context);
+  const allowed = owner.kind === 'user' ? viewer.id === owner.id : viewer.adminGroupIds.includes(owner.id);
+  if (!allowed) throw clientError('FORBIDDEN', `not allowed to manage the billing of this ${owner.kind}`);
+}
+
+/** The owner a web-app mutation acts for: the viewer, or the group named by `groupId` that the viewer administers. */
+export function actingOwner(context: GraphQLContext, groupId: string | null | undefined): BillingOwner {
+  const owner: BillingOwner = groupId ? { kind: 'group', id: groupId } : { kind: 'user', id: requireViewer(context).id };
+  requireBillingManager(context, owner);
+  return owner;
+}
+
+export function requireRole(context: GraphQLContext, role: Role): void {
+  if (!requireViewer(context).roles.includes(role)) throw clientError('FORBIDDEN', `only the ${role} role may do this`);
+}
+
+export function ownerFrom(input: { userId?: string | null; groupId?: string | null }): BillingOwner {
+  if (input.userId && !input.groupId) return { kind: 'user', id: input.userId };
+  if (input.groupId && !input.userId) return { kind: 'group', id: input.groupId };
+  throw invalidInput('give exactly one of `userId` and `groupId`', 'owner');
 }

@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
+import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
 import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
+import type { PaymentMethodService } from '../billing/payment-methods/payment-method-service.ts';
+import type { SubscriptionService } from '../billing/subscriptions/subscription-service.ts';
+import type { ProviderSync } from '../billing/sync/provider-sync.ts';
 import type { PlanService } from '../billing/plans/plan-service.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BillingLoaders } from './loaders.ts';
@@ -9,6 +13,10 @@ export interface BillingServices {
   plans: PlanService;
   customers: CustomerService;
   invoices: InvoiceService;
+  invoicePayments: InvoicePaymentService;
+  paymentMethods: PaymentMethodService;
+  subscriptions: SubscriptionService;
+  sync: ProviderSync;
 }
 
 export interface GraphQLContext {

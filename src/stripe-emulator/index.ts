@@ -42,6 +42,11 @@ export interface RunningStripeEmulator {
   url: string;
   /** an API key the emulator accepts */
   apiKey: string;
+  /**
+   * Adds an endpoint that receives every event, as `webhookEndpoints` does at start: for a receiver that
+   * only knows its address once it listens.
+   */
+  addWebhookEndpoint(endpoint: { url: string; secret: string }): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -95,6 +100,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     port,
     url,
     apiKey: API_KEY,
+    addWebhookEndpoint: (endpoint) => {
+      configured.push({ ...endpoint, enabledEvents: ['*'] });
+    },
     reset,
     close: async () => {
       await webhooks.close();

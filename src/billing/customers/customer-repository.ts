@@ -1,8 +1,33 @@
 import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { BillingOwner } from '../billing-owner.ts';
+import type { EffectiveEntitlements } from '../entitlements/entitlement-policy.ts';
+
+export interface LegalIdentityInput {
+  legalName: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  postalCode: string | null;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  vatNumber: string | null;
+  billingEmail: string | null;
+}
+
+const ownerWhere = (owner: BillingOwner) => (owner.kind === 'user' ? { userId: owner.id } : { groupId: owner.id });
 
 export class CustomerRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `onWrite` hears the owner key of every row this repository writes (the replica's cache listens). */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly onWrite: (ownerKey: string) => void = () => undefined,
+  ) {}
+
+  private written(row: CustomerRecord): CustomerRecord {
+    if (row.userId) this.onWrite(`user:${row.userId}`);
+    else if (row.groupId) this.onWrite(`group:${row.groupId}`);
+    return row;
+  }
 
   /** One query for any mix of user and group owners: the loaders' batch read. */
   findManyByOwners(owners: readonly BillingOwner[]): Promise<CustomerRecord[]> {
@@ -17,7 +42,78 @@ export class CustomerRepository {
     return this.prisma.customer.findMany({ where });
   }
 
+  findByOwner(owner: BillingOwner): Promise<CustomerRecord | null> {
+    return this.prisma.customer.findFirst({ where: ownerWhere(owner) });
+  }
+
   findById(id: string): Promise<CustomerRecord | null> {
     return this.prisma.customer.findUnique({ where: { id } });
   }
+
+  findByProviderCustomerId(providerCustomerId: string): Promise<CustomerRecord | null> {
+    return this.prisma.customer.findUnique({ where: { providerCustomerId } });
+  }
+
+  /** Creates the owner's row on the free plan, or returns the existing one: safe under concurrency. */
+  async findOrCreate(owner: BillingOwner, free: EffectiveEntitlements): Promise<CustomerRecord> {
+    const existing = await this.findByOwner(owner);
+    if (existing) return existing;
+    await this.prisma.customer.createMany({
+      data: [{ ...ownerWhere(owner), ...entitlementColumns(free) }],
+      skipDuplicates: true,
+    });
+    return this.written(await this.prisma.customer.findFirstOrThrow({ where: ownerWhere(owner) }));
+  }
+
+  /** Records the provider customer once; a concurrent first payment that lost the race keeps the winner's. */
+  async attachProviderCustomer(id: string, providerCustomerId: string): Promise<CustomerRecord> {
+    await this.prisma.customer.updateMany({ where: { id, providerCustomerId: null }, data: { providerCustomerId } });
+    return this.written(await this.prisma.customer.findUniqueOrThrow({ where: { id } }));
+  }
+
+  async updateLegalIdentity(id: string, identity: LegalIdentityInput): Promise<CustomerRecord> {
+    return this.written(await this.prisma.customer.update({ where: { id }, data: identity }));
+  }
+
+  async updateUsedStorage(id: string, usedStorageBytes: bigint): Promise<CustomerRecord> {
+    return this.written(await this.prisma.customer.update({ where: { id }, data: { usedStorageBytes } }));
+  }
+
+  async updatePaymentState(id: string, entitlements: EffectiveEntitlements, hasUnpaidInvoice: boolean): Promise<CustomerRecord> {
+    const data = { ...entitlementColumns(entitlements), hasUnpaidInvoice };
+    return this.written(await this.prisma.customer.update({ where: { id }, data }));
+  }
+
+  /** Detaches the owner: the row and its invoices stay as legal records, the owner may start afresh. */
+  async close(customer: CustomerRecord, free: EffectiveEntitlements): Promise<CustomerRecord> {
+    const closed = await this.prisma.customer.update({
+      where: { id: customer.id },
+      data: { userId: null, groupId: null, closedAt: new Date(), hasUnpaidInvoice: false, ...entitlementColumns(free) },
+    });
+    this.written(customer);
+    return closed;
+  }
+
+  /** Customers known to the provider, in pages, for the reconciliation sweep. */
+  findWithProviderCustomer(afterId: string | null, limit: number): Promise<CustomerRecord[]> {
+    return this.prisma.customer.findMany({
+      where: { providerCustomerId: { not: null }, closedAt: null, ...(afterId && { id: { gt: afterId } }) },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+  }
+
+  findGracePeriodsEndedBy(now: Date): Promise<CustomerRecord[]> {
+    return this.prisma.customer.findMany({ where: { graceEndsAt: { lte: now }, entitlementBasis: 'GRACE_PERIOD' } });
+  }
+}
+
+function entitlementColumns(entitlements: EffectiveEntitlements) {
+  return {
+    planId: entitlements.planId,
+    driveStorageBytes: entitlements.driveStorageBytes,
+    parallelDownloads: entitlements.parallelDownloads,
+    entitlementBasis: entitlements.basis,
+    graceEndsAt: entitlements.graceEndsAt,
+  };
 }

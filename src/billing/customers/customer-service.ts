@@ -1,18 +1,80 @@
 import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
+import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
+import { invalidInput, notFound } from '../errors.ts';
+import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
+import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { CustomerRepository } from './customer-repository.ts';
+import { validLegalIdentity } from './legal-identity.ts';
 
-export class CustomerService {
-  constructor(private readonly customers: CustomerRepository) {}
-
-  findById(id: string): Promise<CustomerRecord | null> {
-    return this.customers.findById(id);
-  }
-}
-
-/** The owner a customer row belongs to; the database guarantees exactly one of the two ids. */
+/** The owner a customer row belongs to; the database guarantees exactly one of the two ids on open rows. */
 export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner {
   if (customer.userId) return { kind: 'user', id: customer.userId };
   if (customer.groupId) return { kind: 'group', id: customer.groupId };
-  throw new Error('customer row without an owner');
+  throw new Error('closed customer row has no owner');
+}
+
+export interface CustomerServiceDependencies {
+  customers: CustomerRepository;
+  subscriptions: SubscriptionRepository;
+  paymentState: PaymentStateService;
+  provider: PaymentProvider;
+  sync: ProviderSync;
+}
+
+export class CustomerService {
+  constructor(private readonly deps: CustomerServiceDependencies) {}
+
+  findById(id: string): Promise<CustomerRecord | null> {
+    return this.deps.customers.findById(id);
+  }
+
+  /** The owner's billing profile row, created on the free plan when it has none: idempotent. */
+  async ensure(owner: BillingOwner): Promise<CustomerRecord> {
+    return this.deps.customers.findOrCreate(owner, await this.deps.paymentState.freeEntitlements());
+  }
+
+  async require(owner: BillingOwner): Promise<CustomerRecord> {
+    const customer = await this.deps.customers.findByOwner(owner);
+    if (!customer) throw notFound(`billing profile of this ${owner.kind}`);
+    return customer;
+  }
+
+  /**
+   * The provider customer, created at the first payment action and never earlier. It learns only the
+   * anonymous id. The idempotency key is the customer's, so concurrent first payments share one.
+   */
+  async ensureProviderCustomer(owner: BillingOwner): Promise<CustomerRecord & { providerCustomerId: string }> {
+    const customer = await this.ensure(owner);
+    if (customer.providerCustomerId) return { ...customer, providerCustomerId: customer.providerCustomerId };
+    const { id } = await this.deps.provider.createCustomer(customer.anonymousId, `customer:${customer.id}`);
+    const attached = await this.deps.customers.attachProviderCustomer(customer.id, id);
+    return { ...attached, providerCustomerId: attached.providerCustomerId ?? id };
+  }
+
+  async updateBillingProfile(owner: BillingOwner, input: Parameters<typeof validLegalIdentity>[0]): Promise<CustomerRecord> {
+    const identity = validLegalIdentity(input);
+    return this.deps.customers.updateLegalIdentity((await this.ensure(owner)).id, identity);
+  }
+
+  async reportStorageUsage(owner: BillingOwner, usedBytes: bigint): Promise<CustomerRecord> {
+    if (usedBytes < 0n) throw invalidInput('`usedBytes` cannot be negative', 'usedBytes');
+    return this.deps.customers.updateUsedStorage((await this.ensure(owner)).id, usedBytes);
+  }
+
+  /**
+   * Account deletion: the subscription is cancelled at once, the owner detached; the row and its invoices
+   * stay, as the legal records they are. Returns null when the owner never had a profile.
+   */
+  async close(owner: BillingOwner): Promise<CustomerRecord | null> {
+    const customer = await this.deps.customers.findByOwner(owner);
+    if (!customer) return null;
+    const live = await this.deps.subscriptions.findLive(customer.id);
+    if (live) {
+      const ended = await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `close:${live.id}`);
+      await this.deps.sync.applySubscription(ended);
+    }
+    return this.deps.customers.close(customer, await this.deps.paymentState.freeEntitlements());
+  }
 }

@@ -1,4 +1,5 @@
 import type { PaymentMethodRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { ProviderPaymentMethod } from '../../payments/payment-provider.ts';
 
 export class PaymentMethodRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -8,5 +9,54 @@ export class PaymentMethodRepository {
       where: { customerId: { in: [...customerIds] } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
+  }
+
+  findById(id: string): Promise<PaymentMethodRecord | null> {
+    return this.prisma.paymentMethod.findUnique({ where: { id } });
+  }
+
+  findByProviderId(providerPaymentMethodId: string): Promise<PaymentMethodRecord | null> {
+    return this.prisma.paymentMethod.findUnique({ where: { providerPaymentMethodId } });
+  }
+
+  /** Display data only, keyed by the provider's id; the first method of a customer becomes its default. */
+  async upsert(customerId: string, method: ProviderPaymentMethod): Promise<PaymentMethodRecord> {
+    const display = {
+      type: method.type,
+      brand: method.brand,
+      last4: method.last4,
+      expMonth: method.expMonth,
+      expYear: method.expYear,
+    };
+    return this.prisma.$transaction(async (tx) => {
+      const hasDefault = (await tx.paymentMethod.count({ where: { customerId, isDefault: true } })) > 0;
+      return tx.paymentMethod.upsert({
+        where: { providerPaymentMethodId: method.id },
+        create: { customerId, providerPaymentMethodId: method.id, isDefault: !hasDefault, ...display },
+        update: display,
+      });
+    });
+  }
+
+  /** Removes the rows of methods the provider no longer has for this customer. */
+  async removeAllExcept(customerId: string, keptProviderIds: string[]): Promise<void> {
+    await this.prisma.paymentMethod.deleteMany({ where: { customerId, providerPaymentMethodId: { notIn: keptProviderIds } } });
+  }
+
+  remove(id: string): Promise<PaymentMethodRecord> {
+    return this.prisma.paymentMethod.delete({ where: { id } });
+  }
+
+  async makeDefault(customerId: string, id: string): Promise<PaymentMethodRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.paymentMethod.updateMany({ where: { customerId, isDefault: true, NOT: { id } }, data: { isDefault: false } });
+      return tx.paymentMethod.update({ where: { id }, data: { isDefault: true } });
+    });
+  }
+
+  /** After the default was removed: the oldest remaining method takes its place. */
+  async promoteOldestToDefault(customerId: string): Promise<void> {
+    const oldest = await this.prisma.paymentMethod.findFirst({ where: { customerId }, orderBy: { createdAt: 'asc' } });
+    if (oldest && !oldest.isDefault) await this.makeDefault(customerId, oldest.id);
   }
 }

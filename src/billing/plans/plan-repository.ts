@@ -13,6 +13,10 @@ export class PlanRepository {
     return this.prisma.planPrice.findMany({ orderBy: [{ interval: 'asc' }, { currency: 'asc' }] });
   }
 
+  async setProviderPriceId(id: string, providerPriceId: string): Promise<void> {
+    await this.prisma.planPrice.update({ where: { id }, data: { providerPriceId } });
+  }
+
   /** Creates the plans and prices of `catalog` that do not exist yet; existing rows are left as they are. */
   async insertMissing(catalog: readonly CatalogPlan[]): Promise<number> {
     return this.prisma.$transaction(async (tx) => {

@@ -12,6 +12,8 @@ export interface PlanCatalogView {
   pricesByPlanId: ReadonlyMap<string, PlanPriceRecord[]>;
   /** Every price, archived ones included: a subscription keeps the price it was sold at. */
   priceById: ReadonlyMap<string, PlanPriceRecord>;
+  /** Prices mirrored to the payment provider, by the provider's price id. */
+  priceByProviderId: ReadonlyMap<string, PlanPriceRecord>;
 }
 
 export interface PlanCatalogCacheOptions {
@@ -46,6 +48,27 @@ export class PlanService {
     this.cached = null;
   }
 
+  /** Active price of a plan for an interval (the catalog's currency), or null when the plan is not sold so. */
+  async priceFor(planId: string, interval: 'MONTH' | 'YEAR'): Promise<{ plan: PlanRecord; price: PlanPriceRecord } | null> {
+    const catalog = await this.catalog();
+    const plan = catalog.byId.get(planId);
+    const price = catalog.pricesByPlanId.get(planId)?.find((candidate) => candidate.interval === interval);
+    return plan && plan.active && price ? { plan, price } : null;
+  }
+
+  /** The provider's price id for one of ours, mirroring plan and price to the provider the first time. */
+  async providerPriceId(
+    plan: PlanRecord,
+    price: PlanPriceRecord,
+    mirror: (plan: PlanRecord, price: PlanPriceRecord) => Promise<string>,
+  ): Promise<string> {
+    if (price.providerPriceId) return price.providerPriceId;
+    const providerPriceId = await mirror(plan, price);
+    await this.plans.setProviderPriceId(price.id, providerPriceId);
+    this.invalidateCatalog();
+    return providerPriceId;
+  }
+
   /** Seeds the configured catalog on start; plans already in the database are never overwritten. */
   seedCatalog(catalog: readonly CatalogPlan[]): Promise<number> {
     return this.plans.insertMissing(catalog);
@@ -66,6 +89,7 @@ export class PlanService {
       onSale,
       pricesByPlanId,
       priceById: new Map(prices.map((price) => [price.id, price])),
+      priceByProviderId: new Map(prices.flatMap((price) => (price.providerPriceId ? [[price.providerPriceId, price]] : []))),
     };
   }
 }

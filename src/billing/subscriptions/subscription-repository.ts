@@ -1,5 +1,33 @@
 import type { PrismaClient, SubscriptionRecord } from '../../db/prisma-types.ts';
+import type { SubscriptionStatus } from './subscription-status.ts';
 import { ENDED_STATUSES } from './subscription-status.ts';
+
+/** The provider's view of a subscription, in our terms, as the sync writes it. */
+export interface SubscriptionState {
+  providerSubscriptionId: string;
+  customerId: string;
+  planId: string;
+  priceId: string;
+  status: SubscriptionStatus;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: Date | null;
+  trialEnd: Date | null;
+  pastDueSince: Date | null;
+}
+
+const TRACKED: (keyof SubscriptionState)[] = [
+  'planId',
+  'priceId',
+  'status',
+  'currentPeriodStart',
+  'currentPeriodEnd',
+  'cancelAtPeriodEnd',
+  'canceledAt',
+  'trialEnd',
+  'pastDueSince',
+];
 
 export class SubscriptionRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -10,4 +38,55 @@ export class SubscriptionRepository {
       where: { customerId: { in: [...customerIds] }, status: { notIn: [...ENDED_STATUSES] } },
     });
   }
+
+  async findLive(customerId: string): Promise<SubscriptionRecord | null> {
+    return (await this.findLiveByCustomerIds([customerId]))[0] ?? null;
+  }
+
+  findById(id: string): Promise<SubscriptionRecord | null> {
+    return this.prisma.subscription.findUnique({ where: { id } });
+  }
+
+  findByProviderId(providerSubscriptionId: string): Promise<SubscriptionRecord | null> {
+    return this.prisma.subscription.findUnique({ where: { providerSubscriptionId } });
+  }
+
+  countForCustomer(customerId: string): Promise<number> {
+    return this.prisma.subscription.count({ where: { customerId } });
+  }
+
+  /**
+   * Writes the provider's state, keyed by the provider's id, so a webhook and the browser's return meet on
+   * one row. The version moves only when something changed, so an idle re-sync never causes a CONFLICT.
+   */
+  async upsert(state: SubscriptionState): Promise<SubscriptionRecord> {
+    const existing = await this.findByProviderId(state.providerSubscriptionId);
+    if (!existing) {
+      await this.prisma.subscription.createMany({ data: [state], skipDuplicates: true });
+      return this.prisma.subscription.findUniqueOrThrow({ where: { providerSubscriptionId: state.providerSubscriptionId } });
+    }
+    const changed = TRACKED.some((field) => !sameValue(existing[field], state[field]));
+    if (!changed) return existing;
+    return this.prisma.subscription.update({
+      where: { id: existing.id },
+      data: { ...state, version: { increment: 1 } },
+    });
+  }
+
+  /**
+   * Optimistic concurrency: takes the right to change the subscription by moving its version. False when
+   * someone else moved it first (the caller answers CONFLICT).
+   */
+  async claimVersion(id: string, expectedVersion: number): Promise<boolean> {
+    const { count } = await this.prisma.subscription.updateMany({
+      where: { id, version: expectedVersion },
+      data: { version: { increment: 1 } },
+    });
+    return count === 1;
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
 }

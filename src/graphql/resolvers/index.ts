@@ -2,7 +2,8 @@ import type { Resolvers } from '../../generated/graphql.ts';
 import { BytesScalar, DateTimeScalar } from '../scalars.ts';
 import { Group, User } from './billing-owner-entity.ts';
 import { Customer, Entitlements, LegalIdentity, StorageUsage } from './customer.ts';
-import { Invoice, InvoiceConnection, InvoiceLine } from './invoice.ts';
+import { Invoice, InvoiceConnection, InvoiceLine, PlanChangePreview } from './invoice.ts';
+import { Mutation } from './mutation.ts';
 import { Plan, PlanPrice } from './plan.ts';
 import { PlanSubscription } from './plan-subscription.ts';
 import { Query } from './query.ts';
@@ -11,6 +12,7 @@ export const resolvers: Resolvers = {
   Bytes: BytesScalar,
   DateTime: DateTimeScalar,
   Query,
+  Mutation,
   User,
   Group,
   Customer,
@@ -23,4 +25,5 @@ export const resolvers: Resolvers = {
   Invoice,
   InvoiceLine,
   InvoiceConnection,
+  PlanChangePreview,
 };

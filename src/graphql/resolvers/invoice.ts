@@ -1,4 +1,4 @@
-import type { InvoiceConnectionResolvers, InvoiceLineResolvers, InvoiceResolvers } from '../../generated/graphql.ts';
+import type { InvoiceConnectionResolvers, InvoiceLineResolvers, InvoiceResolvers, PlanChangePreviewResolvers } from '../../generated/graphql.ts';
 import type { InvoiceRecord } from '../../db/prisma-types.ts';
 import { invoiceParty } from '../invoice-party.ts';
 
@@ -26,4 +26,12 @@ export const InvoiceLine: InvoiceLineResolvers = {
 export const InvoiceConnection: InvoiceConnectionResolvers = {
   edges: (page) => page.invoices.map(({ cursor, invoice }) => ({ cursor, node: invoice })),
   pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.invoices.at(-1)?.cursor ?? null }),
+};
+
+export const PlanChangePreview: PlanChangePreviewResolvers = {
+  subtotal: (preview) => inCurrency(preview)(preview.subtotal),
+  tax: (preview) => inCurrency(preview)(preview.tax),
+  total: (preview) => inCurrency(preview)(preview.total),
+  amountDue: (preview) => inCurrency(preview)(preview.amountDue),
+  prorationLines: (preview) => preview.prorationLines.map((line) => ({ ...line, currency: preview.currency })),
 };

@@ -1,17 +1,10 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { invalidInput } from '../../billing/errors.ts';
-import type { BillingOwner } from '../../billing/billing-owner.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
-import { requireBillingReader, requireViewer } from '../authorization.ts';
+import { actingOwner, ownerFrom, requireBillingReader, requireViewer } from '../authorization.ts';
 import { loadBillingProfile } from '../billing-profile.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function ownerFrom(input: { userId?: string | null; groupId?: string | null }): BillingOwner {
-  if (input.userId && !input.groupId) return { kind: 'user', id: input.userId };
-  if (input.groupId && !input.userId) return { kind: 'group', id: input.groupId };
-  throw invalidInput('give exactly one of `userId` and `groupId`', 'owner');
-}
 
 export const Query: QueryResolvers = {
   plans: async (_root, _args, context) => {
@@ -33,4 +26,6 @@ export const Query: QueryResolvers = {
     requireBillingReader(context, ownerOf(customer));
     return invoice;
   },
+  previewPlanChange: (_root, { planId, interval, groupId }, context) =>
+    context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), planId, interval),
 };

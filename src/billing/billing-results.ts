@@ -1,0 +1,32 @@
+// Business outcomes a client must handle, returned (not thrown) by the services. The GraphQL layer maps
+// each to a result type implementing `BillingError` or to the success type.
+import type { InvoiceRecord, PaymentMethodRecord, SubscriptionRecord } from '../db/prisma-types.ts';
+
+export type PaymentFailed = { kind: 'payment_failed'; declineCode: string };
+export type PaymentRequiresAction = { kind: 'requires_action'; clientSecret: string; subscription: SubscriptionRecord | null };
+export type VersionConflict = { kind: 'version_conflict'; currentVersion: number };
+
+export type SubscribeOutcome =
+  | { kind: 'subscribed'; subscription: SubscriptionRecord }
+  | PaymentRequiresAction
+  | PaymentFailed
+  | { kind: 'already_subscribed'; subscription: SubscriptionRecord }
+  | { kind: 'payment_method_required' };
+
+export type ChangePlanOutcome =
+  | { kind: 'plan_changed'; subscription: SubscriptionRecord }
+  | PaymentRequiresAction
+  | PaymentFailed
+  | { kind: 'downgrade_refused'; usedStorageBytes: bigint; newLimitBytes: bigint }
+  | VersionConflict;
+
+export type SubscriptionUpdateOutcome = { kind: 'subscription_updated'; subscription: SubscriptionRecord } | VersionConflict;
+
+export type PayInvoiceOutcome = { kind: 'invoice_paid'; invoice: InvoiceRecord } | PaymentRequiresAction | PaymentFailed;
+
+export type SetupOutcome =
+  | { kind: 'payment_method_saved'; paymentMethod: PaymentMethodRecord }
+  | { kind: 'setup_requires_action'; clientSecret: string }
+  | { kind: 'setup_incomplete'; status: string };
+
+export type RemovePaymentMethodOutcome = { kind: 'payment_method_removed'; id: string } | { kind: 'last_payment_method_required' };

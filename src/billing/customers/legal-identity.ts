@@ -1,0 +1,49 @@
+// Validation of the legal identity a customer gives for its invoices. It stays in our database only.
+import { checkVAT, countries } from 'jsvat';
+import { invalidInput } from '../errors.ts';
+import { ISO_COUNTRY_CODES } from './country-codes.ts';
+import type { LegalIdentityInput } from './customer-repository.ts';
+
+const LIMITS: Record<Exclude<keyof LegalIdentityInput, 'country' | 'vatNumber' | 'billingEmail'>, number> = {
+  legalName: 200,
+  addressLine1: 200,
+  addressLine2: 200,
+  postalCode: 20,
+  city: 100,
+  region: 100,
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Trims every field, turns blanks into null, and refuses what an invoice could not carry. */
+export function validLegalIdentity(input: Partial<Record<keyof LegalIdentityInput, string | null>>): LegalIdentityInput {
+  const clean = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
+  const identity: LegalIdentityInput = {
+    legalName: clean(input.legalName),
+    addressLine1: clean(input.addressLine1),
+    addressLine2: clean(input.addressLine2),
+    postalCode: clean(input.postalCode),
+    city: clean(input.city),
+    region: clean(input.region),
+    country: clean(input.country)?.toUpperCase() ?? null,
+    vatNumber: clean(input.vatNumber)?.toUpperCase().replace(/[\s.-]/g, '') ?? null,
+    billingEmail: clean(input.billingEmail),
+  };
+  for (const [field, max] of Object.entries(LIMITS) as [keyof typeof LIMITS, number][]) {
+    if ((identity[field]?.length ?? 0) > max) throw invalidInput(`\`${field}\` is longer than ${max} characters`, field);
+  }
+  if (identity.country && !ISO_COUNTRY_CODES.has(identity.country)) {
+    throw invalidInput('`country` must be an ISO 3166-1 alpha-2 code such as FR', 'country');
+  }
+  if (identity.billingEmail && (identity.billingEmail.length > 254 || !EMAIL.test(identity.billingEmail))) {
+    throw invalidInput('`billingEmail` is not an e-mail address', 'billingEmail');
+  }
+  if (identity.vatNumber) {
+    if (!identity.country) throw invalidInput('a VAT number needs the `country` it was issued in', 'vatNumber');
+    const check = checkVAT(identity.vatNumber, countries);
+    if (!check.isValid) throw invalidInput('`vatNumber` is not a valid EU VAT number (format or check digits)', 'vatNumber');
+    // jsvat names the issuing country by its ISO code (GR for Greece's EL prefix).
+    if (check.country?.isoCode.short !== identity.country) throw invalidInput('`vatNumber` was not issued in `country`', 'vatNumber');
+  }
+  return identity;
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
+import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { BillingOwner } from '../billing-owner.ts';
+import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
+import type { CustomerService } from '../customers/customer-service.ts';
+import { notFound } from '../errors.ts';
+import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
+import type { ProviderSync } from '../sync/provider-sync.ts';
+import type { PaymentMethodRepository } from './payment-method-repository.ts';
+
+/** Statuses in which the subscription is still being paid for: its last payment method must stay. */
+const PAID_STATUSES = new Set(['ACTIVE', 'TRIALING', 'PAST_DUE', 'UNPAID']);
+
+export interface PaymentMethodServiceDependencies {
+  customers: CustomerService;
+  paymentMethods: PaymentMethodRepository;
+  subscriptions: SubscriptionRepository;
+  provider: PaymentProvider;
+  sync: ProviderSync;
+}
+
+export class PaymentMethodService {
+  constructor(private readonly deps: PaymentMethodServiceDependencies) {}
+
+  /** Starts saving a method: the browser confirms the returned client secret with the provider's SDK. */
+  async startSetup(owner: BillingOwner): Promise<{ setupIntentId: string; clientSecret: string }> {
+    const customer = await this.deps.customers.ensureProviderCustomer(owner);
+    const intent = await this.deps.provider.createSetupIntent(customer.providerCustomerId, `setup:${customer.id}:${randomUUID()}`);
+    return { setupIntentId: intent.id, clientSecret: intent.clientSecret };
+  }
+
+  /**
+   * The browser's return: records the method the provider confirmed. The webhook does the same; both
+   * re-read the provider and meet on one row, keyed by the provider's id.
+   */
+  async completeSetup(owner: BillingOwner, setupIntentId: string): Promise<SetupOutcome> {
+    const customer = await this.deps.customers.require(owner);
+    const intent = await this.deps.provider.retrieveSetupIntent(setupIntentId).catch(() => null);
+    if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId) throw notFound('setup');
+    if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret };
+    if (intent.status !== 'succeeded' || !intent.paymentMethodId) return { kind: 'setup_incomplete', status: intent.status };
+    await this.deps.sync.paymentMethods(customer);
+    const saved = await this.deps.paymentMethods.findByProviderId(intent.paymentMethodId);
+    if (!saved) throw notFound('payment method');
+    return { kind: 'payment_method_saved', paymentMethod: saved };
+  }
+
+  /** The provider charges the default: the customer's invoice settings and the live subscription change too. */
+  async setDefault(owner: BillingOwner, paymentMethodId: string): Promise<PaymentMethodRecord> {
+    const { customer, method } = await this.owned(owner, paymentMethodId);
+    const key = `default:${method.id}:${randomUUID()}`;
+    await this.deps.provider.setDefaultPaymentMethod(customer.providerCustomerId, method.providerPaymentMethodId, key);
+    const live = await this.deps.subscriptions.findLive(customer.id);
+    if (live) await this.deps.provider.setSubscriptionDefaultPaymentMethod(live.providerSubscriptionId, method.providerPaymentMethodId, `${key}:subscription`);
+    return this.deps.paymentMethods.makeDefault(customer.id, method.id);
+  }
+
+  async remove(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
+    const { customer, method } = await this.owned(owner, paymentMethodId);
+    const methods = await this.deps.paymentMethods.findByCustomerIds([customer.id]);
+    const live = await this.deps.subscriptions.findLive(customer.id);
+    if (methods.length === 1 && live && PAID_STATUSES.has(live.status)) return { kind: 'last_payment_method_required' };
+    await this.deps.provider.detachPaymentMethod(method.providerPaymentMethodId, `detach:${method.id}`);
+    await this.deps.paymentMethods.remove(method.id);
+    if (method.isDefault) {
+      await this.deps.paymentMethods.promoteOldestToDefault(customer.id);
+      const next = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
+      if (next) await this.setDefault(owner, next.id);
+    }
+    return { kind: 'payment_method_removed', id: method.id };
+  }
+
+  private async owned(owner: BillingOwner, paymentMethodId: string) {
+    const customer = await this.deps.customers.require(owner);
+    const method = await this.deps.paymentMethods.findById(paymentMethodId);
+    // Someone else's method reads as absent: its existence is not the caller's business.
+    if (!method || method.customerId !== customer.id || !customer.providerCustomerId) throw notFound('payment method');
+    return { customer: { ...customer, providerCustomerId: customer.providerCustomerId }, method };
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/prisma-types.ts';
+import type { PaymentOutcome, PaymentProvider, PlanChangePreview } from '../../payments/payment-provider.ts';
+import type { BillingOwner } from '../billing-owner.ts';
+import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
+import type { CustomerService } from '../customers/customer-service.ts';
+import { BillingDomainError, invalidInput, notFound } from '../errors.ts';
+import type { BillingInterval } from '../money.ts';
+import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
+import type { PlanService } from '../plans/plan-service.ts';
+import type { ProviderSync } from '../sync/provider-sync.ts';
+import type { SubscriptionRepository } from './subscription-repository.ts';
+
+export interface SubscriptionServiceDependencies {
+  customers: CustomerService;
+  subscriptions: SubscriptionRepository;
+  paymentMethods: PaymentMethodRepository;
+  plans: PlanService;
+  provider: PaymentProvider;
+  sync: ProviderSync;
+}
+
+export class SubscriptionService {
+  constructor(private readonly deps: SubscriptionServiceDependencies) {}
+
+  /**
+   * Subscribes the owner with its default payment method. Never a second live subscription: an owner
+   * already subscribed gets `already_subscribed`; an attempt left incomplete (declined, or 3-D Secure
+   * abandoned) is cancelled and replaced.
+   */
+  async subscribe(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<SubscribeOutcome> {
+    const { plan, price } = await this.sellable(planId, interval);
+    const customer = await this.deps.customers.ensureProviderCustomer(owner);
+    const live = await this.deps.subscriptions.findLive(customer.id);
+    if (live && live.status !== 'INCOMPLETE') return { kind: 'already_subscribed', subscription: live };
+    const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
+    if (!method) return { kind: 'payment_method_required' };
+    if (live) await this.deps.sync.applySubscription(await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `replace:${live.id}`));
+
+    const providerPriceId = await this.providerPrice(plan, price);
+    // Keyed by how many subscriptions the customer had: two concurrent subscribes meet on one at the provider.
+    const attempt = await this.deps.subscriptions.countForCustomer(customer.id);
+    const { subscription, payment } = await this.deps.provider.createSubscription(
+      { customerId: customer.providerCustomerId, priceId: providerPriceId, paymentMethodId: method.providerPaymentMethodId, taxRateIds: [] },
+      `subscribe:${customer.id}:${attempt}`,
+    );
+    await this.deps.sync.applySubscription(subscription);
+    if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);
+    const row = await this.row(subscription.id);
+    return this.outcome(payment, row, () => ({ kind: 'subscribed', subscription: row }));
+  }
+
+  async previewPlanChange(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<PlanChangePreview> {
+    const { plan, price } = await this.sellable(planId, interval);
+    const live = await this.requireLive(owner);
+    return this.deps.provider.previewSubscriptionPriceChange(live.providerSubscriptionId, await this.providerPrice(plan, price));
+  }
+
+  /**
+   * Takes effect at once, prorated and invoiced now (a downgrade's unused time becomes a credit). Refused
+   * when the used storage exceeds the new plan's; CONFLICT when the subscription moved since it was read.
+   */
+  async changePlan(owner: BillingOwner, planId: string, interval: BillingInterval, expectedVersion: number): Promise<ChangePlanOutcome> {
+    const { plan, price } = await this.sellable(planId, interval);
+    const customer = await this.deps.customers.require(owner);
+    const live = await this.requireLive(owner);
+    if (live.priceId === price.id) throw invalidInput('the subscription is already on this plan and interval', 'planId');
+    if (customer.usedStorageBytes > plan.driveStorageBytes) {
+      return { kind: 'downgrade_refused', usedStorageBytes: customer.usedStorageBytes, newLimitBytes: plan.driveStorageBytes };
+    }
+    if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
+    const providerPriceId = await this.providerPrice(plan, price);
+    const { subscription, payment } = await this.deps.provider.changeSubscriptionPrice(
+      live.providerSubscriptionId,
+      providerPriceId,
+      'always_invoice',
+      `change:${live.id}:${expectedVersion}`,
+    );
+    await this.deps.sync.applySubscription(subscription);
+    if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);
+    const row = await this.row(subscription.id);
+    return this.outcome(payment, row, () => ({ kind: 'plan_changed', subscription: row }));
+  }
+
+  async cancel(owner: BillingOwner, atPeriodEnd: boolean, expectedVersion: number): Promise<SubscriptionUpdateOutcome> {
+    const live = await this.requireLive(owner);
+    if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
+    const key = `cancel:${live.id}:${expectedVersion}`;
+    const updated = atPeriodEnd
+      ? await this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, true, key)
+      : await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, key);
+    await this.deps.sync.applySubscription(updated);
+    return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+  }
+
+  async resume(owner: BillingOwner, expectedVersion: number): Promise<SubscriptionUpdateOutcome> {
+    const live = await this.requireLive(owner);
+    if (!live.cancelAtPeriodEnd) throw invalidInput('the subscription is not scheduled to end', 'subscription');
+    if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
+    const updated = await this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`);
+    await this.deps.sync.applySubscription(updated);
+    return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+  }
+
+  private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: PlanRecord; price: PlanPriceRecord }> {
+    const found = await this.deps.plans.priceFor(planId, interval);
+    if (!found) throw invalidInput(`plan ${planId} is not sold ${interval === 'MONTH' ? 'monthly' : 'yearly'}`, 'planId');
+    return found;
+  }
+
+  private async requireLive(owner: BillingOwner): Promise<SubscriptionRecord> {
+    const customer = await this.deps.customers.require(owner);
+    const live = await this.deps.subscriptions.findLive(customer.id);
+    if (!live) throw notFound('subscription');
+    return live;
+  }
+
+  private providerPrice(plan: PlanRecord, price: PlanPriceRecord): Promise<string> {
+    return this.deps.plans.providerPriceId(plan, price, (p, pr) =>
+      this.deps.provider.ensurePrice({ id: p.id, name: p.name }, { id: pr.id, interval: pr.interval, amount: pr.amount, currency: pr.currency }, `price:${pr.id}`),
+    );
+  }
+
+  private async row(providerSubscriptionId: string): Promise<SubscriptionRecord> {
+    const row = await this.deps.subscriptions.findByProviderId(providerSubscriptionId);
+    if (!row) throw new BillingDomainError('PROVIDER_UNAVAILABLE', 'the payment provider answered with a subscription we cannot record');
+    return row;
+  }
+
+  private async conflict(id: string): Promise<{ kind: 'version_conflict'; currentVersion: number }> {
+    const current = await this.deps.subscriptions.findById(id);
+    return { kind: 'version_conflict', currentVersion: current?.version ?? 0 };
+  }
+
+  private outcome<T>(payment: PaymentOutcome, subscription: SubscriptionRecord, succeeded: () => T) {
+    if (payment.kind === 'failed') return { kind: 'payment_failed' as const, declineCode: payment.declineCode };
+    if (payment.kind === 'requires_action') return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription };
+    return succeeded();
+  }
+}
+
+export const newAttemptKey = (prefix: string) => `${prefix}:${randomUUID()}`;

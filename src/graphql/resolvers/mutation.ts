@@ -1,0 +1,63 @@
+import type { MutationResolvers } from '../../generated/graphql.ts';
+import { ownerOf } from '../../billing/customers/customer-service.ts';
+import { notFound } from '../../billing/errors.ts';
+import { actingOwner, ownerFrom, requireBillingManager, requireRole } from '../authorization.ts';
+import {
+  changePlanResult,
+  payInvoiceResult,
+  removePaymentMethodResult,
+  setupResult,
+  subscribeResult,
+  subscriptionUpdateResult,
+} from '../mutation-results.ts';
+
+export const Mutation: MutationResolvers = {
+  updateBillingProfile: async (_root, { input, groupId }, context) => {
+    const owner = actingOwner(context, groupId);
+    return { owner, customer: await context.services.customers.updateBillingProfile(owner, input) };
+  },
+  startPaymentMethodSetup: (_root, { groupId }, context) => context.services.paymentMethods.startSetup(actingOwner(context, groupId)),
+  completePaymentMethodSetup: async (_root, { setupIntentId, groupId }, context) =>
+    setupResult(await context.services.paymentMethods.completeSetup(actingOwner(context, groupId), setupIntentId)),
+  setDefaultPaymentMethod: (_root, { paymentMethodId, groupId }, context) =>
+    context.services.paymentMethods.setDefault(actingOwner(context, groupId), paymentMethodId),
+  removePaymentMethod: async (_root, { paymentMethodId, groupId }, context) =>
+    removePaymentMethodResult(await context.services.paymentMethods.remove(actingOwner(context, groupId), paymentMethodId)),
+  subscribe: async (_root, { planId, interval, groupId }, context) =>
+    subscribeResult(await context.services.subscriptions.subscribe(actingOwner(context, groupId), planId, interval)),
+  changePlan: async (_root, { planId, interval, expectedVersion, groupId }, context) =>
+    changePlanResult(await context.services.subscriptions.changePlan(actingOwner(context, groupId), planId, interval, expectedVersion)),
+  cancelSubscription: async (_root, { atPeriodEnd, expectedVersion, groupId }, context) =>
+    subscriptionUpdateResult(await context.services.subscriptions.cancel(actingOwner(context, groupId), atPeriodEnd ?? true, expectedVersion)),
+  resumeSubscription: async (_root, { expectedVersion, groupId }, context) =>
+    subscriptionUpdateResult(await context.services.subscriptions.resume(actingOwner(context, groupId), expectedVersion)),
+  payInvoice: async (_root, { invoiceId, paymentMethodId }, context) => {
+    const invoice = await context.services.invoices.findById(invoiceId);
+    const customer = invoice && (await context.services.customers.findById(invoice.customerId));
+    if (!customer || customer.closedAt) throw notFound('invoice');
+    requireBillingManager(context, ownerOf(customer));
+    return payInvoiceResult(await context.services.invoicePayments.pay(customer, invoiceId, paymentMethodId ?? null));
+  },
+
+  createCustomer: async (_root, { owner: input }, context) => {
+    requireRole(context, 'service');
+    const owner = ownerFrom(input);
+    return { owner, customer: await context.services.customers.ensure(owner) };
+  },
+  reportStorageUsage: async (_root, { owner: input, usedBytes }, context) => {
+    requireRole(context, 'service');
+    const owner = ownerFrom(input);
+    return { owner, customer: await context.services.customers.reportStorageUsage(owner, usedBytes) };
+  },
+  closeCustomer: async (_root, { owner }, context) => {
+    requireRole(context, 'service');
+    return (await context.services.customers.close(ownerFrom(owner))) !== null;
+  },
+  reconcileCustomer: async (_root, { owner: input }, context) => {
+    requireRole(context, 'admin');
+    const owner = ownerFrom(input);
+    const customer = await context.services.customers.require(owner);
+    await context.services.sync.reconcile(customer);
+    return { owner, customer: await context.services.customers.require(owner) };
+  },
+};
