@@ -17,6 +17,17 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
     reset();
     return { reset: true };
   });
+  // Customers this service creates know nothing of test clocks (it never sends one): a test puts one on a
+  // test clock here, before the customer has subscriptions, to drive its renewals and dunning.
+  router.on('POST', '/_emulator/customers/:id/test_clock', ({ params, path }) => {
+    const customer = store.customers.require(path.id ?? '');
+    const clock = store.testClocks.require(params.string('test_clock') ?? '', 'test_clock');
+    if (store.subscriptions.all().some((subscription) => subscription.customer === customer.id)) {
+      throw invalidRequest('The customer already has subscriptions on the emulator clock.');
+    }
+    customer.test_clock = clock.id;
+    return customer;
+  });
   // `result=fail` plays a customer who fails or abandons the challenge.
   router.on('POST', '/_emulator/authenticate/:id', ({ params, path }) => {
     const id = path.id ?? '';
