@@ -514,7 +514,8 @@ export type PaymentMethodType =
 export type PaymentRequiresAction = {
   __typename?: 'PaymentRequiresAction';
   clientSecret: Scalars['String']['output'];
-  subscription?: Maybe<PlanSubscription>;
+  /** The subscription waiting for this payment; null when paying an invoice. */
+  pendingSubscription?: Maybe<PlanSubscription>;
 };
 
 export type Plan = {
@@ -800,7 +801,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ChangePlanResult:
     | ( DowngradeRefused )
     | ( PaymentFailed )
-    | ( Omit<PaymentRequiresAction, 'subscription'> & { subscription?: Maybe<_RefType['PlanSubscription']> } )
+    | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
     | ( Omit<PlanChanged, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
     | ( VersionConflict )
   ;
@@ -812,7 +813,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   PayInvoiceResult:
     | ( Omit<InvoicePaid, 'invoice'> & { invoice: _RefType['Invoice'] } )
     | ( PaymentFailed )
-    | ( Omit<PaymentRequiresAction, 'subscription'> & { subscription?: Maybe<_RefType['PlanSubscription']> } )
+    | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
   ;
   RemovePaymentMethodResult:
     | ( LastPaymentMethodRequired )
@@ -822,7 +823,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<AlreadySubscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
     | ( PaymentFailed )
     | ( PaymentMethodRequired )
-    | ( Omit<PaymentRequiresAction, 'subscription'> & { subscription?: Maybe<_RefType['PlanSubscription']> } )
+    | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
     | ( Omit<Subscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
   ;
   SubscriptionUpdateResult:
@@ -886,7 +887,7 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethodSaved: ResolverTypeWrapper<Omit<PaymentMethodSaved, 'paymentMethod'> & { paymentMethod: ResolversTypes['PaymentMethod'] }>;
   PaymentMethodSetup: ResolverTypeWrapper<PaymentMethodSetup>;
   PaymentMethodType: PaymentMethodType;
-  PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'subscription'> & { subscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
+  PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
   Plan: ResolverTypeWrapper<PlanRecord>;
   PlanChangePreview: ResolverTypeWrapper<ProviderPlanChangePreview>;
   PlanChanged: ResolverTypeWrapper<Omit<PlanChanged, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
@@ -945,7 +946,7 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentMethodRequired: PaymentMethodRequired;
   PaymentMethodSaved: Omit<PaymentMethodSaved, 'paymentMethod'> & { paymentMethod: ResolversParentTypes['PaymentMethod'] };
   PaymentMethodSetup: PaymentMethodSetup;
-  PaymentRequiresAction: Omit<PaymentRequiresAction, 'subscription'> & { subscription?: Maybe<ResolversParentTypes['PlanSubscription']> };
+  PaymentRequiresAction: Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversParentTypes['PlanSubscription']> };
   Plan: PlanRecord;
   PlanChangePreview: ProviderPlanChangePreview;
   PlanChanged: Omit<PlanChanged, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
@@ -1172,7 +1173,7 @@ export type PaymentMethodSetupResolvers<ContextType = GraphQLContext, ParentType
 
 export type PaymentRequiresActionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentRequiresAction'] = ResolversParentTypes['PaymentRequiresAction']> = ResolversObject<{
   clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  subscription?: Resolver<Maybe<ResolversTypes['PlanSubscription']>, ParentType, ContextType>;
+  pendingSubscription?: Resolver<Maybe<ResolversTypes['PlanSubscription']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

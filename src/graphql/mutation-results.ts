@@ -22,7 +22,7 @@ const failed = (o: PaymentFailed) => ({
 const requiresAction = (o: PaymentRequiresAction) => ({
   __typename: 'PaymentRequiresAction' as const,
   clientSecret: o.clientSecret,
-  subscription: o.subscription,
+  pendingSubscription: o.subscription,
 });
 
 const conflict = (o: VersionConflict) => ({

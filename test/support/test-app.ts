@@ -38,6 +38,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
   const server = app.http.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app.listening(url);
   return {
     url,
     app,

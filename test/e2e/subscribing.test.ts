@@ -1,0 +1,119 @@
+import { BillingHarness, eventually } from '../support/billing-harness';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const PERSONAL_KEYS = /^(name|email|phone|address|description|shipping|individual_name|tax_id.*|line1|line2|city|postal_code|state)$/;
+
+describe('subscribing through GraphQL, against the Stripe emulator', () => {
+  let t: TestApp;
+  let h: BillingHarness;
+  const actor = async (sub: string, adminGroupIds: string[] = []) => ({ token: await t.token({ sub, adminGroupIds }) });
+
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+    h = new BillingHarness(t);
+  });
+  afterAll(() => t.close());
+
+  it('creates the provider customer at the first payment action, knowing only the anonymous id', async () => {
+    const ada = await actor('ada');
+    await h.mutate(ada, `mutation { updateBillingProfile(input: { legalName: "Ada SARL", country: "FR", addressLine1: "1 rue X", city: "Paris", postalCode: "75001", vatNumber: "FR40303265045", billingEmail: "ada@example.com" }) { id } }`);
+    const before = await t.db.prisma.customer.findFirstOrThrow({ where: { userId: 'ada' } });
+    expect(before.providerCustomerId).toBeNull();
+
+    await h.savePaymentMethod(ada, 'pm_card_visa');
+    const customer = await h.stripe.customers.retrieve(await h.providerCustomerId({ userId: 'ada' }));
+    expect(customer).toMatchObject({ metadata: { anonymous_id: before.anonymousId }, name: null, email: null, phone: null, address: null, description: null });
+  });
+
+  it('subscribes with a card that pays: active, on the plan, entitlements granted', async () => {
+    const bob = await actor('bob');
+    expect(await h.savePaymentMethod(bob, 'pm_card_visa')).toMatchObject({ __typename: 'PaymentMethodSaved', paymentMethod: { type: 'CARD', brand: 'visa', last4: '4242', isDefault: true } });
+    const result = await h.subscribe(bob, 'pro');
+    expect(result).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE', plan: { id: 'pro' } } });
+    const profile = await h.profile(bob, '{ userId: "bob" }');
+    expect(profile).toMatchObject({ plan: { id: 'pro' }, entitlements: { driveStorage: '400000000000', basis: 'SUBSCRIPTION' }, unpaidInvoice: false });
+    expect(profile.invoices.edges[0].node).toMatchObject({ status: 'PAID', total: { amount: 1600, currency: 'EUR' } });
+  });
+
+  it('never creates a second subscription for the same owner', async () => {
+    const bob = await actor('bob');
+    expect(await h.subscribe(bob, 'ultra')).toMatchObject({ __typename: 'AlreadySubscribed', code: 'ALREADY_SUBSCRIBED' });
+    const customer = await h.providerCustomerId({ userId: 'bob' });
+    expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data).toHaveLength(1);
+  });
+
+  it('reports a declined card with its decline code, and grants nothing', async () => {
+    const cy = await actor('cy');
+    await h.savePaymentMethod(cy, 'pm_card_chargeCustomerFail');
+    expect(await h.subscribe(cy, 'lite')).toMatchObject({ __typename: 'PaymentFailed', code: 'PAYMENT_FAILED', declineCode: expect.any(String) });
+    expect((await h.profile(cy, '{ userId: "cy" }')).entitlements.basis).toBe('FREE_PLAN');
+  });
+
+  it('asks for 3-D Secure with a client secret, at setup and at payment, and activates once authenticated', async () => {
+    const di = await actor('di');
+    const setup = await h.savePaymentMethod(di, 'pm_card_authenticationRequired');
+    expect(setup).toMatchObject({ __typename: 'SetupRequiresAction', clientSecret: expect.stringMatching(/^seti_.*_secret_/) });
+    await h.authenticate(setup.clientSecret);
+    const setupIntentId = setup.clientSecret.split('_secret_')[0];
+    const { completePaymentMethodSetup: saved } = await h.mutate(di, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, { id: setupIntentId });
+    expect(saved.__typename).toBe('PaymentMethodSaved');
+
+    const result = await h.subscribe(di, 'lite');
+    expect(result).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: expect.stringMatching(/^pi_.*_secret_/), pendingSubscription: { status: 'INCOMPLETE' } });
+    expect((await h.profile(di, '{ userId: "di" }')).entitlements.basis).toBe('FREE_PLAN');
+    await h.authenticate(result.clientSecret);
+    const active = await eventually(() => h.profile(di, '{ userId: "di" }'), (p) => p.subscription?.status === 'ACTIVE');
+    expect(active).toMatchObject({ plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
+  });
+
+  it('requires a saved payment method before subscribing', async () => {
+    const ed = await actor('ed');
+    expect(await h.subscribe(ed, 'lite')).toMatchObject({ __typename: 'PaymentMethodRequired', code: 'PAYMENT_METHOD_REQUIRED' });
+  });
+
+  it("acts for a group only for the group's admins", async () => {
+    const admin = { ...(await actor('gadmin', ['studio'])), groupId: 'studio' };
+    const member = { ...(await actor('gmember')), groupId: 'studio' };
+    await expect(h.savePaymentMethod(member, 'pm_card_visa')).rejects.toThrow(/FORBIDDEN/);
+    expect(await h.savePaymentMethod(admin, 'pm_card_mastercard')).toMatchObject({ paymentMethod: { brand: 'mastercard' } });
+    expect(await h.subscribe(admin, 'lite')).toMatchObject({ __typename: 'Subscribed' });
+    expect(await t.db.prisma.customer.findFirstOrThrow({ where: { groupId: 'studio' } })).toMatchObject({ planId: 'lite' });
+  });
+
+  it("refuses to act on another user's invoice", async () => {
+    const [invoice] = await t.db.prisma.invoice.findMany({ where: { customer: { userId: 'bob' } } });
+    const mallory = await actor('mallory');
+    const res = await t.graphql(`mutation($id: ID!) { payInvoice(invoiceId: $id) { __typename } }`, { token: mallory.token, variables: { id: invoice!.id } });
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('rejects bad input with BAD_USER_INPUT and changes nothing', async () => {
+    const fay = await actor('fay');
+    for (const input of ['{ country: "XX" }', '{ vatNumber: "FR00000000000", country: "FR" }', '{ billingEmail: "not-an-email" }', '{ vatNumber: "DE136695976", country: "FR" }']) {
+      const res = await t.graphql(`mutation { updateBillingProfile(input: ${input}) { id } }`, { token: fay.token });
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const unknownPlan = await t.graphql(`mutation { subscribe(planId: "platinum", interval: MONTH) { __typename } }`, { token: fay.token });
+    expect(unknownPlan.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await t.db.prisma.customer.findFirst({ where: { userId: 'fay', legalName: { not: null } } })).toBeNull();
+  });
+
+  it('sends no personal data to the provider, in any request', async () => {
+    const log = await h.requestLog();
+    expect(log.length).toBeGreaterThan(10);
+    const offending: string[] = [];
+    const walk = (value: unknown, path: string) => {
+      if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          const isProductName = path.endsWith('/v1/products') && key === 'name';
+          if (PERSONAL_KEYS.test(key) && !isProductName) offending.push(`${path}: ${key}`);
+          walk(inner, path);
+        }
+      } else if (typeof value === 'string' && /@|Ada SARL|rue X|Paris|FR40303265045/.test(value)) {
+        offending.push(`${path}: ${value}`);
+      }
+    };
+    for (const entry of log) walk(entry.params, `${entry.method} ${entry.path}`);
+    expect(offending).toEqual([]);
+  });
+});

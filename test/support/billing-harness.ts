@@ -1,0 +1,112 @@
+// Drives the billing lifecycle as the web app and the browser would: GraphQL mutations with gateway
+// tokens, the browser's Stripe.js steps played with the official SDK against the app's emulator, and the
+// emulator's test clock for time.
+import Stripe from 'stripe';
+import type { TestApp } from './test-app';
+
+export interface Actor {
+  token: string;
+  groupId?: string;
+}
+
+export class BillingHarness {
+  readonly stripe: Stripe;
+
+  constructor(readonly t: TestApp) {
+    const emulator = t.app.stripeEmulator;
+    if (!emulator) throw new Error('the billing harness needs the app on its Stripe emulator');
+    this.stripe = new Stripe(emulator.apiKey, { host: emulator.host, port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+  }
+
+  get emulatorUrl(): string {
+    return this.t.app.stripeEmulator!.url;
+  }
+
+  async mutate<T = any>(actor: Actor, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await this.t.graphql<T>(query, { token: actor.token, variables: { ...variables, ...(actor.groupId && { groupId: actor.groupId }) } });
+    if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+    return res.data as T;
+  }
+
+  /** Saves a payment method as the web app does: start, confirm in the "browser", complete. */
+  async savePaymentMethod(actor: Actor, testMethod: string): Promise<any> {
+    const { startPaymentMethodSetup: setup } = await this.mutate(actor, `mutation($groupId: ID) { startPaymentMethodSetup(groupId: $groupId) { setupIntentId clientSecret } }`);
+    await this.stripe.setupIntents.confirm(setup.setupIntentId, { payment_method: testMethod });
+    const { completePaymentMethodSetup: result } = await this.mutate(
+      actor,
+      `mutation($id: ID!, $groupId: ID) { completePaymentMethodSetup(setupIntentId: $id, groupId: $groupId) {
+        __typename ... on PaymentMethodSaved { paymentMethod { id type brand last4 isDefault } } ... on SetupRequiresAction { clientSecret } ... on SetupIncomplete { status } } }`,
+      { id: setup.setupIntentId },
+    );
+    return result;
+  }
+
+  /** The customer passes the bank's 3-D Secure challenge for the intent behind this client secret. */
+  async authenticate(clientSecret: string): Promise<void> {
+    const res = await fetch(`${this.emulatorUrl}/_emulator/authenticate/${clientSecret.split('_secret_')[0]}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`authentication failed: ${await res.text()}`);
+  }
+
+  async subscribe(actor: Actor, planId: string, interval = 'MONTH'): Promise<any> {
+    const { subscribe } = await this.mutate(
+      actor,
+      `mutation($planId: ID!, $interval: BillingInterval!, $groupId: ID) { subscribe(planId: $planId, interval: $interval, groupId: $groupId) {
+        __typename
+        ... on Subscribed { subscription { id status version plan { id } } }
+        ... on PaymentRequiresAction { clientSecret pendingSubscription { id status } }
+        ... on PaymentFailed { code declineCode }
+        ... on BillingError { code message } } }`,
+      { planId, interval },
+    );
+    return subscribe;
+  }
+
+  async profile(actor: Actor, ownerArg: string): Promise<any> {
+    const res = await this.t.graphql<any>(`{ billingProfile(owner: ${ownerArg}) {
+      unpaidInvoice plan { id } entitlements { driveStorage basis graceEndsAt }
+      subscription { id status version cancelAtPeriodEnd currentPeriodEnd plan { id } }
+      paymentMethods { id type brand last4 isDefault }
+      invoices(first: 20) { edges { node { id status total { amount currency } amountDue { amount } lines { description amount { amount } proration } } } }
+    } }`, { token: actor.token });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.billingProfile;
+  }
+
+  async providerCustomerId(ownerWhere: { userId: string } | { groupId: string }): Promise<string> {
+    const row = await this.t.db.prisma.customer.findFirstOrThrow({ where: ownerWhere });
+    if (!row.providerCustomerId) throw new Error('no provider customer yet');
+    return row.providerCustomerId;
+  }
+
+  /** A test clock the customer's subscriptions will then follow. */
+  async putOnTestClock(providerCustomerId: string, start: Date): Promise<string> {
+    const clock = await this.stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(start.getTime() / 1000) });
+    const res = await fetch(`${this.emulatorUrl}/_emulator/customers/${providerCustomerId}/test_clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ test_clock: clock.id }),
+    });
+    if (!res.ok) throw new Error(`could not put the customer on the clock: ${await res.text()}`);
+    return clock.id;
+  }
+
+  async advance(clockId: string, to: Date): Promise<void> {
+    await this.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.floor(to.getTime() / 1000) });
+  }
+
+  async requestLog(): Promise<{ method: string; path: string; params: unknown }[]> {
+    return ((await (await fetch(`${this.emulatorUrl}/_emulator/requests`)).json()) as { data: any[] }).data;
+  }
+}
+
+/** Polls until `read` returns something matching `expected` (webhooks and jobs are asynchronous). */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
