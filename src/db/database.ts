@@ -56,7 +56,12 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     prisma,
     adapterFactory,
     notifications,
-    executeSql: async (text, values) => ({ rows: (await pglite.query<Record<string, unknown>>(text, values)).rows }),
+    // Without parameters, PGlite's exec takes a whole script (libraries send several statements, BEGIN to
+    // COMMIT) and runs it under its lock, so no Prisma query lands in the middle.
+    executeSql: async (text, values) =>
+      values?.length
+        ? { rows: (await pglite.query<Record<string, unknown>>(text, values)).rows }
+        : { rows: ((await pglite.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[] },
     description: target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory',
     close: async () => {
       await notifications.close();

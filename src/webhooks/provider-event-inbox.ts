@@ -1,0 +1,103 @@
+import type { PrismaClient } from '../db/prisma-types.ts';
+import type { ProviderEvent } from '../payments/payment-provider.ts';
+
+/** A verified provider event as the inbox keeps it, with where its processing stands. */
+export interface InboxEntry {
+  id: string;
+  providerEventId: string;
+  type: string;
+  objectType: string;
+  objectId: string;
+  payload: unknown;
+  receivedAt: Date;
+  processedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/**
+ * The table has no columns for the event's object: it travels inside the stored JSON, next to the
+ * provider's own payload, so handlers get all the port's ProviderEvent gave us.
+ */
+interface StoredPayload {
+  objectType: string;
+  objectId: string;
+  createdAt: string;
+  event: unknown;
+}
+
+type ProviderEventRow = NonNullable<Awaited<ReturnType<PrismaClient['providerEvent']['findUnique']>>>;
+
+/** Every webhook the provider sent, once per provider event id: the durable hand-off to the job. */
+export class ProviderEventInbox {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly provider = 'stripe',
+  ) {}
+
+  /** Stores the event unless its provider id is already in; a redelivery is not an error. */
+  async storeOnce(event: ProviderEvent): Promise<{ stored: boolean; id: string; processed: boolean }> {
+    const stored: StoredPayload = {
+      objectType: event.objectType,
+      objectId: event.objectId,
+      createdAt: event.createdAt.toISOString(),
+      event: event.payload,
+    };
+    const [created] = await this.prisma.providerEvent.createManyAndReturn({
+      data: [{ provider: this.provider, providerEventId: event.id, type: event.type, payload: stored as object }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (created) return { stored: true, id: created.id, processed: false };
+    const existing = await this.prisma.providerEvent.findUniqueOrThrow({
+      where: { provider_providerEventId: { provider: this.provider, providerEventId: event.id } },
+      select: { id: true, processedAt: true },
+    });
+    return { stored: false, id: existing.id, processed: existing.processedAt !== null };
+  }
+
+  async findById(id: string): Promise<InboxEntry | null> {
+    const row = await this.prisma.providerEvent.findUnique({ where: { id } });
+    return row && toEntry(row);
+  }
+
+  /** Oldest first: what a sweep re-enqueues when a job was lost between storing and sending. */
+  async findUnprocessed(limit: number): Promise<InboxEntry[]> {
+    const rows = await this.prisma.providerEvent.findMany({
+      where: { provider: this.provider, processedAt: null },
+      orderBy: { receivedAt: 'asc' },
+      take: limit,
+    });
+    return rows.map(toEntry);
+  }
+
+  async markProcessed(id: string): Promise<void> {
+    await this.prisma.providerEvent.updateMany({
+      where: { id, processedAt: null },
+      data: { processedAt: new Date(), attempts: { increment: 1 }, lastError: null },
+    });
+  }
+
+  async recordFailure(id: string, message: string): Promise<void> {
+    await this.prisma.providerEvent.update({
+      where: { id },
+      data: { attempts: { increment: 1 }, lastError: message },
+    });
+  }
+}
+
+function toEntry(row: ProviderEventRow): InboxEntry {
+  const stored = row.payload as unknown as StoredPayload;
+  return {
+    id: row.id,
+    providerEventId: row.providerEventId,
+    type: row.type,
+    objectType: stored.objectType,
+    objectId: stored.objectId,
+    payload: stored.event,
+    receivedAt: row.receivedAt,
+    processedAt: row.processedAt,
+    attempts: row.attempts,
+    lastError: row.lastError,
+  };
+}

@@ -1,0 +1,71 @@
+// Turns stored provider events into calls to the services that care about them, as the job the webhook
+// route enqueues. Handlers re-read the object from the provider before writing, so a redelivered, retried
+// or out-of-order event converges on the provider's current state.
+import type { Logger } from 'pino';
+import type { JobQueue, RetryPolicy } from '../jobs/job-queue.ts';
+import type { ProviderEventInbox } from './provider-event-inbox.ts';
+
+export const PROVIDER_EVENT_JOB = 'provider-event';
+
+export interface ProviderEventJob {
+  inboxId: string;
+}
+
+/** What a handler learns of an event; the object's current state is the provider's to tell. */
+export interface InboxEvent {
+  type: string;
+  objectType: string;
+  objectId: string;
+  payload: unknown;
+}
+
+export type InboxEventHandler = (event: InboxEvent) => Promise<void>;
+
+/** Eleven attempts over 1.5 to 3 hours (5 to 10 s, then doubling, jittered): outlasts a provider outage. */
+export const PROVIDER_EVENT_RETRY: RetryPolicy = { retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true };
+
+export class ProviderEventProcessor {
+  private readonly handlers = new Map<string, InboxEventHandler[]>();
+
+  constructor(
+    private readonly inbox: ProviderEventInbox,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Handlers for one type run in the order they were registered. */
+  on(types: string[], handler: InboxEventHandler): this {
+    for (const type of types) this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);
+    return this;
+  }
+
+  /** Makes this processor the queue's worker for provider events. */
+  async work(queue: JobQueue, retry: RetryPolicy = PROVIDER_EVENT_RETRY): Promise<void> {
+    await queue.work<ProviderEventJob>(PROVIDER_EVENT_JOB, ({ inboxId }) => this.process(inboxId), retry);
+  }
+
+  /** Throws when a handler does, after recording why, so the queue retries the job. */
+  async process(inboxId: string): Promise<void> {
+    const entry = await this.inbox.findById(inboxId);
+    if (!entry) {
+      this.logger.warn({ inboxId }, 'provider event job for an inbox entry that does not exist');
+      return;
+    }
+    if (entry.processedAt) return;
+    const handlers = this.handlers.get(entry.type) ?? [];
+    const context = { inboxId, eventId: entry.providerEventId, type: entry.type };
+    if (handlers.length === 0) {
+      this.logger.debug(context, 'provider event acknowledged: no handler for its type');
+      await this.inbox.markProcessed(inboxId);
+      return;
+    }
+    const event: InboxEvent = { type: entry.type, objectType: entry.objectType, objectId: entry.objectId, payload: entry.payload };
+    try {
+      for (const handler of handlers) await handler(event);
+    } catch (error) {
+      await this.inbox.recordFailure(inboxId, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    await this.inbox.markProcessed(inboxId);
+    this.logger.debug(context, 'provider event processed');
+  }
+}

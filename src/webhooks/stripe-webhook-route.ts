@@ -1,0 +1,56 @@
+// POST /webhooks/stripe: verify, store once, enqueue, answer. The work happens in the provider-event job,
+// so Stripe gets its 2xx in one insert and one enqueue, and a slow or failing handler never makes it resend.
+import express, { Router, type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { InvalidWebhookSignatureError, type PaymentProvider, type ProviderEvent } from '../payments/payment-provider.ts';
+import type { ProviderEventInbox } from './provider-event-inbox.ts';
+import { PROVIDER_EVENT_JOB, type ProviderEventJob } from './provider-event-processor.ts';
+
+export interface StripeWebhookRouteDependencies {
+  provider: Pick<PaymentProvider, 'parseWebhook'>;
+  inbox: Pick<ProviderEventInbox, 'storeOnce'>;
+  queue: Pick<JobQueue, 'send'>;
+  bodyLimitBytes: number;
+  logger: Logger;
+}
+
+export function stripeWebhookRoute({ provider, inbox, queue, bodyLimitBytes, logger }: StripeWebhookRouteDependencies): Router {
+  const router = Router();
+  // The signature covers the exact bytes sent, so the body must reach the check unparsed, whatever its type.
+  const rawBody = express.raw({ type: () => true, limit: bodyLimitBytes });
+
+  router.post('/webhooks/stripe', rawBody, async (req, res) => {
+    const signature = req.get('stripe-signature');
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let event: ProviderEvent;
+    try {
+      if (!signature) throw new InvalidWebhookSignatureError('no Stripe-Signature header');
+      event = provider.parseWebhook(body, signature);
+    } catch (error) {
+      if (!(error instanceof InvalidWebhookSignatureError)) throw error;
+      logger.warn({ err: error, requestId: res.locals.requestId }, 'webhook refused: signature does not verify');
+      res.status(400).json({ error: 'invalid signature' });
+      return;
+    }
+
+    const { stored, id, processed } = await inbox.storeOnce(event);
+    // A redelivery of an event still waiting is enqueued again: the first delivery may have been stored
+    // and then failed to enqueue. The singleton key drops it while the first job still waits.
+    if (!processed) await queue.send<ProviderEventJob>(PROVIDER_EVENT_JOB, { inboxId: id }, { singletonKey: id });
+    logger.debug({ eventId: event.id, type: event.type, inboxId: id, duplicate: !stored }, 'webhook received');
+    res.json({ received: true, duplicate: !stored });
+  });
+
+  router.use(bodyErrors);
+  return router;
+}
+
+/** Oversized or unreadable bodies get their 4xx here; anything else goes on to the app's error handler. */
+const bodyErrors: ErrorRequestHandler = (error: { status?: number }, _req, res, next) => {
+  if (typeof error.status !== 'number' || error.status < 400 || error.status >= 500) {
+    next(error);
+    return;
+  }
+  res.status(error.status).json({ error: error.status === 413 ? 'request body too large' : 'unreadable request body' });
+};

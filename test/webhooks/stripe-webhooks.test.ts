@@ -1,0 +1,133 @@
+import type { InboxEvent } from '../../src/webhooks/provider-event-processor';
+import { eventually, pause } from '../jobs/eventually';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
+import { signedEvent } from './signed-stripe-events';
+import { startWebhookHarness, TEST_BODY_LIMIT_BYTES, type WebhookHarness } from './webhook-harness';
+
+const invoice = (id: string) => ({ object: 'invoice', id });
+
+describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
+  let db: TestDatabase;
+  let webhooks: WebhookHarness;
+  let handled: InboxEvent[];
+
+  const inboxRows = (providerEventId: string) => db.prisma.providerEvent.findMany({ where: { providerEventId } });
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  beforeEach(async () => {
+    webhooks = await startWebhookHarness(db);
+    handled = [];
+    webhooks.processor.on(['invoice.paid', 'invoice.payment_failed'], async (event) => {
+      handled.push(event);
+    });
+  });
+  afterEach(async () => {
+    await webhooks.close();
+  });
+
+  it('stores a verified event, answers at once, and hands it to the handler of its type', async () => {
+    const event = signedEvent('invoice.paid', invoice('in_paid'));
+
+    const response = await webhooks.deliver(event);
+
+    expect(response).toEqual({ status: 200, body: { received: true, duplicate: false } });
+    expect(await inboxRows(event.id)).toEqual([expect.objectContaining({ type: 'invoice.paid', processedAt: null })]);
+
+    await webhooks.startProcessing();
+    await eventually('the handler ran', () => handled.length === 1);
+    expect(handled[0]).toEqual({
+      type: 'invoice.paid',
+      objectType: 'invoice',
+      objectId: 'in_paid',
+      payload: expect.objectContaining({ id: event.id, data: { object: invoice('in_paid') } }),
+    });
+    await eventually('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+  });
+
+  it('refuses a body whose signature does not verify, and stores nothing', async () => {
+    const forged = signedEvent('invoice.paid', invoice('in_forged'), 'whsec_not_ours');
+    const tampered = signedEvent('invoice.paid', invoice('in_tampered'));
+    const unsigned = signedEvent('invoice.paid', invoice('in_unsigned'));
+
+    const responses = [
+      await webhooks.deliver(forged),
+      await webhooks.deliver({ ...tampered, body: tampered.body.replace('in_tampered', 'in_someone_else') }),
+      await webhooks.deliver({ body: unsigned.body }),
+    ];
+
+    expect(responses).toEqual(Array(3).fill({ status: 400, body: { error: 'invalid signature' } }));
+    for (const { id } of [forged, tampered, unsigned]) expect(await inboxRows(id)).toEqual([]);
+  });
+
+  it('keeps one row and processes once when Stripe delivers an event again', async () => {
+    const event = signedEvent('invoice.payment_failed', invoice('in_twice'));
+
+    const first = await webhooks.deliver(event);
+    const whileWaiting = await webhooks.deliver(event);
+    await webhooks.startProcessing();
+    await eventually('the handler ran', () => handled.length === 1);
+    await eventually('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    const afterProcessing = await webhooks.deliver(event);
+
+    expect(first.body).toEqual({ received: true, duplicate: false });
+    expect(whileWaiting).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    expect(afterProcessing).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    await pause(1500);
+    expect(handled).toHaveLength(1);
+    expect(await inboxRows(event.id)).toHaveLength(1);
+  });
+
+  it('enqueues a redelivered event whose first delivery was stored but never enqueued', async () => {
+    const event = signedEvent('invoice.paid', invoice('in_lost_job'));
+    jest.spyOn(webhooks.queue, 'send').mockRejectedValueOnce(new Error('connection reset'));
+
+    const first = await webhooks.deliver(event);
+    const retried = await webhooks.deliver(event);
+    await webhooks.startProcessing();
+
+    expect(first.status).toBe(500);
+    expect(retried).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    await eventually('the handler ran', () => handled.length === 1);
+  });
+
+  it('refuses a body over the size limit with 413, and stores nothing', async () => {
+    const huge = signedEvent('invoice.paid', { ...invoice('in_huge'), description: 'x'.repeat(TEST_BODY_LIMIT_BYTES) } as never);
+
+    const response = await webhooks.deliver(huge);
+
+    expect(response).toEqual({ status: 413, body: { error: 'request body too large' } });
+    expect(await inboxRows(huge.id)).toEqual([]);
+  });
+
+  it('acknowledges an event of a type no handler wants, without handling it', async () => {
+    const event = signedEvent('customer.discount.created', { object: 'discount', id: 'di_1' });
+
+    expect((await webhooks.deliver(event)).status).toBe(200);
+    await webhooks.startProcessing();
+
+    await eventually('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    expect(handled).toEqual([]);
+  });
+
+  it('retries an event whose handler fails, recording why, until the handler succeeds', async () => {
+    const event = signedEvent('invoice.paid', invoice('in_flaky'));
+    let calls = 0;
+    webhooks.processor.on(['invoice.paid'], async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('provider unavailable');
+    });
+
+    await webhooks.deliver(event);
+    await webhooks.startProcessing();
+
+    await eventually('the failure is recorded', async () => (await inboxRows(event.id))[0]?.lastError === 'provider unavailable');
+    await eventually('the retry succeeded', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    expect(calls).toBe(2);
+    expect(await inboxRows(event.id)).toEqual([expect.objectContaining({ attempts: 2, lastError: null })]);
+  });
+});
