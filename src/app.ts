@@ -15,6 +15,12 @@ import { createApolloServer } from './graphql/apollo-server.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { registerBillingJobs } from './jobs/billing-jobs.ts';
+import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
+import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
+import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
+import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
 import { startStripeEmulator, type RunningStripeEmulator } from './stripe-emulator/index.ts';
 
@@ -53,6 +59,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? pino({ level: config.logLevel });
   const database = options.database ?? (await openConfiguredDatabase(config));
   let payments: Payments | null = null;
+  let queue: JobQueue | null = null;
   try {
     await prepareSchema(config, database, logger);
     payments = await openPayments(config, logger);
@@ -70,6 +77,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (seeded > 0) logger.info({ plans: seeded }, 'seeded the plan catalog');
     await keepCachesInStep(database.notifications, { customers: domain.customerCache, plans: domain.services.plans });
 
+    queue = createJobQueue(database, { pollingIntervalSeconds: config.jobs.pollingIntervalSeconds, logger });
+    await queue.start();
+    const inbox = new ProviderEventInbox(database.prisma);
+    const processor = new ProviderEventProcessor(inbox, logger);
+    registerProviderEventHandlers(processor, domain.services.sync);
+    await processor.work(queue);
+    await registerBillingJobs(
+      queue,
+      { customers: domain.customers, sync: domain.services.sync, paymentState: domain.paymentState, logger },
+      config.jobs,
+    );
+    const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
+
     const apollo = createApolloServer({ logger, introspection: config.env !== 'production' });
     await apollo.start();
     const context = createContextFactory({
@@ -78,8 +98,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       services: domain.services,
       logger,
     });
-    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes });
+    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, webhooks });
     const { emulator, webhookSecret } = payments;
+    const jobs = queue;
     return {
       http,
       apollo,
@@ -90,11 +111,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       listening: (baseUrl) => emulator?.addWebhookEndpoint({ url: `${baseUrl}/webhooks/stripe`, secret: webhookSecret }),
       close: async () => {
         await apollo.stop();
+        await jobs.stop();
         await emulator?.close();
         if (!options.database) await database.close();
       },
     };
   } catch (error) {
+    await queue?.stop();
     await payments?.emulator?.close();
     if (!options.database) await database.close();
     throw error;

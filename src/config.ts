@@ -26,6 +26,8 @@ export interface Config {
   catalog: readonly CatalogPlan[];
   caches: { customerEntries: number; customerTtlMs: number; planCatalogTtlMs: number };
   gracePeriodDays: number;
+  jobs: { pollingIntervalSeconds: number; reconciliationCron: string; graceExpiryCron: string };
+  webhookBodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -37,6 +39,8 @@ export class ConfigError extends Error {
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+const CRON = /^\S+( \S+){4}$/;
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -57,6 +61,10 @@ const environmentSchema = z.object({
   CUSTOMER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   CUSTOMER_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   PLAN_CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  JOB_POLLING_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  RECONCILIATION_CRON: z.string().regex(CRON, 'must be a five-field cron expression').default('17 * * * *'),
+  GRACE_EXPIRY_CRON: z.string().regex(CRON, 'must be a five-field cron expression').default('*/5 * * * *'),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(524_288),
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -122,6 +130,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       planCatalogTtlMs: env.PLAN_CATALOG_CACHE_TTL_SECONDS * 1000,
     },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
+    jobs: {
+      pollingIntervalSeconds: env.JOB_POLLING_INTERVAL_SECONDS,
+      reconciliationCron: env.RECONCILIATION_CRON,
+      graceExpiryCron: env.GRACE_EXPIRY_CRON,
+    },
+    webhookBodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -38,6 +38,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
   return {
     customerCache,
     paymentState,
+    customers,
     services: {
       plans,
       customers: customerService,

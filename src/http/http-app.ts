@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
@@ -14,13 +14,16 @@ export interface HttpAppDependencies {
   database: Database;
   logger: Logger;
   bodyLimitBytes: number;
+  /** Routes with their own body handling (the provider's webhooks read the raw body). */
+  webhooks: Router;
 }
 
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes }: HttpAppDependencies): express.Express {
+export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, webhooks }: HttpAppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(logger));
   app.use(healthRoutes(database, logger));
+  app.use(webhooks);
   app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -27,7 +27,7 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JOB_POLLING_INTERVAL_SECONDS: '0.5', ...overrides });
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}): Promise<TestApp> {

@@ -1,0 +1,138 @@
+// The legal invoice as a document: every field art. 226 of Directive 2006/112/EC requires, already resolved
+// (snapshots, calendar dates, amounts in minor units), so rendering it reads nothing else.
+import type { InvoiceLineRecord, InvoiceRecord } from '../../db/prisma-types.ts';
+import type { VatTreatment } from '../vat/vat-treatment.ts';
+
+export interface PostalAddress {
+  line1: string;
+  line2: string | null;
+  postalCode: string | null;
+  city: string;
+  region: string | null;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+export interface InvoiceParty {
+  legalName: string;
+  address: PostalAddress;
+  vatNumber: string | null;
+}
+
+export interface LegalInvoiceLine {
+  description: string;
+  /** Calendar dates (YYYY-MM-DD) of the service period; null for a one-off charge. */
+  periodStart: string | null;
+  periodEnd: string | null;
+  quantity: number;
+  /** Minor units of the invoice's currency, VAT excluded. */
+  unitAmount: number;
+  discountAmount: number;
+  /** quantity × unitAmount − discountAmount: the line's taxable amount. */
+  amount: number;
+}
+
+export type LegalInvoiceStatus = 'OPEN' | 'PAID' | 'VOID' | 'UNCOLLECTIBLE';
+
+export interface LegalInvoiceDocument {
+  number: string;
+  /** Calendar date (YYYY-MM-DD) in the seller's time zone, as the number's series year is. */
+  issueDate: string;
+  /** ISO 4217; every amount below is in its minor units. */
+  currency: string;
+  seller: InvoiceParty & { vatNumber: string };
+  buyer: InvoiceParty;
+  lines: LegalInvoiceLine[];
+  vat: { treatment: VatTreatment; rateBps: number; mention: string | null };
+  /** An invoice carries one rate, so the taxable amount per rate is its subtotal. */
+  taxableAmount: number;
+  vatAmount: number;
+  total: number;
+  status: LegalInvoiceStatus;
+  /** Calendar date (YYYY-MM-DD) the invoice was paid; null unless paid. */
+  paidDate: string | null;
+}
+
+/**
+ * The legal document of an issued invoice, from its row, its lines and its snapshots (stored with the
+ * customer's field names: legalName, addressLine1, addressLine2, postalCode, city, region, country, vatNumber).
+ * Throws when the row is not an issued invoice or a snapshot lacks what art. 226 requires.
+ */
+export function legalInvoiceDocument(
+  invoice: InvoiceRecord,
+  lines: readonly InvoiceLineRecord[],
+  timeZone: string,
+): LegalInvoiceDocument {
+  const { number, issuedAt, status } = invoice;
+  if (number === null || issuedAt === null || status === 'DRAFT') throw new Error(`invoice ${invoice.id} has not been issued`);
+  const day = (instant: Date | null) => (instant ? calendarDate(instant, timeZone) : null);
+  const seller = partyFrom(invoice.sellerSnapshot, `invoice ${number}: the seller`);
+  if (!seller.vatNumber) throw new Error(`invoice ${number}: the seller snapshot has no VAT number`);
+  return {
+    number,
+    issueDate: calendarDate(issuedAt, timeZone),
+    currency: invoice.currency,
+    seller: { ...seller, vatNumber: seller.vatNumber },
+    buyer: partyFrom(invoice.buyerSnapshot, `invoice ${number}: the buyer`),
+    lines: [...lines]
+      .sort((a, b) => a.position - b.position)
+      .map((line) => ({
+        description: line.description,
+        periodStart: day(line.periodStart),
+        periodEnd: day(line.periodEnd),
+        quantity: line.quantity,
+        unitAmount: line.unitAmount,
+        discountAmount: line.discountAmount,
+        amount: line.amount,
+      })),
+    vat: { treatment: invoice.vatTreatment, rateBps: invoice.vatRateBps, mention: invoice.vatMention },
+    taxableAmount: invoice.subtotal,
+    vatAmount: invoice.taxAmount,
+    total: invoice.total,
+    status,
+    paidDate: status === 'PAID' ? day(invoice.paidAt) : null,
+  };
+}
+
+function partyFrom(snapshot: unknown, who: string): InvoiceParty {
+  const record = snapshot !== null && typeof snapshot === 'object' ? (snapshot as Record<string, unknown>) : {};
+  const optional = (key: string) => (typeof record[key] === 'string' && record[key] ? (record[key] as string) : null);
+  const required = (key: string) => {
+    const value = optional(key);
+    if (value === null) throw new Error(`${who} snapshot has no ${key}`);
+    return value;
+  };
+  return {
+    legalName: required('legalName'),
+    address: {
+      line1: required('addressLine1'),
+      line2: optional('addressLine2'),
+      postalCode: optional('postalCode'),
+      city: required('city'),
+      region: optional('region'),
+      country: required('country'),
+    },
+    vatNumber: optional('vatNumber'),
+  };
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone: an invoice's legal dates are days. */
+export function calendarDate(instant: Date, timeZone = 'UTC'): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** `1234567` EUR → `12,345.67 EUR`: integer arithmetic, the currency's own number of decimals. */
+export function formatMoney(minorUnits: number, currency: string): string {
+  if (!Number.isSafeInteger(minorUnits)) throw new Error(`an amount must be an integer number of minor units, got ${minorUnits}`);
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const magnitude = String(Math.abs(minorUnits)).padStart(digits + 1, '0');
+  const whole = magnitude.slice(0, magnitude.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = digits > 0 ? `.${magnitude.slice(magnitude.length - digits)}` : '';
+  return `${minorUnits < 0 ? '-' : ''}${whole}${fraction} ${currency}`;
+}
+
+/** 2000 → `20%`, 2550 → `25.5%`. */
+export function formatVatRate(rateBps: number): string {
+  return `${(rateBps / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
+}

@@ -1,0 +1,63 @@
+// Which VAT an invoice carries, from the seller's country and the buyer's country and VAT number
+// (electronically supplied services, Directive 2006/112/EC). The policy table is in ./README.md.
+import { standardRate, vatMemberState } from './eu-vat-rates.ts';
+import { vatNumberPrefix, type VatNumberStatus } from './vat-number-check.ts';
+
+export type VatTreatment = 'STANDARD' | 'REVERSE_CHARGE' | 'OUT_OF_SCOPE';
+
+export interface VatSituation {
+  /** ISO 3166-1 alpha-2 code of the member state the seller is established in. */
+  sellerCountry: string;
+  /** ISO 3166-1 alpha-2 code; null when the buyer never gave one (taxed as a domestic consumer). */
+  buyerCountry: string | null;
+  buyerVatNumber: string | null;
+  vatNumberStatus: VatNumberStatus | 'absent';
+  supplyDate: Date;
+}
+
+export interface VatDecision {
+  treatment: VatTreatment;
+  /** Basis points (2000 = 20 %); 0 when no VAT is charged. */
+  rateBps: number;
+  /** The member state whose rate is charged; null when no VAT is charged. */
+  rateCountry: string | null;
+  /** The legal mention the invoice must print when no VAT is charged. */
+  mention: string | null;
+}
+
+export const REVERSE_CHARGE_MENTION =
+  'Reverse charge: VAT to be accounted for by the customer under Article 196 of Directive 2006/112/EC.';
+
+export const OUT_OF_SCOPE_MENTION =
+  'VAT not applicable: the customer is established outside the European Union, where the services are supplied ' +
+  '(Articles 44 and 59 of Directive 2006/112/EC).';
+
+export class VatRateUnknownError extends Error {
+  constructor(country: string, supplyDate: Date) {
+    super(`no standard VAT rate is known for ${country} on ${supplyDate.toISOString().slice(0, 10)}`);
+    this.name = 'VatRateUnknownError';
+  }
+}
+
+export function decideVat(situation: VatSituation): VatDecision {
+  const seller = vatMemberState(situation.sellerCountry);
+  if (seller === null) throw new Error(`the seller's country ${situation.sellerCountry} is not an EU member state`);
+  // Without a country there is no evidence the buyer is elsewhere: the seller's own VAT is the safe choice.
+  const buyer = situation.buyerCountry === null ? seller : vatMemberState(situation.buyerCountry);
+
+  if (buyer === null) return { treatment: 'OUT_OF_SCOPE', rateBps: 0, rateCountry: null, mention: OUT_OF_SCOPE_MENTION };
+  if (buyer === seller) return charged(seller, situation.supplyDate);
+  // Only a valid number issued in the buyer's member state zero-rates; any other is taxed as a consumer.
+  const issuedThere = situation.buyerVatNumber?.toUpperCase().startsWith(vatNumberPrefix(buyer)) ?? false;
+  if (issuedThere && situation.vatNumberStatus === 'valid') {
+    return { treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION };
+  }
+  // A consumer in another member state pays that state's rate (the One-Stop Shop).
+  return charged(buyer, situation.supplyDate);
+}
+
+function charged(country: string, supplyDate: Date): VatDecision {
+  const rateBps = standardRate(country, supplyDate);
+  if (rateBps === null) throw new VatRateUnknownError(country, supplyDate);
+  return { treatment: 'STANDARD', rateBps, rateCountry: country, mention: null };
+}

@@ -1,0 +1,127 @@
+import { renderInvoicePdf } from '../../src/billing/invoices/invoice-pdf';
+import { legalInvoiceDocument } from '../../src/billing/invoices/legal-invoice';
+import { decideVat } from '../../src/billing/vat/vat-treatment';
+import { customerFor, invoiceFor } from '../support/factories';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
+import { pdfText } from './pdf-text';
+
+const sellerSnapshot = {
+  legalName: 'Bitflow SAS',
+  addressLine1: '12 rue de la Paix',
+  addressLine2: null,
+  postalCode: '75002',
+  city: 'Paris',
+  region: null,
+  country: 'FR',
+  vatNumber: 'FR40303265045',
+};
+const buyerSnapshot = {
+  legalName: 'Muster GmbH',
+  addressLine1: 'Hauptstraße 5',
+  addressLine2: null,
+  postalCode: '10115',
+  city: 'Berlin',
+  region: null,
+  country: 'DE',
+  vatNumber: 'DE136695976',
+};
+
+describe.each(databaseKinds)('the legal document of a stored invoice on %s', (kind) => {
+  let db: TestDatabase;
+  let customerId: string;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    await db.prisma.plan.create({ data: { id: 'free', name: 'Free', driveStorageBytes: 100_000_000n, parallelDownloads: 4, isDefault: true } });
+    customerId = (await customerFor(db.prisma, { userId: `document-${kind}` })).id;
+  });
+  afterAll(() => db.close());
+
+  const stored = async (fields: Parameters<typeof invoiceFor>[2] = {}) => {
+    const { id } = await invoiceFor(db.prisma, customerId, fields);
+    return db.prisma.invoice.findUniqueOrThrow({ where: { id }, include: { lines: true } });
+  };
+
+  it('reads a reverse-charged invoice, with its calendar dates in the seller’s time zone', async () => {
+    const vat = decideVat({
+      sellerCountry: 'FR',
+      buyerCountry: 'DE',
+      buyerVatNumber: 'DE136695976',
+      vatNumberStatus: 'valid',
+      supplyDate: new Date('2026-11-30T23:30:00Z'),
+    });
+    const invoice = await stored({
+      number: 'F2026-000007',
+      series: 'F2026',
+      sequence: 7,
+      taxAmount: 0,
+      total: 800,
+      amountPaid: 800,
+      amountDue: 800,
+      vatRateBps: vat.rateBps,
+      vatTreatment: vat.treatment,
+      vatMention: vat.mention,
+      sellerSnapshot,
+      buyerSnapshot,
+      issuedAt: new Date('2026-11-30T23:30:00Z'),
+      paidAt: new Date('2026-12-01T08:00:00Z'),
+      lines: {
+        create: [
+          { position: 2, description: 'Extra storage', quantity: 1, unitAmount: 300, discountAmount: 100, amount: 200 },
+          {
+            position: 1,
+            description: 'Lite, monthly',
+            quantity: 1,
+            unitAmount: 600,
+            amount: 600,
+            periodStart: new Date('2026-10-31T23:00:00Z'),
+            periodEnd: new Date('2026-11-30T23:00:00Z'),
+          },
+        ],
+      },
+    });
+
+    const document = legalInvoiceDocument(invoice, invoice.lines, 'Europe/Paris');
+    expect(document).toEqual({
+      number: 'F2026-000007',
+      issueDate: '2026-12-01',
+      currency: 'EUR',
+      seller: {
+        legalName: 'Bitflow SAS',
+        address: { line1: '12 rue de la Paix', line2: null, postalCode: '75002', city: 'Paris', region: null, country: 'FR' },
+        vatNumber: 'FR40303265045',
+      },
+      buyer: {
+        legalName: 'Muster GmbH',
+        address: { line1: 'Hauptstraße 5', line2: null, postalCode: '10115', city: 'Berlin', region: null, country: 'DE' },
+        vatNumber: 'DE136695976',
+      },
+      lines: [
+        { description: 'Lite, monthly', periodStart: '2026-11-01', periodEnd: '2026-12-01', quantity: 1, unitAmount: 600, discountAmount: 0, amount: 600 },
+        { description: 'Extra storage', periodStart: null, periodEnd: null, quantity: 1, unitAmount: 300, discountAmount: 100, amount: 200 },
+      ],
+      vat: { treatment: 'REVERSE_CHARGE', rateBps: 0, mention: vat.mention },
+      taxableAmount: 800,
+      vatAmount: 0,
+      total: 800,
+      status: 'PAID',
+      paidDate: '2026-12-01',
+    });
+
+    const text = pdfText(await renderInvoicePdf(document));
+    expect(text).toContain('Invoice number: F2026-000007');
+    expect(text).toContain('VAT number: DE136695976');
+  });
+
+  it('refuses an invoice that was never issued', async () => {
+    const draft = await stored({ status: 'DRAFT', sellerSnapshot, buyerSnapshot });
+    expect(() => legalInvoiceDocument(draft, draft.lines, 'UTC')).toThrow(/has not been issued/);
+  });
+
+  it('refuses a snapshot without what art. 226 requires', async () => {
+    const issued = { number: 'F2026-000900', series: 'F2026', sequence: 900, issuedAt: new Date('2026-11-24T10:00:00Z') };
+    const noAddress = await stored({ ...issued, sellerSnapshot, buyerSnapshot: { ...buyerSnapshot, addressLine1: '' } });
+    expect(() => legalInvoiceDocument(noAddress, noAddress.lines, 'UTC')).toThrow('invoice F2026-000900: the buyer snapshot has no addressLine1');
+    const noSellerVat = await stored({ ...issued, number: 'F2026-000901', sequence: 901, sellerSnapshot: { ...sellerSnapshot, vatNumber: null }, buyerSnapshot });
+    expect(() => legalInvoiceDocument(noSellerVat, noSellerVat.lines, 'UTC')).toThrow('the seller snapshot has no VAT number');
+  });
+});

@@ -1,0 +1,124 @@
+import {
+  decideVat,
+  OUT_OF_SCOPE_MENTION,
+  REVERSE_CHARGE_MENTION,
+  VatRateUnknownError,
+  type VatSituation,
+} from '../../src/billing/vat/vat-treatment';
+
+const supplyDate = new Date('2026-11-24T10:00:00Z');
+const fromFrance = (buyer: Partial<VatSituation>): VatSituation => ({
+  sellerCountry: 'FR',
+  buyerCountry: null,
+  buyerVatNumber: null,
+  vatNumberStatus: 'absent',
+  supplyDate,
+  ...buyer,
+});
+
+describe('deciding the VAT of an invoice from a French seller', () => {
+  it('charges French VAT to a consumer in France', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'FR' }))).toEqual({
+      treatment: 'STANDARD',
+      rateBps: 2000,
+      rateCountry: 'FR',
+      mention: null,
+    });
+  });
+
+  it('charges French VAT to a business in France, even with a valid VAT number', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'FR', buyerVatNumber: 'FR40303265045', vatNumberStatus: 'valid' }))).toEqual({
+      treatment: 'STANDARD',
+      rateBps: 2000,
+      rateCountry: 'FR',
+      mention: null,
+    });
+  });
+
+  it('charges German VAT to a consumer in Germany (One-Stop Shop)', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'DE' }))).toEqual({
+      treatment: 'STANDARD',
+      rateBps: 1900,
+      rateCountry: 'DE',
+      mention: null,
+    });
+  });
+
+  it('charges no VAT to a business in Germany with a valid VAT number: reverse charge, citing art. 196', () => {
+    const decision = decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'valid' }));
+    expect(decision).toEqual({ treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION });
+    expect(decision.mention).toMatch(/^Reverse charge/);
+    expect(decision.mention).toContain('Article 196 of Directive 2006/112/EC');
+  });
+
+  it('charges German VAT to a business in Germany whose VAT number is invalid', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE123456789', vatNumberStatus: 'invalid' }))).toEqual({
+      treatment: 'STANDARD',
+      rateBps: 1900,
+      rateCountry: 'DE',
+      mention: null,
+    });
+  });
+
+  it('charges German VAT when the VAT number could not be verified: it never zero-rates', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'unverified' }))).toMatchObject({
+      treatment: 'STANDARD',
+      rateBps: 1900,
+      rateCountry: 'DE',
+    });
+  });
+
+  it('charges German VAT when a valid VAT number was issued by another member state', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'ATU13585627', vatNumberStatus: 'valid' }))).toMatchObject({
+      treatment: 'STANDARD',
+      rateCountry: 'DE',
+    });
+  });
+
+  it('reverse-charges a Greek business, whose VAT numbers start with EL', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'GR', buyerVatNumber: 'EL094259216', vatNumberStatus: 'valid' }))).toMatchObject({
+      treatment: 'REVERSE_CHARGE',
+    });
+  });
+
+  it('charges no VAT to a consumer in the United States, with the out-of-scope mention', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'US' }))).toEqual({
+      treatment: 'OUT_OF_SCOPE',
+      rateBps: 0,
+      rateCountry: null,
+      mention: OUT_OF_SCOPE_MENTION,
+    });
+  });
+
+  it('charges no VAT to a business outside the EU, whatever its tax number', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'CH', buyerVatNumber: 'CHE123456788', vatNumberStatus: 'valid' }))).toEqual({
+      treatment: 'OUT_OF_SCOPE',
+      rateBps: 0,
+      rateCountry: null,
+      mention: OUT_OF_SCOPE_MENTION,
+    });
+    expect(decideVat(fromFrance({ buyerCountry: 'GB', buyerVatNumber: 'GB925901618', vatNumberStatus: 'valid' })).treatment).toBe('OUT_OF_SCOPE');
+  });
+
+  it('charges French VAT to a buyer who gave no country', () => {
+    expect(decideVat(fromFrance({ buyerCountry: null }))).toMatchObject({ treatment: 'STANDARD', rateBps: 2000, rateCountry: 'FR' });
+  });
+
+  it('charges French VAT to a consumer in Monaco, which VAT treats as France', () => {
+    expect(decideVat(fromFrance({ buyerCountry: 'MC' }))).toMatchObject({ treatment: 'STANDARD', rateBps: 2000, rateCountry: 'FR' });
+  });
+
+  it('uses the destination rate in force on the supply date', () => {
+    const estonian = (date: string) => decideVat(fromFrance({ buyerCountry: 'EE', supplyDate: new Date(date) })).rateBps;
+    expect(estonian('2025-06-30T12:00:00Z')).toBe(2200);
+    expect(estonian('2025-07-01T12:00:00Z')).toBe(2400);
+  });
+
+  it('refuses to guess a rate the table does not know', () => {
+    expect(() => decideVat(fromFrance({ buyerCountry: 'DE', supplyDate: new Date('2019-06-01T00:00:00Z') }))).toThrow(VatRateUnknownError);
+  });
+
+  it('refuses a seller outside the EU, for whom these rules do not apply', () => {
+    expect(() => decideVat(fromFrance({ sellerCountry: 'US', buyerCountry: 'DE' }))).toThrow(/not an EU member state/);
+  });
+});
