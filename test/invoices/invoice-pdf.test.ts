@@ -62,7 +62,7 @@ describe('an invoice PDF', () => {
   describe('of a reverse-charged sale to a German business, paid', () => {
     let text: string;
     beforeAll(async () => {
-      text = pdfText(await renderInvoicePdf(reverseCharged));
+      text = await pdfText(await renderInvoicePdf(reverseCharged));
     });
 
     it('prints the number, the issue date and the payment status with its date', () => {
@@ -112,7 +112,7 @@ describe('an invoice PDF', () => {
   describe('of a sale to a French consumer, open', () => {
     let text: string;
     beforeAll(async () => {
-      text = pdfText(await renderInvoicePdf(domestic));
+      text = await pdfText(await renderInvoicePdf(domestic));
     });
 
     it('prints the VAT charged and the total including it', () => {
@@ -133,7 +133,7 @@ describe('an invoice PDF', () => {
   });
 
   it('of a sale outside the EU prints the out-of-scope mention', async () => {
-    const text = pdfText(
+    const text = await pdfText(
       await renderInvoicePdf({
         ...domestic,
         buyer: { legalName: 'Jane Doe', address: { line1: '1 Main St', line2: null, postalCode: '10001', city: 'New York', region: 'NY', country: 'US' }, vatNumber: null },
@@ -148,13 +148,13 @@ describe('an invoice PDF', () => {
   });
 
   it('prints void and uncollectible invoices as such', async () => {
-    expect(pdfText(await renderInvoicePdf({ ...domestic, status: 'VOID' }))).toContain('Status: Void');
-    expect(pdfText(await renderInvoicePdf({ ...domestic, status: 'UNCOLLECTIBLE' }))).toContain('Status: Uncollectible');
+    expect(await pdfText(await renderInvoicePdf({ ...domestic, status: 'VOID' }))).toContain('Status: Void');
+    expect(await pdfText(await renderInvoicePdf({ ...domestic, status: 'UNCOLLECTIBLE' }))).toContain('Status: Uncollectible');
   });
 
   it('continues the lines on further pages and prints every one of them, then the totals', async () => {
     const lines = Array.from({ length: 60 }, (_, i) => ({ ...domestic.lines[0]!, description: `Storage add-on #${i + 1}` }));
-    const text = pdfText(await renderInvoicePdf({ ...domestic, lines, taxableAmount: 48_000, vatAmount: 9_600, total: 57_600 }));
+    const text = await pdfText(await renderInvoicePdf({ ...domestic, lines, taxableAmount: 48_000, vatAmount: 9_600, total: 57_600 }));
     const pages = text.split('\f').filter((page) => page.trim());
     expect(pages.length).toBeGreaterThan(1);
     for (let i = 1; i <= 60; i++) expect(text).toContain(`Storage add-on #${i} `);
@@ -191,7 +191,7 @@ describe('an invoice PDF', () => {
     });
 
     it('prints the simplified letters in the PDF', async () => {
-      const text = pdfText(
+      const text = await pdfText(
         await renderInvoicePdf({ ...domestic, buyer: { ...domestic.buyer, legalName: 'Łódź Spółka z o.o.' } }),
       );
       expect(text).toContain('Lódz Spólka z o.o.');

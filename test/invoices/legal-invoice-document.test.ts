@@ -107,7 +107,7 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
       paidDate: '2026-12-01',
     });
 
-    const text = pdfText(await renderInvoicePdf(document));
+    const text = await pdfText(await renderInvoicePdf(document));
     expect(text).toContain('Invoice number: F2026-000007');
     expect(text).toContain('VAT number: DE136695976');
   });

@@ -1,16 +1,26 @@
-// The text of a PDF as poppler's pdftotext lays it out (pages separated by form feeds): tests read
-// rendered invoices through it, and fail with how to get it when it is missing.
-import { execFileSync } from 'node:child_process';
+// The text of a PDF, line by line (pages separated by form feeds), read with Mozilla's pdf.js: tests
+// check rendered invoices through it. Pure JavaScript, so `npm test` needs nothing installed beside npm.
+import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 
-export function pdfText(pdf: Buffer): string {
-  try {
-    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: pdf, encoding: 'utf8' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('pdftotext is missing: install poppler-utils (apt-get install -y poppler-utils) to test invoice PDFs', {
-        cause: error,
-      });
+// The legacy build is the one meant for Node (no DOM, no worker thread).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
+
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= document.numPages; number++) {
+    const content = await (await document.getPage(number)).getTextContent();
+    const lines = new Map<number, TextItem[]>();
+    for (const item of content.items) {
+      if (!('str' in item) || item.str === '') continue;
+      // Items on one baseline (to the point) form one line.
+      const y = Math.round(item.transform[5] as number);
+      lines.set(y, [...(lines.get(y) ?? []), item]);
     }
-    throw error;
+    const ordered = [...lines.entries()].sort(([a], [b]) => b - a);
+    pages.push(ordered.map(([, items]) => items.sort((a, b) => (a.transform[4] as number) - (b.transform[4] as number)).map((i) => i.str).join(' ')).join('\n'));
   }
+  await document.destroy();
+  return pages.join('\f');
 }
