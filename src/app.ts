@@ -15,6 +15,7 @@ import { createApolloServer } from './graphql/apollo-server.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
 import { registerBillingJobs } from './jobs/billing-jobs.ts';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
@@ -22,7 +23,7 @@ import { registerProviderEventHandlers } from './webhooks/provider-event-handler
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
-import { startStripeEmulator, type RunningStripeEmulator } from './stripe-emulator/index.ts';
+import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -46,6 +47,8 @@ export interface AppOptions {
   logger?: Logger;
   /** An already open database (tests); otherwise opened from the config and closed with the app. */
   database?: Database;
+  /** Options for the in-process emulator (tests: chaos, dunning, webhook retries); ignored with a Stripe key. */
+  stripeEmulator?: Omit<StripeEmulatorOptions, 'port'>;
 }
 
 interface Payments {
@@ -62,7 +65,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let queue: JobQueue | null = null;
   try {
     await prepareSchema(config, database, logger);
-    payments = await openPayments(config, logger);
+    payments = await openPayments(config, logger, options.stripeEmulator);
     const domain = createBillingServices(
       database.prisma,
       payments.provider,
@@ -70,6 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         customerCache: { maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs },
         planCatalogTtlMs: config.caches.planCatalogTtlMs,
         gracePeriodDays: config.gracePeriodDays,
+        invoicing: config.invoicing,
       },
       logger,
     );
@@ -98,7 +102,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       services: domain.services,
       logger,
     });
-    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, webhooks });
+    const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
+    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
     const { emulator, webhookSecret } = payments;
     const jobs = queue;
     return {
@@ -145,7 +150,7 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
 }
 
 /** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
-async function openPayments(config: Config, logger: Logger): Promise<Payments> {
+async function openPayments(config: Config, logger: Logger, emulatorOptions: AppOptions['stripeEmulator'] = {}): Promise<Payments> {
   if (config.payments.mode === 'stripe') {
     const { secretKey, webhookSecret } = config.payments;
     return {
@@ -155,7 +160,7 @@ async function openPayments(config: Config, logger: Logger): Promise<Payments> {
       webhookSecret,
     };
   }
-  const emulator = await startStripeEmulator({ port: config.payments.port });
+  const emulator = await startStripeEmulator({ ...emulatorOptions, port: config.payments.port });
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   return {
     provider: new StripePaymentProvider({

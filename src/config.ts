@@ -17,6 +17,29 @@ export type PaymentsConfig =
   | { mode: 'stripe'; secretKey: string; webhookSecret: string }
   | { mode: 'emulator'; port: number };
 
+export interface SellerIdentity {
+  legalName: string;
+  addressLine1: string;
+  addressLine2: string | null;
+  postalCode: string;
+  city: string;
+  country: string;
+  vatNumber: string;
+}
+
+/** A placeholder seller for development: production must configure the real one. */
+const DEV_SELLER: SellerIdentity = {
+  legalName: 'Bloom SAS (development)',
+  addressLine1: '1 rue de la Paix',
+  addressLine2: null,
+  postalCode: '75002',
+  city: 'Paris',
+  country: 'FR',
+  vatNumber: 'FR40303265045',
+};
+
+export const DEV_INVOICE_LINK_SECRET = 'dev-only-invoice-link-secret-not-for-production';
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   http: { host: string; port: number; bodyLimitBytes: number };
@@ -28,6 +51,17 @@ export interface Config {
   gracePeriodDays: number;
   jobs: { pollingIntervalSeconds: number; reconciliationCron: string; graceExpiryCron: string };
   webhookBodyLimitBytes: number;
+  invoicing: {
+    seller: SellerIdentity;
+    numberTemplate: string;
+    timeZone: string;
+    viesCheck: boolean;
+    /** Signs the short-lived PDF links; shared by every replica. */
+    linkSecret: string;
+    linkTtlSeconds: number;
+    /** Where clients reach this service, for the PDF links. */
+    publicBaseUrl: string;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -65,6 +99,19 @@ const environmentSchema = z.object({
   RECONCILIATION_CRON: z.string().regex(CRON, 'must be a five-field cron expression').default('17 * * * *'),
   GRACE_EXPIRY_CRON: z.string().regex(CRON, 'must be a five-field cron expression').default('*/5 * * * *'),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(524_288),
+  SELLER_LEGAL_NAME: z.string().min(1).optional(),
+  SELLER_ADDRESS_LINE1: z.string().min(1).optional(),
+  SELLER_ADDRESS_LINE2: z.string().min(1).optional(),
+  SELLER_POSTAL_CODE: z.string().min(1).optional(),
+  SELLER_CITY: z.string().min(1).optional(),
+  SELLER_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
+  SELLER_VAT_NUMBER: z.string().min(4).optional(),
+  INVOICE_NUMBER_FORMAT: z.string().min(1).default('F{year}-{seq:6}'),
+  INVOICE_TIME_ZONE: z.string().min(1).default('Europe/Paris'),
+  VAT_VIES_CHECK: z.enum(['true', 'false']).default('false'),
+  INVOICE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INVOICE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  PUBLIC_BASE_URL: z.url().optional(),
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -106,6 +153,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (production && !env.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required in production (the emulator is for development)');
   if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
 
+  const sellerVariables = ['SELLER_LEGAL_NAME', 'SELLER_ADDRESS_LINE1', 'SELLER_POSTAL_CODE', 'SELLER_CITY', 'SELLER_COUNTRY', 'SELLER_VAT_NUMBER'] as const;
+  const missingSeller = sellerVariables.filter((name) => !env[name]);
+  if (missingSeller.length > 0 && missingSeller.length < sellerVariables.length) {
+    problems.push(`${missingSeller.join(', ')}: the seller's identity is all or nothing`);
+  }
+  if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
+  if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
+  if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
+
   const catalog = env.PLAN_CATALOG_FILE ? readCatalog(env.PLAN_CATALOG_FILE, problems) : DEFAULT_PLAN_CATALOG;
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -136,8 +192,37 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       graceExpiryCron: env.GRACE_EXPIRY_CRON,
     },
     webhookBodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
+    invoicing: {
+      seller:
+        missingSeller.length === 0
+          ? {
+              legalName: env.SELLER_LEGAL_NAME!,
+              addressLine1: env.SELLER_ADDRESS_LINE1!,
+              addressLine2: env.SELLER_ADDRESS_LINE2 ?? null,
+              postalCode: env.SELLER_POSTAL_CODE!,
+              city: env.SELLER_CITY!,
+              country: env.SELLER_COUNTRY!,
+              vatNumber: env.SELLER_VAT_NUMBER!,
+            }
+          : DEV_SELLER,
+      numberTemplate: env.INVOICE_NUMBER_FORMAT,
+      timeZone: env.INVOICE_TIME_ZONE,
+      viesCheck: env.VAT_VIES_CHECK === 'true',
+      linkSecret: env.INVOICE_LINK_SECRET ?? DEV_INVOICE_LINK_SECRET,
+      linkTtlSeconds: env.INVOICE_LINK_TTL_SECONDS,
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    },
     logLevel: env.LOG_LEVEL,
   };
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A variable set to the empty string counts as unset, as shells and .env files commonly produce. */

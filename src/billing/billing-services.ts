@@ -18,11 +18,19 @@ import { PlanService } from './plans/plan-service.ts';
 import { SubscriptionRepository } from './subscriptions/subscription-repository.ts';
 import { SubscriptionService } from './subscriptions/subscription-service.ts';
 import { ProviderSync } from './sync/provider-sync.ts';
+import { InvoiceIssuer } from './invoices/invoice-issuer.ts';
+import { InvoiceDocumentService } from './invoices/invoice-document-service.ts';
+import { InvoiceLinkSigner } from './invoices/invoice-links.ts';
+import { InvoiceNumberAllocator } from './invoices/invoice-number-allocator.ts';
+import { ProviderTaxRates } from './vat/provider-tax-rates.ts';
+import { OfflineVatNumberVerifier, ViesVatNumberVerifier } from './vat/vat-number-check.ts';
+import type { Config } from '../config.ts';
 
 export interface BillingSettings {
   customerCache: { maxEntries: number; ttlMs: number };
   planCatalogTtlMs: number;
   gracePeriodDays: number;
+  invoicing: Config['invoicing'];
 }
 
 export function createBillingServices(prisma: PrismaClient, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
@@ -33,8 +41,12 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
   const paymentMethods = new PaymentMethodRepository(prisma);
   const plans = new PlanService(new PlanRepository(prisma), { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
-  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods }, plans, paymentState, logger);
-  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync });
+  const { seller, numberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
+  const vatNumbers = viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier();
+  const issuer = new InvoiceIssuer(prisma, new InvoiceNumberAllocator({ template: numberTemplate, timeZone }), seller, vatNumbers);
+  const taxRates = new ProviderTaxRates(provider, seller, vatNumbers);
+  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods }, plans, paymentState, issuer, logger);
+  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates });
   return {
     customerCache,
     paymentState,
@@ -45,9 +57,11 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       invoices: new InvoiceService(invoices),
       invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync),
       paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync }),
+      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates }),
       sync,
+      invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
     },
+    invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {
       customers: new CustomerReader(customers, customerCache),
       subscriptions,

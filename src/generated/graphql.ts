@@ -171,6 +171,11 @@ export type Invoice = {
   /** Gapless legal number (F2026-000001); null while the invoice is a draft. */
   number?: Maybe<Scalars['String']['output']>;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * A link to the invoice's PDF, valid for a few minutes (`INVOICE_LINK_TTL_SECONDS`): open it as it is, it
+   * needs no token. Null until the invoice is issued.
+   */
+  pdfUrl?: Maybe<Scalars['String']['output']>;
   periodEnd?: Maybe<Scalars['DateTime']['output']>;
   periodStart?: Maybe<Scalars['DateTime']['output']>;
   /** The seller's identity as printed on the invoice, frozen at issue. */
@@ -1045,6 +1050,7 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  pdfUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   periodStart?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   seller?: Resolver<Maybe<ResolversTypes['InvoiceParty']>, ParentType, ContextType>;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
 import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
+import type { InvoiceLinkSigner } from '../billing/invoices/invoice-links.ts';
 import type { PaymentMethodService } from '../billing/payment-methods/payment-method-service.ts';
 import type { SubscriptionService } from '../billing/subscriptions/subscription-service.ts';
 import type { ProviderSync } from '../billing/sync/provider-sync.ts';
@@ -17,6 +18,7 @@ export interface BillingServices {
   paymentMethods: PaymentMethodService;
   subscriptions: SubscriptionService;
   sync: ProviderSync;
+  invoiceLinks: InvoiceLinkSigner;
 }
 
 export interface GraphQLContext {

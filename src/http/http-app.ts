@@ -14,16 +14,16 @@ export interface HttpAppDependencies {
   database: Database;
   logger: Logger;
   bodyLimitBytes: number;
-  /** Routes with their own body handling (the provider's webhooks read the raw body). */
-  webhooks: Router;
+  /** Routes outside GraphQL, with their own body handling and checks (webhooks, signed PDF links). */
+  routes: Router[];
 }
 
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, webhooks }: HttpAppDependencies): express.Express {
+export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes }: HttpAppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(logger));
   app.use(healthRoutes(database, logger));
-  app.use(webhooks);
+  for (const route of routes) app.use(route);
   app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

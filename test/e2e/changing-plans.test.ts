@@ -33,13 +33,16 @@ describe('changing, cancelling and resuming a subscription', () => {
   it('previews an upgrade: the prorated amount due now, with its lines', async () => {
     const ann = await subscribed('ann');
     const res = await t.graphql<any>(`{ previewPlanChange(planId: "pro", interval: MONTH) {
-      amountDue { amount currency } total { amount } prorationLines { description amount { amount } proration } } }`, { token: ann.token });
+      amountDue { amount currency } subtotal { amount } tax { amount } total { amount } prorationLines { description amount { amount } proration } } }`, { token: ann.token });
     expect(res.errors).toBeUndefined();
     const preview = res.data.previewPlanChange;
-    // Just after subscribing, almost a whole month of the difference: up to €8.00.
+    // Just after subscribing, almost a whole month of the difference (up to €8.00), plus French VAT.
     expect(preview.amountDue.currency).toBe('EUR');
-    expect(preview.amountDue.amount).toBeGreaterThan(700);
-    expect(preview.amountDue.amount).toBeLessThanOrEqual(800);
+    expect(preview.subtotal.amount).toBeGreaterThan(700);
+    expect(preview.subtotal.amount).toBeLessThanOrEqual(800);
+    // Tax is rounded per line (a credit and a charge line), so the sum may differ from 20 % of the net by a cent.
+    expect(Math.abs(preview.tax.amount - preview.subtotal.amount * 0.2)).toBeLessThanOrEqual(1);
+    expect(preview.amountDue.amount).toBe(preview.subtotal.amount + preview.tax.amount);
     expect(preview.prorationLines.filter((line: any) => line.proration)).toHaveLength(2);
     expect(await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'ann' } } })).toMatchObject({ planId: 'lite' });
   });

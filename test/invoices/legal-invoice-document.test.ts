@@ -1,5 +1,5 @@
 import { renderInvoicePdf } from '../../src/billing/invoices/invoice-pdf';
-import { legalInvoiceDocument } from '../../src/billing/invoices/legal-invoice';
+import { BUYER_NOT_PROVIDED, legalInvoiceDocument } from '../../src/billing/invoices/legal-invoice';
 import { decideVat } from '../../src/billing/vat/vat-treatment';
 import { customerFor, invoiceFor } from '../support/factories';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
@@ -112,6 +112,16 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
     expect(text).toContain('VAT number: DE136695976');
   });
 
+  it("says so when a consumer never gave a name or an address, rather than invent them", async () => {
+    const issued = { number: 'F2026-000950', series: 'F2026', sequence: 950, issuedAt: new Date('2026-11-24T10:00:00Z') };
+    const anonymous = await stored({ ...issued, vatTreatment: 'STANDARD', sellerSnapshot, buyerSnapshot: { country: 'FR' } });
+    expect(legalInvoiceDocument(anonymous, anonymous.lines, 'UTC').buyer).toEqual({
+      legalName: BUYER_NOT_PROVIDED,
+      address: { line1: '', line2: null, postalCode: null, city: '', region: null, country: 'FR' },
+      vatNumber: null,
+    });
+  });
+
   it('refuses an invoice that was never issued', async () => {
     const draft = await stored({ status: 'DRAFT', sellerSnapshot, buyerSnapshot });
     expect(() => legalInvoiceDocument(draft, draft.lines, 'UTC')).toThrow(/has not been issued/);
@@ -119,7 +129,7 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
 
   it('refuses a snapshot without what art. 226 requires', async () => {
     const issued = { number: 'F2026-000900', series: 'F2026', sequence: 900, issuedAt: new Date('2026-11-24T10:00:00Z') };
-    const noAddress = await stored({ ...issued, sellerSnapshot, buyerSnapshot: { ...buyerSnapshot, addressLine1: '' } });
+    const noAddress = await stored({ ...issued, vatTreatment: 'REVERSE_CHARGE', sellerSnapshot, buyerSnapshot: { ...buyerSnapshot, addressLine1: '' } });
     expect(() => legalInvoiceDocument(noAddress, noAddress.lines, 'UTC')).toThrow('invoice F2026-000900: the buyer snapshot has no addressLine1');
     const noSellerVat = await stored({ ...issued, number: 'F2026-000901', sequence: 901, sellerSnapshot: { ...sellerSnapshot, vatNumber: null }, buyerSnapshot });
     expect(() => legalInvoiceDocument(noSellerVat, noSellerVat.lines, 'UTC')).toThrow('the seller snapshot has no VAT number');

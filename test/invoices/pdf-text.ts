@@ -3,7 +3,6 @@
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 
 // The legacy build is the one meant for Node (no DOM, no worker thread).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as typeof import('pdfjs-dist');
 
 export async function pdfText(pdf: Buffer): Promise<string> {

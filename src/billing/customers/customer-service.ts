@@ -7,6 +7,8 @@ import type { SubscriptionRepository } from '../subscriptions/subscription-repos
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { CustomerRepository } from './customer-repository.ts';
 import { validLegalIdentity } from './legal-identity.ts';
+import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
+import { randomUUID } from 'node:crypto';
 
 /** The owner a customer row belongs to; the database guarantees exactly one of the two ids on open rows. */
 export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner {
@@ -21,6 +23,7 @@ export interface CustomerServiceDependencies {
   paymentState: PaymentStateService;
   provider: PaymentProvider;
   sync: ProviderSync;
+  taxRates: ProviderTaxRates;
 }
 
 export class CustomerService {
@@ -53,9 +56,19 @@ export class CustomerService {
     return { ...attached, providerCustomerId: attached.providerCustomerId ?? id };
   }
 
+  /**
+   * The identity applies to invoices issued from now on (issued ones keep their snapshot). A change of
+   * country or VAT number changes the VAT of the next invoice: the live subscription's tax rates follow.
+   */
   async updateBillingProfile(owner: BillingOwner, input: Parameters<typeof validLegalIdentity>[0]): Promise<CustomerRecord> {
     const identity = validLegalIdentity(input);
-    return this.deps.customers.updateLegalIdentity((await this.ensure(owner)).id, identity);
+    const updated = await this.deps.customers.updateLegalIdentity((await this.ensure(owner)).id, identity);
+    const live = await this.deps.subscriptions.findLive(updated.id);
+    if (live) {
+      const taxRateIds = await this.deps.taxRates.forCustomer(updated);
+      await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, taxRateIds, `tax-rates:${live.id}:${randomUUID()}`);
+    }
+    return updated;
   }
 
   async reportStorageUsage(owner: BillingOwner, usedBytes: bigint): Promise<CustomerRecord> {

@@ -61,7 +61,7 @@ function assertPrintable(invoice: LegalInvoiceDocument): void {
 
 function party(doc: PDFKit.PDFDocument, title: string, who: InvoiceParty, x: number, y: number): void {
   const { address } = who;
-  const country = new Intl.DisplayNames('en', { type: 'region' }).of(address.country) ?? address.country;
+  const country = address.country ? (new Intl.DisplayNames('en', { type: 'region' }).of(address.country) ?? address.country) : null;
   const lines = [
     who.legalName,
     address.line1,

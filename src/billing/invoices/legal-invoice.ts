@@ -73,7 +73,7 @@ export function legalInvoiceDocument(
     issueDate: calendarDate(issuedAt, timeZone),
     currency: invoice.currency,
     seller: { ...seller, vatNumber: seller.vatNumber },
-    buyer: partyFrom(invoice.buyerSnapshot, `invoice ${number}: the buyer`),
+    buyer: buyerFrom(invoice.buyerSnapshot, invoice.vatTreatment === 'REVERSE_CHARGE', `invoice ${number}: the buyer`),
     lines: [...lines]
       .sort((a, b) => a.position - b.position)
       .map((line) => ({
@@ -91,6 +91,23 @@ export function legalInvoiceDocument(
     total: invoice.total,
     status,
     paidDate: status === 'PAID' ? day(invoice.paidAt) : null,
+  };
+}
+
+export const BUYER_NOT_PROVIDED = 'Name and address not provided by the customer';
+
+/**
+ * A business buyer (reverse charge) must be fully identified. A consumer may never have given a name or an
+ * address: the invoice says so rather than invent one (the country, which decides the VAT, is known).
+ */
+function buyerFrom(snapshot: unknown, reverseCharge: boolean, who: string): InvoiceParty {
+  if (reverseCharge) return partyFrom(snapshot, who);
+  const record = snapshot !== null && typeof snapshot === 'object' ? (snapshot as Record<string, string | null>) : {};
+  if (record.legalName && record.addressLine1 && record.city && record.country) return partyFrom(snapshot, who);
+  return {
+    legalName: record.legalName || BUYER_NOT_PROVIDED,
+    address: { line1: record.addressLine1 ?? '', line2: null, postalCode: record.postalCode ?? null, city: record.city ?? '', region: null, country: record.country ?? '' },
+    vatNumber: null,
   };
 }
 

@@ -10,6 +10,7 @@ import type { PaymentMethodRepository } from '../payment-methods/payment-method-
 import type { PlanService } from '../plans/plan-service.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { SubscriptionRepository } from './subscription-repository.ts';
+import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 
 export interface SubscriptionServiceDependencies {
   customers: CustomerService;
@@ -18,6 +19,7 @@ export interface SubscriptionServiceDependencies {
   plans: PlanService;
   provider: PaymentProvider;
   sync: ProviderSync;
+  taxRates: ProviderTaxRates;
 }
 
 export class SubscriptionService {
@@ -41,7 +43,12 @@ export class SubscriptionService {
     // Keyed by how many subscriptions the customer had: two concurrent subscribes meet on one at the provider.
     const attempt = await this.deps.subscriptions.countForCustomer(customer.id);
     const { subscription, payment } = await this.deps.provider.createSubscription(
-      { customerId: customer.providerCustomerId, priceId: providerPriceId, paymentMethodId: method.providerPaymentMethodId, taxRateIds: [] },
+      {
+        customerId: customer.providerCustomerId,
+        priceId: providerPriceId,
+        paymentMethodId: method.providerPaymentMethodId,
+        taxRateIds: await this.deps.taxRates.forCustomer(customer),
+      },
       `subscribe:${customer.id}:${attempt}`,
     );
     await this.deps.sync.applySubscription(subscription);

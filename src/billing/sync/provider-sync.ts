@@ -3,7 +3,8 @@
 // the provider and comes through here, so duplicates and any order of events converge on one state.
 import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider, ProviderSubscription } from '../../payments/payment-provider.ts';
+import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
+import type { InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
@@ -24,6 +25,7 @@ export class ProviderSync {
     private readonly repositories: SyncRepositories,
     private readonly plans: PlanService,
     private readonly paymentState: PaymentStateService,
+    private readonly issuer: InvoiceIssuer,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -65,9 +67,15 @@ export class ProviderSync {
     const invoice = await this.provider.retrieveInvoice(providerInvoiceId);
     const customer = await this.repositories.customers.findByProviderCustomerId(invoice.customerId);
     if (!customer) return false;
-    await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
+    await this.applyInvoice(customer, invoice);
     await this.paymentState.refresh(customer.id);
     return true;
+  }
+
+  /** Mirrors the invoice; once the provider has finalized it, it is issued as our legal invoice. */
+  private async applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
+    const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
+    if (invoice.status !== 'DRAFT' && !row.issuedAt) await this.issuer.issue(row, customer, invoice.finalizedAt ?? invoice.createdAt);
   }
 
   /** Our payment methods of a customer become exactly the provider's. */
@@ -108,7 +116,7 @@ export class ProviderSync {
       await this.applySubscription(subscription);
     }
     for (const invoice of await this.provider.listInvoices(customer.providerCustomerId)) {
-      await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
+      await this.applyInvoice(customer, invoice);
     }
     await this.paymentMethods(customer);
     await this.paymentState.refresh(customer.id);

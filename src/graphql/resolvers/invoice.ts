@@ -11,6 +11,8 @@ export const Invoice: InvoiceResolvers = {
   amountPaid: (invoice) => inCurrency(invoice)(invoice.amountPaid),
   amountDue: (invoice) => inCurrency(invoice)(invoice.amountDue),
   vatRateBasisPoints: (invoice) => invoice.vatRateBps,
+  // Invoices are reachable only through fields that authorized the viewer to read them.
+  pdfUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id) : null),
   seller: (invoice) => invoiceParty(invoice.sellerSnapshot),
   buyer: (invoice) => invoiceParty(invoice.buyerSnapshot),
   lines: async (invoice: InvoiceRecord, _args, context) =>

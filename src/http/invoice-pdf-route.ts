@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import type { InvoiceDocumentService } from '../billing/invoices/invoice-document-service.ts';
+import type { InvoiceLinkSigner } from '../billing/invoices/invoice-links.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `GET /invoices/:id.pdf?expires=&signature=`: the signed link `Invoice.pdfUrl` gives. */
+export function invoicePdfRoute(documents: InvoiceDocumentService, links: InvoiceLinkSigner): Router {
+  const router = Router();
+  router.get('/invoices/:file', async (req, res) => {
+    const id = /^(.+)\.pdf$/.exec(req.params.file)?.[1] ?? '';
+    const { expires, signature } = req.query;
+    if (!UUID.test(id) || typeof expires !== 'string' || typeof signature !== 'string' || !links.verify(id, expires, signature)) {
+      res.status(403).json({ errors: [{ message: 'this link is invalid or has expired', extensions: { code: 'FORBIDDEN' } }] });
+      return;
+    }
+    const document = await documents.pdf(id);
+    if (!document) {
+      res.status(404).json({ errors: [{ message: 'invoice not found', extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    res
+      .status(200)
+      .type('application/pdf')
+      .setHeader('content-disposition', `inline; filename="${document.number}.pdf"`)
+      .setHeader('cache-control', 'private, no-store')
+      .send(document.pdf);
+  });
+  return router;
+}

@@ -1,0 +1,115 @@
+import { BillingHarness, type Actor } from '../support/billing-harness';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { pdfText } from '../invoices/pdf-text';
+import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION } from '../../src/billing/vat/vat-treatment';
+
+const INVOICES = `{ billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
+  id number status vatTreatment vatRateBasisPoints vatMention pdfUrl
+  subtotal { amount currency } tax { amount } total { amount } amountPaid { amount }
+  seller { legalName vatNumber address { country } } buyer { legalName vatNumber address { line1 city country } }
+  lines { description quantity unitPrice { amount } amount { amount } proration periodStart periodEnd }
+} } } } }`.replace('{ billingProfile', 'query($user: ID!) { billingProfile');
+
+describe('legal invoices and EU VAT (seller in France)', () => {
+  let t: TestApp;
+  let h: BillingHarness;
+
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+    h = new BillingHarness(t);
+  });
+  afterAll(() => t.close());
+
+  async function customerIn(sub: string, identity: string): Promise<Actor> {
+    const actor = { token: await t.token({ sub }) };
+    await h.mutate(actor, `mutation { updateBillingProfile(input: ${identity}) { id } }`);
+    await h.savePaymentMethod(actor, 'pm_card_visa');
+    expect((await h.subscribe(actor, 'lite')).__typename).toBe('Subscribed');
+    return actor;
+  }
+
+  async function invoicesOf(actor: Actor, user: string): Promise<any[]> {
+    const res = await t.graphql<any>(INVOICES, { token: actor.token, variables: { user } });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
+  }
+
+  /** The provider's own amounts for our invoice: what it charged. */
+  async function providerAmounts(invoiceId: string) {
+    const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    const invoice = await h.stripe.invoices.retrieve(row.providerInvoiceId!);
+    return { subtotal: invoice.subtotal, total: invoice.total, paid: invoice.amount_paid };
+  }
+
+  const cases = [
+    { name: 'a French consumer pays French VAT', user: 'fr-consumer', identity: '{ legalName: "Jean Dupont", addressLine1: "2 rue A", city: "Lyon", postalCode: "69001", country: "FR" }', treatment: 'STANDARD', rate: 2000, tax: 160, mention: null, buyerVat: null },
+    { name: 'a French business pays French VAT', user: 'fr-business', identity: '{ legalName: "Dupont SARL", addressLine1: "3 rue B", city: "Lyon", postalCode: "69002", country: "FR", vatNumber: "FR40303265045" }', treatment: 'STANDARD', rate: 2000, tax: 160, mention: null, buyerVat: null },
+    { name: 'a German consumer pays German VAT', user: 'de-consumer', identity: '{ legalName: "Hans Muster", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }', treatment: 'STANDARD', rate: 1900, tax: 152, mention: null, buyerVat: null },
+    { name: 'a German business with a valid number is reverse-charged', user: 'de-business', identity: '{ legalName: "Muster GmbH", addressLine1: "Hauptstr. 2", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }', treatment: 'REVERSE_CHARGE', rate: 0, tax: 0, mention: REVERSE_CHARGE_MENTION, buyerVat: 'DE136695976' },
+    { name: 'an American consumer is out of scope', user: 'us-consumer', identity: '{ legalName: "John Doe", addressLine1: "1 Main St", city: "Boston", postalCode: "02108", country: "US" }', treatment: 'OUT_OF_SCOPE', rate: 0, tax: 0, mention: OUT_OF_SCOPE_MENTION, buyerVat: null },
+  ];
+
+  it.each(cases)('$name, and its totals equal what the provider charged', async ({ user, identity, treatment, rate, tax, mention, buyerVat }) => {
+    const actor = await customerIn(user, identity);
+    const [invoice] = await invoicesOf(actor, user);
+    expect(invoice).toMatchObject({
+      number: expect.stringMatching(/^F\d{4}-\d{6}$/),
+      status: 'PAID',
+      vatTreatment: treatment,
+      vatRateBasisPoints: rate,
+      vatMention: mention,
+      subtotal: { amount: 800, currency: 'EUR' },
+      tax: { amount: tax },
+      total: { amount: 800 + tax },
+      seller: { legalName: 'Bloom SAS (development)', vatNumber: 'FR40303265045', address: { country: 'FR' } },
+      buyer: { vatNumber: buyerVat },
+      lines: [expect.objectContaining({ quantity: 1, unitPrice: { amount: 800 }, amount: { amount: 800 }, periodStart: expect.any(String), periodEnd: expect.any(String) })],
+    });
+    expect(await providerAmounts(invoice.id)).toEqual({ subtotal: 800, total: 800 + tax, paid: 800 + tax });
+  });
+
+  it('numbers issued invoices gaplessly, in issue order', async () => {
+    const numbers = (await t.db.prisma.invoice.findMany({ where: { number: { not: null } }, orderBy: { sequence: 'asc' } })).map((i) => i.sequence);
+    expect(numbers.length).toBeGreaterThanOrEqual(cases.length);
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+  });
+
+  it('keeps an issued invoice as issued; a new VAT situation applies to the next invoice only', async () => {
+    const actor = { token: await t.token({ sub: 'de-consumer' }) };
+    const [before] = await invoicesOf(actor, 'de-consumer');
+    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Muster AG", addressLine1: "Neue Str. 9", city: "Munich", postalCode: "80331", country: "DE", vatNumber: "DE136695976" }) { id } }`);
+    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'de-consumer' }, status: 'ACTIVE' } })).version;
+    const { changePlan } = await h.mutate(actor, `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename } }`, { v: version });
+    expect(changePlan.__typename).toBe('PlanChanged');
+    const invoices = await invoicesOf(actor, 'de-consumer');
+    const first = invoices.find((invoice) => invoice.id === before.id);
+    expect(first).toEqual(before);
+    const next = invoices.find((invoice) => invoice.id !== before.id);
+    expect(next).toMatchObject({ vatTreatment: 'REVERSE_CHARGE', tax: { amount: 0 }, buyer: { legalName: 'Muster AG', vatNumber: 'DE136695976' } });
+    expect((await providerAmounts(next.id)).total).toBe(next.total.amount);
+  });
+
+  it('serves the PDF through a short-lived signed link, with every legal field', async () => {
+    const actor = { token: await t.token({ sub: 'de-business' }) };
+    const [invoice] = await invoicesOf(actor, 'de-business');
+    const link = new URL(invoice.pdfUrl);
+    const response = await fetch(`${t.url}${link.pathname}${link.search}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const text = await pdfText(Buffer.from(await response.arrayBuffer()));
+    for (const field of [invoice.number, 'Bloom SAS (development)', 'FR40303265045', 'Muster GmbH', 'DE136695976', 'Hauptstr. 2', 'Berlin', 'Reverse charge', 'Article 196']) {
+      expect(text).toContain(field);
+    }
+  });
+
+  it('refuses a tampered or foreign link', async () => {
+    const actor = { token: await t.token({ sub: 'us-consumer' }) };
+    const [invoice] = await invoicesOf(actor, 'us-consumer');
+    const link = new URL(invoice.pdfUrl);
+    const other = (await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'fr-consumer' } } })).id;
+    for (const path of [`${link.pathname}${link.search.replace(/signature=./, 'signature=x')}`, `/invoices/${other}.pdf${link.search}`, link.pathname]) {
+      const response = await fetch(`${t.url}${path}`);
+      expect(response.status).toBe(403);
+    }
+  });
+});
