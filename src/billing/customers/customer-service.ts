@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
@@ -5,10 +6,9 @@ import type { PaymentStateService } from '../entitlements/payment-state-service.
 import { invalidInput, notFound } from '../errors.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
+import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 import type { CustomerRepository } from './customer-repository.ts';
 import { validLegalIdentity } from './legal-identity.ts';
-import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
-import { randomUUID } from 'node:crypto';
 
 /** The owner a customer row belongs to; the database guarantees exactly one of the two ids on open rows. */
 export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/prisma-types.ts';
-import type { PaymentOutcome, PaymentProvider, PlanChangePreview } from '../../payments/payment-provider.ts';
+import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
 import type { CustomerService } from '../customers/customer-service.ts';
@@ -42,7 +41,7 @@ export class SubscriptionService {
     const providerPriceId = await this.providerPrice(plan, price);
     // Keyed by how many subscriptions the customer had: two concurrent subscribes meet on one at the provider.
     const attempt = await this.deps.subscriptions.countForCustomer(customer.id);
-    const { subscription, payment } = await this.deps.provider.createSubscription(
+    const charge = await this.deps.provider.createSubscription(
       {
         customerId: customer.providerCustomerId,
         priceId: providerPriceId,
@@ -51,10 +50,7 @@ export class SubscriptionService {
       },
       `subscribe:${customer.id}:${attempt}`,
     );
-    await this.deps.sync.applySubscription(subscription);
-    if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);
-    const row = await this.row(subscription.id);
-    return this.outcome(payment, row, () => ({ kind: 'subscribed', subscription: row }));
+    return this.recordCharge(charge, (subscription) => ({ kind: 'subscribed', subscription }));
   }
 
   async previewPlanChange(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<PlanChangePreview> {
@@ -77,16 +73,13 @@ export class SubscriptionService {
     }
     if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
     const providerPriceId = await this.providerPrice(plan, price);
-    const { subscription, payment } = await this.deps.provider.changeSubscriptionPrice(
+    const charge = await this.deps.provider.changeSubscriptionPrice(
       live.providerSubscriptionId,
       providerPriceId,
       'always_invoice',
       `change:${live.id}:${expectedVersion}`,
     );
-    await this.deps.sync.applySubscription(subscription);
-    if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);
-    const row = await this.row(subscription.id);
-    return this.outcome(payment, row, () => ({ kind: 'plan_changed', subscription: row }));
+    return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
   }
 
   async cancel(owner: BillingOwner, atPeriodEnd: boolean, expectedVersion: number): Promise<SubscriptionUpdateOutcome> {
@@ -139,11 +132,16 @@ export class SubscriptionService {
     return { kind: 'version_conflict', currentVersion: current?.version ?? 0 };
   }
 
-  private outcome<T>(payment: PaymentOutcome, subscription: SubscriptionRecord, succeeded: () => T) {
+  /** Records what a charging call left (the subscription, then its invoice) and tells how the payment went. */
+  private async recordCharge<T>(
+    { subscription, payment }: { subscription: ProviderSubscription; payment: PaymentOutcome },
+    succeeded: (row: SubscriptionRecord) => T,
+  ) {
+    await this.deps.sync.applySubscription(subscription);
+    if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);
+    const row = await this.row(subscription.id);
     if (payment.kind === 'failed') return { kind: 'payment_failed' as const, declineCode: payment.declineCode };
-    if (payment.kind === 'requires_action') return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription };
-    return succeeded();
+    if (payment.kind === 'requires_action') return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription: row };
+    return succeeded(row);
   }
 }
-
-export const newAttemptKey = (prefix: string) => `${prefix}:${randomUUID()}`;
