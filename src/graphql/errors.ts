@@ -3,6 +3,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { BillingDomainError } from '../billing/errors.ts';
+import { ProviderUnavailableError } from '../payments/payment-provider.ts';
 
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
@@ -35,7 +36,7 @@ export function clientError(code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, m
 /** True for errors whose message was written for the client; everything else is masked. */
 export function isClientFacing(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof BillingDomainError) return true;
+  if (original instanceof BillingDomainError || original instanceof ProviderUnavailableError) return true;
   if (!(original instanceof GraphQLError)) return false;
   const code = original.extensions.code;
   if (typeof code !== 'string') return false;
@@ -47,6 +48,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const { path, locations } = formatted;
   if (original instanceof BillingDomainError) {
     return { message: original.message, path, locations, extensions: { code: original.code, ...original.details } };
+  }
+  if (original instanceof ProviderUnavailableError) {
+    // The adapter already retried with backoff; the client may try again later. Its detail stays in the log.
+    return { message: 'The payment provider is unavailable: nothing was changed, try again later.', path, locations, extensions: { code: 'PROVIDER_UNAVAILABLE' } };
   }
   if (isClientFacing(error)) {
     const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};
