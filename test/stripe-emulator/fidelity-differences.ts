@@ -1,6 +1,6 @@
 /**
  * Every way an emulator object differs in shape from Stripe's example of the same resource
- * (../../../shared/stripe-openapi/fixtures3.json), with the reason. fidelity.test.ts fails on any difference
+ * (stripe-openapi/fixtures3.json, vendored from shared/), with the reason. fidelity.test.ts fails on any difference
  * not listed here and on any entry here that no longer occurs.
  *
  * `null X`: the emulator answers null where the example shows a value; `extra X`: a field the SDK's types

@@ -4,7 +4,7 @@ import { advance, customerOnClock, DAY, MARCH_1, recurringPrice, startHarness, v
 import { shapeDifferences } from './shape-differences.ts';
 import { KNOWN_DIFFERENCES } from './fidelity-differences.ts';
 
-const FIXTURES = JSON.parse(readFileSync(`${__dirname}/../../../shared/stripe-openapi/fixtures3.json`, 'utf8')) as { resources: Record<string, unknown> };
+const FIXTURES = JSON.parse(readFileSync(`${__dirname}/stripe-openapi/fixtures3.json`, 'utf8')) as { resources: Record<string, unknown> };
 
 /** One object of every kind the emulator returns, obtained through the SDK as the service would. */
 async function sampleObjects(stripe: Stripe): Promise<Record<string, unknown>> {
