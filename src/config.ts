@@ -160,6 +160,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
+  if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
   if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
 
   const catalog = env.PLAN_CATALOG_FILE ? readCatalog(env.PLAN_CATALOG_FILE, problems) : DEFAULT_PLAN_CATALOG;

@@ -51,7 +51,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (original instanceof ProviderUnavailableError) {
     // The adapter already retried with backoff; the client may try again later. Its detail stays in the log.
-    return { message: 'The payment provider is unavailable: nothing was changed, try again later.', path, locations, extensions: { code: 'PROVIDER_UNAVAILABLE' } };
+    return { message: 'The payment provider is unavailable: try again later.', path, locations, extensions: { code: 'PROVIDER_UNAVAILABLE' } };
   }
   if (isClientFacing(error)) {
     const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};

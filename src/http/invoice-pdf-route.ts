@@ -1,8 +1,7 @@
 import { Router } from 'express';
+import { isUuid } from '../billing/errors.ts';
 import type { InvoiceDocumentService } from '../billing/invoices/invoice-document-service.ts';
 import type { InvoiceLinkSigner } from '../billing/invoices/invoice-links.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** `GET /invoices/:id.pdf?expires=&signature=`: the signed link `Invoice.pdfUrl` gives. */
 export function invoicePdfRoute(documents: InvoiceDocumentService, links: InvoiceLinkSigner): Router {
@@ -10,7 +9,7 @@ export function invoicePdfRoute(documents: InvoiceDocumentService, links: Invoic
   router.get('/invoices/:file', async (req, res) => {
     const id = /^(.+)\.pdf$/.exec(req.params.file)?.[1] ?? '';
     const { expires, signature } = req.query;
-    if (!UUID.test(id) || typeof expires !== 'string' || typeof signature !== 'string' || !links.verify(id, expires, signature)) {
+    if (!isUuid(id) || typeof expires !== 'string' || typeof signature !== 'string' || !links.verify(id, expires, signature)) {
       res.status(403).json({ errors: [{ message: 'this link is invalid or has expired', extensions: { code: 'FORBIDDEN' } }] });
       return;
     }

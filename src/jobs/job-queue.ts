@@ -73,6 +73,11 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
 
   const knownQueues = new Set<string>();
+  /** This process's workers by queue: woken at once when there is work rather than at the next poll. */
+  const workers = new Map<string, string[]>();
+  const wake = (name: string) => {
+    for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
+  };
   let runningHandlers = 0;
 
   async function ensureQueue(name: string, retry?: Required<RetryPolicy>): Promise<void> {
@@ -110,16 +115,19 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
     async send(name, data, { singletonKey, startAfterSeconds } = {}) {
       await ensureQueue(name);
       const id = randomUUID();
-      return boss.send(name, data, {
+      const sent = await boss.send(name, data, {
         id,
         singletonKey: singletonKey ?? id,
         ...(startAfterSeconds !== undefined && { startAfter: startAfterSeconds }),
       });
+      // A job due now is fetched at once by this replica's worker, not a polling interval later.
+      if (sent && !startAfterSeconds) wake(name);
+      return sent;
     },
 
     async work<T extends object>(name: string, handler: (data: T) => Promise<void>, retry: RetryPolicy = {}) {
       await ensureQueue(name, { ...DEFAULT_RETRY, ...retry });
-      await boss.work<T>(name, { pollingIntervalSeconds, batchSize: JOBS_PER_FETCH, includeMetadata: true }, async (jobs) => {
+      const workerId = await boss.work<T>(name, { pollingIntervalSeconds, batchSize: JOBS_PER_FETCH, includeMetadata: true }, async (jobs) => {
         runningHandlers += jobs.length;
         await Promise.all(
           jobs.map(async (job) => {
@@ -138,7 +146,10 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
             }
           }),
         );
+        // pg-boss waits a polling interval after every fetch; a full batch means more may wait: fetch again now.
+        if (jobs.length === JOBS_PER_FETCH) boss.notifyWorker(workerId);
       });
+      workers.set(name, [...(workers.get(name) ?? []), workerId]);
     },
 
     async schedule(name, cron, data = {}) {

@@ -142,6 +142,8 @@ export interface PaymentProvider {
   retrieveInvoice(id: string): Promise<ProviderInvoice>;
   listInvoices(customerId: string): Promise<ProviderInvoice[]>;
   payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome>;
+  /** Voids an open invoice: it will not be charged or retried any more. */
+  voidInvoice(id: string, idempotencyKey: string): Promise<void>;
 
   /** Verifies the signature over the raw body; throws InvalidWebhookSignatureError when it does not hold. */
   parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent;

@@ -122,6 +122,9 @@ describe('changing, cancelling and resuming a subscription', () => {
     expect(customer.invoice_settings.default_payment_method).toBe(row.providerPaymentMethodId);
     const [subscription] = (await h.stripe.subscriptions.list({ customer: customerId })).data;
     expect(subscription!.default_payment_method).toBe(row.providerPaymentMethodId);
+    // A later re-read of the provider (webhook, reconciliation) keeps the choice.
+    const admin = { token: await t.token({ sub: 'ops', roles: ['admin'] }) };
+    await h.mutate(admin, `mutation { reconcileCustomer(owner: { userId: "gus" }) { id } }`);
     const methods = (await h.profile(gus, '{ userId: "gus" }')).paymentMethods;
     expect(methods.filter((m: any) => m.isDefault)).toEqual([expect.objectContaining({ id: second.paymentMethod.id })]);
   });

@@ -67,6 +67,19 @@ describe('subscribing through GraphQL, against the Stripe emulator', () => {
     expect(active).toMatchObject({ plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 
+  it('after a decline, subscribes with a new card: the failed attempt is voided and the flag clears', async () => {
+    const cy = await actor('cy');
+    expect((await h.profile(cy, '{ userId: "cy" }')).unpaidInvoice).toBe(true);
+    const saved = await h.savePaymentMethod(cy, 'pm_card_visa');
+    await h.mutate(cy, `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id } }`, { id: saved.paymentMethod.id });
+    expect(await h.subscribe(cy, 'lite')).toMatchObject({ __typename: 'Subscribed' });
+    const profile = await h.profile(cy, '{ userId: "cy" }');
+    expect(profile).toMatchObject({ unpaidInvoice: false, subscription: { status: 'ACTIVE' }, entitlements: { basis: 'SUBSCRIPTION' } });
+    expect(profile.invoices.edges.map((e: any) => e.node.status).sort()).toEqual(['PAID', 'VOID']);
+    const customer = await h.providerCustomerId({ userId: 'cy' });
+    expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data.map((s) => s.status).sort()).toEqual(['active', 'canceled']);
+  });
+
   it('requires a saved payment method before subscribing', async () => {
     const ed = await actor('ed');
     expect(await h.subscribe(ed, 'lite')).toMatchObject({ __typename: 'PaymentMethodRequired', code: 'PAYMENT_METHOD_REQUIRED' });
@@ -93,6 +106,16 @@ describe('subscribing through GraphQL, against the Stripe emulator', () => {
     for (const input of ['{ country: "XX" }', '{ vatNumber: "FR00000000000", country: "FR" }', '{ billingEmail: "not-an-email" }', '{ vatNumber: "DE136695976", country: "FR" }']) {
       const res = await t.graphql(`mutation { updateBillingProfile(input: ${input}) { id } }`, { token: fay.token });
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const business = await t.graphql(`mutation { updateBillingProfile(input: { country: "DE", vatNumber: "DE136695976" }) { id } }`, { token: fay.token });
+    expect(business.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'legalName' });
+    for (const [mutation, field] of [
+      ['payInvoice(invoiceId: "in_123") { __typename }', 'invoiceId'],
+      ['setDefaultPaymentMethod(paymentMethodId: "pm_1") { id }', 'paymentMethodId'],
+      ['removePaymentMethod(paymentMethodId: "x") { __typename }', 'paymentMethodId'],
+    ]) {
+      const malformed = await t.graphql(`mutation { ${mutation} }`, { token: fay.token });
+      expect(malformed.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
     const unknownPlan = await t.graphql(`mutation { subscribe(planId: "platinum", interval: MONTH) { __typename } }`, { token: fay.token });
     expect(unknownPlan.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

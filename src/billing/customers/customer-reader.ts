@@ -23,7 +23,8 @@ export class CustomerReader {
     if (misses.length > 0) {
       const epoch = this.cache.startRead();
       const rows = await this.customers.findManyByOwners(misses);
-      const byKey = new Map(rows.map((row) => [ownerKey(ownerOf(row)), row] as const));
+      // Rows are looked up by owner, so none of them is closed.
+      const byKey = new Map(rows.map((row) => [ownerKey(ownerOf(row)!), row] as const));
       for (const owner of misses) {
         const key = ownerKey(owner);
         const row = byKey.get(key) ?? null;

@@ -14,6 +14,18 @@ export interface LegalIdentityInput {
   billingEmail: string | null;
 }
 
+const IDENTITY_FIELDS: (keyof LegalIdentityInput)[] = [
+  'legalName',
+  'addressLine1',
+  'addressLine2',
+  'postalCode',
+  'city',
+  'region',
+  'country',
+  'vatNumber',
+  'billingEmail',
+];
+
 const ownerWhere = (owner: BillingOwner) => (owner.kind === 'user' ? { userId: owner.id } : { groupId: owner.id });
 
 export class CustomerRepository {
@@ -84,11 +96,15 @@ export class CustomerRepository {
     return this.written(await this.prisma.customer.update({ where: { id }, data }));
   }
 
-  /** Detaches the owner: the row and its invoices stay as legal records, the owner may start afresh. */
+  /**
+   * Detaches the owner and forgets its identity: the invoices keep their own snapshots as legal records,
+   * and the owner may start afresh.
+   */
   async close(customer: CustomerRecord, free: EffectiveEntitlements): Promise<CustomerRecord> {
+    const forgotten = Object.fromEntries(IDENTITY_FIELDS.map((field) => [field, null]));
     const closed = await this.prisma.customer.update({
       where: { id: customer.id },
-      data: { userId: null, groupId: null, closedAt: new Date(), hasUnpaidInvoice: false, ...entitlementColumns(free) },
+      data: { userId: null, groupId: null, closedAt: new Date(), hasUnpaidInvoice: false, ...forgotten, ...entitlementColumns(free) },
     });
     this.written(customer);
     return closed;

@@ -10,11 +10,11 @@ import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 import type { CustomerRepository } from './customer-repository.ts';
 import { validLegalIdentity } from './legal-identity.ts';
 
-/** The owner a customer row belongs to; the database guarantees exactly one of the two ids on open rows. */
-export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner {
+/** The owner a customer row belongs to; null once closed (the database allows exactly these two cases). */
+export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner | null {
   if (customer.userId) return { kind: 'user', id: customer.userId };
   if (customer.groupId) return { kind: 'group', id: customer.groupId };
-  throw new Error('closed customer row has no owner');
+  return null;
 }
 
 export interface CustomerServiceDependencies {

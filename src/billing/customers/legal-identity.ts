@@ -40,6 +40,9 @@ export function validLegalIdentity(input: Partial<Record<keyof LegalIdentityInpu
   }
   if (identity.vatNumber) {
     if (!identity.country) throw invalidInput('a VAT number needs the `country` it was issued in', 'vatNumber');
+    // A reverse-charged invoice must name the business it is issued to (art. 226).
+    const missing = (['legalName', 'addressLine1', 'city'] as const).find((field) => !identity[field]);
+    if (missing) throw invalidInput(`a business with a VAT number needs its \`${missing}\` for invoices`, missing);
     const check = checkVAT(identity.vatNumber, countries);
     if (!check.isValid) throw invalidInput('`vatNumber` is not a valid EU VAT number (format or check digits)', 'vatNumber');
     // jsvat names the issuing country by its ISO code (GR for Greece's EL prefix).

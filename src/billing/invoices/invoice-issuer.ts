@@ -60,6 +60,5 @@ function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) {
     region: customer.region,
     country: customer.country,
     vatNumber: reverseCharge ? customer.vatNumber : null,
-    billingEmail: customer.billingEmail,
   };
 }

@@ -2,6 +2,8 @@ import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/pr
 import type { ProviderInvoice } from '../../payments/payment-provider.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
 
+const STATUS_RANK: Record<ProviderInvoice['status'], number> = { DRAFT: 0, OPEN: 1, UNCOLLECTIBLE: 2, PAID: 3, VOID: 3 };
+
 export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -45,6 +47,9 @@ export class InvoiceRepository {
   /** Mirrors the provider's invoice, keyed by its id; lines are replaced while it is a draft or new here. */
   async upsertFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
     const existing = await this.findByProviderId(invoice.id);
+    // An invoice only moves forward (draft, open, uncollectible, paid or void): an older read that
+    // arrives late (a slow job, a replayed event) must not undo a payment.
+    if (existing && STATUS_RANK[invoice.status] < STATUS_RANK[existing.status]) return existing;
     const state = {
       status: invoice.status,
       currency: invoice.currency,

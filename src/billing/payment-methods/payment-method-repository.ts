@@ -54,9 +54,10 @@ export class PaymentMethodRepository {
     });
   }
 
-  /** After the default was removed: the oldest remaining method takes its place. */
-  async promoteOldestToDefault(customerId: string): Promise<void> {
+  /** When the customer has methods but no default (the default was removed): the oldest takes its place. */
+  async promoteOldestToDefault(customerId: string): Promise<PaymentMethodRecord | null> {
+    if ((await this.prisma.paymentMethod.count({ where: { customerId, isDefault: true } })) > 0) return null;
     const oldest = await this.prisma.paymentMethod.findFirst({ where: { customerId }, orderBy: { createdAt: 'asc' } });
-    if (oldest && !oldest.isDefault) await this.makeDefault(customerId, oldest.id);
+    return oldest ? this.makeDefault(customerId, oldest.id) : null;
   }
 }

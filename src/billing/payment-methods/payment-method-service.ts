@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import { ProviderRequestError, type PaymentProvider } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
 import type { CustomerService } from '../customers/customer-service.ts';
@@ -36,7 +36,11 @@ export class PaymentMethodService {
    */
   async completeSetup(owner: BillingOwner, setupIntentId: string): Promise<SetupOutcome> {
     const customer = await this.deps.customers.require(owner);
-    const intent = await this.deps.provider.retrieveSetupIntent(setupIntentId).catch(() => null);
+    // An id the provider does not know is the caller's mistake; an outage is not, and propagates.
+    const intent = await this.deps.provider.retrieveSetupIntent(setupIntentId).catch((error: unknown) => {
+      if (error instanceof ProviderRequestError) return null;
+      throw error;
+    });
     if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId) throw notFound('setup');
     if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret };
     if (intent.status !== 'succeeded' || !intent.paymentMethodId) return { kind: 'setup_incomplete', status: intent.status };
@@ -63,11 +67,9 @@ export class PaymentMethodService {
     if (methods.length === 1 && live && PAID_STATUSES.has(live.status)) return { kind: 'last_payment_method_required' };
     await this.deps.provider.detachPaymentMethod(method.providerPaymentMethodId, `detach:${method.id}`);
     await this.deps.paymentMethods.remove(method.id);
-    if (method.isDefault) {
-      await this.deps.paymentMethods.promoteOldestToDefault(customer.id);
-      const next = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
-      if (next) await this.setDefault(owner, next.id);
-    }
+    // The provider must charge the new default too, not only our rows say so.
+    const next = await this.deps.paymentMethods.promoteOldestToDefault(customer.id);
+    if (next) await this.setDefault(owner, next.id);
     return { kind: 'payment_method_removed', id: method.id };
   }
 

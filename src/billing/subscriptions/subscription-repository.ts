@@ -84,6 +84,11 @@ export class SubscriptionRepository {
     });
     return count === 1;
   }
+
+  /** Undoes a `claimVersion` whose change did not happen, unless something else moved the version since. */
+  async releaseVersion(id: string, claimedFrom: number): Promise<void> {
+    await this.prisma.subscription.updateMany({ where: { id, version: claimedFrom + 1 }, data: { version: claimedFrom } });
+  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -36,7 +36,7 @@ export class SubscriptionService {
     if (live && live.status !== 'INCOMPLETE') return { kind: 'already_subscribed', subscription: live };
     const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
     if (!method) return { kind: 'payment_method_required' };
-    if (live) await this.deps.sync.applySubscription(await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `replace:${live.id}`));
+    if (live) await this.abandon(live);
 
     const providerPriceId = await this.providerPrice(plan, price);
     // Keyed by how many subscriptions the customer had: two concurrent subscribes meet on one at the provider.
@@ -73,11 +73,8 @@ export class SubscriptionService {
     }
     if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
     const providerPriceId = await this.providerPrice(plan, price);
-    const charge = await this.deps.provider.changeSubscriptionPrice(
-      live.providerSubscriptionId,
-      providerPriceId,
-      'always_invoice',
-      `change:${live.id}:${expectedVersion}`,
+    const charge = await this.releasingOnFailure(live.id, expectedVersion, () =>
+      this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`),
     );
     return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
   }
@@ -86,9 +83,11 @@ export class SubscriptionService {
     const live = await this.requireLive(owner);
     if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
     const key = `cancel:${live.id}:${expectedVersion}`;
-    const updated = atPeriodEnd
-      ? await this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, true, key)
-      : await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, key);
+    const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
+      atPeriodEnd
+        ? this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, true, key)
+        : this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, key),
+    );
     await this.deps.sync.applySubscription(updated);
     return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
   }
@@ -97,9 +96,25 @@ export class SubscriptionService {
     const live = await this.requireLive(owner);
     if (!live.cancelAtPeriodEnd) throw invalidInput('the subscription is not scheduled to end', 'subscription');
     if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
-    const updated = await this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`);
+    const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
+      this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`),
+    );
     await this.deps.sync.applySubscription(updated);
     return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+  }
+
+  /**
+   * Ends an attempt left incomplete and voids its unpaid first invoice: nothing was supplied, so nothing is
+   * owed, and the unpaid flag must not stay raised by it.
+   */
+  private async abandon(incomplete: SubscriptionRecord): Promise<void> {
+    const ended = await this.deps.provider.cancelSubscriptionNow(incomplete.providerSubscriptionId, `replace:${incomplete.id}`);
+    if (ended.latestInvoiceId) {
+      const invoice = await this.deps.provider.retrieveInvoice(ended.latestInvoiceId);
+      if (invoice.status === 'OPEN') await this.deps.provider.voidInvoice(invoice.id, `void:${invoice.id}`);
+      await this.deps.sync.invoice(invoice.id);
+    }
+    await this.deps.sync.applySubscription(ended);
   }
 
   private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: PlanRecord; price: PlanPriceRecord }> {
@@ -130,6 +145,19 @@ export class SubscriptionService {
   private async conflict(id: string): Promise<{ kind: 'version_conflict'; currentVersion: number }> {
     const current = await this.deps.subscriptions.findById(id);
     return { kind: 'version_conflict', currentVersion: current?.version ?? 0 };
+  }
+
+  /**
+   * When the provider call fails, the version claimed for it is given back, so the client's retry with
+   * the version it read is not refused as a conflict (the idempotency key makes that retry safe).
+   */
+  private async releasingOnFailure<T>(id: string, expectedVersion: number, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      await this.deps.subscriptions.releaseVersion(id, expectedVersion);
+      throw error;
+    }
   }
 
   /** Records what a charging call left (the subscription, then its invoice) and tells how the payment went. */

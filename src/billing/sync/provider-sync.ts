@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
 import type { InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import { KeyedSerializer } from './keyed-serializer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
@@ -20,6 +21,8 @@ export interface SyncRepositories {
 }
 
 export class ProviderSync {
+  private readonly serial = new KeyedSerializer();
+
   constructor(
     private readonly provider: PaymentProvider,
     private readonly repositories: SyncRepositories,
@@ -31,11 +34,18 @@ export class ProviderSync {
   ) {}
 
   /** Returns false when the object belongs to no customer of ours: acknowledged and ignored. */
-  async subscription(providerSubscriptionId: string): Promise<boolean> {
-    return this.applySubscription(await this.provider.retrieveSubscription(providerSubscriptionId));
+  subscription(providerSubscriptionId: string): Promise<boolean> {
+    return this.serial.run(providerSubscriptionId, async () =>
+      this.writeSubscription(await this.provider.retrieveSubscription(providerSubscriptionId)),
+    );
   }
 
-  async applySubscription(subscription: ProviderSubscription): Promise<boolean> {
+  /** A subscription the provider just answered with (a mutation's result). */
+  applySubscription(subscription: ProviderSubscription): Promise<boolean> {
+    return this.serial.run(subscription.id, () => this.writeSubscription(subscription));
+  }
+
+  private async writeSubscription(subscription: ProviderSubscription): Promise<boolean> {
     const customer = await this.repositories.customers.findByProviderCustomerId(subscription.customerId);
     if (!customer) return false;
     const price = (await this.plans.catalog()).priceByProviderId.get(subscription.priceId);
@@ -63,13 +73,15 @@ export class ProviderSync {
     return true;
   }
 
-  async invoice(providerInvoiceId: string): Promise<boolean> {
-    const invoice = await this.provider.retrieveInvoice(providerInvoiceId);
-    const customer = await this.repositories.customers.findByProviderCustomerId(invoice.customerId);
-    if (!customer) return false;
-    await this.applyInvoice(customer, invoice);
-    await this.paymentState.refresh(customer.id);
-    return true;
+  invoice(providerInvoiceId: string): Promise<boolean> {
+    return this.serial.run(providerInvoiceId, async () => {
+      const invoice = await this.provider.retrieveInvoice(providerInvoiceId);
+      const customer = await this.repositories.customers.findByProviderCustomerId(invoice.customerId);
+      if (!customer) return false;
+      await this.applyInvoice(customer, invoice);
+      await this.paymentState.refresh(customer.id);
+      return true;
+    });
   }
 
   /** Mirrors the invoice; once the provider has finalized it, it is issued as our legal invoice. */
@@ -115,9 +127,10 @@ export class ProviderSync {
     for (const subscription of await this.provider.listSubscriptions(customer.providerCustomerId)) {
       await this.applySubscription(subscription);
     }
-    for (const invoice of await this.provider.listInvoices(customer.providerCustomerId)) {
-      await this.applyInvoice(customer, invoice);
-    }
+    // Oldest first, so invoices a lost webhook left unissued are numbered in the order they were finalized.
+    const invoices = await this.provider.listInvoices(customer.providerCustomerId);
+    invoices.sort((a, b) => (a.finalizedAt ?? a.createdAt).getTime() - (b.finalizedAt ?? b.createdAt).getTime());
+    for (const invoice of invoices) await this.serial.run(invoice.id, () => this.applyInvoice(customer, invoice));
     await this.paymentMethods(customer);
     await this.paymentState.refresh(customer.id);
   }

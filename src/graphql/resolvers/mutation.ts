@@ -1,6 +1,6 @@
 import type { MutationResolvers } from '../../generated/graphql.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
-import { notFound } from '../../billing/errors.ts';
+import { notFound, requireUuid } from '../../billing/errors.ts';
 import { actingOwner, ownerFrom, requireBillingManager, requireRole } from '../authorization.ts';
 import {
   changePlanResult,
@@ -20,9 +20,11 @@ export const Mutation: MutationResolvers = {
   completePaymentMethodSetup: async (_root, { setupIntentId, groupId }, context) =>
     setupResult(await context.services.paymentMethods.completeSetup(actingOwner(context, groupId), setupIntentId)),
   setDefaultPaymentMethod: (_root, { paymentMethodId, groupId }, context) =>
-    context.services.paymentMethods.setDefault(actingOwner(context, groupId), paymentMethodId),
+    context.services.paymentMethods.setDefault(actingOwner(context, groupId), requireUuid(paymentMethodId, 'paymentMethodId')),
   removePaymentMethod: async (_root, { paymentMethodId, groupId }, context) =>
-    removePaymentMethodResult(await context.services.paymentMethods.remove(actingOwner(context, groupId), paymentMethodId)),
+    removePaymentMethodResult(
+      await context.services.paymentMethods.remove(actingOwner(context, groupId), requireUuid(paymentMethodId, 'paymentMethodId')),
+    ),
   subscribe: async (_root, { planId, interval, groupId }, context) =>
     subscribeResult(await context.services.subscriptions.subscribe(actingOwner(context, groupId), planId, interval)),
   changePlan: async (_root, { planId, interval, expectedVersion, groupId }, context) =>
@@ -32,11 +34,13 @@ export const Mutation: MutationResolvers = {
   resumeSubscription: async (_root, { expectedVersion, groupId }, context) =>
     subscriptionUpdateResult(await context.services.subscriptions.resume(actingOwner(context, groupId), expectedVersion)),
   payInvoice: async (_root, { invoiceId, paymentMethodId }, context) => {
-    const invoice = await context.services.invoices.findById(invoiceId);
+    const invoice = await context.services.invoices.findById(requireUuid(invoiceId, 'invoiceId'));
     const customer = invoice && (await context.services.customers.findById(invoice.customerId));
-    if (!customer || customer.closedAt) throw notFound('invoice');
-    requireBillingManager(context, ownerOf(customer));
-    return payInvoiceResult(await context.services.invoicePayments.pay(customer, invoiceId, paymentMethodId ?? null));
+    const owner = customer && ownerOf(customer);
+    if (!customer || !owner) throw notFound('invoice');
+    requireBillingManager(context, owner);
+    const method = paymentMethodId ? requireUuid(paymentMethodId, 'paymentMethodId') : null;
+    return payInvoiceResult(await context.services.invoicePayments.pay(customer, invoice.id, method));
   },
 
   createCustomer: async (_root, { owner: input }, context) => {

@@ -215,6 +215,10 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
+  async voidInvoice(id: string, idempotencyKey: string): Promise<void> {
+    await this.call('invoices.voidInvoice', () => this.stripe.invoices.voidInvoice(id, {}, { idempotencyKey }));
+  }
+
   parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent {
     let event: Stripe.Event;
     try {
