@@ -45,6 +45,25 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
       expect(received).toEqual([{ invoiceId: 'inv_1' }]);
     });
 
+    it('drains a backlog without waiting a polling interval between batches, and runs a new job at once', async () => {
+      const slow = createJobQueue(db, { pollingIntervalSeconds: 5 });
+      await slow.start();
+      try {
+        const name = queueName();
+        let done = 0;
+        await slow.work(name, async () => {
+          done += 1;
+        });
+        const started = Date.now();
+        // Six batches of five: one per polling interval would take half a minute.
+        await Promise.all(Array.from({ length: 30 }, (_, i) => slow.send(name, { i })));
+        await eventually('the backlog was drained', () => done === 30);
+        expect(Date.now() - started).toBeLessThan(4000);
+      } finally {
+        await slow.stop();
+      }
+    });
+
     it('retries a failing job with growing delays until it succeeds', async () => {
       const name = queueName();
       const attempts: number[] = [];

@@ -11,6 +11,8 @@ export interface Actor {
 
 export class BillingHarness {
   readonly stripe: Stripe;
+  /** Events raised before `watchEvents()` (the catalog mirrored before the app listened) are not awaited. */
+  private eventsBefore = new Set<string>();
 
   constructor(readonly t: TestApp) {
     const emulator = t.app.stripeEmulator;
@@ -92,6 +94,34 @@ export class BillingHarness {
 
   async advance(clockId: string, to: Date): Promise<void> {
     await this.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.floor(to.getTime() / 1000) });
+  }
+
+  /** Marks where waiting starts: events raised so far are not expected to reach the app. */
+  async watchEvents(): Promise<void> {
+    this.eventsBefore = new Set((await this.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).map((event) => event.id));
+  }
+
+  async webhookDeliveries(): Promise<{ event_id: string; type: string; url: string; attempt: number; status: number | null; error: string | null }[]> {
+    return ((await (await fetch(`${this.emulatorUrl}/_emulator/webhook_deliveries`)).json()) as { data: any[] }).data;
+  }
+
+  /**
+   * Waits until the emulator has tried to deliver every event raised since `watchEvents()` to the app, and
+   * the app has processed every event its inbox holds: the state after the flurry, nothing left in flight.
+   */
+  async settled(timeoutMs = 20_000): Promise<void> {
+    const endpoint = `${this.t.url}/webhooks/stripe`;
+    await eventually(
+      async () => {
+        const events = await this.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+        const attempted = new Set((await this.webhookDeliveries()).filter((d) => d.url === endpoint).map((d) => d.event_id));
+        const undelivered = events.filter((event) => !this.eventsBefore.has(event.id) && !attempted.has(event.id)).map((event) => event.type);
+        const unprocessed = await this.t.db.prisma.providerEvent.findMany({ where: { processedAt: null }, select: { type: true, lastError: true } });
+        return { undelivered, unprocessed };
+      },
+      ({ undelivered, unprocessed }) => undelivered.length === 0 && unprocessed.length === 0,
+      timeoutMs,
+    );
   }
 
   async requestLog(): Promise<{ method: string; path: string; params: unknown }[]> {

@@ -1,8 +1,9 @@
 // Runs the real app (createApp) on a loopback port against a test database, and talks to it over
 // HTTP with real signed tokens, as the gateway does.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createApp, type BillingApp } from '../../src/app';
+import { createApp, type AppOptions, type BillingApp } from '../../src/app';
 import { signDevToken, type DevTokenClaims } from '../../src/auth/dev-token';
 import { DEV_AUTH_SECRET, loadConfig, type Config } from '../../src/config';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
@@ -21,6 +22,8 @@ export interface TestApp {
   /** SQL statements sent since the last `resetQueries()`. */
   queries: string[];
   resetQueries(): void;
+  /** While on, `POST /webhooks/stripe` answers 503 before the app sees it: a network or ingress outage. */
+  refuseWebhooks(on: boolean): void;
   token(claims: DevTokenClaims): Promise<string>;
   graphql<T = Record<string, unknown>>(query: string, options?: { token?: string; variables?: Record<string, unknown> }): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
@@ -30,12 +33,24 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JOB_POLLING_INTERVAL_SECONDS: '0.5', ...overrides });
 }
 
-export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Passed to the app's in-process Stripe emulator (chaos, dunning, webhook retries). */
+  stripeEmulator?: AppOptions['stripeEmulator'];
+}
+
+export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const queries: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => queries.push(sql) });
   const config = testConfig(overrides);
-  const app = await createApp(config, { database: db, logger: pino({ level: 'silent' }) });
-  const server = app.http.listen(0, '127.0.0.1');
+  const app = await createApp(config, { database: db, logger: pino({ level: 'silent' }), stripeEmulator: options.stripeEmulator });
+  let refusingWebhooks = false;
+  const server = createServer((req, res) => {
+    if (refusingWebhooks && req.url?.startsWith('/webhooks/stripe')) {
+      res.writeHead(503).end();
+      return;
+    }
+    void app.http(req, res);
+  }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   app.listening(url);
@@ -46,6 +61,9 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     config,
     queries,
     resetQueries: () => queries.splice(0),
+    refuseWebhooks: (on) => {
+      refusingWebhooks = on;
+    },
     token: (claims) => signDevToken(DEV_AUTH_SECRET, claims),
     graphql: async (query, { token, variables } = {}) => {
       const response = await fetch(`${url}/graphql`, {
