@@ -2,6 +2,9 @@ import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/pr
 import type { ProviderInvoice } from '../../payments/payment-provider.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
 
+/** Prisma's code for a unique constraint violation. */
+const UNIQUE_VIOLATION = 'P2002';
+
 const STATUS_RANK: Record<ProviderInvoice['status'], number> = { DRAFT: 0, OPEN: 1, UNCOLLECTIBLE: 2, PAID: 3, VOID: 3 };
 
 export class InvoiceRepository {
@@ -44,8 +47,20 @@ export class InvoiceRepository {
     return count > 0;
   }
 
-  /** Mirrors the provider's invoice, keyed by its id; lines are replaced while it is a draft or new here. */
+  /**
+   * Mirrors the provider's invoice, keyed by its id; lines are replaced while it is a draft or new here.
+   * Two replicas creating the same invoice at once: the loser of the unique index runs again as an update.
+   */
   async upsertFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
+    try {
+      return await this.writeFromProvider(customerId, invoice, now);
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      return this.writeFromProvider(customerId, invoice, now);
+    }
+  }
+
+  private async writeFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
     const existing = await this.findByProviderId(invoice.id);
     // An invoice only moves forward (draft, open, uncollectible, paid or void): an older read that
     // arrives late (a slow job, a replayed event) must not undo a payment.
