@@ -104,6 +104,8 @@ export interface PaymentProvider {
   /** The anonymous id is the only identifying data the provider ever receives. */
   createCustomer(anonymousId: string, idempotencyKey: string): Promise<{ id: string }>;
   setDefaultPaymentMethod(customerId: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
+  /** The method the provider charges by default (the customer's invoice settings); null when none is set. */
+  defaultPaymentMethod(customerId: string): Promise<string | null>;
 
   createSetupIntent(customerId: string, idempotencyKey: string): Promise<ProviderSetupIntent>;
   retrieveSetupIntent(id: string): Promise<ProviderSetupIntent>;

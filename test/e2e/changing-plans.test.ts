@@ -127,6 +127,13 @@ describe('changing, cancelling and resuming a subscription', () => {
     await h.mutate(admin, `mutation { reconcileCustomer(owner: { userId: "gus" }) { id } }`);
     const methods = (await h.profile(gus, '{ userId: "gus" }')).paymentMethods;
     expect(methods.filter((m: any) => m.isDefault)).toEqual([expect.objectContaining({ id: second.paymentMethod.id })]);
+
+    // A default changed at the provider (its Dashboard) is copied to us by the next re-read.
+    const first = await t.db.prisma.paymentMethod.findFirstOrThrow({ where: { customerId: row.customerId, isDefault: false } });
+    await h.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: first.providerPaymentMethodId } });
+    await h.mutate(admin, `mutation { reconcileCustomer(owner: { userId: "gus" }) { id } }`);
+    const after = (await h.profile(gus, '{ userId: "gus" }')).paymentMethods;
+    expect(after.filter((m: any) => m.isDefault)).toEqual([expect.objectContaining({ id: first.id })]);
   });
 
   it('refuses to remove the last payment method of a paid subscription, and removes others', async () => {

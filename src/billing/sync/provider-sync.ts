@@ -90,13 +90,18 @@ export class ProviderSync {
     if (invoice.status !== 'DRAFT' && !row.issuedAt) await this.issuer.issue(row, customer, invoice.finalizedAt ?? invoice.createdAt);
   }
 
-  /** Our payment methods of a customer become exactly the provider's. */
+  /** Our payment methods of a customer become exactly the provider's, its default included. */
   async paymentMethods(customer: CustomerRecord): Promise<void> {
     if (!customer.providerCustomerId) return;
-    const methods = await this.provider.listPaymentMethods(customer.providerCustomerId);
+    const [methods, providerDefault] = await Promise.all([
+      this.provider.listPaymentMethods(customer.providerCustomerId),
+      this.provider.defaultPaymentMethod(customer.providerCustomerId),
+    ]);
     for (const method of methods) await this.repositories.paymentMethods.upsert(customer.id, method);
     await this.repositories.paymentMethods.removeAllExcept(customer.id, methods.map((method) => method.id));
-    await this.repositories.paymentMethods.promoteOldestToDefault(customer.id);
+    const chosen = providerDefault ? await this.repositories.paymentMethods.findByProviderId(providerDefault) : null;
+    if (chosen && !chosen.isDefault) await this.repositories.paymentMethods.makeDefault(customer.id, chosen.id);
+    if (!chosen) await this.repositories.paymentMethods.promoteOldestToDefault(customer.id);
   }
 
   async paymentMethodsOfProviderCustomer(providerCustomerId: string): Promise<boolean> {

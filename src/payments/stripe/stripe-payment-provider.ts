@@ -73,6 +73,13 @@ export class StripePaymentProvider implements PaymentProvider {
     await this.call('customers.update', () => this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId } }, { idempotencyKey }));
   }
 
+  async defaultPaymentMethod(customerId: string): Promise<string | null> {
+    const customer = await this.call('customers.retrieve', () => this.stripe.customers.retrieve(customerId));
+    if (customer.deleted) return null;
+    const method = customer.invoice_settings.default_payment_method;
+    return typeof method === 'string' ? method : (method?.id ?? null);
+  }
+
   async createSetupIntent(customerId: string, idempotencyKey: string): Promise<ProviderSetupIntent> {
     // off_session: the method is saved to be charged later for renewals, without the customer present.
     const intent = await this.call('setupIntents.create', () => this.stripe.setupIntents.create({ customer: customerId, usage: 'off_session' }, { idempotencyKey }));
