@@ -15,19 +15,17 @@ function anonymousAllowed(operation: OperationDefinitionNode | undefined): boole
   );
 }
 
-const requireToken: ApolloServerPlugin<GraphQLContext> = {
+/**
+ * Per request: refuses an operation without a token (but `_service`), and logs masked errors with the
+ * request id, the only place their details go.
+ */
+const requestGuard: ApolloServerPlugin<GraphQLContext> = {
   requestDidStart: async () => ({
     didResolveOperation: async ({ contextValue, operation }) => {
       if (!contextValue.viewer && !anonymousAllowed(operation)) {
         throw clientError('UNAUTHENTICATED', 'a valid token is required');
       }
     },
-  }),
-};
-
-/** Masked errors are logged here with the request id, the only place their details go. */
-const logInternalErrors: ApolloServerPlugin<GraphQLContext> = {
-  requestDidStart: async () => ({
     didEncounterErrors: async ({ contextValue, errors }) => {
       for (const error of errors) {
         if (!isClientFacing(error)) {
@@ -54,8 +52,7 @@ export function createApolloServer({ logger, introspection }: ApolloServerOption
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
-      requireToken,
-      logInternalErrors,
+      requestGuard,
     ],
   });
 }

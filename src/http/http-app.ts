@@ -22,9 +22,10 @@ export function createHttpApp({ apollo, context, database, logger, bodyLimitByte
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(logger));
+  // GraphQL first: the hot path matches at once, without walking the other routers.
+  app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
   app.use(healthRoutes(database, logger));
   for (const route of routes) app.use(route);
-  app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
