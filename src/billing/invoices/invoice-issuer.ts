@@ -49,6 +49,16 @@ export class InvoiceIssuer {
   }
 }
 
+/**
+ * Whether the VAT the provider charged is the VAT our invoice states (tax rounded per line, as the
+ * provider does). It can differ only when the provider's tax rates lagged behind a change of the buyer's
+ * situation; such an invoice is issued as charged and reported for a correcting credit note.
+ */
+export function chargedVatMatches(issued: Pick<InvoiceRecord, 'vatRateBps' | 'taxAmount'>, lineAmounts: number[]): boolean {
+  const expected = lineAmounts.reduce((sum, amount) => sum + Math.round((amount * issued.vatRateBps) / 10_000), 0);
+  return expected === issued.taxAmount;
+}
+
 /** The buyer as printed: its VAT number only where it matters (reverse charge), as art. 226 asks. */
 function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) {
   return {

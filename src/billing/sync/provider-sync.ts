@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
-import type { InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import { KeyedSerializer } from './keyed-serializer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
@@ -87,7 +87,11 @@ export class ProviderSync {
   /** Mirrors the invoice; once the provider has finalized it, it is issued as our legal invoice. */
   private async applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
     const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
-    if (invoice.status !== 'DRAFT' && !row.issuedAt) await this.issuer.issue(row, customer, invoice.finalizedAt ?? invoice.createdAt);
+    if (invoice.status === 'DRAFT' || row.issuedAt) return;
+    const issued = await this.issuer.issue(row, customer, invoice.finalizedAt ?? invoice.createdAt);
+    if (!chargedVatMatches(issued, invoice.lines.map((line) => line.amount))) {
+      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the invoice VAT: issue a credit note');
+    }
   }
 
   /** Our payment methods of a customer become exactly the provider's, its default included. */
