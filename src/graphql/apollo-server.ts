@@ -47,6 +47,8 @@ export function createApolloServer({ logger, introspection }: ApolloServerOption
     logger,
     introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the shutdown order (HTTP, Apollo, jobs, emulator, database); Apollo must not race it.
+    stopOnTerminationSignals: false,
     formatError,
     // No landing page (its default loads from a CDN) and no reporting to Apollo's cloud.
     plugins: [
