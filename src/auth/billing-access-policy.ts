@@ -9,3 +9,11 @@ export function canReadBilling(viewer: Viewer, owner: BillingOwner): boolean {
   if (viewer.roles.includes('admin') || viewer.roles.includes('service')) return true;
   return owner.kind === 'user' ? viewer.id === owner.id : viewer.adminGroupIds.includes(owner.id);
 }
+
+/**
+ * Personal and payment data (legal identity, payment methods, invoices) is for the owner and admins only:
+ * a service reads what it needs to serve (plan, entitlements, usage, the unpaid flag), not who pays.
+ */
+export function canReadPersonalBilling(viewer: Viewer, owner: BillingOwner): boolean {
+  return canReadBilling(viewer, owner) && !(viewer.roles.includes('service') && !viewer.roles.includes('admin'));
+}

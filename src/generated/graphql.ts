@@ -94,12 +94,13 @@ export type Customer = {
   entitlements: Entitlements;
   /** Stable and derived from the owner (`User:<id>` or `Group:<id>`), so it exists before any payment. */
   id: Scalars['ID']['output'];
-  /** Invoices, newest first. */
-  invoices: InvoiceConnection;
-  /** Legal identity for invoices; null until the owner fills it in. Never sent to the payment provider. */
+  /** Invoices, newest first. Null, with a FORBIDDEN error, for a service. */
+  invoices?: Maybe<InvoiceConnection>;
+  /** Legal identity for invoices; null until the owner fills it in. Never sent to the payment provider. FORBIDDEN for a service. */
   legalIdentity?: Maybe<LegalIdentity>;
   owner: BillingOwner;
-  paymentMethods: Array<PaymentMethod>;
+  /** Null, with a FORBIDDEN error, for a service: payment data is the owner's and admins' only. */
+  paymentMethods?: Maybe<Array<PaymentMethod>>;
   /** The plan whose entitlements apply now (the free plan during a lapse past the grace period). */
   plan: Plan;
   /** The current subscription: trialing, active, past due, unpaid or incomplete; null when there is none. */
@@ -1002,10 +1003,10 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   entitlements?: Resolver<ResolversTypes['Entitlements'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<CustomerInvoicesArgs, 'first'>>;
   legalIdentity?: Resolver<Maybe<ResolversTypes['LegalIdentity']>, ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['BillingOwner'], ParentType, ContextType>;
-  paymentMethods?: Resolver<Array<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
+  paymentMethods?: Resolver<Maybe<Array<ResolversTypes['PaymentMethod']>>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   subscription?: Resolver<Maybe<ResolversTypes['PlanSubscription']>, ParentType, ContextType>;
   unpaidInvoice?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -1,4 +1,4 @@
-import { canReadBilling } from '../auth/billing-access-policy.ts';
+import { canReadBilling, canReadPersonalBilling } from '../auth/billing-access-policy.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import { invalidInput } from '../billing/errors.ts';
@@ -14,6 +14,12 @@ export function requireViewer(context: GraphQLContext): Viewer {
 export function requireBillingReader(context: GraphQLContext, owner: BillingOwner): void {
   if (!canReadBilling(requireViewer(context), owner)) {
     throw clientError('FORBIDDEN', `not allowed to read the billing of this ${owner.kind}`);
+  }
+}
+
+export function requirePersonalBillingReader(context: GraphQLContext, owner: BillingOwner): void {
+  if (!canReadPersonalBilling(requireViewer(context), owner)) {
+    throw clientError('FORBIDDEN', 'services may read plans and entitlements, not identities, payment methods or invoices');
   }
 }
 

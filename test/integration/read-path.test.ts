@@ -137,6 +137,19 @@ describe.each(databaseKinds)('the read path on %s', (kind) => {
       }
     });
 
+    it("keeps a profile's identity, payment methods and invoices from services, not from admins", async () => {
+      const query = `{ billingProfile(owner: { userId: "grace" }) { plan { id } legalIdentity { legalName } paymentMethods { id } invoices { edges { cursor } } } }`;
+      const service = await t.graphql(query, { token: await t.token({ sub: 'drive', roles: ['service'] }) });
+      expect(service.data).toEqual({ billingProfile: { plan: { id: 'free' }, legalIdentity: null, paymentMethods: null, invoices: null } });
+      expect(service.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([
+        ['billingProfile.legalIdentity', 'FORBIDDEN'],
+        ['billingProfile.paymentMethods', 'FORBIDDEN'],
+        ['billingProfile.invoices', 'FORBIDDEN'],
+      ]);
+      const admin = await t.graphql(query, { token: await t.token({ sub: 'ops', roles: ['admin'] }) });
+      expect(admin.errors).toBeUndefined();
+    });
+
     it('reads a profile by owner with billingProfile, and rejects an ambiguous owner', async () => {
       const token = await t.token({ sub: 'grace' });
       const ok = await t.graphql(`{ billingProfile(owner: { userId: "grace" }) { id unpaidInvoice } }`, { token });

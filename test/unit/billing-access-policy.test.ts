@@ -1,4 +1,4 @@
-import { canReadBilling } from '../../src/auth/billing-access-policy';
+import { canReadBilling, canReadPersonalBilling } from '../../src/auth/billing-access-policy';
 import type { Viewer } from '../../src/auth/viewer';
 
 const viewer = (fields: Partial<Viewer> = {}): Viewer => ({ id: 'ada', roles: [], adminGroupIds: [], ...fields });
@@ -24,5 +24,15 @@ describe('who may read a billing profile', () => {
       expect(canReadBilling(viewer({ roles: [...roles] }), { kind: 'user', id: 'bob' })).toBe(true);
       expect(canReadBilling(viewer({ roles: [...roles] }), { kind: 'group', id: 'studio' })).toBe(true);
     }
+  });
+});
+
+describe('who may read personal billing data (identity, payment methods, invoices)', () => {
+  it('is the owner and admins, never a service', () => {
+    expect(canReadPersonalBilling(viewer(), { kind: 'user', id: 'ada' })).toBe(true);
+    expect(canReadPersonalBilling(viewer({ adminGroupIds: ['studio'] }), { kind: 'group', id: 'studio' })).toBe(true);
+    expect(canReadPersonalBilling(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe(true);
+    expect(canReadPersonalBilling(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe(false);
+    expect(canReadPersonalBilling(viewer(), { kind: 'user', id: 'bob' })).toBe(false);
   });
 });

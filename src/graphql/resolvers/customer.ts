@@ -2,6 +2,7 @@ import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, 
 import type { BillingProfile } from '../billing-profile.ts';
 import type { GraphQLContext } from '../context.ts';
 import { postalAddress } from '../postal-address.ts';
+import { requirePersonalBillingReader } from '../authorization.ts';
 
 async function entitlements({ customer }: BillingProfile, context: GraphQLContext) {
   if (customer) return customer;
@@ -12,8 +13,10 @@ async function entitlements({ customer }: BillingProfile, context: GraphQLContex
 export const Customer: CustomerResolvers = {
   id: ({ owner }) => `${owner.kind === 'user' ? 'User' : 'Group'}:${owner.id}`,
   owner: ({ owner }) => ({ __typename: owner.kind === 'user' ? 'User' : 'Group', id: owner.id }),
-  legalIdentity: ({ customer }) =>
-    customer && (customer.legalName || customer.vatNumber || customer.billingEmail || customer.country) ? customer : null,
+  legalIdentity: ({ owner, customer }, _args, context) => {
+    requirePersonalBillingReader(context, owner);
+    return customer && (customer.legalName || customer.vatNumber || customer.billingEmail || customer.country) ? customer : null;
+  },
   plan: async ({ customer }, _args, context) => {
     const catalog = await context.loaders.planCatalog();
     return (customer && catalog.byId.get(customer.planId)) || catalog.defaultPlan;
@@ -22,10 +25,14 @@ export const Customer: CustomerResolvers = {
   usage: (profile) => profile,
   subscription: ({ customer }, _args, context) =>
     customer ? context.loaders.liveSubscriptionByCustomerId.load(customer.id) : null,
-  paymentMethods: ({ customer }, _args, context) =>
-    customer ? context.loaders.paymentMethodsByCustomerId.load(customer.id) : [],
-  invoices: ({ customer }, { first, after }, context) =>
-    context.services.invoices.listForCustomer(customer?.id ?? null, first ?? 20, after ?? null),
+  paymentMethods: ({ owner, customer }, _args, context) => {
+    requirePersonalBillingReader(context, owner);
+    return customer ? context.loaders.paymentMethodsByCustomerId.load(customer.id) : [];
+  },
+  invoices: ({ owner, customer }, { first, after }, context) => {
+    requirePersonalBillingReader(context, owner);
+    return context.services.invoices.listForCustomer(customer?.id ?? null, first ?? 20, after ?? null);
+  },
   unpaidInvoice: ({ customer }) => customer?.hasUnpaidInvoice ?? false,
   createdAt: ({ customer }) => customer?.createdAt ?? null,
 };

@@ -1,7 +1,7 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
-import { actingOwner, ownerFrom, requireBillingReader, requireViewer } from '../authorization.ts';
+import { actingOwner, ownerFrom, requirePersonalBillingReader, requireViewer } from '../authorization.ts';
 import { loadBillingProfile } from '../billing-profile.ts';
 
 export const Query: QueryResolvers = {
@@ -22,7 +22,7 @@ export const Query: QueryResolvers = {
     const owner = ownerOf(customer);
     // A closed customer's invoices stay legal records: admins still read them, nobody else.
     if (!owner) return viewer.roles.includes('admin') ? invoice : null;
-    requireBillingReader(context, owner);
+    requirePersonalBillingReader(context, owner);
     return invoice;
   },
   previewPlanChange: (_root, { planId, interval, groupId }, context) =>
