@@ -89,7 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await processor.work(queue);
     await registerBillingJobs(
       queue,
-      { customers: domain.customers, sync: domain.services.sync, paymentState: domain.paymentState, logger },
+      { customers: domain.customers, inbox, sync: domain.services.sync, paymentState: domain.paymentState, logger },
       config.jobs,
     );
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });

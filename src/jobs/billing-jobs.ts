@@ -1,15 +1,21 @@
 // The billing service's scheduled work: the reconciliation sweep (repairs what a lost webhook left
-// behind) and the end of grace periods (entitlements fall back to the free plan on time, not at the next
+// behind), another chance for stored events that were never processed, and the end of grace periods (entitlements fall back to the free plan on time, not at the next
 // event). Both are safe to run on several replicas: each tick is claimed once, and both only re-derive
 // state from the provider and our rows.
 import type { Logger } from 'pino';
 import type { CustomerRepository } from '../billing/customers/customer-repository.ts';
 import type { PaymentStateService } from '../billing/entitlements/payment-state-service.ts';
 import type { ProviderSync } from '../billing/sync/provider-sync.ts';
+import type { ProviderEventInbox } from '../webhooks/provider-event-inbox.ts';
+import { PROVIDER_EVENT_JOB } from '../webhooks/provider-event-processor.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export const RECONCILIATION_JOB = 'reconcile-customers';
 export const GRACE_EXPIRY_JOB = 'expire-grace-periods';
+export const STALLED_EVENTS_JOB = 'resend-stalled-provider-events';
+/** Older than every retry of a provider-event job (about 3 hours at most), with margin. */
+const STALLED_AFTER_MS = 4 * 3_600_000;
+const STALLED_BATCH = 500;
 const RECONCILIATION_PAGE = 100;
 
 export interface BillingJobSchedules {
@@ -19,13 +25,14 @@ export interface BillingJobSchedules {
 
 export interface BillingJobDependencies {
   customers: CustomerRepository;
+  inbox: ProviderEventInbox;
   sync: ProviderSync;
   paymentState: PaymentStateService;
   logger: Logger;
 }
 
 /** Every customer known to the provider, page by page; one customer's failure does not stop the sweep. */
-export async function reconcileAllCustomers({ customers, sync, logger }: BillingJobDependencies): Promise<{ reconciled: number; failed: number }> {
+export async function reconcileAllCustomers({ customers, sync, logger }: Pick<BillingJobDependencies, 'customers' | 'sync' | 'logger'>): Promise<{ reconciled: number; failed: number }> {
   let after: string | null = null;
   let reconciled = 0;
   let failed = 0;
@@ -45,6 +52,13 @@ export async function reconcileAllCustomers({ customers, sync, logger }: Billing
   }
 }
 
+/** Events stored but never processed (a job lost, or out of retries) get another job. */
+export async function resendStalledEvents(queue: Pick<JobQueue, 'send'>, inbox: ProviderEventInbox, receivedBefore: Date): Promise<number> {
+  const stalled = await inbox.findUnprocessed(STALLED_BATCH, receivedBefore);
+  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { singletonKey: entry.id });
+  return stalled.length;
+}
+
 export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDependencies, schedules: BillingJobSchedules): Promise<void> {
   await queue.work(RECONCILIATION_JOB, async () => {
     const result = await reconcileAllCustomers(deps);
@@ -54,6 +68,11 @@ export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDepen
     const moved = await deps.paymentState.expireGracePeriods();
     if (moved > 0) deps.logger.info({ customers: moved }, 'grace periods ended');
   });
+  await queue.work(STALLED_EVENTS_JOB, async () => {
+    const resent = await resendStalledEvents(queue, deps.inbox, new Date(Date.now() - STALLED_AFTER_MS));
+    if (resent > 0) deps.logger.warn({ events: resent }, 'provider events sent again for processing');
+  });
   await queue.schedule(RECONCILIATION_JOB, schedules.reconciliationCron);
+  await queue.schedule(STALLED_EVENTS_JOB, '41 * * * *');
   await queue.schedule(GRACE_EXPIRY_JOB, schedules.graceExpiryCron);
 }

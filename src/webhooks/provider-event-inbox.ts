@@ -61,10 +61,13 @@ export class ProviderEventInbox {
     return row && toEntry(row);
   }
 
-  /** Oldest first: what a sweep re-enqueues when a job was lost between storing and sending. */
-  async findUnprocessed(limit: number): Promise<InboxEntry[]> {
+  /**
+   * Oldest first, received before `receivedBefore`: what the sweep sends again when a job was lost or
+   * ran out of retries (the age leaves events still within their own backoff alone).
+   */
+  async findUnprocessed(limit: number, receivedBefore: Date = new Date()): Promise<InboxEntry[]> {
     const rows = await this.prisma.providerEvent.findMany({
-      where: { provider: this.provider, processedAt: null },
+      where: { provider: this.provider, processedAt: null, receivedAt: { lt: receivedBefore } },
       orderBy: { receivedAt: 'asc' },
       take: limit,
     });

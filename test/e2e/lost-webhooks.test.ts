@@ -59,7 +59,7 @@ describe.each(databaseKinds)('a lost webhook, repaired by reconciliation (%s)', 
     expect(stale.invoices.edges).toHaveLength(1);
 
     const { domain } = t.app;
-    const sweep = await reconcileAllCustomers({ customers: domain.customers, sync: domain.services.sync, paymentState: domain.paymentState, logger: pino({ enabled: false }) });
+    const sweep = await reconcileAllCustomers({ customers: domain.customers, sync: domain.services.sync, logger: pino({ enabled: false }) });
     expect(sweep.failed).toBe(0);
 
     const repaired = await h.profile(actor, '{ userId: "lost" }');
@@ -115,7 +115,7 @@ describe.each(databaseKinds)('a lost webhook, repaired by reconciliation (%s)', 
     await lostWhileRefusing(() => h.authenticate(pending.clientSecret));
     expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'INCOMPLETE' }, entitlements: { basis: 'FREE_PLAN' } });
     const { domain } = t.app;
-    await reconcileAllCustomers({ customers: domain.customers, sync: domain.services.sync, paymentState: domain.paymentState, logger: pino({ enabled: false }) });
+    await reconcileAllCustomers({ customers: domain.customers, sync: domain.services.sync, logger: pino({ enabled: false }) });
     expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderEvent } from '../../src/payments/payment-provider';
+import { resendStalledEvents } from '../../src/jobs/billing-jobs';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
+import { PROVIDER_EVENT_JOB } from '../../src/webhooks/provider-event-processor';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
 
 function providerEvent(fields: Partial<ProviderEvent> = {}): ProviderEvent {
@@ -88,5 +90,22 @@ describe.each(databaseKinds)('the provider event inbox on %s', (kind) => {
 
     expect(unprocessed.map((entry) => entry.id)).toEqual([ids[0], ids[2]]);
     expect(oldest.map((entry) => entry.id)).toEqual([ids[0]]);
+  });
+
+  it('gives stalled events another job, leaving recent and processed ones alone', async () => {
+    const stalled = await inbox.storeOnce(providerEvent());
+    const recent = await inbox.storeOnce(providerEvent());
+    const done = await inbox.storeOnce(providerEvent());
+    const longAgo = new Date(Date.now() - 5 * 3_600_000);
+    await db.prisma.providerEvent.updateMany({ where: { id: { in: [stalled.id, done.id] } }, data: { receivedAt: longAgo } });
+    await inbox.markProcessed(done.id);
+    await db.prisma.providerEvent.updateMany({ where: { processedAt: null, id: { notIn: [stalled.id, recent.id] } }, data: { processedAt: new Date() } });
+
+    const sent: unknown[] = [];
+    const queue = { send: async (name: string, data: object, options?: object) => (sent.push({ name, data, options }), 'job') };
+    const resent = await resendStalledEvents(queue, inbox, new Date(Date.now() - 4 * 3_600_000));
+
+    expect(resent).toBe(1);
+    expect(sent).toEqual([{ name: PROVIDER_EVENT_JOB, data: { inboxId: stalled.id }, options: { singletonKey: stalled.id } }]);
   });
 });
