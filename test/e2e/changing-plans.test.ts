@@ -146,6 +146,17 @@ describe('changing, cancelling and resuming a subscription', () => {
     expect((await h.profile(hal, '{ userId: "hal" }')).paymentMethods).toEqual([expect.objectContaining({ id: extra.paymentMethod.id, isDefault: true })]);
   });
 
+  it('keeps one method when two removals race while a paid subscription is active', async () => {
+    const ivy = await subscribed('ivy');
+    await h.savePaymentMethod(ivy, 'pm_card_mastercard');
+    const methods = (await h.profile(ivy, '{ userId: "ivy" }')).paymentMethods;
+    expect(methods).toHaveLength(2);
+    const REMOVE = `mutation($id: ID!) { removePaymentMethod(paymentMethodId: $id) { __typename } }`;
+    const results = await Promise.all(methods.map((m: any) => h.mutate(ivy, REMOVE, { id: m.id })));
+    expect(results.map((r: any) => r.removePaymentMethod.__typename).sort()).toEqual(['LastPaymentMethodRequired', 'PaymentMethodRemoved']);
+    expect((await h.profile(ivy, '{ userId: "ivy" }')).paymentMethods).toEqual([expect.objectContaining({ isDefault: true })]);
+  });
+
   it('answers another user\'s payment method as NOT_FOUND', async () => {
     const [foreign] = (await h.profile({ token: await t.token({ sub: 'hal' }) }, '{ userId: "hal" }')).paymentMethods;
     const res = await t.graphql(`mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id } }`, { token: await t.token({ sub: 'mallory' }), variables: { id: foreign.id } });

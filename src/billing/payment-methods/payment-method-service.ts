@@ -6,6 +6,7 @@ import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-result
 import type { CustomerService } from '../customers/customer-service.ts';
 import { notFound } from '../errors.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
+import { KeyedSerializer } from '../sync/keyed-serializer.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { PaymentMethodRepository } from './payment-method-repository.ts';
 
@@ -21,6 +22,8 @@ export interface PaymentMethodServiceDependencies {
 }
 
 export class PaymentMethodService {
+  private readonly removals = new KeyedSerializer();
+
   constructor(private readonly deps: PaymentMethodServiceDependencies) {}
 
   /** Starts saving a method: the browser confirms the returned client secret with the provider's SDK. */
@@ -60,7 +63,16 @@ export class PaymentMethodService {
     return this.deps.paymentMethods.makeDefault(customer.id, method.id);
   }
 
+  /**
+   * Removals of one customer's methods run one at a time in this process, so two at once cannot both see
+   * "another method remains" and leave a paid subscription with none.
+   */
   async remove(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
+    const { customer } = await this.owned(owner, paymentMethodId);
+    return this.removals.run(customer.id, () => this.removeOwned(owner, paymentMethodId));
+  }
+
+  private async removeOwned(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
     const { customer, method } = await this.owned(owner, paymentMethodId);
     const methods = await this.deps.paymentMethods.findByCustomerIds([customer.id]);
     const live = await this.deps.subscriptions.findLive(customer.id);
