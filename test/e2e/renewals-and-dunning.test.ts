@@ -1,7 +1,8 @@
 import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
 import { PaymentStateService } from '../../src/billing/entitlements/payment-state-service';
 import { SubscriptionRepository } from '../../src/billing/subscriptions/subscription-repository';
-import { BillingHarness, eventually, type Actor } from '../support/billing-harness';
+import { BillingHarness, type Actor } from '../support/billing-harness';
+import { eventually } from '../support/eventually';
 import { databaseKinds } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 

@@ -1,4 +1,5 @@
-import { BillingHarness, eventually } from '../support/billing-harness';
+import { BillingHarness } from '../support/billing-harness';
+import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const PERSONAL_KEYS = /^(name|email|phone|address|description|shipping|individual_name|tax_id.*|line1|line2|city|postal_code|state)$/;

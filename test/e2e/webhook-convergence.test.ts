@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { BillingHarness, eventually, type Actor } from '../support/billing-harness';
+import { BillingHarness, type Actor } from '../support/billing-harness';
+import { eventually } from '../support/eventually';
 import { databaseKinds } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 

@@ -1,16 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
+import { eventually } from '../support/eventually';
 import { customerFor } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { databaseKinds } from '../support/test-database';
 
 const UNPAID = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { unpaidInvoice billing { plan { name } } } } }`;
 
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    last = await read();
-  }
+/** Polls until the read equals `expected` (a change reaches the cache through a notification). */
+async function eventuallyEqual<T>(read: () => Promise<T>, expected: T): Promise<void> {
+  const last = await eventually(read, (value) => isDeepStrictEqual(value, expected), 3000).catch(async () => read());
   expect(last).toEqual(expected);
 }
 
@@ -41,18 +39,18 @@ describe.each(databaseKinds)('the hot-path caches on %s', (kind) => {
     expect(await read('paying')).toMatchObject({ unpaidInvoice: true });
     // A plain SQL write stands for any other replica or job: nothing in this process is told directly.
     await t.app.database.executeSql('UPDATE customers SET has_unpaid_invoice = false WHERE id = $1', [customer.id]);
-    await eventually(() => read('paying'), { unpaidInvoice: false, billing: { plan: { name: 'Free' } } });
+    await eventuallyEqual(() => read('paying'), { unpaidInvoice: false, billing: { plan: { name: 'Free' } } });
   });
 
   it('forgets a cached "no profile" once the profile is created', async () => {
     expect(await read('late')).toEqual({ unpaidInvoice: false, billing: { plan: { name: 'Free' } } });
     await customerFor(t.db.prisma, { userId: 'late' }, { planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, hasUnpaidInvoice: true });
-    await eventually(() => read('late'), { unpaidInvoice: true, billing: { plan: { name: 'Pro' } } });
+    await eventuallyEqual(() => read('late'), { unpaidInvoice: true, billing: { plan: { name: 'Pro' } } });
   });
 
   it('reloads the plan catalog when a plan changes', async () => {
     await read('warm');
     await t.app.database.executeSql(`UPDATE plans SET name = 'Free forever' WHERE id = 'free'`);
-    await eventually(async () => (await read('warm')).billing.plan.name, 'Free forever');
+    await eventuallyEqual(async () => (await read('warm')).billing.plan.name, 'Free forever');
   });
 });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../src/db/database';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
-import { eventually, pause } from './eventually';
+import { pause, waitUntil } from '../support/eventually';
 
 const fast = { pollingIntervalSeconds: 0.5 };
 
@@ -41,7 +41,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
       const id = await queue.send(name, { invoiceId: 'inv_1' });
 
       expect(id).toEqual(expect.any(String));
-      await eventually('the job ran', () => received.length === 1);
+      await waitUntil('the job ran', () => received.length === 1);
       expect(received).toEqual([{ invoiceId: 'inv_1' }]);
     });
 
@@ -57,7 +57,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
         const started = Date.now();
         // Six batches of five: one per polling interval would take half a minute.
         await Promise.all(Array.from({ length: 30 }, (_, i) => slow.send(name, { i })));
-        await eventually('the backlog was drained', () => done === 30);
+        await waitUntil('the backlog was drained', () => done === 30);
         expect(Date.now() - started).toBeLessThan(4000);
       } finally {
         await slow.stop();
@@ -78,7 +78,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
 
       await queue.send(name, {});
 
-      await eventually('the third attempt ran', () => attempts.length === 3);
+      await waitUntil('the third attempt ran', () => attempts.length === 3);
       const [first, second, third] = attempts as [number, number, number];
       // Backoff with jitter: the n-th retry waits between delay·2^(n-1) and twice that.
       expect(second - first).toBeGreaterThanOrEqual(1000);
@@ -101,7 +101,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
 
       await queue.send(name, {});
 
-      await eventually('the last allowed attempt ran', () => attempts === 3);
+      await waitUntil('the last allowed attempt ran', () => attempts === 3);
       await pause(2000);
       expect(attempts).toBe(3);
     });
@@ -122,7 +122,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
       await queue.work<{ n: number }>(name, async ({ n }) => {
         received.push(n);
       });
-      await eventually('every kept job ran', () => received.length === 4);
+      await waitUntil('every kept job ran', () => received.length === 4);
       expect(received.sort()).toEqual([1, 3, 4, 5]);
     });
 
@@ -147,7 +147,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
       const sentAt = Date.now();
       await queue.send(name, {}, { startAfterSeconds: 2 });
 
-      await eventually('the delayed job ran', () => ranAt > 0);
+      await waitUntil('the delayed job ran', () => ranAt > 0);
       expect(ranAt - sentAt).toBeGreaterThanOrEqual(1500);
     });
 
@@ -160,7 +160,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
 
       await queue.schedule(name, '* * * * *', { sweep: 'customers' });
 
-      await eventually('the scheduled job ran', () => received.length === 1);
+      await waitUntil('the scheduled job ran', () => received.length === 1);
       expect(received).toEqual([{ sweep: 'customers' }]);
     });
 
@@ -180,7 +180,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
         finished = true;
       });
       await stopping.send(name, {});
-      await eventually('the handler started', () => started);
+      await waitUntil('the handler started', () => started);
 
       await stopping.stop();
 
@@ -214,7 +214,7 @@ replicaTest('two replicas on one PostgreSQL database', () => {
       const jobs = Array.from({ length: 40 }, (_, n) => n);
       await Promise.all(jobs.map((n) => replicas[n % 2]!.send(name, { n })));
 
-      await eventually('every job ran', () => runs.size === jobs.length);
+      await waitUntil('every job ran', () => runs.size === jobs.length);
       await pause(1500);
       expect([...runs.values()].every((ranOn) => ranOn.length === 1)).toBe(true);
       expect(new Set([...runs.values()].flat())).toEqual(new Set(['replica-0', 'replica-1']));

@@ -2,6 +2,7 @@
 // tokens, the browser's Stripe.js steps played with the official SDK against the app's emulator, and the
 // emulator's test clock for time.
 import Stripe from 'stripe';
+import { eventually } from './eventually';
 import type { TestApp } from './test-app';
 
 export interface Actor {
@@ -127,16 +128,4 @@ export class BillingHarness {
   async requestLog(): Promise<{ method: string; path: string; params: unknown }[]> {
     return ((await (await fetch(`${this.emulatorUrl}/_emulator/requests`)).json()) as { data: any[] }).data;
   }
-}
-
-/** Polls until `read` returns something matching `expected` (webhooks and jobs are asynchronous). */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!check(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
 }

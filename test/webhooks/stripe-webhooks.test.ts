@@ -1,5 +1,5 @@
 import type { InboxEvent } from '../../src/webhooks/provider-event-processor';
-import { eventually, pause } from '../jobs/eventually';
+import { pause, waitUntil } from '../support/eventually';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
 import { signedEvent } from './signed-stripe-events';
 import { startWebhookHarness, TEST_BODY_LIMIT_BYTES, type WebhookHarness } from './webhook-harness';
@@ -39,14 +39,14 @@ describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
     expect(await inboxRows(event.id)).toEqual([expect.objectContaining({ type: 'invoice.paid', processedAt: null })]);
 
     await webhooks.startProcessing();
-    await eventually('the handler ran', () => handled.length === 1);
+    await waitUntil('the handler ran', () => handled.length === 1);
     expect(handled[0]).toEqual({
       type: 'invoice.paid',
       objectType: 'invoice',
       objectId: 'in_paid',
       payload: expect.objectContaining({ id: event.id, data: { object: invoice('in_paid') } }),
     });
-    await eventually('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    await waitUntil('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
   });
 
   it('refuses a body whose signature does not verify, and stores nothing', async () => {
@@ -70,8 +70,8 @@ describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
     const first = await webhooks.deliver(event);
     const whileWaiting = await webhooks.deliver(event);
     await webhooks.startProcessing();
-    await eventually('the handler ran', () => handled.length === 1);
-    await eventually('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    await waitUntil('the handler ran', () => handled.length === 1);
+    await waitUntil('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
     const afterProcessing = await webhooks.deliver(event);
 
     expect(first.body).toEqual({ received: true, duplicate: false });
@@ -92,7 +92,7 @@ describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
 
     expect(first.status).toBe(500);
     expect(retried).toEqual({ status: 200, body: { received: true, duplicate: true } });
-    await eventually('the handler ran', () => handled.length === 1);
+    await waitUntil('the handler ran', () => handled.length === 1);
   });
 
   it('refuses a body over the size limit with 413, and stores nothing', async () => {
@@ -110,7 +110,7 @@ describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
     expect((await webhooks.deliver(event)).status).toBe(200);
     await webhooks.startProcessing();
 
-    await eventually('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    await waitUntil('the event is marked processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
     expect(handled).toEqual([]);
   });
 
@@ -125,8 +125,8 @@ describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
     await webhooks.deliver(event);
     await webhooks.startProcessing();
 
-    await eventually('the failure is recorded', async () => (await inboxRows(event.id))[0]?.lastError === 'provider unavailable');
-    await eventually('the retry succeeded', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+    await waitUntil('the failure is recorded', async () => (await inboxRows(event.id))[0]?.lastError === 'provider unavailable');
+    await waitUntil('the retry succeeded', async () => (await inboxRows(event.id))[0]?.processedAt != null);
     expect(calls).toBe(2);
     expect(await inboxRows(event.id)).toEqual([expect.objectContaining({ attempts: 2, lastError: null })]);
   });
