@@ -22,6 +22,7 @@ import { InvoiceIssuer } from './invoices/invoice-issuer.ts';
 import { InvoiceDocumentService } from './invoices/invoice-document-service.ts';
 import { InvoiceLinkSigner } from './invoices/invoice-links.ts';
 import { InvoiceNumberAllocator } from './invoices/invoice-number-allocator.ts';
+import { CustomerVat } from './vat/customer-vat.ts';
 import { ProviderTaxRates } from './vat/provider-tax-rates.ts';
 import { OfflineVatNumberVerifier, ViesVatNumberVerifier } from './vat/vat-number-check.ts';
 import type { Config } from '../config.ts';
@@ -42,9 +43,9 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
   const plans = new PlanService(new PlanRepository(prisma), { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
   const { seller, numberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
-  const vatNumbers = viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier();
-  const issuer = new InvoiceIssuer(prisma, new InvoiceNumberAllocator({ template: numberTemplate, timeZone }), seller, vatNumbers);
-  const taxRates = new ProviderTaxRates(provider, seller, vatNumbers);
+  const vat = new CustomerVat(seller.country, viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
+  const issuer = new InvoiceIssuer(prisma, new InvoiceNumberAllocator({ template: numberTemplate, timeZone }), seller, vat);
+  const taxRates = new ProviderTaxRates(provider, vat);
   const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods }, plans, paymentState, issuer, logger);
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates });
   return {

@@ -3,8 +3,7 @@
 // provider only ever knew an anonymous id: the identity printed comes from our database, frozen here.
 import type { SellerIdentity } from '../../config.ts';
 import type { CustomerRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
-import { decideVat } from '../vat/vat-treatment.ts';
-import type { VatNumberVerifier } from '../vat/vat-number-check.ts';
+import type { CustomerVat } from '../vat/customer-vat.ts';
 import type { InvoiceNumberAllocator } from './invoice-number-allocator.ts';
 
 export class InvoiceIssuer {
@@ -12,19 +11,13 @@ export class InvoiceIssuer {
     private readonly prisma: PrismaClient,
     private readonly allocator: InvoiceNumberAllocator,
     private readonly seller: SellerIdentity,
-    private readonly vatNumbers: VatNumberVerifier,
+    private readonly vat: CustomerVat,
   ) {}
 
   /** Idempotent: an invoice already issued (by another replica, or an earlier delivery) stays as it is. */
   async issue(invoice: InvoiceRecord, customer: CustomerRecord, issuedAt: Date): Promise<InvoiceRecord> {
     if (invoice.issuedAt) return invoice;
-    const vat = decideVat({
-      sellerCountry: this.seller.country,
-      buyerCountry: customer.country,
-      buyerVatNumber: customer.vatNumber,
-      vatNumberStatus: customer.vatNumber ? await this.vatNumbers.verify(customer.vatNumber) : 'absent',
-      supplyDate: issuedAt,
-    });
+    const vat = await this.vat.decide(customer, issuedAt);
     return this.prisma.$transaction(async (tx) => {
       // The row lock makes concurrent issuers of one invoice queue up; the loser finds it issued.
       const [locked] = await tx.$queryRaw<{ issued_at: Date | null }[]>`
