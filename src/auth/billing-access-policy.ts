@@ -1,13 +1,17 @@
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import type { Viewer } from './viewer.ts';
 
+/** The owner's own people: the user, or an admin of the group. Only they act on its billing. */
+export function canManageBilling(viewer: Viewer, owner: BillingOwner): boolean {
+  return owner.kind === 'user' ? viewer.id === owner.id : viewer.adminGroupIds.includes(owner.id);
+}
+
 /**
- * Who may read a billing profile: its user, its group's admins, admins, and services (the Drive
- * service reads entitlements). Nobody else, not even a group's ordinary members.
+ * Who may read a billing profile: those who manage it, admins, and services (the Drive service reads
+ * entitlements). Nobody else, not even a group's ordinary members.
  */
 export function canReadBilling(viewer: Viewer, owner: BillingOwner): boolean {
-  if (viewer.roles.includes('admin') || viewer.roles.includes('service')) return true;
-  return owner.kind === 'user' ? viewer.id === owner.id : viewer.adminGroupIds.includes(owner.id);
+  return viewer.roles.includes('admin') || viewer.roles.includes('service') || canManageBilling(viewer, owner);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { canReadBilling, canReadPersonalBilling } from '../auth/billing-access-policy.ts';
+import { canManageBilling, canReadBilling, canReadPersonalBilling } from '../auth/billing-access-policy.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import { invalidInput } from '../billing/errors.ts';
@@ -25,9 +25,7 @@ export function requirePersonalBillingReader(context: GraphQLContext, owner: Bil
 
 /** Billing actions are the owner's own: the user, or an admin of the group. Not even admins act for them. */
 export function requireBillingManager(context: GraphQLContext, owner: BillingOwner): void {
-  const viewer = requireViewer(context);
-  const allowed = owner.kind === 'user' ? viewer.id === owner.id : viewer.adminGroupIds.includes(owner.id);
-  if (!allowed) throw clientError('FORBIDDEN', `not allowed to manage the billing of this ${owner.kind}`);
+  if (!canManageBilling(requireViewer(context), owner)) throw clientError('FORBIDDEN', `not allowed to manage the billing of this ${owner.kind}`);
 }
 
 /** The owner a web-app mutation acts for: the viewer, or the group named by `groupId` that the viewer administers. */

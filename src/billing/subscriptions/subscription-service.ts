@@ -66,7 +66,7 @@ export class SubscriptionService {
   async changePlan(owner: BillingOwner, planId: string, interval: BillingInterval, expectedVersion: number): Promise<ChangePlanOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
     const customer = await this.deps.customers.require(owner);
-    const live = await this.requireLive(owner);
+    const live = await this.liveOf(customer.id);
     if (live.priceId === price.id) throw invalidInput('the subscription is already on this plan and interval', 'planId');
     if (customer.usedStorageBytes > plan.driveStorageBytes) {
       return { kind: 'downgrade_refused', usedStorageBytes: customer.usedStorageBytes, newLimitBytes: plan.driveStorageBytes };
@@ -124,8 +124,11 @@ export class SubscriptionService {
   }
 
   private async requireLive(owner: BillingOwner): Promise<SubscriptionRecord> {
-    const customer = await this.deps.customers.require(owner);
-    const live = await this.deps.subscriptions.findLive(customer.id);
+    return this.liveOf((await this.deps.customers.require(owner)).id);
+  }
+
+  private async liveOf(customerId: string): Promise<SubscriptionRecord> {
+    const live = await this.deps.subscriptions.findLive(customerId);
     if (!live) throw notFound('subscription');
     return live;
   }
