@@ -68,7 +68,8 @@ export class PaymentMethodService {
    * "another method remains" and leave a paid subscription with none.
    */
   async remove(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
-    const { customer } = await this.owned(owner, paymentMethodId);
+    const customer = await this.deps.customers.require(owner);
+    // Ownership is checked inside, against the state the serialized removal sees.
     return this.removals.run(customer.id, () => this.removeOwned(owner, paymentMethodId));
   }
 
