@@ -68,6 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     payments = await openPayments(config, logger, options.stripeEmulator);
     const domain = createBillingServices(
       database.prisma,
+      database.locks,
       payments.provider,
       {
         customerCache: { maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs },

@@ -1,6 +1,7 @@
 // Builds the billing domain: repositories on one Prisma client, the caches, and the services that use
 // them. The composition root calls it once per process.
 import type { Logger } from 'pino';
+import type { DatabaseLocks } from '../db/database-locks.ts';
 import type { PrismaClient } from '../db/prisma-types.ts';
 import type { PaymentProvider } from '../payments/payment-provider.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
@@ -11,6 +12,8 @@ import { PaymentStateService } from './entitlements/payment-state-service.ts';
 import { InvoicePaymentService } from './invoices/invoice-payment-service.ts';
 import { InvoiceRepository } from './invoices/invoice-repository.ts';
 import { InvoiceService } from './invoices/invoice-service.ts';
+import { BillingOperationRepository } from './operations/billing-operation-repository.ts';
+import { BillingOperations } from './operations/billing-operations.ts';
 import { PaymentMethodRepository } from './payment-methods/payment-method-repository.ts';
 import { PaymentMethodService } from './payment-methods/payment-method-service.ts';
 import { PlanRepository } from './plans/plan-repository.ts';
@@ -34,31 +37,34 @@ export interface BillingSettings {
   invoicing: Config['invoicing'];
 }
 
-export function createBillingServices(prisma: PrismaClient, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
+export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
   const customerCache = new CustomerCache(settings.customerCache);
   const customers = new CustomerRepository(prisma, (ownerKey) => customerCache.invalidate(ownerKey));
   const subscriptions = new SubscriptionRepository(prisma);
   const invoices = new InvoiceRepository(prisma);
   const paymentMethods = new PaymentMethodRepository(prisma);
+  const operationRecords = new BillingOperationRepository(prisma);
+  const operations = new BillingOperations(locks, operationRecords);
   const plans = new PlanService(new PlanRepository(prisma), { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
   const { seller, numberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
   const vat = new CustomerVat(seller.country, viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
   const issuer = new InvoiceIssuer(prisma, new InvoiceNumberAllocator({ template: numberTemplate, timeZone }), seller, vat);
   const taxRates = new ProviderTaxRates(provider, vat);
-  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods }, plans, paymentState, issuer, logger);
-  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates });
+  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods, operations: operationRecords }, plans, paymentState, issuer, locks, logger);
+  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
   return {
     customerCache,
     paymentState,
     customers,
+    operationRecords,
     services: {
       plans,
       customers: customerService,
       invoices: new InvoiceService(invoices),
-      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync),
-      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates }),
+      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync, operations),
+      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync, operations }),
+      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, operations }),
       sync,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
     },

@@ -6,6 +6,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { postgresLocks, processLocks, type DatabaseLocks } from './database-locks.ts';
 import { pgliteNotifications, postgresNotifications, type NotificationListener } from './notifications.ts';
 
 export type DatabaseTarget =
@@ -17,6 +18,8 @@ export interface Database {
   readonly prisma: PrismaClient;
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   readonly notifications: NotificationListener;
+  /** Locks that hold across every replica on this database (see database-locks.ts). */
+  readonly locks: DatabaseLocks;
   /** Plain SQL outside Prisma, for libraries that bring their own queries (the job queue). */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   readonly description: string;
@@ -34,14 +37,17 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     const adapterFactory = withWholeScripts(new PrismaPg(pool), pool);
     const prisma = createClient(adapterFactory, options);
     const notifications = postgresNotifications(target.url);
+    const locks = postgresLocks(target.url, target.poolSize);
     return {
       prisma,
       adapterFactory,
       notifications,
+      locks,
       executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
       description: `PostgreSQL ${redactPassword(target.url)}`,
       close: async () => {
         await notifications.close();
+        await locks.close();
         await prisma.$disconnect();
         await pool.end();
       },
@@ -56,6 +62,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     prisma,
     adapterFactory,
     notifications,
+    locks: processLocks(),
     // Without parameters, PGlite's exec takes a whole script (libraries send several statements, BEGIN to
     // COMMIT) and runs it under its lock, so no Prisma query lands in the middle.
     executeSql: async (text, values) =>

@@ -39,6 +39,8 @@ export interface ProviderSubscription {
   currentPeriodStart: Date;
   currentPeriodEnd: Date;
   cancelAtPeriodEnd: boolean;
+  /** A cancellation date set at the provider (Stripe's `cancel_at`), apart from the period end. */
+  cancelAt: Date | null;
   canceledAt: Date | null;
   trialEnd: Date | null;
   defaultPaymentMethodId: string | null;
@@ -136,6 +138,7 @@ export interface PaymentProvider {
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }>;
   previewSubscriptionPriceChange(id: string, priceId: string): Promise<PlanChangePreview>;
+  /** False also clears a cancellation date set at the provider (`cancel_at`): the subscription renews again. */
   setCancelAtPeriodEnd(id: string, cancelAtPeriodEnd: boolean, idempotencyKey: string): Promise<ProviderSubscription>;
   cancelSubscriptionNow(id: string, idempotencyKey: string): Promise<ProviderSubscription>;
   setSubscriptionDefaultPaymentMethod(id: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;

@@ -24,6 +24,7 @@ describe('subscribing', () => {
       currentPeriodStart: expect.any(Date),
       currentPeriodEnd: expect.any(Date),
       cancelAtPeriodEnd: false,
+      cancelAt: null,
       canceledAt: null,
       trialEnd: null,
       defaultPaymentMethodId: paymentMethodId,

@@ -4,6 +4,7 @@ import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';
+import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
@@ -24,6 +25,7 @@ export interface CustomerServiceDependencies {
   provider: PaymentProvider;
   sync: ProviderSync;
   taxRates: ProviderTaxRates;
+  operations: BillingOperations;
 }
 
 export class CustomerService {
@@ -83,11 +85,13 @@ export class CustomerService {
   async close(owner: BillingOwner): Promise<CustomerRecord | null> {
     const customer = await this.deps.customers.findByOwner(owner);
     if (!customer) return null;
-    const live = await this.deps.subscriptions.findLive(customer.id);
-    if (live) {
-      const ended = await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `close:${live.id}`);
-      await this.deps.sync.applySubscription(ended);
-    }
-    return this.deps.customers.close(customer, await this.deps.paymentState.freeEntitlements());
+    return this.deps.operations.run(customer.id, 'CLOSE_CUSTOMER', async () => {
+      const live = await this.deps.subscriptions.findLive(customer.id);
+      if (live) {
+        const ended = await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `close:${live.id}`);
+        await this.deps.sync.applySubscription(ended);
+      }
+      return this.deps.customers.close(customer, await this.deps.paymentState.freeEntitlements());
+    });
   }
 }

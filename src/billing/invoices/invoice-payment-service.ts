@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import type { PayInvoiceOutcome } from '../billing-results.ts';
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { CustomerRecord, InvoiceRecord } from '../../db/prisma-types.ts';
 import { invalidInput, notFound } from '../errors.ts';
+import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
@@ -15,12 +15,26 @@ export class InvoicePaymentService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly provider: PaymentProvider,
     private readonly sync: ProviderSync,
+    private readonly operations: BillingOperations,
   ) {}
 
-  /** Retries an open invoice now, with a given method of the customer's or its default one. */
-  async pay(customer: CustomerRecord, invoiceId: string, paymentMethodId: string | null): Promise<PayInvoiceOutcome> {
-    const invoice = await this.invoices.findById(invoiceId);
-    if (!invoice || invoice.customerId !== customer.id || !invoice.providerInvoiceId) throw notFound('invoice');
+  /**
+   * Retries an open invoice now, with a given method of the customer's or its default one. Under the
+   * customer's lock: a second click finds the invoice paid by the first and gets the same answer.
+   */
+  pay(customer: CustomerRecord, invoiceId: string, paymentMethodId: string | null): Promise<PayInvoiceOutcome> {
+    return this.operations.run(customer.id, 'PAY_INVOICE', async (operation) => {
+      const found = await this.invoices.findById(invoiceId);
+      if (!found || found.customerId !== customer.id || !found.providerInvoiceId) throw notFound('invoice');
+      // An earlier attempt's outcome is unknown (it failed or crashed): the provider says whether it paid.
+      if (operation.previousUnsettled && found.status === 'OPEN') await this.sync.invoice(found.providerInvoiceId);
+      const invoice = (await this.invoices.findById(invoiceId)) ?? found;
+      if (invoice.status === 'PAID') return { kind: 'invoice_paid', invoice };
+      return this.payOpen(customer, invoice, found.providerInvoiceId, paymentMethodId, operation.id);
+    });
+  }
+
+  private async payOpen(customer: CustomerRecord, invoice: InvoiceRecord, providerInvoiceId: string, paymentMethodId: string | null, operationId: string): Promise<PayInvoiceOutcome> {
     if (invoice.status !== 'OPEN') throw invalidInput(`the invoice is ${invoice.status.toLowerCase()}, not open`, 'invoiceId');
     let providerMethodId: string | null = null;
     if (paymentMethodId) {
@@ -28,8 +42,8 @@ export class InvoicePaymentService {
       if (!method || method.customerId !== customer.id) throw notFound('payment method');
       providerMethodId = method.providerPaymentMethodId;
     }
-    const outcome = await this.provider.payInvoice(invoice.providerInvoiceId, providerMethodId, `pay:${invoice.id}:${randomUUID()}`);
-    await this.sync.invoice(invoice.providerInvoiceId);
+    const outcome = await this.provider.payInvoice(providerInvoiceId, providerMethodId, `pay:${operationId}`);
+    await this.sync.invoice(providerInvoiceId);
     // Paying may end a past-due period: the subscription is re-read too, not left to the webhook.
     const live = await this.subscriptions.findLive(customer.id);
     if (live) await this.sync.subscription(live.providerSubscriptionId);

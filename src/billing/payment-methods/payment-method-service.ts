@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
 import { ProviderRequestError, type PaymentProvider } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
 import type { CustomerService } from '../customers/customer-service.ts';
 import { notFound } from '../errors.ts';
+import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import { KeyedSerializer } from '../sync/keyed-serializer.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { PaymentMethodRepository } from './payment-method-repository.ts';
 
@@ -19,18 +18,20 @@ export interface PaymentMethodServiceDependencies {
   subscriptions: SubscriptionRepository;
   provider: PaymentProvider;
   sync: ProviderSync;
+  operations: BillingOperations;
 }
 
 export class PaymentMethodService {
-  private readonly removals = new KeyedSerializer();
-
   constructor(private readonly deps: PaymentMethodServiceDependencies) {}
 
   /** Starts saving a method: the browser confirms the returned client secret with the provider's SDK. */
   async startSetup(owner: BillingOwner): Promise<{ setupIntentId: string; clientSecret: string }> {
-    const customer = await this.deps.customers.ensureProviderCustomer(owner);
-    const intent = await this.deps.provider.createSetupIntent(customer.providerCustomerId, `setup:${customer.id}:${randomUUID()}`);
-    return { setupIntentId: intent.id, clientSecret: intent.clientSecret };
+    const { id: customerId } = await this.deps.customers.ensure(owner);
+    return this.deps.operations.run(customerId, 'START_PAYMENT_METHOD_SETUP', async (operation) => {
+      const customer = await this.deps.customers.ensureProviderCustomer(owner);
+      const intent = await this.deps.provider.createSetupIntent(customer.providerCustomerId, `setup:${operation.id}`);
+      return { setupIntentId: intent.id, clientSecret: intent.clientSecret };
+    });
   }
 
   /**
@@ -55,8 +56,13 @@ export class PaymentMethodService {
 
   /** The provider charges the default: the customer's invoice settings and the live subscription change too. */
   async setDefault(owner: BillingOwner, paymentMethodId: string): Promise<PaymentMethodRecord> {
+    const { id: customerId } = await this.deps.customers.require(owner);
+    return this.deps.operations.run(customerId, 'SET_DEFAULT_PAYMENT_METHOD', (operation) => this.makeDefault(owner, paymentMethodId, operation.id));
+  }
+
+  private async makeDefault(owner: BillingOwner, paymentMethodId: string, operationId: string): Promise<PaymentMethodRecord> {
     const { customer, method } = await this.owned(owner, paymentMethodId);
-    const key = `default:${method.id}:${randomUUID()}`;
+    const key = `default:${operationId}`;
     await this.deps.provider.setDefaultPaymentMethod(customer.providerCustomerId, method.providerPaymentMethodId, key);
     const live = await this.deps.subscriptions.findLive(customer.id);
     if (live) await this.deps.provider.setSubscriptionDefaultPaymentMethod(live.providerSubscriptionId, method.providerPaymentMethodId, `${key}:subscription`);
@@ -64,16 +70,16 @@ export class PaymentMethodService {
   }
 
   /**
-   * Removals of one customer's methods run one at a time in this process, so two at once cannot both see
-   * "another method remains" and leave a paid subscription with none.
+   * Under the customer's lock, so two removals at once (on any replicas) cannot both see "another method
+   * remains" and leave a paid subscription with none.
    */
   async remove(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
     const customer = await this.deps.customers.require(owner);
     // Ownership is checked inside, against the state the serialized removal sees.
-    return this.removals.run(customer.id, () => this.removeOwned(owner, paymentMethodId));
+    return this.deps.operations.run(customer.id, 'REMOVE_PAYMENT_METHOD', (operation) => this.removeOwned(owner, paymentMethodId, operation.id));
   }
 
-  private async removeOwned(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
+  private async removeOwned(owner: BillingOwner, paymentMethodId: string, operationId: string): Promise<RemovePaymentMethodOutcome> {
     const { customer, method } = await this.owned(owner, paymentMethodId);
     const methods = await this.deps.paymentMethods.findByCustomerIds([customer.id]);
     const live = await this.deps.subscriptions.findLive(customer.id);
@@ -82,7 +88,7 @@ export class PaymentMethodService {
     await this.deps.paymentMethods.remove(method.id);
     // The provider must charge the new default too, not only our rows say so.
     const next = await this.deps.paymentMethods.promoteOldestToDefault(customer.id);
-    if (next) await this.setDefault(owner, next.id);
+    if (next) await this.makeDefault(owner, next.id, operationId);
     return { kind: 'payment_method_removed', id: method.id };
   }
 

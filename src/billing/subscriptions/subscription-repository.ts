@@ -12,6 +12,7 @@ export interface SubscriptionState {
   currentPeriodStart: Date;
   currentPeriodEnd: Date;
   cancelAtPeriodEnd: boolean;
+  cancelAt: Date | null;
   canceledAt: Date | null;
   trialEnd: Date | null;
   pastDueSince: Date | null;
@@ -24,6 +25,7 @@ const TRACKED: (keyof SubscriptionState)[] = [
   'currentPeriodStart',
   'currentPeriodEnd',
   'cancelAtPeriodEnd',
+  'cancelAt',
   'canceledAt',
   'trialEnd',
   'pastDueSince',
@@ -59,11 +61,15 @@ export class SubscriptionRepository {
    * Writes the provider's state, keyed by the provider's id, so a webhook and the browser's return meet on
    * one row. The version moves only when something changed, so an idle re-sync never causes a CONFLICT.
    */
-  async upsert(state: SubscriptionState): Promise<SubscriptionRecord> {
+  /**
+   * Null when the row could not be created because the customer has another live subscription (the
+   * one-live index): the caller decides what the extra one is, never a retry loop on a missing row.
+   */
+  async upsert(state: SubscriptionState): Promise<SubscriptionRecord | null> {
     const existing = await this.findByProviderId(state.providerSubscriptionId);
     if (!existing) {
       await this.prisma.subscription.createMany({ data: [state], skipDuplicates: true });
-      return this.prisma.subscription.findUniqueOrThrow({ where: { providerSubscriptionId: state.providerSubscriptionId } });
+      return this.findByProviderId(state.providerSubscriptionId);
     }
     const changed = TRACKED.some((field) => !sameValue(existing[field], state[field]));
     if (!changed) return existing;

@@ -6,6 +6,7 @@ import type { CustomerService } from '../customers/customer-service.ts';
 import { BillingDomainError, invalidInput, notFound } from '../errors.ts';
 import type { BillingInterval } from '../money.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
+import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PlanService } from '../plans/plan-service.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { SubscriptionRepository } from './subscription-repository.ts';
@@ -19,6 +20,7 @@ export interface SubscriptionServiceDependencies {
   provider: PaymentProvider;
   sync: ProviderSync;
   taxRates: ProviderTaxRates;
+  operations: BillingOperations;
 }
 
 export class SubscriptionService {
@@ -26,31 +28,35 @@ export class SubscriptionService {
 
   /**
    * Subscribes the owner with its default payment method. Never a second live subscription: an owner
-   * already subscribed gets `already_subscribed`; an attempt left incomplete (declined, or 3-D Secure
-   * abandoned) is cancelled and replaced.
+   * already subscribed gets `already_subscribed` (a double click's second call, which waits for the first
+   * under the customer's lock); an attempt left incomplete (declined, or 3-D Secure abandoned) is cancelled
+   * and replaced.
    */
   async subscribe(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<SubscribeOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
-    const customer = await this.deps.customers.ensureProviderCustomer(owner);
-    const live = await this.deps.subscriptions.findLive(customer.id);
-    if (live && live.status !== 'INCOMPLETE') return { kind: 'already_subscribed', subscription: live };
-    const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
-    if (!method) return { kind: 'payment_method_required' };
-    if (live) await this.abandon(live);
+    const { id: customerId } = await this.deps.customers.ensure(owner);
+    return this.deps.operations.run(customerId, 'SUBSCRIBE', async (operation) => {
+      const customer = await this.deps.customers.ensureProviderCustomer(owner);
+      // An earlier attempt may have been charged at the provider and never recorded here: adopt it first.
+      if (operation.previousUnsettled) await this.deps.sync.subscriptionsOf(customer);
+      const live = await this.deps.subscriptions.findLive(customer.id);
+      if (live && live.status !== 'INCOMPLETE') return { kind: 'already_subscribed', subscription: live };
+      const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
+      if (!method) return { kind: 'payment_method_required' };
+      if (live) await this.abandon(live);
 
-    const providerPriceId = await this.providerPrice(plan, price);
-    // Keyed by how many subscriptions the customer had: two concurrent subscribes meet on one at the provider.
-    const attempt = await this.deps.subscriptions.countForCustomer(customer.id);
-    const charge = await this.deps.provider.createSubscription(
-      {
-        customerId: customer.providerCustomerId,
-        priceId: providerPriceId,
-        paymentMethodId: method.providerPaymentMethodId,
-        taxRateIds: await this.deps.taxRates.forCustomer(customer),
-      },
-      `subscribe:${customer.id}:${attempt}`,
-    );
-    return this.recordCharge(charge, (subscription) => ({ kind: 'subscribed', subscription }));
+      const providerPriceId = await this.providerPrice(plan, price);
+      const charge = await this.deps.provider.createSubscription(
+        {
+          customerId: customer.providerCustomerId,
+          priceId: providerPriceId,
+          paymentMethodId: method.providerPaymentMethodId,
+          taxRateIds: await this.deps.taxRates.forCustomer(customer),
+        },
+        `subscribe:${operation.id}`,
+      );
+      return this.recordCharge(charge, (subscription) => ({ kind: 'subscribed', subscription }));
+    });
   }
 
   async previewPlanChange(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<PlanChangePreview> {
@@ -65,42 +71,54 @@ export class SubscriptionService {
    */
   async changePlan(owner: BillingOwner, planId: string, interval: BillingInterval, expectedVersion: number): Promise<ChangePlanOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
-    const customer = await this.deps.customers.require(owner);
-    const live = await this.liveOf(customer.id);
-    if (live.priceId === price.id) throw invalidInput('the subscription is already on this plan and interval', 'planId');
-    if (customer.usedStorageBytes > plan.driveStorageBytes) {
-      return { kind: 'downgrade_refused', usedStorageBytes: customer.usedStorageBytes, newLimitBytes: plan.driveStorageBytes };
-    }
-    if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
-    const providerPriceId = await this.providerPrice(plan, price);
-    const charge = await this.releasingOnFailure(live.id, expectedVersion, () =>
-      this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`),
-    );
-    return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
+    const { id: customerId } = await this.deps.customers.require(owner);
+    return this.deps.operations.run(customerId, 'CHANGE_PLAN', async () => {
+      const customer = await this.deps.customers.require(owner);
+      const live = await this.liveOf(customer.id);
+      if (live.priceId === price.id) throw invalidInput('the subscription is already on this plan and interval', 'planId');
+      if (customer.usedStorageBytes > plan.driveStorageBytes) {
+        return { kind: 'downgrade_refused', usedStorageBytes: customer.usedStorageBytes, newLimitBytes: plan.driveStorageBytes };
+      }
+      if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
+      const providerPriceId = await this.providerPrice(plan, price);
+      // Keyed by the version claimed under the lock: a retry of a failed call (the version given back)
+      // replays the same request at the provider instead of making a second change.
+      const charge = await this.releasingOnFailure(live.id, expectedVersion, () =>
+        this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`),
+      );
+      return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
+    });
   }
 
   async cancel(owner: BillingOwner, atPeriodEnd: boolean, expectedVersion: number): Promise<SubscriptionUpdateOutcome> {
-    const live = await this.requireLive(owner);
-    if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
-    const key = `cancel:${live.id}:${expectedVersion}`;
-    const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
-      atPeriodEnd
-        ? this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, true, key)
-        : this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, key),
-    );
-    await this.deps.sync.applySubscription(updated);
-    return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+    const { id: customerId } = await this.deps.customers.require(owner);
+    return this.deps.operations.run(customerId, 'CANCEL_SUBSCRIPTION', async () => {
+      const live = await this.liveOf(customerId);
+      if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
+      const key = `cancel:${live.id}:${expectedVersion}`;
+      const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
+        atPeriodEnd
+          ? this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, true, key)
+          : this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, key),
+      );
+      await this.deps.sync.applySubscription(updated);
+      return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+    });
   }
 
+  /** Undoes a scheduled end, whether set here (at period end) or at the provider with a date (`cancel_at`). */
   async resume(owner: BillingOwner, expectedVersion: number): Promise<SubscriptionUpdateOutcome> {
-    const live = await this.requireLive(owner);
-    if (!live.cancelAtPeriodEnd) throw invalidInput('the subscription is not scheduled to end', 'subscription');
-    if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
-    const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
-      this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`),
-    );
-    await this.deps.sync.applySubscription(updated);
-    return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+    const { id: customerId } = await this.deps.customers.require(owner);
+    return this.deps.operations.run(customerId, 'RESUME_SUBSCRIPTION', async () => {
+      const live = await this.liveOf(customerId);
+      if (!live.cancelAtPeriodEnd && !live.cancelAt) throw invalidInput('the subscription is not scheduled to end', 'subscription');
+      if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
+      const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
+        this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`),
+      );
+      await this.deps.sync.applySubscription(updated);
+      return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
+    });
   }
 
   /**

@@ -1,11 +1,16 @@
 // Makes our rows match the provider's current state. Every path that learns something changed (a
 // webhook, the browser's return, a mutation's answer, the reconciliation sweep) re-reads the object from
 // the provider and comes through here, so duplicates and any order of events converge on one state.
+// The sync of one object runs under that object's database lock (re-read included), so of two replicas
+// syncing it at once the later read is the one written last.
 import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
-import { KeyedSerializer } from './keyed-serializer.ts';
+import type { DatabaseLocks } from '../../db/database-locks.ts';
+import { customerLockKey } from '../operations/billing-operations.ts';
+import type { BillingOperationRepository } from '../operations/billing-operation-repository.ts';
+import { ENDED_STATUSES } from '../subscriptions/subscription-status.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
@@ -18,34 +23,52 @@ export interface SyncRepositories {
   subscriptions: SubscriptionRepository;
   invoices: InvoiceRepository;
   paymentMethods: PaymentMethodRepository;
+  operations: BillingOperationRepository;
 }
 
 export class ProviderSync {
-  private readonly serial = new KeyedSerializer();
-
   constructor(
     private readonly provider: PaymentProvider,
     private readonly repositories: SyncRepositories,
     private readonly plans: PlanService,
     private readonly paymentState: PaymentStateService,
     private readonly issuer: InvoiceIssuer,
+    private readonly locks: DatabaseLocks,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Returns false when the object belongs to no customer of ours: acknowledged and ignored. */
   subscription(providerSubscriptionId: string): Promise<boolean> {
-    return this.serial.run(providerSubscriptionId, async () =>
-      this.writeSubscription(await this.provider.retrieveSubscription(providerSubscriptionId)),
+    return this.locks.withLock(`subscription:${providerSubscriptionId}`, async () =>
+      this.writeSubscription(await this.provider.retrieveSubscription(providerSubscriptionId), false),
     );
   }
 
   /** A subscription the provider just answered with (a mutation's result). */
   applySubscription(subscription: ProviderSubscription): Promise<boolean> {
-    return this.serial.run(subscription.id, () => this.writeSubscription(subscription));
+    return this.locks.withLock(`subscription:${subscription.id}`, () => this.writeSubscription(subscription, false));
   }
 
-  private async writeSubscription(subscription: ProviderSubscription): Promise<boolean> {
+  /**
+   * Every subscription the provider holds for the customer, under the customer's lock (the caller's, or
+   * taken here): one it made that we never recorded (a crashed attempt) is adopted or cancelled.
+   */
+  subscriptionsOf(customer: CustomerRecord): Promise<void> {
+    return this.locks.withLock(customerLockKey(customer.id), async () => {
+      if (!customer.providerCustomerId) return;
+      for (const subscription of await this.provider.listSubscriptions(customer.providerCustomerId)) {
+        await this.locks.withLock(`subscription:${subscription.id}`, () => this.writeSubscription(subscription, true));
+      }
+    });
+  }
+
+  /**
+   * `repairing`: called under the customer's lock, where no mutation of the customer is in flight, so a
+   * live subscription without our row is an orphan (adopted is then recorded); elsewhere it may be the
+   * one a mutation is about to record.
+   */
+  private async writeSubscription(subscription: ProviderSubscription, repairing: boolean): Promise<boolean> {
     const customer = await this.repositories.customers.findByProviderCustomerId(subscription.customerId);
     if (!customer) return false;
     const price = (await this.plans.catalog()).priceByProviderId.get(subscription.priceId);
@@ -54,8 +77,13 @@ export class ProviderSync {
       return false;
     }
     const existing = await this.repositories.subscriptions.findByProviderId(subscription.id);
+    const live = !ENDED_STATUSES.includes(subscription.status);
+    if (!existing && live) {
+      const other = await this.repositories.subscriptions.findLive(customer.id);
+      if (other) return this.cancelOrphan(customer, subscription, other.providerSubscriptionId);
+    }
     const failing = subscription.status === 'PAST_DUE' || subscription.status === 'UNPAID';
-    await this.repositories.subscriptions.upsert({
+    const written = await this.repositories.subscriptions.upsert({
       providerSubscriptionId: subscription.id,
       customerId: customer.id,
       planId: price.planId,
@@ -64,17 +92,48 @@ export class ProviderSync {
       currentPeriodStart: subscription.currentPeriodStart,
       currentPeriodEnd: subscription.currentPeriodEnd,
       cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+      cancelAt: subscription.cancelAt,
       canceledAt: subscription.canceledAt,
       trialEnd: subscription.trialEnd,
       // The grace period counts from the first failure of a run of failures; paying ends the run.
       pastDueSince: failing ? (existing?.pastDueSince ?? this.now()) : null,
     });
+    // Not written: another live subscription of the customer was recorded between our read and insert.
+    if (!written) return this.cancelOrphan(customer, subscription, null);
+    if (!existing && live && repairing) {
+      await this.repositories.operations.record(customer.id, 'ORPHAN_ADOPTED', subscription.id, 'a live provider subscription without a local row, the only one: adopted');
+      this.logger.warn({ customerId: customer.id, subscription: subscription.id }, 'adopted a provider subscription we had no row for');
+    }
     await this.paymentState.refresh(customer.id);
     return true;
   }
 
+  /**
+   * A second live subscription at the provider (a crashed or duplicated attempt): the one we recorded
+   * stays, this one is cancelled, its open invoice voided, and what was done recorded for admins. A paid
+   * first invoice is recorded for a refund: the payment port has no refunds yet.
+   */
+  private async cancelOrphan(customer: CustomerRecord, orphan: ProviderSubscription, kept: string | null): Promise<boolean> {
+    const ended = await this.provider.cancelSubscriptionNow(orphan.id, `orphan:${orphan.id}`);
+    const notes = [`a second live provider subscription beside ${kept ?? 'the recorded one'}: cancelled`];
+    if (ended.latestInvoiceId) {
+      const invoice = await this.provider.retrieveInvoice(ended.latestInvoiceId);
+      if (invoice.status === 'OPEN') {
+        await this.provider.voidInvoice(invoice.id, `void:${invoice.id}`);
+        notes.push(`open invoice ${invoice.id} voided`);
+      } else if (invoice.status === 'PAID' && invoice.amountPaid > 0) {
+        notes.push(`invoice ${invoice.id} was paid (${invoice.amountPaid} ${invoice.currency}): REFUND NEEDED`);
+      }
+    }
+    await this.repositories.operations.record(customer.id, 'ORPHAN_CANCELLED', orphan.id, notes.join('; '));
+    this.logger.error({ customerId: customer.id, subscription: orphan.id, notes }, 'cancelled an orphan provider subscription');
+    await this.writeSubscription(ended, false);
+    if (ended.latestInvoiceId) await this.invoice(ended.latestInvoiceId);
+    return true;
+  }
+
   invoice(providerInvoiceId: string): Promise<boolean> {
-    return this.serial.run(providerInvoiceId, async () => {
+    return this.locks.withLock(`invoice:${providerInvoiceId}`, async () => {
       const invoice = await this.provider.retrieveInvoice(providerInvoiceId);
       const customer = await this.repositories.customers.findByProviderCustomerId(invoice.customerId);
       if (!customer) return false;
@@ -96,6 +155,10 @@ export class ProviderSync {
 
   /** Our payment methods of a customer become exactly the provider's, its default included. */
   async paymentMethods(customer: CustomerRecord): Promise<void> {
+    await this.locks.withLock(`payment-methods:${customer.id}`, () => this.writePaymentMethods(customer));
+  }
+
+  private async writePaymentMethods(customer: CustomerRecord): Promise<void> {
     if (!customer.providerCustomerId) return;
     const [methods, providerDefault] = await Promise.all([
       this.provider.listPaymentMethods(customer.providerCustomerId),
@@ -130,17 +193,21 @@ export class ProviderSync {
     return intent.status === 'succeeded' ? this.paymentMethodsOfProviderCustomer(intent.customerId) : true;
   }
 
-  /** Everything of one customer, from scratch: what a lost webhook left behind is repaired here. */
+  /**
+   * Everything of one customer, from scratch, under the customer's lock (so no mutation of it is half
+   * done): what a lost webhook or a crashed attempt left behind is repaired here.
+   */
   async reconcile(customer: CustomerRecord): Promise<void> {
-    if (!customer.providerCustomerId) return;
-    for (const subscription of await this.provider.listSubscriptions(customer.providerCustomerId)) {
-      await this.applySubscription(subscription);
-    }
-    // Oldest first, so invoices a lost webhook left unissued are numbered in the order they were finalized.
-    const invoices = await this.provider.listInvoices(customer.providerCustomerId);
-    invoices.sort((a, b) => (a.finalizedAt ?? a.createdAt).getTime() - (b.finalizedAt ?? b.createdAt).getTime());
-    for (const invoice of invoices) await this.serial.run(invoice.id, () => this.applyInvoice(customer, invoice));
-    await this.paymentMethods(customer);
-    await this.paymentState.refresh(customer.id);
+    const { providerCustomerId } = customer;
+    if (!providerCustomerId) return;
+    await this.locks.withLock(customerLockKey(customer.id), async () => {
+      await this.subscriptionsOf(customer);
+      // Oldest first, so invoices a lost webhook left unissued are numbered in the order they were finalized.
+      const invoices = await this.provider.listInvoices(providerCustomerId);
+      invoices.sort((a, b) => (a.finalizedAt ?? a.createdAt).getTime() - (b.finalizedAt ?? b.createdAt).getTime());
+      for (const invoice of invoices) await this.locks.withLock(`invoice:${invoice.id}`, () => this.applyInvoice(customer, invoice));
+      await this.paymentMethods(customer);
+      await this.paymentState.refresh(customer.id);
+    });
   }
 }

@@ -48,6 +48,7 @@ export function toSubscription(subscription: Stripe.Subscription): ProviderSubsc
     currentPeriodStart: requiredDate(item?.current_period_start ?? subscription.start_date),
     currentPeriodEnd: requiredDate(item?.current_period_end ?? subscription.start_date),
     cancelAtPeriodEnd: subscription.cancel_at_period_end,
+    cancelAt: dateOf(subscription.cancel_at),
     canceledAt: dateOf(subscription.canceled_at),
     trialEnd: dateOf(subscription.trial_end),
     defaultPaymentMethodId: idOf(subscription.default_payment_method),

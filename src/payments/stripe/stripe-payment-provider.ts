@@ -175,7 +175,7 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async setCancelAtPeriodEnd(id: string, cancelAtPeriodEnd: boolean, idempotencyKey: string): Promise<ProviderSubscription> {
-    const subscription = await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { cancel_at_period_end: cancelAtPeriodEnd }, { idempotencyKey }));
+    const subscription = await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { cancel_at_period_end: cancelAtPeriodEnd, ...(!cancelAtPeriodEnd && { cancel_at: '' }) }, { idempotencyKey }));
     return toSubscription(subscription);
   }
 
