@@ -49,12 +49,16 @@ export interface AppOptions {
   database?: Database;
   /** Options for the in-process emulator (tests: chaos, dunning, webhook retries); ignored with a Stripe key. */
   stripeEmulator?: Omit<StripeEmulatorOptions, 'port'>;
+  /** An emulator already running, shared by several app instances (tests of replicas); not closed by the app. */
+  sharedStripeEmulator?: RunningStripeEmulator;
 }
 
 interface Payments {
   provider: StripePaymentProvider;
   description: string;
   emulator: RunningStripeEmulator | null;
+  /** False for a shared emulator: another instance closes it. */
+  ownsEmulator: boolean;
   webhookSecret: string;
 }
 
@@ -65,7 +69,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let queue: JobQueue | null = null;
   try {
     await prepareSchema(config, database, logger);
-    payments = await openPayments(config, logger, options.stripeEmulator);
+    payments = await openPayments(config, logger, options);
     const domain = createBillingServices(
       database.prisma,
       database.locks,
@@ -105,7 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
     const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
-    const { emulator, webhookSecret } = payments;
+    const { emulator, webhookSecret, ownsEmulator } = payments;
     const jobs = queue;
     return {
       http,
@@ -118,13 +122,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       close: async () => {
         await apollo.stop();
         await jobs.stop();
-        await emulator?.close();
+        if (ownsEmulator) await emulator?.close();
         if (!options.database) await database.close();
       },
     };
   } catch (error) {
     await queue?.stop();
-    await payments?.emulator?.close();
+    if (payments?.ownsEmulator) await payments.emulator?.close();
     if (!options.database) await database.close();
     throw error;
   }
@@ -151,17 +155,18 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
 }
 
 /** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
-async function openPayments(config: Config, logger: Logger, emulatorOptions: AppOptions['stripeEmulator'] = {}): Promise<Payments> {
+async function openPayments(config: Config, logger: Logger, { stripeEmulator: emulatorOptions = {}, sharedStripeEmulator }: AppOptions): Promise<Payments> {
   if (config.payments.mode === 'stripe') {
     const { secretKey, webhookSecret } = config.payments;
     return {
       provider: new StripePaymentProvider({ secretKey, webhookSecret, logger }),
       description: `Stripe (${secretKey.includes('_live_') ? 'live' : 'test'} mode)`,
       emulator: null,
+      ownsEmulator: false,
       webhookSecret,
     };
   }
-  const emulator = await startStripeEmulator({ ...emulatorOptions, port: config.payments.port });
+  const emulator = sharedStripeEmulator ?? (await startStripeEmulator({ ...emulatorOptions, port: config.payments.port }));
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   return {
     provider: new StripePaymentProvider({
@@ -174,6 +179,7 @@ async function openPayments(config: Config, logger: Logger, emulatorOptions: App
     }),
     description: `emulated (local Stripe emulator at ${emulator.url})`,
     emulator,
+    ownsEmulator: !sharedStripeEmulator,
     webhookSecret,
   };
 }

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createApp, type AppOptions, type BillingApp } from '../../src/app';
 import { signDevToken, type DevTokenClaims } from '../../src/auth/dev-token';
 import { DEV_AUTH_SECRET, loadConfig, type Config } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -36,13 +37,29 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export interface TestAppOptions {
   /** Passed to the app's in-process Stripe emulator (chaos, dunning, webhook retries). */
   stripeEmulator?: AppOptions['stripeEmulator'];
+  /**
+   * Starts another replica of that app: its own pool on the same PostgreSQL database, the same emulator
+   * (delivering webhooks to both). Closing it leaves the database and the emulator to the first.
+   */
+  replicaOf?: TestApp;
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const queries: string[] = [];
-  const db = await openTestDatabase(kind, { onQuery: (sql) => queries.push(sql) });
-  const config = testConfig(overrides);
-  const app = await createApp(config, { database: db, logger: pino({ level: 'silent' }), stripeEmulator: options.stripeEmulator });
+  const onQuery = (sql: string) => queries.push(sql);
+  const { replicaOf } = options;
+  if (replicaOf && !replicaOf.db.url) throw new Error('replicas share a PostgreSQL database');
+  const db: TestDatabase = replicaOf
+    ? { ...(await openDatabase({ kind: 'postgres', url: replicaOf.db.url!, poolSize: 4 }, { onQuery })), kind: 'postgres', url: replicaOf.db.url }
+    : await openTestDatabase(kind, { onQuery });
+  // A replica is configured on the PostgreSQL URL, as in production: it checks the schema, never migrates.
+  const config = testConfig(replicaOf ? { DATABASE_URL: replicaOf.db.url!, ...overrides } : overrides);
+  const app = await createApp(config, {
+    database: db,
+    logger: pino({ level: 'silent' }),
+    stripeEmulator: options.stripeEmulator,
+    sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? undefined,
+  });
   let refusingWebhooks = false;
   const server = createServer((req, res) => {
     if (refusingWebhooks && req.url?.startsWith('/webhooks/stripe')) {

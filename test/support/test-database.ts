@@ -9,6 +9,24 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
+/** Named so that a skipped PostgreSQL run shows in Jest's counts and CI refuses it (.ci/run). */
+export const POSTGRES_SKIPPED = 'postgres (DATABASE_URL not set)';
+
+/**
+ * `describe.each` over every database kind, PostgreSQL included: without DATABASE_URL its variant is
+ * declared skipped under a name saying so, rather than left out. `title` gets the kind through `%s`.
+ */
+export function describeEachDatabase(title: string, suite: (kind: DatabaseKind) => void): void {
+  describe.each(databaseKinds)(title, suite);
+  if (!process.env.DATABASE_URL) describe.skip(title.replace('%s', POSTGRES_SKIPPED), () => suite('postgres'));
+}
+
+/** A suite that needs PostgreSQL itself (several connections, several replicas): skipped, named, without it. */
+export function describeOnPostgres(title: string, suite: () => void): void {
+  if (process.env.DATABASE_URL) describe(`${title} (postgres)`, suite);
+  else describe.skip(`${title} (${POSTGRES_SKIPPED})`, suite);
+}
+
 export interface TestDatabase extends Database {
   kind: DatabaseKind;
   /** The connection URL of the fresh PostgreSQL database; undefined for PGlite. */

@@ -75,6 +75,8 @@ export class SubscriptionService {
     return this.deps.operations.run(customerId, 'CHANGE_PLAN', async () => {
       const customer = await this.deps.customers.require(owner);
       const live = await this.liveOf(customer.id);
+      // A request made on a version that moved since (a double click's second) is a conflict first.
+      if (live.version !== expectedVersion) return this.conflict(live.id);
       if (live.priceId === price.id) throw invalidInput('the subscription is already on this plan and interval', 'planId');
       if (customer.usedStorageBytes > plan.driveStorageBytes) {
         return { kind: 'downgrade_refused', usedStorageBytes: customer.usedStorageBytes, newLimitBytes: plan.driveStorageBytes };
@@ -111,6 +113,7 @@ export class SubscriptionService {
     const { id: customerId } = await this.deps.customers.require(owner);
     return this.deps.operations.run(customerId, 'RESUME_SUBSCRIPTION', async () => {
       const live = await this.liveOf(customerId);
+      if (live.version !== expectedVersion) return this.conflict(live.id);
       if (!live.cancelAtPeriodEnd && !live.cancelAt) throw invalidInput('the subscription is not scheduled to end', 'subscription');
       if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
       const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
