@@ -1,5 +1,6 @@
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { describeEachDatabase } from '../support/test-database';
 
 const CHANGE = `mutation($planId: ID!, $interval: BillingInterval!, $v: Int!, $groupId: ID) {
   changePlan(planId: $planId, interval: $interval, expectedVersion: $v, groupId: $groupId) {
@@ -10,13 +11,13 @@ const CHANGE = `mutation($planId: ID!, $interval: BillingInterval!, $v: Int!, $g
     ... on PaymentFailed { declineCode }
   } }`;
 
-describe('changing, cancelling and resuming a subscription', () => {
+describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
   let service: string;
 
   beforeAll(async () => {
-    t = await startTestApp('pglite');
+    t = await startTestApp(kind);
     h = new BillingHarness(t);
     service = await t.token({ sub: 'drive', roles: ['service'] });
   });

@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { schemaPath } from '../../src/graphql/schema';
 import { customerFor } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { databaseKinds } from '../support/test-database';
+import { describeEachDatabase } from '../support/test-database';
 import { startUsersSubgraph, usersTypeDefs } from './users-subgraph';
 
 interface GatewayContext {
@@ -34,7 +34,7 @@ describe('composition', () => {
   });
 });
 
-describe.each(databaseKinds)('the supergraph through @apollo/gateway on %s', (kind) => {
+describeEachDatabase('the supergraph through @apollo/gateway on %s', (kind) => {
   let billing: TestApp;
   let users: Awaited<ReturnType<typeof startUsersSubgraph>>;
   let gateway: ApolloServer<GatewayContext>;

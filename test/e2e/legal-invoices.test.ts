@@ -2,6 +2,7 @@ import { BillingHarness, type Actor } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { pdfText } from '../invoices/pdf-text';
 import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION } from '../../src/billing/vat/vat-treatment';
+import { describeEachDatabase } from '../support/test-database';
 
 const INVOICES = `{ billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
   id number status vatTreatment vatRateBasisPoints vatMention pdfUrl
@@ -10,12 +11,12 @@ const INVOICES = `{ billingProfile(owner: { userId: $user }) { invoices(first: 1
   lines { description quantity unitPrice { amount } amount { amount } proration periodStart periodEnd }
 } } } } }`.replace('{ billingProfile', 'query($user: ID!) { billingProfile');
 
-describe('legal invoices and EU VAT (seller in France)', () => {
+describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
 
   beforeAll(async () => {
-    t = await startTestApp('pglite');
+    t = await startTestApp(kind);
     h = new BillingHarness(t);
   });
   afterAll(() => t.close());

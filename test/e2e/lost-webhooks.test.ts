@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { reconcileAllCustomers } from '../../src/jobs/billing-jobs';
 import { BillingHarness, type Actor } from '../support/billing-harness';
-import { databaseKinds } from '../support/test-database';
+import { describeEachDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
@@ -11,7 +11,7 @@ const RECONCILE = `mutation($owner: BillingOwnerInput!) { reconcileCustomer(owne
   paymentMethods { brand isDefault } invoices(first: 20) { edges { node { status } } } } }`;
 const SET_DEFAULT = `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id isDefault } }`;
 
-describe.each(databaseKinds)('a lost webhook, repaired by reconciliation (%s)', (kind) => {
+describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
 

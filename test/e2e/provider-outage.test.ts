@@ -1,9 +1,10 @@
 import { startTestApp, type TestApp } from '../support/test-app';
+import { describeEachDatabase } from '../support/test-database';
 
-describe('when the payment provider cannot be reached', () => {
+describeEachDatabase('when the payment provider cannot be reached (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('pglite');
+    t = await startTestApp(kind);
     await t.app.stripeEmulator!.close();
   });
   afterAll(() => t.close());

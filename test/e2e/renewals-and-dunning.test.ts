@@ -3,7 +3,7 @@ import { PaymentStateService } from '../../src/billing/entitlements/payment-stat
 import { SubscriptionRepository } from '../../src/billing/subscriptions/subscription-repository';
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
-import { databaseKinds } from '../support/test-database';
+import { describeEachDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
@@ -13,7 +13,7 @@ const SET_DEFAULT = `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodI
 const PAY = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) {
   __typename ... on InvoicePaid { invoice { id status } } ... on PaymentFailed { declineCode } } }`;
 
-describe.each(databaseKinds)('renewals and dunning, through webhooks (%s)', (kind) => {
+describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
 

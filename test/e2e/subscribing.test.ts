@@ -1,16 +1,17 @@
 import { BillingHarness } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { describeEachDatabase } from '../support/test-database';
 
 const PERSONAL_KEYS = /^(name|email|phone|address|description|shipping|individual_name|tax_id.*|line1|line2|city|postal_code|state)$/;
 
-describe('subscribing through GraphQL, against the Stripe emulator', () => {
+describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (%s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
   const actor = async (sub: string, adminGroupIds: string[] = []) => ({ token: await t.token({ sub, adminGroupIds }) });
 
   beforeAll(async () => {
-    t = await startTestApp('pglite');
+    t = await startTestApp(kind);
     h = new BillingHarness(t);
   });
   afterAll(() => t.close());

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
-import { databaseKinds } from '../support/test-database';
+import { describeEachDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
@@ -13,7 +13,7 @@ const RESUME = `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { _
 const PAY = `mutation($id: ID!) { payInvoice(invoiceId: $id) { __typename } }`;
 const SET_DEFAULT = `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id isDefault } }`;
 
-describe.each(databaseKinds)('webhooks delivered shuffled, late and twice (%s)', (kind) => {
+describeEachDatabase('webhooks delivered shuffled, late and twice (%s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
 

@@ -2,7 +2,7 @@ import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../src/db/database';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
+import { describeEachDatabase, describeOnPostgres, openTestDatabase, type TestDatabase } from '../support/test-database';
 import { pause, waitUntil } from '../support/eventually';
 
 const fast = { pollingIntervalSeconds: 0.5 };
@@ -10,7 +10,7 @@ const fast = { pollingIntervalSeconds: 0.5 };
 /** A queue name of its own per test, so no test sees another's jobs. */
 const queueName = () => `test-${randomUUID()}`;
 
-describe.each(databaseKinds)('the job queue on %s', (kind) => {
+describeEachDatabase('the job queue on %s', (kind) => {
   let db: TestDatabase;
 
   beforeAll(async () => {
@@ -193,9 +193,7 @@ describe.each(databaseKinds)('the job queue on %s', (kind) => {
   });
 });
 
-const replicaTest = databaseKinds.includes('postgres') ? describe : describe.skip;
-
-replicaTest('two replicas on one PostgreSQL database', () => {
+describeOnPostgres('two replicas on one PostgreSQL database', () => {
   it('process each job exactly once between them', async () => {
     const db = await openTestDatabase('postgres');
     const second = await openDatabase({ kind: 'postgres', url: db.url!, poolSize: 4 });

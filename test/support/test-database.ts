@@ -18,7 +18,8 @@ export const POSTGRES_SKIPPED = 'postgres (DATABASE_URL not set)';
  */
 export function describeEachDatabase(title: string, suite: (kind: DatabaseKind) => void): void {
   describe.each(databaseKinds)(title, suite);
-  if (!process.env.DATABASE_URL) describe.skip(title.replace('%s', POSTGRES_SKIPPED), () => suite('postgres'));
+  const skipped = title.includes('%s') ? title.replace('%s', POSTGRES_SKIPPED) : `${title} (${POSTGRES_SKIPPED})`;
+  if (!process.env.DATABASE_URL) describe.skip(skipped, () => suite('postgres'));
 }
 
 /** A suite that needs PostgreSQL itself (several connections, several replicas): skipped, named, without it. */

@@ -3,7 +3,7 @@ import type { ProviderEvent } from '../../src/payments/payment-provider';
 import { resendStalledEvents } from '../../src/jobs/billing-jobs';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
 import { PROVIDER_EVENT_JOB } from '../../src/webhooks/provider-event-processor';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';
 
 function providerEvent(fields: Partial<ProviderEvent> = {}): ProviderEvent {
   return {
@@ -17,7 +17,7 @@ function providerEvent(fields: Partial<ProviderEvent> = {}): ProviderEvent {
   };
 }
 
-describe.each(databaseKinds)('the provider event inbox on %s', (kind) => {
+describeEachDatabase('the provider event inbox on %s', (kind) => {
   let db: TestDatabase;
   let inbox: ProviderEventInbox;
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
 import { ProviderEventProcessor, type InboxEvent } from '../../src/webhooks/provider-event-processor';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';
 
-describe.each(databaseKinds)('processing a stored provider event on %s', (kind) => {
+describeEachDatabase('processing a stored provider event on %s', (kind) => {
   let db: TestDatabase;
   let inbox: ProviderEventInbox;
   let processor: ProviderEventProcessor;

@@ -1,12 +1,12 @@
 import type { InboxEvent } from '../../src/webhooks/provider-event-processor';
 import { pause, waitUntil } from '../support/eventually';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';
 import { signedEvent } from './signed-stripe-events';
 import { startWebhookHarness, TEST_BODY_LIMIT_BYTES, type WebhookHarness } from './webhook-harness';
 
 const invoice = (id: string) => ({ object: 'invoice', id });
 
-describe.each(databaseKinds)('Stripe webhooks on %s', (kind) => {
+describeEachDatabase('Stripe webhooks on %s', (kind) => {
   let db: TestDatabase;
   let webhooks: WebhookHarness;
   let handled: InboxEvent[];
