@@ -55,7 +55,8 @@ export async function reconcileAllCustomers({ customers, sync, logger }: Pick<Bi
 /** Events stored but never processed (a job lost, or out of retries) get another job. */
 export async function resendStalledEvents(queue: Pick<JobQueue, 'send'>, inbox: ProviderEventInbox, receivedBefore: Date): Promise<number> {
   const stalled = await inbox.findUnprocessed(STALLED_BATCH, receivedBefore);
-  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { singletonKey: entry.id });
+  // Under the event's own job id: dropped while its first job is still kept, whatever its state.
+  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { id: entry.id, singletonKey: entry.id });
   return stalled.length;
 }
 

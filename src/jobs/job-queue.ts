@@ -11,6 +11,11 @@ import { createQueueSqlExecutor } from './queue-sql-executor.ts';
 export interface SendOptions {
   /** At most one queued job per key: a second send while the first still waits is dropped. */
   singletonKey?: string;
+  /**
+   * The job's own id (a UUID): a second send with the same id is dropped as long as the first job is kept,
+   * whatever its state (waiting, running, retrying, done or failed), so one event makes one job.
+   */
+  id?: string;
   startAfterSeconds?: number;
 }
 
@@ -20,6 +25,11 @@ export interface RetryPolicy {
   retryDelaySeconds?: number;
   /** Doubles the delay after each failure, with jitter. */
   retryBackoff?: boolean;
+  /**
+   * A running job not finished after this long is taken as lost (its worker died) and retried by any
+   * replica. Jobs that may run longer legitimately keep the default (15 minutes).
+   */
+  expireInSeconds?: number;
 }
 
 export interface JobQueue {
@@ -39,7 +49,10 @@ export interface JobQueueOptions {
   logger?: Logger;
 }
 
-const DEFAULT_RETRY: Required<RetryPolicy> = { retryLimit: 5, retryDelaySeconds: 10, retryBackoff: true };
+const DEFAULT_RETRY: Required<RetryPolicy> = { retryLimit: 5, retryDelaySeconds: 10, retryBackoff: true, expireInSeconds: 15 * 60 };
+
+/** How often one replica (any) looks for expired jobs: a lost job waits at most its expiry plus this. */
+export const MAINTENANCE_INTERVAL_SECONDS = 5;
 
 /** Jobs a worker takes per poll and runs side by side: a worker only polls again once all are done. */
 const JOBS_PER_FETCH = 5;
@@ -69,6 +82,7 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
     pollingIntervalSeconds,
     cronMonitorIntervalSeconds: cronCheckSeconds,
     cronWorkerIntervalSeconds: cronCheckSeconds,
+    maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
   });
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
 
@@ -92,6 +106,7 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
         retryLimit: retry.retryLimit,
         retryDelay: retry.retryDelaySeconds,
         retryBackoff: retry.retryBackoff,
+        expireInSeconds: retry.expireInSeconds,
       });
     }
     knownQueues.add(name);
@@ -112,9 +127,8 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
       }
     },
 
-    async send(name, data, { singletonKey, startAfterSeconds } = {}) {
+    async send(name, data, { singletonKey, startAfterSeconds, id = randomUUID() } = {}) {
       await ensureQueue(name);
-      const id = randomUUID();
       const sent = await boss.send(name, data, {
         id,
         singletonKey: singletonKey ?? id,

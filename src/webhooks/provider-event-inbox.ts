@@ -13,6 +13,8 @@ export interface InboxEntry {
   processedAt: Date | null;
   attempts: number;
   lastError: string | null;
+  /** Set once its last attempt failed: the event is kept, not retried. */
+  failedAt: Date | null;
 }
 
 /**
@@ -36,7 +38,8 @@ export class ProviderEventInbox {
   ) {}
 
   /** Stores the event unless its provider id is already in; a redelivery is not an error. */
-  async storeOnce(event: ProviderEvent): Promise<{ stored: boolean; id: string; processed: boolean }> {
+  /** `settled`: processed, or given up on; either way no job is wanted for it any more. */
+  async storeOnce(event: ProviderEvent): Promise<{ stored: boolean; id: string; settled: boolean }> {
     const stored: StoredPayload = {
       objectType: event.objectType,
       objectId: event.objectId,
@@ -48,12 +51,12 @@ export class ProviderEventInbox {
       skipDuplicates: true,
       select: { id: true },
     });
-    if (created) return { stored: true, id: created.id, processed: false };
+    if (created) return { stored: true, id: created.id, settled: false };
     const existing = await this.prisma.providerEvent.findUniqueOrThrow({
       where: { provider_providerEventId: { provider: this.provider, providerEventId: event.id } },
-      select: { id: true, processedAt: true },
+      select: { id: true, processedAt: true, failedAt: true },
     });
-    return { stored: false, id: existing.id, processed: existing.processedAt !== null };
+    return { stored: false, id: existing.id, settled: existing.processedAt !== null || existing.failedAt !== null };
   }
 
   async findById(id: string): Promise<InboxEntry | null> {
@@ -67,7 +70,7 @@ export class ProviderEventInbox {
    */
   async findUnprocessed(limit: number, receivedBefore: Date = new Date()): Promise<InboxEntry[]> {
     const rows = await this.prisma.providerEvent.findMany({
-      where: { provider: this.provider, processedAt: null, receivedAt: { lt: receivedBefore } },
+      where: { provider: this.provider, processedAt: null, failedAt: null, receivedAt: { lt: receivedBefore } },
       orderBy: { receivedAt: 'asc' },
       take: limit,
     });
@@ -81,11 +84,24 @@ export class ProviderEventInbox {
     });
   }
 
-  async recordFailure(id: string, message: string): Promise<void> {
-    await this.prisma.providerEvent.update({
+  /** Counts a failed attempt; the one that reaches `maxAttempts` marks the event failed for good. */
+  async recordFailure(id: string, message: string, maxAttempts = Number.POSITIVE_INFINITY): Promise<void> {
+    const { attempts } = await this.prisma.providerEvent.update({
       where: { id },
       data: { attempts: { increment: 1 }, lastError: message },
+      select: { attempts: true },
     });
+    if (attempts >= maxAttempts) await this.prisma.providerEvent.update({ where: { id }, data: { failedAt: new Date() } });
+  }
+
+  /** Events given up on, newest first, with why: for admins. */
+  async findFailed(limit: number): Promise<InboxEntry[]> {
+    const rows = await this.prisma.providerEvent.findMany({
+      where: { provider: this.provider, failedAt: { not: null } },
+      orderBy: { failedAt: 'desc' },
+      take: limit,
+    });
+    return rows.map(toEntry);
   }
 }
 
@@ -102,5 +118,6 @@ function toEntry(row: ProviderEventRow): InboxEntry {
     processedAt: row.processedAt,
     attempts: row.attempts,
     lastError: row.lastError,
+    failedAt: row.failedAt,
   };
 }

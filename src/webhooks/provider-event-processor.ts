@@ -21,11 +21,17 @@ export interface InboxEvent {
 
 export type InboxEventHandler = (event: InboxEvent) => Promise<void>;
 
-/** Eleven attempts over 1.5 to 3 hours (5 to 10 s, then doubling, jittered): outlasts a provider outage. */
-export const PROVIDER_EVENT_RETRY: RetryPolicy = { retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true };
+/**
+ * Eleven attempts over 1.5 to 3 hours (5 to 10 s, then doubling, jittered): outlasts a provider outage.
+ * A job still running after 20 s is taken as lost (its replica was killed): with the queue's 5 s
+ * maintenance and the retry delay, another replica runs it within a minute (under 35 s measured). A slow but living
+ * job run twice is harmless: processing is idempotent and each object's sync is serialized by a lock.
+ */
+export const PROVIDER_EVENT_RETRY: RetryPolicy = { retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 20 };
 
 export class ProviderEventProcessor {
   private readonly handlers = new Map<string, InboxEventHandler[]>();
+  private retryLimit = PROVIDER_EVENT_RETRY.retryLimit ?? 0;
 
   constructor(
     private readonly inbox: ProviderEventInbox,
@@ -40,17 +46,21 @@ export class ProviderEventProcessor {
 
   /** Makes this processor the queue's worker for provider events. */
   async work(queue: JobQueue, retry: RetryPolicy = PROVIDER_EVENT_RETRY): Promise<void> {
+    this.retryLimit = retry.retryLimit ?? this.retryLimit;
     await queue.work<ProviderEventJob>(PROVIDER_EVENT_JOB, ({ inboxId }) => this.process(inboxId), retry);
   }
 
-  /** Throws when a handler does, after recording why, so the queue retries the job. */
+  /**
+   * Throws when a handler does, after recording why, so the queue retries the job. The last attempt's
+   * failure marks the event failed: kept with its reason for admins, never sent again by the sweep.
+   */
   async process(inboxId: string): Promise<void> {
     const entry = await this.inbox.findById(inboxId);
     if (!entry) {
       this.logger.warn({ inboxId }, 'provider event job for an inbox entry that does not exist');
       return;
     }
-    if (entry.processedAt) return;
+    if (entry.processedAt || entry.failedAt) return;
     const handlers = this.handlers.get(entry.type) ?? [];
     const context = { inboxId, eventId: entry.providerEventId, type: entry.type };
     if (handlers.length === 0) {
@@ -62,7 +72,7 @@ export class ProviderEventProcessor {
     try {
       for (const handler of handlers) await handler(event);
     } catch (error) {
-      await this.inbox.recordFailure(inboxId, error instanceof Error ? error.message : String(error));
+      await this.inbox.recordFailure(inboxId, error instanceof Error ? error.message : String(error), this.retryLimit + 1);
       throw error;
     }
     await this.inbox.markProcessed(inboxId);

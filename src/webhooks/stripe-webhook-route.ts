@@ -34,10 +34,11 @@ export function stripeWebhookRoute({ provider, inbox, queue, bodyLimitBytes, log
       return;
     }
 
-    const { stored, id, processed } = await inbox.storeOnce(event);
+    const { stored, id, settled } = await inbox.storeOnce(event);
     // A redelivery of an event still waiting is enqueued again: the first delivery may have been stored
-    // and then failed to enqueue. The singleton key drops it while the first job still waits.
-    if (!processed) await queue.send<ProviderEventJob>(PROVIDER_EVENT_JOB, { inboxId: id }, { singletonKey: id });
+    // and then failed to enqueue. The job's id is the event's, so every delivery after the first (50 at
+    // once, or one an hour later while the first job retries) is dropped by the queue: one job per event.
+    if (!settled) await queue.send<ProviderEventJob>(PROVIDER_EVENT_JOB, { inboxId: id }, { id, singletonKey: id });
     logger.debug({ eventId: event.id, type: event.type, inboxId: id, duplicate: !stored }, 'webhook received');
     res.json({ received: true, duplicate: !stored });
   });

@@ -35,8 +35,8 @@ describeEachDatabase('the provider event inbox on %s', (kind) => {
     const first = await inbox.storeOnce(event);
     const again = await inbox.storeOnce(event);
 
-    expect(first).toEqual({ stored: true, id: expect.any(String), processed: false });
-    expect(again).toEqual({ stored: false, id: first.id, processed: false });
+    expect(first).toEqual({ stored: true, id: expect.any(String), settled: false });
+    expect(again).toEqual({ stored: false, id: first.id, settled: false });
     expect(await db.prisma.providerEvent.count({ where: { providerEventId: event.id } })).toBe(1);
   });
 
@@ -72,7 +72,7 @@ describeEachDatabase('the provider event inbox on %s', (kind) => {
     const { id } = await inbox.storeOnce(event);
     await inbox.markProcessed(id);
 
-    expect(await inbox.storeOnce(event)).toEqual({ stored: false, id, processed: true });
+    expect(await inbox.storeOnce(event)).toEqual({ stored: false, id, settled: true });
   });
 
   it('lists unprocessed events oldest first, up to a limit', async () => {
@@ -106,6 +106,6 @@ describeEachDatabase('the provider event inbox on %s', (kind) => {
     const resent = await resendStalledEvents(queue, inbox, new Date(Date.now() - 4 * 3_600_000));
 
     expect(resent).toBe(1);
-    expect(sent).toEqual([{ name: PROVIDER_EVENT_JOB, data: { inboxId: stalled.id }, options: { singletonKey: stalled.id } }]);
+    expect(sent).toEqual([{ name: PROVIDER_EVENT_JOB, data: { inboxId: stalled.id }, options: { id: stalled.id, singletonKey: stalled.id } }]);
   });
 });

@@ -1,3 +1,4 @@
+import { ProviderRequestError } from '../../src/payments/payment-provider';
 import type { InboxEvent } from '../../src/webhooks/provider-event-processor';
 import { pause, waitUntil } from '../support/eventually';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';
@@ -129,5 +130,58 @@ describeEachDatabase('Stripe webhooks on %s', (kind) => {
     await waitUntil('the retry succeeded', async () => (await inboxRows(event.id))[0]?.processedAt != null);
     expect(calls).toBe(2);
     expect(await inboxRows(event.id)).toEqual([expect.objectContaining({ attempts: 2, lastError: null })]);
+  });
+
+  const jobsOf = async (inboxId: string) =>
+    Number(
+      (
+        await db.executeSql(
+          `SELECT (SELECT count(*) FROM pgboss.job WHERE data->>'inboxId' = $1) + (SELECT count(*) FROM pgboss.archive WHERE data->>'inboxId' = $1) AS n`,
+          [inboxId],
+        )
+      ).rows[0]!.n,
+    );
+
+  it('makes one job of 50 concurrent first deliveries of an event, and of later ones while its job runs', async () => {
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    webhooks.processor.on(['invoice.finalized'], async (event) => {
+      handled.push(event);
+      await running;
+    });
+    await webhooks.startProcessing();
+    const event = signedEvent('invoice.finalized', invoice('in_clicked'));
+
+    const responses = await Promise.all(Array.from({ length: 50 }, () => webhooks.deliver(event)));
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    const [row] = await inboxRows(event.id);
+    await waitUntil('the job runs', () => handled.length === 1);
+    await Promise.all(Array.from({ length: 10 }, () => webhooks.deliver(event)));
+    release();
+    await waitUntil('the event is processed', async () => (await inboxRows(event.id))[0]?.processedAt != null);
+
+    expect(await jobsOf(row!.id)).toBe(1);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('gives up on an event whose object the provider no longer has after its bounded retries, keeping it failed with why', async () => {
+    webhooks.processor.on(['customer.subscription.updated'], async () => {
+      throw new ProviderRequestError('the payment provider has no such object (404)');
+    });
+    await webhooks.startProcessing({ retryLimit: 2, retryDelaySeconds: 1, retryBackoff: false });
+    const event = signedEvent('customer.subscription.updated', { object: 'subscription', id: 'sub_gone' });
+    await webhooks.deliver(event);
+
+    await waitUntil('the event is given up on', async () => (await inboxRows(event.id))[0]?.failedAt != null, 30_000);
+    const [row] = await inboxRows(event.id);
+    expect(row).toMatchObject({ attempts: 3, processedAt: null, lastError: 'the payment provider has no such object (404)' });
+    expect((await webhooks.inbox.findFailed(10)).map((entry) => entry.id)).toContain(row!.id);
+    expect((await webhooks.inbox.findUnprocessed(100, new Date(Date.now() + 60_000))).map((entry) => entry.id)).not.toContain(row!.id);
+
+    // A redelivery finds it settled: no new job, no new attempt.
+    expect(await webhooks.deliver(event)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    await pause(1_500);
+    expect(await jobsOf(row!.id)).toBe(1);
+    expect((await inboxRows(event.id))[0]?.attempts).toBe(3);
   });
 });
