@@ -567,6 +567,8 @@ export type PlanPrice = {
  */
 export type PlanSubscription = {
   __typename?: 'PlanSubscription';
+  /** When the subscription is set to end on a date of its own (as the Stripe Dashboard sets it); resumeSubscription undoes it. */
+  cancelAt?: Maybe<Scalars['DateTime']['output']>;
   cancelAtPeriodEnd: Scalars['Boolean']['output'];
   canceledAt?: Maybe<Scalars['DateTime']['output']>;
   currentPeriodEnd: Scalars['DateTime']['output'];
@@ -1215,6 +1217,7 @@ export type PlanPriceResolvers<ContextType = GraphQLContext, ParentType extends 
 }>;
 
 export type PlanSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSubscription'] = ResolversParentTypes['PlanSubscription']> = ResolversObject<{
+  cancelAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   cancelAtPeriodEnd?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   canceledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   currentPeriodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -1,4 +1,5 @@
 import { BillingHarness, type Actor } from '../support/billing-harness';
+import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeEachDatabase } from '../support/test-database';
 
@@ -102,6 +103,25 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     });
     expect(resumeSubscription.subscription.cancelAtPeriodEnd).toBe(false);
     expect((await h.stripe.subscriptions.list({ customer })).data[0]!.cancel_at_period_end).toBe(false);
+  });
+
+  it('shows a cancellation date set at the provider (as the Dashboard does), and resume undoes it there too', async () => {
+    const gil = await subscribed('gil');
+    const customer = await h.providerCustomerId({ userId: 'gil' });
+    const [providerSubscription] = (await h.stripe.subscriptions.list({ customer })).data;
+    const cancelAt = Math.floor(providerSubscription!.items.data[0]!.current_period_end - 86_400);
+    await h.stripe.subscriptions.update(providerSubscription!.id, { cancel_at: cancelAt });
+
+    const QUERY = `{ billingProfile(owner: { userId: "gil" }) { subscription { cancelAt cancelAtPeriodEnd version } } }`;
+    const shown = await eventually(
+      async () => (await t.graphql<any>(QUERY, { token: gil.token })).data?.billingProfile.subscription,
+      (subscription) => subscription?.cancelAt != null,
+    );
+    expect(shown).toMatchObject({ cancelAt: new Date(cancelAt * 1000).toISOString(), cancelAtPeriodEnd: false });
+
+    const { resumeSubscription } = await h.mutate(gil, `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename ... on SubscriptionUpdated { subscription { cancelAt cancelAtPeriodEnd } } } }`, { v: shown.version });
+    expect(resumeSubscription).toEqual({ __typename: 'SubscriptionUpdated', subscription: { cancelAt: null, cancelAtPeriodEnd: false } });
+    expect((await h.stripe.subscriptions.retrieve(providerSubscription!.id)).cancel_at).toBeNull();
   });
 
   it('cancels now when asked: the free plan applies at once', async () => {
