@@ -69,6 +69,23 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     expect(active).toMatchObject({ plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 
+  it('shows no unpaid invoice while a first payment awaits 3-D Secure, and shows one once the challenge fails', async () => {
+    const eli = await actor('eli');
+    const setup = await h.savePaymentMethod(eli, 'pm_card_authenticationRequired');
+    await h.authenticate(setup.clientSecret);
+    await h.mutate(eli, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, { id: setup.clientSecret.split('_secret_')[0] });
+    await h.watchEvents();
+
+    const pending = await h.subscribe(eli, 'lite');
+    expect(pending).toMatchObject({ __typename: 'PaymentRequiresAction', pendingSubscription: { status: 'INCOMPLETE' } });
+    await h.settled();
+    expect(await h.profile(eli, '{ userId: "eli" }')).toMatchObject({ unpaidInvoice: false, subscription: { status: 'INCOMPLETE' } });
+
+    await h.authenticate(pending.clientSecret, 'fail');
+    const declined = await eventually(() => h.profile(eli, '{ userId: "eli" }'), (p) => p.unpaidInvoice === true);
+    expect(declined).toMatchObject({ unpaidInvoice: true, entitlements: { basis: 'FREE_PLAN' } });
+  });
+
   it('after a decline, subscribes with a new card: the failed attempt is voided and the flag clears', async () => {
     const cy = await actor('cy');
     expect((await h.profile(cy, '{ userId: "cy" }')).unpaidInvoice).toBe(true);

@@ -44,9 +44,13 @@ export class BillingHarness {
     return result;
   }
 
-  /** The customer passes the bank's 3-D Secure challenge for the intent behind this client secret. */
-  async authenticate(clientSecret: string): Promise<void> {
-    const res = await fetch(`${this.emulatorUrl}/_emulator/authenticate/${clientSecret.split('_secret_')[0]}`, { method: 'POST' });
+  /** The customer passes (or fails) the bank's 3-D Secure challenge for the intent behind this client secret. */
+  async authenticate(clientSecret: string, result: 'succeed' | 'fail' = 'succeed'): Promise<void> {
+    const res = await fetch(`${this.emulatorUrl}/_emulator/authenticate/${clientSecret.split('_secret_')[0]}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ result }),
+    });
     if (!res.ok) throw new Error(`authentication failed: ${await res.text()}`);
   }
 

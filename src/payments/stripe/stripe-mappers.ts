@@ -101,8 +101,11 @@ function taxOf(invoice: Stripe.Invoice): number {
   return (invoice.total_taxes ?? []).reduce((sum, tax) => sum + tax.amount, 0);
 }
 
-/** `lines` are the invoice's complete lines: Stripe embeds only the first page. */
-export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[]): ProviderInvoice {
+/**
+ * `lines` are the invoice's complete lines: Stripe embeds only the first page. `awaitingAuthentication`:
+ * its payment intent waits for the customer's 3-D Secure, which is not a failed payment (yet).
+ */
+export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[], awaitingAuthentication = false): ProviderInvoice {
   // A preview has no status yet: it is a draft.
   const status = known(String(invoice.status ?? 'draft').toUpperCase(), INVOICE_STATUSES, 'invoice status');
   return {
@@ -117,8 +120,9 @@ export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem
     amountPaid: invoice.amount_paid,
     amountDue: invoice.amount_due,
     attemptCount: invoice.attempt_count,
-    // An open invoice that was attempted has had a charge fail: a success would have paid it.
-    paymentFailed: status === 'OPEN' && invoice.attempt_count > 0,
+    // An open invoice that was attempted has had a charge fail (a success would have paid it), unless
+    // the attempt only waits for the customer to authenticate.
+    paymentFailed: status === 'OPEN' && invoice.attempt_count > 0 && !awaitingAuthentication,
     lines: lines.map(toInvoiceLine),
     periodStart: dateOf(invoice.period_start),
     periodEnd: dateOf(invoice.period_end),

@@ -204,12 +204,12 @@ export class StripePaymentProvider implements PaymentProvider {
 
   async retrieveInvoice(id: string): Promise<ProviderInvoice> {
     const invoice = await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(id));
-    return toInvoice(invoice, await this.linesOf(invoice));
+    return toInvoice(invoice, await this.linesOf(invoice), await this.awaitsFirstAuthentication(invoice));
   }
 
   async listInvoices(customerId: string): Promise<ProviderInvoice[]> {
     const invoices = await this.call('invoices.list', () => this.stripe.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
-    return Promise.all(invoices.map(async (invoice) => toInvoice(invoice, await this.linesOf(invoice))));
+    return Promise.all(invoices.map(async (invoice) => toInvoice(invoice, await this.linesOf(invoice), await this.awaitsFirstAuthentication(invoice))));
   }
 
   async payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome> {
@@ -243,6 +243,15 @@ export class StripePaymentProvider implements PaymentProvider {
     const item = subscription.items.data[0];
     if (!item) throw new ProviderRequestError('The provider subscription has no item to change.');
     return item.id;
+  }
+
+  /**
+   * A subscription's first payment waiting for 3-D Secure: the customer is in the middle of paying, not
+   * behind on a payment. Asked only of open, attempted first invoices (two more reads).
+   */
+  private async awaitsFirstAuthentication(invoice: Stripe.Invoice): Promise<boolean> {
+    if (invoice.status !== 'open' || invoice.attempt_count === 0 || invoice.billing_reason !== 'subscription_create') return false;
+    return (await this.outcomeOfInvoice(invoice.id)).kind === 'requires_action';
   }
 
   /** Stripe embeds the first page of lines only; long invoices are read whole. */
