@@ -73,9 +73,16 @@ export function postgresLocks(url: string, poolSize: number, waitMs = LOCK_WAIT_
       }
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A held connection that dies (server restart, terminated backend) must not crash the process; its
+      // lock is gone with it, and the release below then fails and discards the connection.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await lock(client, key);
       } catch (error) {
+        client.off('error', onError);
         client.release(error as Error);
         throw error;
       }
@@ -85,9 +92,12 @@ export function postgresLocks(url: string, poolSize: number, waitMs = LOCK_WAIT_
       } finally {
         session.released = true;
         // A connection whose unlock failed is closed rather than reused: closing releases its locks.
-        await unlock(client, key).catch((error: Error) => {
-          broken = error;
-        });
+        if (!broken) {
+          await unlock(client, key).catch((error: Error) => {
+            broken = error;
+          });
+        }
+        client.off('error', onError);
         client.release(broken);
       }
     },
