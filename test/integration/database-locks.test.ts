@@ -25,10 +25,11 @@ describeEachDatabase('database locks on %s', (kind) => {
     await db.close();
   });
 
-  it('runs the holders of one key one at a time, in order, and other keys side by side', async () => {
+  it('runs the holders of one key one at a time, and other keys side by side', async () => {
     const { events, run } = recorder(db.locks);
     await Promise.all([run('customer:a', 'a1'), run('customer:a', 'a2'), run('customer:a', 'a3')]);
-    expect(events).toEqual(['a1+', 'a1-', 'a2+', 'a2-', 'a3+', 'a3-']);
+    // Each holder ends before the next starts (PostgreSQL does not promise the waiters' order).
+    for (let i = 0; i < events.length; i += 2) expect(events[i + 1]).toBe(events[i]!.replace('+', '-'));
 
     let release!: () => void;
     const held = db.locks.withLock('customer:a', () => new Promise<void>((resolve) => (release = resolve)));
