@@ -16,6 +16,7 @@ import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
+import { createPlaygroundRoute } from './http/playground-route.ts';
 import { registerBillingJobs } from './jobs/billing-jobs.ts';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
@@ -103,7 +104,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
-    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
+    const playground = config.adminPlayground ? createPlaygroundRoute() : null;
+    if (config.adminPlayground && !playground) logger.warn('the admin playground is not built (dist/playground): run `npm run build:playground`');
+    const http = createHttpApp({
+      apollo,
+      context,
+      database,
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      routes: [webhooks, pdfs],
+      playground,
+    });
     const { emulator, webhookSecret } = payments;
     const jobs = queue;
     return {
