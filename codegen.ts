@@ -39,6 +39,8 @@ const config: CodegenConfig = {
           InvoiceLine: '../graphql/invoice-line.ts#InvoiceLineView',
           InvoiceParty: '../graphql/invoice-party.ts#InvoicePartyView',
           InvoiceConnection: '../billing/invoices/invoice-service.ts#InvoicePage',
+          AuditEntry: '../billing/audit/audit-entry.ts#AuditEntry as AuditEntryModel',
+          AuditLogConnection: '../billing/audit/audit-log.ts#AuditPage',
         },
       },
     },

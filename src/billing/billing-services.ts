@@ -3,6 +3,8 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/prisma-types.ts';
 import type { PaymentProvider } from '../payments/payment-provider.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { AuditLogRepository } from './audit/audit-log-repository.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
@@ -61,6 +63,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates }),
       sync,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
+      audit: new AuditLog(new AuditLogRepository(prisma)),
     },
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {

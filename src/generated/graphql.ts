@@ -8,6 +8,8 @@ import type { PostalAddressView } from '../graphql/postal-address.ts';
 import type { InvoiceLineView } from '../graphql/invoice-line.ts';
 import type { InvoicePartyView } from '../graphql/invoice-party.ts';
 import type { InvoicePage } from '../billing/invoices/invoice-service.ts';
+import type { AuditEntry as AuditEntryModel } from '../billing/audit/audit-entry.ts';
+import type { AuditPage } from '../billing/audit/audit-log.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -37,6 +39,39 @@ export type AlreadySubscribed = BillingError & {
   subscription: PlanSubscription;
 };
 
+/** One admin or service mutation: who, what, on whose profile, when, and how it ended. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  actorRoles: Array<Scalars['String']['output']>;
+  /** The token's `sub`: the admin's user id, or the calling service's name. */
+  actorSub: Scalars['String']['output'];
+  /** Its arguments as JSON, with secrets and card data replaced by `[redacted]`. */
+  arguments: Scalars['String']['output'];
+  /** The entry's position in the log. */
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** The mutation (`createPlan`, `closeCustomer`, ...). */
+  operation: Scalars['String']['output'];
+  /** `OK`, a business outcome's code (`PAYMENT_FAILED`, ...) or an error's (`FORBIDDEN`, `BAD_USER_INPUT`, ...). */
+  outcome: Scalars['String']['output'];
+  /** The request's `x-request-id`, to find it in the logs. */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** The customer concerned; null for operations on no customer (the plan catalog). */
+  targetOwner?: Maybe<BillingOwner>;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export type AuditLogConnection = {
+  __typename?: 'AuditLogConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: BillingPageInfo;
+};
+
 /** A business outcome the client must handle. */
 export type BillingError = {
   code: BillingErrorCode;
@@ -63,6 +98,13 @@ export type BillingOwner = Group | User;
 export type BillingOwnerInput = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Where a page of an admin listing ends. */
+export type BillingPageInfo = {
+  __typename?: 'BillingPageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type BillingProfileInput = {
@@ -594,6 +636,11 @@ export type PostalAddress = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Admin only: the audit log of every admin and service mutation, newest first; with `owner`, only the
+   * entries about that customer. Append-only: nothing changes or deletes an entry.
+   */
+  auditLog: AuditLogConnection;
   /** A billing profile read by its owner: the caller's own, a group it administers, or any for an admin or a service. */
   billingProfile: Customer;
   /** One invoice, for those who may read its customer's profile; null when there is none. */
@@ -607,6 +654,13 @@ export type Query = {
    * now: prorations, tax, total. Nothing changes.
    */
   previewPlanChange: PlanChangePreview;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  owner?: InputMaybe<BillingOwnerInput>;
 };
 
 
@@ -855,19 +909,23 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = ResolversObject<{
   AlreadySubscribed: ResolverTypeWrapper<Omit<AlreadySubscribed, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  AuditLogConnection: ResolverTypeWrapper<AuditPage>;
   BillingError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['BillingError']>;
   BillingErrorCode: BillingErrorCode;
   BillingInterval: BillingInterval;
   BillingOwner: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BillingOwner']>;
   BillingOwnerInput: BillingOwnerInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BillingPageInfo: ResolverTypeWrapper<BillingPageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BillingProfileInput: BillingProfileInput;
   Bytes: ResolverTypeWrapper<Scalars['Bytes']['output']>;
   ChangePlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangePlanResult']>;
   CompletePaymentMethodSetupResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CompletePaymentMethodSetupResult']>;
   Customer: ResolverTypeWrapper<BillingProfile>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DowngradeRefused: ResolverTypeWrapper<DowngradeRefused>;
   EntitlementBasis: EntitlementBasis;
@@ -919,17 +977,21 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AlreadySubscribed: Omit<AlreadySubscribed, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   String: Scalars['String']['output'];
+  AuditEntry: AuditEntryModel;
+  ID: Scalars['ID']['output'];
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
+  AuditLogConnection: AuditPage;
   BillingError: ResolversInterfaceTypes<ResolversParentTypes>['BillingError'];
   BillingOwner: ResolversUnionTypes<ResolversParentTypes>['BillingOwner'];
   BillingOwnerInput: BillingOwnerInput;
-  ID: Scalars['ID']['output'];
+  BillingPageInfo: BillingPageInfo;
+  Boolean: Scalars['Boolean']['output'];
   BillingProfileInput: BillingProfileInput;
   Bytes: Scalars['Bytes']['output'];
   ChangePlanResult: ResolversUnionTypes<ResolversParentTypes>['ChangePlanResult'];
   CompletePaymentMethodSetupResult: ResolversUnionTypes<ResolversParentTypes>['CompletePaymentMethodSetupResult'];
   Customer: BillingProfile;
   Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   DowngradeRefused: DowngradeRefused;
   Entitlements: BillingProfile;
@@ -979,12 +1041,39 @@ export type AlreadySubscribedResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  actorRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  actorSub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  arguments?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  targetOwner?: Resolver<Maybe<ResolversTypes['BillingOwner']>, ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+}>;
+
+export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogConnection'] = ResolversParentTypes['AuditLogConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['BillingPageInfo'], ParentType, ContextType>;
+}>;
+
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
   __resolveType: TypeResolveFn<'AlreadySubscribed' | 'DowngradeRefused' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Group' | 'User', ParentType, ContextType>;
+}>;
+
+export type BillingPageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingPageInfo'] = ResolversParentTypes['BillingPageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export interface BytesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Bytes'], any> {
@@ -1238,6 +1327,7 @@ export type PostalAddressResolvers<ContextType = GraphQLContext, ParentType exte
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   billingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<QueryBillingProfileArgs, 'owner'>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
@@ -1302,8 +1392,12 @@ export type VersionConflictResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AlreadySubscribed?: AlreadySubscribedResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   BillingError?: BillingErrorResolvers<ContextType>;
   BillingOwner?: BillingOwnerResolvers<ContextType>;
+  BillingPageInfo?: BillingPageInfoResolvers<ContextType>;
   Bytes?: GraphQLScalarType;
   ChangePlanResult?: ChangePlanResultResolvers<ContextType>;
   CompletePaymentMethodSetupResult?: CompletePaymentMethodSetupResultResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../billing/audit/audit-log.ts';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
 import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
@@ -19,6 +20,7 @@ export interface BillingServices {
   subscriptions: SubscriptionService;
   sync: ProviderSync;
   invoiceLinks: InvoiceLinkSigner;
+  audit: AuditLog;
 }
 
 export interface GraphQLContext {

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/graphql.ts';
 import { BytesScalar, DateTimeScalar } from '../scalars.ts';
+import { AuditEntry, AuditLogConnection } from './audit-entry.ts';
 import { Group, User } from './billing-owner-entity.ts';
 import { Customer, Entitlements, LegalIdentity, StorageUsage } from './customer.ts';
 import { Invoice, InvoiceConnection, InvoiceLine, PlanChangePreview } from './invoice.ts';
@@ -26,4 +27,6 @@ export const resolvers: Resolvers = {
   InvoiceLine,
   InvoiceConnection,
   PlanChangePreview,
+  AuditEntry,
+  AuditLogConnection,
 };
