@@ -17,6 +17,7 @@ import { PaymentMethodRepository } from './payment-methods/payment-method-reposi
 import { PaymentMethodService } from './payment-methods/payment-method-service.ts';
 import { PlanRepository } from './plans/plan-repository.ts';
 import { PlanService } from './plans/plan-service.ts';
+import { PlanCatalogAdmin } from './plans/plan-catalog-admin.ts';
 import { SubscriptionRepository } from './subscriptions/subscription-repository.ts';
 import { SubscriptionService } from './subscriptions/subscription-service.ts';
 import { ProviderSync } from './sync/provider-sync.ts';
@@ -42,7 +43,8 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
   const subscriptions = new SubscriptionRepository(prisma);
   const invoices = new InvoiceRepository(prisma);
   const paymentMethods = new PaymentMethodRepository(prisma);
-  const plans = new PlanService(new PlanRepository(prisma), { ttlMs: settings.planCatalogTtlMs });
+  const planRepository = new PlanRepository(prisma);
+  const plans = new PlanService(planRepository, { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
   const { seller, numberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
   const vat = new CustomerVat(seller.country, viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
@@ -64,6 +66,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       sync,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       audit: new AuditLog(new AuditLogRepository(prisma)),
+      planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
     },
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {

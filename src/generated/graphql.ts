@@ -81,10 +81,13 @@ export type BillingError = {
 export type BillingErrorCode =
   | 'ALREADY_SUBSCRIBED'
   | 'CONFLICT'
+  | 'DEFAULT_PLAN'
   | 'DOWNGRADE_REFUSED'
   | 'LAST_PAYMENT_METHOD'
   | 'PAYMENT_FAILED'
   | 'PAYMENT_METHOD_REQUIRED'
+  | 'PLAN_ARCHIVED'
+  | 'PLAN_EXISTS'
   | 'SETUP_INCOMPLETE';
 
 export type BillingInterval =
@@ -121,9 +124,25 @@ export type BillingProfileInput = {
   vatNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The catalog change was refused: `PLAN_EXISTS`, `DEFAULT_PLAN`, `PLAN_ARCHIVED` or `CONFLICT`. */
+export type CatalogChangeRefused = BillingError & {
+  __typename?: 'CatalogChangeRefused';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+};
+
 export type ChangePlanResult = DowngradeRefused | PaymentFailed | PaymentRequiresAction | PlanChanged | VersionConflict;
 
 export type CompletePaymentMethodSetupResult = PaymentMethodSaved | SetupIncomplete | SetupRequiresAction;
+
+export type CreatePlanInput = {
+  driveStorage: Scalars['Bytes']['input'];
+  /** Lower-case letters, digits and dashes (`team-xl`). */
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  parallelDownloads: Scalars['Int']['input'];
+  prices?: Array<PlanPriceInput>;
+};
 
 /**
  * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
@@ -316,6 +335,8 @@ export type Money = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Admin only: stops selling a plan. Existing subscriptions continue, at the provider too. */
+  archivePlan: PlanCatalogResult;
   /** Cancels at the end of the period (default) or now. */
   cancelSubscription: SubscriptionUpdateResult;
   /**
@@ -333,6 +354,8 @@ export type Mutation = {
   completePaymentMethodSetup: CompletePaymentMethodSetupResult;
   /** Service only: an account was created. Idempotent. */
   createCustomer: Customer;
+  /** Admin only: a new plan on sale, its product and prices mirrored to the payment provider. */
+  createPlan: PlanCatalogResult;
   /** Retries an open invoice now, with the given method or the default one. */
   payInvoice: PayInvoiceResult;
   /** Admin only: re-reads everything of this owner from the payment provider and repairs our state. */
@@ -345,12 +368,29 @@ export type Mutation = {
   resumeSubscription: SubscriptionUpdateResult;
   /** Makes a method the default; the provider's customer and subscription defaults follow. */
   setDefaultPaymentMethod: PaymentMethod;
+  /**
+   * Admin only: the plan's price for new subscriptions, as a new provider price (the provider's prices are
+   * immutable). Existing subscribers keep their price until they change plan; the result says how many.
+   */
+  setPlanPrice: SetPlanPriceResult;
   /** Starts saving a payment method: confirm the client secret with Stripe.js in the browser. */
   startPaymentMethodSetup: PaymentMethodSetup;
   /** Subscribes with the default payment method. Never creates a second subscription. */
   subscribe: SubscribeResult;
   /** Legal identity for invoices. Stored here only: never sent to the payment provider. */
   updateBillingProfile: Customer;
+  /** Admin only: renames a plan or changes its limits; customers whose entitlements come from it get them at once. */
+  updatePlan: PlanCatalogResult;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationArchivePlanArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -407,6 +447,16 @@ export type MutationCompletePaymentMethodSetupArgs = {
  */
 export type MutationCreateCustomerArgs = {
   owner: BillingOwnerInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationCreatePlanArgs = {
+  input: CreatePlanInput;
 };
 
 
@@ -480,6 +530,17 @@ export type MutationSetDefaultPaymentMethodArgs = {
  * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
  * and denials are errors with `extensions.code`.
  */
+export type MutationSetPlanPriceArgs = {
+  planId: Scalars['ID']['input'];
+  price: PlanPriceInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
 export type MutationStartPaymentMethodSetupArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -505,6 +566,17 @@ export type MutationSubscribeArgs = {
 export type MutationUpdateBillingProfileArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   input: BillingProfileInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationUpdatePlanArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdatePlanInput;
 };
 
 export type PayInvoiceResult = InvoicePaid | PaymentFailed | PaymentRequiresAction;
@@ -581,6 +653,8 @@ export type Plan = {
   yearlyPrice?: Maybe<Money>;
 };
 
+export type PlanCatalogResult = CatalogChangeRefused | PlanSaved;
+
 export type PlanChangePreview = {
   __typename?: 'PlanChangePreview';
   /** What would be charged now. */
@@ -601,6 +675,29 @@ export type PlanPrice = {
   id: Scalars['ID']['output'];
   interval: BillingInterval;
   price: Money;
+};
+
+export type PlanPriceInput = {
+  /** Minor units: 800 is €8.00. */
+  amount: Scalars['Int']['input'];
+  /** ISO 4217, upper case. */
+  currency: Scalars['String']['input'];
+  interval: BillingInterval;
+};
+
+export type PlanPriceSet = {
+  __typename?: 'PlanPriceSet';
+  plan: Plan;
+  /** The price it replaces, still charged to the subscriptions sold at it; null for a first price. */
+  previousPrice?: Maybe<PlanPrice>;
+  price: PlanPrice;
+  /** Live subscriptions still on the previous price: they keep it until they change plan. */
+  subscribersOnPreviousPrice: Scalars['Int']['output'];
+};
+
+export type PlanSaved = {
+  __typename?: 'PlanSaved';
+  plan: Plan;
 };
 
 /**
@@ -687,6 +784,8 @@ export type QueryPreviewPlanChangeArgs = {
 
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
 
+export type SetPlanPriceResult = CatalogChangeRefused | PlanPriceSet;
+
 export type SetupIncomplete = BillingError & {
   __typename?: 'SetupIncomplete';
   code: BillingErrorCode;
@@ -731,6 +830,12 @@ export type SubscriptionUpdateResult = SubscriptionUpdated | VersionConflict;
 export type SubscriptionUpdated = {
   __typename?: 'SubscriptionUpdated';
   subscription: PlanSubscription;
+};
+
+export type UpdatePlanInput = {
+  driveStorage?: InputMaybe<Scalars['Bytes']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  parallelDownloads?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type User = {
@@ -875,9 +980,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( PaymentFailed )
     | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
   ;
+  PlanCatalogResult:
+    | ( CatalogChangeRefused )
+    | ( Omit<PlanSaved, 'plan'> & { plan: _RefType['Plan'] } )
+  ;
   RemovePaymentMethodResult:
     | ( LastPaymentMethodRequired )
     | ( PaymentMethodRemoved )
+  ;
+  SetPlanPriceResult:
+    | ( CatalogChangeRefused )
+    | ( Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: _RefType['Plan'], previousPrice?: Maybe<_RefType['PlanPrice']>, price: _RefType['PlanPrice'] } )
   ;
   SubscribeResult:
     | ( Omit<AlreadySubscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
@@ -896,6 +1009,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   BillingError:
     | ( Omit<AlreadySubscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
+    | ( CatalogChangeRefused )
     | ( DowngradeRefused )
     | ( LastPaymentMethodRequired )
     | ( PaymentFailed )
@@ -922,10 +1036,12 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BillingProfileInput: BillingProfileInput;
   Bytes: ResolverTypeWrapper<Scalars['Bytes']['output']>;
+  CatalogChangeRefused: ResolverTypeWrapper<CatalogChangeRefused>;
   ChangePlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangePlanResult']>;
   CompletePaymentMethodSetupResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CompletePaymentMethodSetupResult']>;
-  Customer: ResolverTypeWrapper<BillingProfile>;
+  CreatePlanInput: CreatePlanInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Customer: ResolverTypeWrapper<BillingProfile>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DowngradeRefused: ResolverTypeWrapper<DowngradeRefused>;
   EntitlementBasis: EntitlementBasis;
@@ -953,13 +1069,18 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethodType: PaymentMethodType;
   PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
   Plan: ResolverTypeWrapper<PlanRecord>;
+  PlanCatalogResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PlanCatalogResult']>;
   PlanChangePreview: ResolverTypeWrapper<ProviderPlanChangePreview>;
   PlanChanged: ResolverTypeWrapper<Omit<PlanChanged, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
   PlanPrice: ResolverTypeWrapper<PlanPriceRecord>;
+  PlanPriceInput: PlanPriceInput;
+  PlanPriceSet: ResolverTypeWrapper<Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: ResolversTypes['Plan'], previousPrice?: Maybe<ResolversTypes['PlanPrice']>, price: ResolversTypes['PlanPrice'] }>;
+  PlanSaved: ResolverTypeWrapper<Omit<PlanSaved, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   PlanSubscription: ResolverTypeWrapper<SubscriptionRecord>;
   PostalAddress: ResolverTypeWrapper<PostalAddressView>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RemovePaymentMethodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RemovePaymentMethodResult']>;
+  SetPlanPriceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetPlanPriceResult']>;
   SetupIncomplete: ResolverTypeWrapper<SetupIncomplete>;
   SetupRequiresAction: ResolverTypeWrapper<SetupRequiresAction>;
   StorageUsage: ResolverTypeWrapper<BillingProfile>;
@@ -968,6 +1089,7 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionStatus: SubscriptionStatus;
   SubscriptionUpdateResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SubscriptionUpdateResult']>;
   SubscriptionUpdated: ResolverTypeWrapper<Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
+  UpdatePlanInput: UpdatePlanInput;
   User: ResolverTypeWrapper<OwnerEntityRef>;
   VatTreatment: VatTreatment;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
@@ -988,10 +1110,12 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   BillingProfileInput: BillingProfileInput;
   Bytes: Scalars['Bytes']['output'];
+  CatalogChangeRefused: CatalogChangeRefused;
   ChangePlanResult: ResolversUnionTypes<ResolversParentTypes>['ChangePlanResult'];
   CompletePaymentMethodSetupResult: ResolversUnionTypes<ResolversParentTypes>['CompletePaymentMethodSetupResult'];
-  Customer: BillingProfile;
+  CreatePlanInput: CreatePlanInput;
   Int: Scalars['Int']['output'];
+  Customer: BillingProfile;
   DateTime: Scalars['DateTime']['output'];
   DowngradeRefused: DowngradeRefused;
   Entitlements: BillingProfile;
@@ -1016,13 +1140,18 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentMethodSetup: PaymentMethodSetup;
   PaymentRequiresAction: Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversParentTypes['PlanSubscription']> };
   Plan: PlanRecord;
+  PlanCatalogResult: ResolversUnionTypes<ResolversParentTypes>['PlanCatalogResult'];
   PlanChangePreview: ProviderPlanChangePreview;
   PlanChanged: Omit<PlanChanged, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   PlanPrice: PlanPriceRecord;
+  PlanPriceInput: PlanPriceInput;
+  PlanPriceSet: Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: ResolversParentTypes['Plan'], previousPrice?: Maybe<ResolversParentTypes['PlanPrice']>, price: ResolversParentTypes['PlanPrice'] };
+  PlanSaved: Omit<PlanSaved, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   PlanSubscription: SubscriptionRecord;
   PostalAddress: PostalAddressView;
   Query: Record<PropertyKey, never>;
   RemovePaymentMethodResult: ResolversUnionTypes<ResolversParentTypes>['RemovePaymentMethodResult'];
+  SetPlanPriceResult: ResolversUnionTypes<ResolversParentTypes>['SetPlanPriceResult'];
   SetupIncomplete: SetupIncomplete;
   SetupRequiresAction: SetupRequiresAction;
   StorageUsage: BillingProfile;
@@ -1030,6 +1159,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subscribed: Omit<Subscribed, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   SubscriptionUpdateResult: ResolversUnionTypes<ResolversParentTypes>['SubscriptionUpdateResult'];
   SubscriptionUpdated: Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
+  UpdatePlanInput: UpdatePlanInput;
   User: OwnerEntityRef;
   VersionConflict: VersionConflict;
 }>;
@@ -1064,7 +1194,7 @@ export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType
 }>;
 
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'DowngradeRefused' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
@@ -1079,6 +1209,12 @@ export type BillingPageInfoResolvers<ContextType = GraphQLContext, ParentType ex
 export interface BytesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Bytes'], any> {
   name: 'Bytes';
 }
+
+export type CatalogChangeRefusedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CatalogChangeRefused'] = ResolversParentTypes['CatalogChangeRefused']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ChangePlanResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangePlanResult'] = ResolversParentTypes['ChangePlanResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'DowngradeRefused' | 'PaymentFailed' | 'PaymentRequiresAction' | 'PlanChanged' | 'VersionConflict', ParentType, ContextType>;
@@ -1209,20 +1345,24 @@ export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archivePlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationArchivePlanArgs, 'id'>>;
   cancelSubscription?: Resolver<ResolversTypes['SubscriptionUpdateResult'], ParentType, ContextType, RequireFields<MutationCancelSubscriptionArgs, 'atPeriodEnd' | 'expectedVersion'>>;
   changePlan?: Resolver<ResolversTypes['ChangePlanResult'], ParentType, ContextType, RequireFields<MutationChangePlanArgs, 'expectedVersion' | 'interval' | 'planId'>>;
   closeCustomer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCloseCustomerArgs, 'owner'>>;
   completePaymentMethodSetup?: Resolver<ResolversTypes['CompletePaymentMethodSetupResult'], ParentType, ContextType, RequireFields<MutationCompletePaymentMethodSetupArgs, 'setupIntentId'>>;
   createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'owner'>>;
+  createPlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
   payInvoice?: Resolver<ResolversTypes['PayInvoiceResult'], ParentType, ContextType, RequireFields<MutationPayInvoiceArgs, 'invoiceId'>>;
   reconcileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReconcileCustomerArgs, 'owner'>>;
   removePaymentMethod?: Resolver<ResolversTypes['RemovePaymentMethodResult'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'paymentMethodId'>>;
   reportStorageUsage?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReportStorageUsageArgs, 'owner' | 'usedBytes'>>;
   resumeSubscription?: Resolver<ResolversTypes['SubscriptionUpdateResult'], ParentType, ContextType, RequireFields<MutationResumeSubscriptionArgs, 'expectedVersion'>>;
   setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'paymentMethodId'>>;
+  setPlanPrice?: Resolver<ResolversTypes['SetPlanPriceResult'], ParentType, ContextType, RequireFields<MutationSetPlanPriceArgs, 'planId' | 'price'>>;
   startPaymentMethodSetup?: Resolver<ResolversTypes['PaymentMethodSetup'], ParentType, ContextType, Partial<MutationStartPaymentMethodSetupArgs>>;
   subscribe?: Resolver<ResolversTypes['SubscribeResult'], ParentType, ContextType, RequireFields<MutationSubscribeArgs, 'interval' | 'planId'>>;
   updateBillingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'input'>>;
+  updatePlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationUpdatePlanArgs, 'id' | 'input'>>;
 }>;
 
 export type PayInvoiceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayInvoiceResult'] = ResolversParentTypes['PayInvoiceResult']> = ResolversObject<{
@@ -1284,6 +1424,10 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   yearlyPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
+export type PlanCatalogResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanCatalogResult'] = ResolversParentTypes['PlanCatalogResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CatalogChangeRefused' | 'PlanSaved', ParentType, ContextType>;
+}>;
+
 export type PlanChangePreviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChangePreview'] = ResolversParentTypes['PlanChangePreview']> = ResolversObject<{
   amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   prorationLines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
@@ -1301,6 +1445,19 @@ export type PlanPriceResolvers<ContextType = GraphQLContext, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interval?: Resolver<ResolversTypes['BillingInterval'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type PlanPriceSetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanPriceSet'] = ResolversParentTypes['PlanPriceSet']> = ResolversObject<{
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  previousPrice?: Resolver<Maybe<ResolversTypes['PlanPrice']>, ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['PlanPrice'], ParentType, ContextType>;
+  subscribersOnPreviousPrice?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PlanSavedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSaved'] = ResolversParentTypes['PlanSaved']> = ResolversObject<{
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PlanSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSubscription'] = ResolversParentTypes['PlanSubscription']> = ResolversObject<{
@@ -1337,6 +1494,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'LastPaymentMethodRequired' | 'PaymentMethodRemoved', ParentType, ContextType>;
+}>;
+
+export type SetPlanPriceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetPlanPriceResult'] = ResolversParentTypes['SetPlanPriceResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CatalogChangeRefused' | 'PlanPriceSet', ParentType, ContextType>;
 }>;
 
 export type SetupIncompleteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetupIncomplete'] = ResolversParentTypes['SetupIncomplete']> = ResolversObject<{
@@ -1399,6 +1560,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   BillingOwner?: BillingOwnerResolvers<ContextType>;
   BillingPageInfo?: BillingPageInfoResolvers<ContextType>;
   Bytes?: GraphQLScalarType;
+  CatalogChangeRefused?: CatalogChangeRefusedResolvers<ContextType>;
   ChangePlanResult?: ChangePlanResultResolvers<ContextType>;
   CompletePaymentMethodSetupResult?: CompletePaymentMethodSetupResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -1426,13 +1588,17 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PaymentMethodSetup?: PaymentMethodSetupResolvers<ContextType>;
   PaymentRequiresAction?: PaymentRequiresActionResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
+  PlanCatalogResult?: PlanCatalogResultResolvers<ContextType>;
   PlanChangePreview?: PlanChangePreviewResolvers<ContextType>;
   PlanChanged?: PlanChangedResolvers<ContextType>;
   PlanPrice?: PlanPriceResolvers<ContextType>;
+  PlanPriceSet?: PlanPriceSetResolvers<ContextType>;
+  PlanSaved?: PlanSavedResolvers<ContextType>;
   PlanSubscription?: PlanSubscriptionResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RemovePaymentMethodResult?: RemovePaymentMethodResultResolvers<ContextType>;
+  SetPlanPriceResult?: SetPlanPriceResultResolvers<ContextType>;
   SetupIncomplete?: SetupIncompleteResolvers<ContextType>;
   SetupRequiresAction?: SetupRequiresActionResolvers<ContextType>;
   StorageUsage?: StorageUsageResolvers<ContextType>;

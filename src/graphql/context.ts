@@ -8,6 +8,7 @@ import type { PaymentMethodService } from '../billing/payment-methods/payment-me
 import type { SubscriptionService } from '../billing/subscriptions/subscription-service.ts';
 import type { ProviderSync } from '../billing/sync/provider-sync.ts';
 import type { PlanService } from '../billing/plans/plan-service.ts';
+import type { PlanCatalogAdmin } from '../billing/plans/plan-catalog-admin.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BillingLoaders } from './loaders.ts';
 
@@ -21,6 +22,7 @@ export interface BillingServices {
   sync: ProviderSync;
   invoiceLinks: InvoiceLinkSigner;
   audit: AuditLog;
+  planCatalog: PlanCatalogAdmin;
 }
 
 export interface GraphQLContext {

@@ -4,6 +4,7 @@ import { AuditEntry, AuditLogConnection } from './audit-entry.ts';
 import { Group, User } from './billing-owner-entity.ts';
 import { Customer, Entitlements, LegalIdentity, StorageUsage } from './customer.ts';
 import { Invoice, InvoiceConnection, InvoiceLine, PlanChangePreview } from './invoice.ts';
+import { AdminMutation } from './admin-mutation.ts';
 import { Mutation } from './mutation.ts';
 import { Plan, PlanPrice } from './plan.ts';
 import { PlanSubscription } from './plan-subscription.ts';
@@ -13,7 +14,7 @@ export const resolvers: Resolvers = {
   Bytes: BytesScalar,
   DateTime: DateTimeScalar,
   Query,
-  Mutation,
+  Mutation: { ...Mutation, ...AdminMutation },
   User,
   Group,
   Customer,
