@@ -5,6 +5,9 @@ import type { PrismaClient } from '../db/prisma-types.ts';
 import type { PaymentProvider } from '../payments/payment-provider.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { AuditLogRepository } from './audit/audit-log-repository.ts';
+import { CustomerSearchRepository } from './customers/customer-search-repository.ts';
+import { InvoiceListing } from './invoices/invoice-listing.ts';
+import { InvoiceListingRepository } from './invoices/invoice-listing-repository.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
@@ -67,6 +70,8 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       audit: new AuditLog(new AuditLogRepository(prisma)),
       planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
+      customerSearch: new CustomerSearchRepository(prisma),
+      invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
     },
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {

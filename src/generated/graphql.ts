@@ -10,6 +10,8 @@ import type { InvoicePartyView } from '../graphql/invoice-party.ts';
 import type { InvoicePage } from '../billing/invoices/invoice-service.ts';
 import type { AuditEntry as AuditEntryModel } from '../billing/audit/audit-entry.ts';
 import type { AuditPage } from '../billing/audit/audit-log.ts';
+import type { CustomerSearchPage, CustomerHit } from '../billing/customers/customer-search-repository.ts';
+import type { InvoiceFilter as InvoiceFilterModel, CurrencyTotals } from '../billing/invoices/invoice-listing-repository.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -180,6 +182,27 @@ export type CustomerInvoicesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type CustomerMatch =
+  | 'BILLING_EMAIL'
+  | 'INVOICE_NUMBER'
+  | 'LEGAL_NAME'
+  | 'OWNER_ID'
+  | 'PROVIDER_CUSTOMER_ID';
+
+export type CustomerSearchConnection = {
+  __typename?: 'CustomerSearchConnection';
+  edges: Array<CustomerSearchEdge>;
+  pageInfo: BillingPageInfo;
+};
+
+export type CustomerSearchEdge = {
+  __typename?: 'CustomerSearchEdge';
+  cursor: Scalars['String']['output'];
+  /** What the query matched. */
+  matchedOn: CustomerMatch;
+  node: Customer;
+};
+
 export type DowngradeRefused = BillingError & {
   __typename?: 'DowngradeRefused';
   code: BillingErrorCode;
@@ -265,6 +288,16 @@ export type InvoiceEdge = {
   node: Invoice;
 };
 
+export type InvoiceFilter = {
+  /** The buyer's country on the invoice, ISO 3166-1 alpha-2. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Issued strictly before. */
+  issuedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Issued at or after. */
+  issuedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<InvoiceStatus>;
+};
+
 export type InvoiceLine = {
   __typename?: 'InvoiceLine';
   /** Line amount excluding VAT, after discount. */
@@ -277,6 +310,25 @@ export type InvoiceLine = {
   quantity: Scalars['Int']['output'];
   /** Unit price excluding VAT. */
   unitPrice: Money;
+};
+
+export type InvoiceListing = {
+  __typename?: 'InvoiceListing';
+  /**
+   * Every matching invoice (at most 10 000; more is BAD_USER_INPUT) as CSV (RFC 4180, CRLF), oldest first,
+   * amounts in major units of their currency.
+   */
+  csv: Scalars['String']['output'];
+  /** The matching invoices, newest first. */
+  page: InvoiceConnection;
+  /** Totals of every matching invoice (not only a page), one line per currency. */
+  totals: Array<InvoiceTotals>;
+};
+
+
+export type InvoiceListingPageArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type InvoicePageInfo = {
@@ -303,6 +355,17 @@ export type InvoiceStatus =
   | 'PAID'
   | 'UNCOLLECTIBLE'
   | 'VOID';
+
+export type InvoiceTotals = {
+  __typename?: 'InvoiceTotals';
+  amountDue: Money;
+  amountPaid: Money;
+  count: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+  subtotal: Money;
+  tax: Money;
+  total: Money;
+};
 
 export type LastPaymentMethodRequired = BillingError & {
   __typename?: 'LastPaymentMethodRequired';
@@ -742,6 +805,8 @@ export type Query = {
   billingProfile: Customer;
   /** One invoice, for those who may read its customer's profile; null when there is none. */
   invoice?: Maybe<Invoice>;
+  /** Admin only: invoices across customers, filtered by issue period, status and the buyer's country. */
+  invoiceListing: InvoiceListing;
   /** One plan of the catalog, or null when no plan has this id. */
   plan?: Maybe<Plan>;
   /** The plan catalog: every plan on sale, the free default first. Public to any authenticated caller. */
@@ -751,6 +816,11 @@ export type Query = {
    * now: prorations, tax, total. Nothing changes.
    */
   previewPlanChange: PlanChangePreview;
+  /**
+   * Admin only: customers found by owner id, provider customer id or invoice number (exact), or by a part
+   * of their legal name or billing e-mail (any case); newest profiles first.
+   */
+  searchCustomers: CustomerSearchConnection;
 };
 
 
@@ -771,6 +841,11 @@ export type QueryInvoiceArgs = {
 };
 
 
+export type QueryInvoiceListingArgs = {
+  filter?: InputMaybe<InvoiceFilter>;
+};
+
+
 export type QueryPlanArgs = {
   id: Scalars['ID']['input'];
 };
@@ -780,6 +855,13 @@ export type QueryPreviewPlanChangeArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   interval: BillingInterval;
   planId: Scalars['ID']['input'];
+};
+
+
+export type QuerySearchCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
 };
 
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
@@ -1042,6 +1124,9 @@ export type ResolversTypes = ResolversObject<{
   CreatePlanInput: CreatePlanInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Customer: ResolverTypeWrapper<BillingProfile>;
+  CustomerMatch: CustomerMatch;
+  CustomerSearchConnection: ResolverTypeWrapper<CustomerSearchPage>;
+  CustomerSearchEdge: ResolverTypeWrapper<CustomerHit>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DowngradeRefused: ResolverTypeWrapper<DowngradeRefused>;
   EntitlementBasis: EntitlementBasis;
@@ -1050,11 +1135,14 @@ export type ResolversTypes = ResolversObject<{
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoicePage>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceFilter: InvoiceFilter;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineView>;
+  InvoiceListing: ResolverTypeWrapper<InvoiceFilterModel>;
   InvoicePageInfo: ResolverTypeWrapper<InvoicePageInfo>;
   InvoicePaid: ResolverTypeWrapper<Omit<InvoicePaid, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
   InvoiceParty: ResolverTypeWrapper<InvoicePartyView>;
   InvoiceStatus: InvoiceStatus;
+  InvoiceTotals: ResolverTypeWrapper<CurrencyTotals>;
   LastPaymentMethodRequired: ResolverTypeWrapper<LastPaymentMethodRequired>;
   LegalIdentity: ResolverTypeWrapper<CustomerRecord>;
   Money: ResolverTypeWrapper<Money>;
@@ -1116,6 +1204,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePlanInput: CreatePlanInput;
   Int: Scalars['Int']['output'];
   Customer: BillingProfile;
+  CustomerSearchConnection: CustomerSearchPage;
+  CustomerSearchEdge: CustomerHit;
   DateTime: Scalars['DateTime']['output'];
   DowngradeRefused: DowngradeRefused;
   Entitlements: BillingProfile;
@@ -1123,10 +1213,13 @@ export type ResolversParentTypes = ResolversObject<{
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoicePage;
   InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  InvoiceFilter: InvoiceFilter;
   InvoiceLine: InvoiceLineView;
+  InvoiceListing: InvoiceFilterModel;
   InvoicePageInfo: InvoicePageInfo;
   InvoicePaid: Omit<InvoicePaid, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
   InvoiceParty: InvoicePartyView;
+  InvoiceTotals: CurrencyTotals;
   LastPaymentMethodRequired: LastPaymentMethodRequired;
   LegalIdentity: CustomerRecord;
   Money: Money;
@@ -1238,6 +1331,17 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   usage?: Resolver<ResolversTypes['StorageUsage'], ParentType, ContextType>;
 }>;
 
+export type CustomerSearchConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CustomerSearchConnection'] = ResolversParentTypes['CustomerSearchConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerSearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['BillingPageInfo'], ParentType, ContextType>;
+}>;
+
+export type CustomerSearchEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CustomerSearchEdge'] = ResolversParentTypes['CustomerSearchEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matchedOn?: Resolver<ResolversTypes['CustomerMatch'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1310,6 +1414,12 @@ export type InvoiceLineResolvers<ContextType = GraphQLContext, ParentType extend
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
+export type InvoiceListingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceListing'] = ResolversParentTypes['InvoiceListing']> = ResolversObject<{
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  page?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<InvoiceListingPageArgs, 'first'>>;
+  totals?: Resolver<Array<ResolversTypes['InvoiceTotals']>, ParentType, ContextType>;
+}>;
+
 export type InvoicePageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoicePageInfo'] = ResolversParentTypes['InvoicePageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1324,6 +1434,16 @@ export type InvoicePartyResolvers<ContextType = GraphQLContext, ParentType exten
   address?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   legalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type InvoiceTotalsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceTotals'] = ResolversParentTypes['InvoiceTotals']> = ResolversObject<{
+  amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type LastPaymentMethodRequiredResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LastPaymentMethodRequired'] = ResolversParentTypes['LastPaymentMethodRequired']> = ResolversObject<{
@@ -1487,9 +1607,11 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   billingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<QueryBillingProfileArgs, 'owner'>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
+  invoiceListing?: Resolver<ResolversTypes['InvoiceListing'], ParentType, ContextType, RequireFields<QueryInvoiceListingArgs, 'filter'>>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<Array<ResolversTypes['Plan']>, ParentType, ContextType>;
   previewPlanChange?: Resolver<ResolversTypes['PlanChangePreview'], ParentType, ContextType, RequireFields<QueryPreviewPlanChangeArgs, 'interval' | 'planId'>>;
+  searchCustomers?: Resolver<ResolversTypes['CustomerSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
 }>;
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
@@ -1564,6 +1686,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ChangePlanResult?: ChangePlanResultResolvers<ContextType>;
   CompletePaymentMethodSetupResult?: CompletePaymentMethodSetupResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerSearchConnection?: CustomerSearchConnectionResolvers<ContextType>;
+  CustomerSearchEdge?: CustomerSearchEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DowngradeRefused?: DowngradeRefusedResolvers<ContextType>;
   Entitlements?: EntitlementsResolvers<ContextType>;
@@ -1572,9 +1696,11 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
+  InvoiceListing?: InvoiceListingResolvers<ContextType>;
   InvoicePageInfo?: InvoicePageInfoResolvers<ContextType>;
   InvoicePaid?: InvoicePaidResolvers<ContextType>;
   InvoiceParty?: InvoicePartyResolvers<ContextType>;
+  InvoiceTotals?: InvoiceTotalsResolvers<ContextType>;
   LastPaymentMethodRequired?: LastPaymentMethodRequiredResolvers<ContextType>;
   LegalIdentity?: LegalIdentityResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../billing/audit/audit-log.ts';
+import type { CustomerSearchRepository } from '../billing/customers/customer-search-repository.ts';
+import type { InvoiceListing } from '../billing/invoices/invoice-listing.ts';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
 import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
@@ -23,6 +25,8 @@ export interface BillingServices {
   invoiceLinks: InvoiceLinkSigner;
   audit: AuditLog;
   planCatalog: PlanCatalogAdmin;
+  customerSearch: CustomerSearchRepository;
+  invoiceListing: InvoiceListing;
 }
 
 export interface GraphQLContext {

@@ -5,6 +5,7 @@ import { Group, User } from './billing-owner-entity.ts';
 import { Customer, Entitlements, LegalIdentity, StorageUsage } from './customer.ts';
 import { Invoice, InvoiceConnection, InvoiceLine, PlanChangePreview } from './invoice.ts';
 import { AdminMutation } from './admin-mutation.ts';
+import { AdminQuery, CustomerSearchConnection, CustomerSearchEdge, InvoiceListing, InvoiceTotals } from './admin-query.ts';
 import { Mutation } from './mutation.ts';
 import { Plan, PlanPrice } from './plan.ts';
 import { PlanSubscription } from './plan-subscription.ts';
@@ -13,7 +14,7 @@ import { Query } from './query.ts';
 export const resolvers: Resolvers = {
   Bytes: BytesScalar,
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...AdminQuery },
   Mutation: { ...Mutation, ...AdminMutation },
   User,
   Group,
@@ -30,4 +31,8 @@ export const resolvers: Resolvers = {
   PlanChangePreview,
   AuditEntry,
   AuditLogConnection,
+  CustomerSearchConnection,
+  CustomerSearchEdge,
+  InvoiceListing,
+  InvoiceTotals,
 };
