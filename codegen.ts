@@ -44,6 +44,7 @@ const config: CodegenConfig = {
           CustomerSearchConnection: '../billing/customers/customer-search-repository.ts#CustomerSearchPage',
           CustomerSearchEdge: '../billing/customers/customer-search-repository.ts#CustomerHit',
           InvoiceListing: '../billing/invoices/invoice-listing-repository.ts#InvoiceFilter as InvoiceFilterModel',
+          ProviderEventRecord: '../webhooks/provider-event-inbox.ts#InboxEntry',
           InvoiceTotals: '../billing/invoices/invoice-listing-repository.ts#CurrencyTotals',
         },
       },

@@ -22,6 +22,7 @@ import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
 import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
+import { ProviderEventReplay } from './webhooks/provider-event-replay.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
 import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
@@ -100,7 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const context = createContextFactory({
       verifyToken: createTokenVerifier(config.auth),
       sources: domain.loaderSources,
-      services: domain.services,
+      services: { ...domain.services, providerEvents: new ProviderEventReplay(inbox, processor) },
       logger,
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);

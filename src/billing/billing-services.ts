@@ -7,6 +7,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { AuditLogRepository } from './audit/audit-log-repository.ts';
 import { CustomerSearchRepository } from './customers/customer-search-repository.ts';
 import { InvoiceListing } from './invoices/invoice-listing.ts';
+import { InvoiceCollectionAdmin } from './invoices/invoice-collection-admin.ts';
 import { InvoiceListingRepository } from './invoices/invoice-listing-repository.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
@@ -72,6 +73,8 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
       customerSearch: new CustomerSearchRepository(prisma),
       invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
+      invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
+      subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
     },
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {

@@ -12,6 +12,7 @@ import type { AuditEntry as AuditEntryModel } from '../billing/audit/audit-entry
 import type { AuditPage } from '../billing/audit/audit-log.ts';
 import type { CustomerSearchPage, CustomerHit } from '../billing/customers/customer-search-repository.ts';
 import type { InvoiceFilter as InvoiceFilterModel, CurrencyTotals } from '../billing/invoices/invoice-listing-repository.ts';
+import type { InboxEntry } from '../webhooks/provider-event-inbox.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -85,6 +86,9 @@ export type BillingErrorCode =
   | 'CONFLICT'
   | 'DEFAULT_PLAN'
   | 'DOWNGRADE_REFUSED'
+  | 'EVENT_ALREADY_PROCESSED'
+  | 'EVENT_PROCESSING_FAILED'
+  | 'INVOICE_NOT_OPEN'
   | 'LAST_PAYMENT_METHOD'
   | 'PAYMENT_FAILED'
   | 'PAYMENT_METHOD_REQUIRED'
@@ -152,6 +156,8 @@ export type CreatePlanInput = {
  */
 export type Customer = {
   __typename?: 'Customer';
+  /** Admin only: the audit log entries about this customer, newest first. */
+  auditLog?: Maybe<AuditLogConnection>;
   /** When the profile was created; null for an owner who never started a billing action. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   entitlements: Entitlements;
@@ -166,8 +172,12 @@ export type Customer = {
   paymentMethods?: Maybe<Array<PaymentMethod>>;
   /** The plan whose entitlements apply now (the free plan during a lapse past the grace period). */
   plan: Plan;
+  /** Admin only: the provider events about this customer, newest first, with their processing state. */
+  providerEvents?: Maybe<Array<ProviderEventRecord>>;
   /** The current subscription: trialing, active, past due, unpaid or incomplete; null when there is none. */
   subscription?: Maybe<PlanSubscription>;
+  /** Admin only: every subscription, ended ones included, newest first. */
+  subscriptionHistory?: Maybe<Array<PlanSubscription>>;
   unpaidInvoice: Scalars['Boolean']['output'];
   usage: StorageUsage;
 };
@@ -177,8 +187,27 @@ export type Customer = {
  * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
  * the free plan; its row is created at the first billing action, never by a read.
  */
+export type CustomerAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
+ * the free plan; its row is created at the first billing action, never by a read.
+ */
 export type CustomerInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
+ * the free plan; its row is created at the first billing action, never by a read.
+ */
+export type CustomerProviderEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -230,6 +259,13 @@ export type Entitlements = {
   /** While a failed payment is in its grace period: when the plan's entitlements end. */
   graceEndsAt?: Maybe<Scalars['DateTime']['output']>;
   parallelDownloads: Scalars['Int']['output'];
+};
+
+export type EventAlreadyProcessed = BillingError & {
+  __typename?: 'EventAlreadyProcessed';
+  code: BillingErrorCode;
+  event: ProviderEventRecord;
+  message: Scalars['String']['output'];
 };
 
 export type Group = {
@@ -331,6 +367,19 @@ export type InvoiceListingPageArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type InvoiceMarkedUncollectible = {
+  __typename?: 'InvoiceMarkedUncollectible';
+  invoice: Invoice;
+};
+
+/** Only an open invoice can be marked uncollectible. */
+export type InvoiceNotOpen = BillingError & {
+  __typename?: 'InvoiceNotOpen';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+  status: InvoiceStatus;
+};
+
 export type InvoicePageInfo = {
   __typename?: 'InvoicePageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -382,6 +431,8 @@ export type LegalIdentity = {
   vatNumber?: Maybe<Scalars['String']['output']>;
 };
 
+export type MarkInvoiceUncollectibleResult = InvoiceMarkedUncollectible | InvoiceNotOpen;
+
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
 export type Money = {
   __typename?: 'Money';
@@ -419,12 +470,22 @@ export type Mutation = {
   createCustomer: Customer;
   /** Admin only: a new plan on sale, its product and prices mirrored to the payment provider. */
   createPlan: PlanCatalogResult;
+  /**
+   * Admin only: the customer will not pay this open invoice. The provider stops collecting it, the invoice
+   * becomes UNCOLLECTIBLE and no longer counts as unpaid (the banner clears).
+   */
+  markInvoiceUncollectible: MarkInvoiceUncollectibleResult;
   /** Retries an open invoice now, with the given method or the default one. */
   payInvoice: PayInvoiceResult;
   /** Admin only: re-reads everything of this owner from the payment provider and repairs our state. */
   reconcileCustomer: Customer;
   /** Refused for the last method while a paid subscription is active. */
   removePaymentMethod: RemovePaymentMethodResult;
+  /**
+   * Admin only: processes a stored provider event again now (by our id or the provider's `evt_…`), as its job
+   * would: the handlers re-read the provider's current state.
+   */
+  replayProviderEvent: ReplayProviderEventResult;
   /** Service only: the Drive service reports the owner's used storage. */
   reportStorageUsage: Customer;
   /** Undoes a cancellation scheduled for the end of the period. */
@@ -528,6 +589,16 @@ export type MutationCreatePlanArgs = {
  * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
  * and denials are errors with `extensions.code`.
  */
+export type MutationMarkInvoiceUncollectibleArgs = {
+  invoiceId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
 export type MutationPayInvoiceArgs = {
   invoiceId: Scalars['ID']['input'];
   paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
@@ -552,6 +623,16 @@ export type MutationReconcileCustomerArgs = {
 export type MutationRemovePaymentMethodArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   paymentMethodId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationReplayProviderEventArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -794,6 +875,36 @@ export type PostalAddress = {
   region?: Maybe<Scalars['String']['output']>;
 };
 
+/** A webhook event from the payment provider, as the inbox keeps it, with its processing state. */
+export type ProviderEventRecord = {
+  __typename?: 'ProviderEventRecord';
+  attempts: Scalars['Int']['output'];
+  /** True when its last attempt failed. */
+  failed: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  objectId: Scalars['String']['output'];
+  objectType: Scalars['String']['output'];
+  /** Null while it is not processed. */
+  processedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The provider's id (`evt_…`). */
+  providerEventId: Scalars['String']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  type: Scalars['String']['output'];
+};
+
+/** The event failed again; it stays unprocessed (its error is in the service's log). */
+export type ProviderEventReplayFailed = BillingError & {
+  __typename?: 'ProviderEventReplayFailed';
+  code: BillingErrorCode;
+  event: ProviderEventRecord;
+  message: Scalars['String']['output'];
+};
+
+export type ProviderEventReplayed = {
+  __typename?: 'ProviderEventReplayed';
+  event: ProviderEventRecord;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -865,6 +976,8 @@ export type QuerySearchCustomersArgs = {
 };
 
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
+
+export type ReplayProviderEventResult = EventAlreadyProcessed | ProviderEventReplayFailed | ProviderEventReplayed;
 
 export type SetPlanPriceResult = CatalogChangeRefused | PlanPriceSet;
 
@@ -1057,6 +1170,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( SetupIncomplete )
     | ( SetupRequiresAction )
   ;
+  MarkInvoiceUncollectibleResult:
+    | ( Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: _RefType['Invoice'] } )
+    | ( InvoiceNotOpen )
+  ;
   PayInvoiceResult:
     | ( Omit<InvoicePaid, 'invoice'> & { invoice: _RefType['Invoice'] } )
     | ( PaymentFailed )
@@ -1069,6 +1186,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   RemovePaymentMethodResult:
     | ( LastPaymentMethodRequired )
     | ( PaymentMethodRemoved )
+  ;
+  ReplayProviderEventResult:
+    | ( Omit<EventAlreadyProcessed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( Omit<ProviderEventReplayed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
   ;
   SetPlanPriceResult:
     | ( CatalogChangeRefused )
@@ -1093,9 +1215,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<AlreadySubscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
     | ( CatalogChangeRefused )
     | ( DowngradeRefused )
+    | ( Omit<EventAlreadyProcessed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( InvoiceNotOpen )
     | ( LastPaymentMethodRequired )
     | ( PaymentFailed )
     | ( PaymentMethodRequired )
+    | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
     | ( SetupIncomplete )
     | ( VersionConflict )
   ;
@@ -1131,6 +1256,7 @@ export type ResolversTypes = ResolversObject<{
   DowngradeRefused: ResolverTypeWrapper<DowngradeRefused>;
   EntitlementBasis: EntitlementBasis;
   Entitlements: ResolverTypeWrapper<BillingProfile>;
+  EventAlreadyProcessed: ResolverTypeWrapper<Omit<EventAlreadyProcessed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   Group: ResolverTypeWrapper<OwnerEntityRef>;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoicePage>;
@@ -1138,6 +1264,8 @@ export type ResolversTypes = ResolversObject<{
   InvoiceFilter: InvoiceFilter;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineView>;
   InvoiceListing: ResolverTypeWrapper<InvoiceFilterModel>;
+  InvoiceMarkedUncollectible: ResolverTypeWrapper<Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
+  InvoiceNotOpen: ResolverTypeWrapper<InvoiceNotOpen>;
   InvoicePageInfo: ResolverTypeWrapper<InvoicePageInfo>;
   InvoicePaid: ResolverTypeWrapper<Omit<InvoicePaid, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
   InvoiceParty: ResolverTypeWrapper<InvoicePartyView>;
@@ -1145,6 +1273,7 @@ export type ResolversTypes = ResolversObject<{
   InvoiceTotals: ResolverTypeWrapper<CurrencyTotals>;
   LastPaymentMethodRequired: ResolverTypeWrapper<LastPaymentMethodRequired>;
   LegalIdentity: ResolverTypeWrapper<CustomerRecord>;
+  MarkInvoiceUncollectibleResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['MarkInvoiceUncollectibleResult']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PayInvoiceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PayInvoiceResult']>;
@@ -1166,8 +1295,12 @@ export type ResolversTypes = ResolversObject<{
   PlanSaved: ResolverTypeWrapper<Omit<PlanSaved, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   PlanSubscription: ResolverTypeWrapper<SubscriptionRecord>;
   PostalAddress: ResolverTypeWrapper<PostalAddressView>;
+  ProviderEventRecord: ResolverTypeWrapper<InboxEntry>;
+  ProviderEventReplayFailed: ResolverTypeWrapper<Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
+  ProviderEventReplayed: ResolverTypeWrapper<Omit<ProviderEventReplayed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RemovePaymentMethodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RemovePaymentMethodResult']>;
+  ReplayProviderEventResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReplayProviderEventResult']>;
   SetPlanPriceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetPlanPriceResult']>;
   SetupIncomplete: ResolverTypeWrapper<SetupIncomplete>;
   SetupRequiresAction: ResolverTypeWrapper<SetupRequiresAction>;
@@ -1209,6 +1342,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DowngradeRefused: DowngradeRefused;
   Entitlements: BillingProfile;
+  EventAlreadyProcessed: Omit<EventAlreadyProcessed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   Group: OwnerEntityRef;
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoicePage;
@@ -1216,12 +1350,15 @@ export type ResolversParentTypes = ResolversObject<{
   InvoiceFilter: InvoiceFilter;
   InvoiceLine: InvoiceLineView;
   InvoiceListing: InvoiceFilterModel;
+  InvoiceMarkedUncollectible: Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
+  InvoiceNotOpen: InvoiceNotOpen;
   InvoicePageInfo: InvoicePageInfo;
   InvoicePaid: Omit<InvoicePaid, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
   InvoiceParty: InvoicePartyView;
   InvoiceTotals: CurrencyTotals;
   LastPaymentMethodRequired: LastPaymentMethodRequired;
   LegalIdentity: CustomerRecord;
+  MarkInvoiceUncollectibleResult: ResolversUnionTypes<ResolversParentTypes>['MarkInvoiceUncollectibleResult'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   PayInvoiceResult: ResolversUnionTypes<ResolversParentTypes>['PayInvoiceResult'];
@@ -1242,8 +1379,12 @@ export type ResolversParentTypes = ResolversObject<{
   PlanSaved: Omit<PlanSaved, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   PlanSubscription: SubscriptionRecord;
   PostalAddress: PostalAddressView;
+  ProviderEventRecord: InboxEntry;
+  ProviderEventReplayFailed: Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
+  ProviderEventReplayed: Omit<ProviderEventReplayed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   Query: Record<PropertyKey, never>;
   RemovePaymentMethodResult: ResolversUnionTypes<ResolversParentTypes>['RemovePaymentMethodResult'];
+  ReplayProviderEventResult: ResolversUnionTypes<ResolversParentTypes>['ReplayProviderEventResult'];
   SetPlanPriceResult: ResolversUnionTypes<ResolversParentTypes>['SetPlanPriceResult'];
   SetupIncomplete: SetupIncomplete;
   SetupRequiresAction: SetupRequiresAction;
@@ -1287,7 +1428,7 @@ export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType
 }>;
 
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
@@ -1318,6 +1459,7 @@ export type CompletePaymentMethodSetupResultResolvers<ContextType = GraphQLConte
 }>;
 
 export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
+  auditLog?: Resolver<Maybe<ResolversTypes['AuditLogConnection']>, ParentType, ContextType, RequireFields<CustomerAuditLogArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   entitlements?: Resolver<ResolversTypes['Entitlements'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1326,7 +1468,9 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   owner?: Resolver<ResolversTypes['BillingOwner'], ParentType, ContextType>;
   paymentMethods?: Resolver<Maybe<Array<ResolversTypes['PaymentMethod']>>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  providerEvents?: Resolver<Maybe<Array<ResolversTypes['ProviderEventRecord']>>, ParentType, ContextType, RequireFields<CustomerProviderEventsArgs, 'first'>>;
   subscription?: Resolver<Maybe<ResolversTypes['PlanSubscription']>, ParentType, ContextType>;
+  subscriptionHistory?: Resolver<Maybe<Array<ResolversTypes['PlanSubscription']>>, ParentType, ContextType>;
   unpaidInvoice?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   usage?: Resolver<ResolversTypes['StorageUsage'], ParentType, ContextType>;
 }>;
@@ -1359,6 +1503,13 @@ export type EntitlementsResolvers<ContextType = GraphQLContext, ParentType exten
   driveStorage?: Resolver<ResolversTypes['Bytes'], ParentType, ContextType>;
   graceEndsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   parallelDownloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type EventAlreadyProcessedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventAlreadyProcessed'] = ResolversParentTypes['EventAlreadyProcessed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type GroupResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group'], FederationReferenceType extends FederationReferenceTypes['Group'] = FederationReferenceTypes['Group']> = ResolversObject<{
@@ -1420,6 +1571,18 @@ export type InvoiceListingResolvers<ContextType = GraphQLContext, ParentType ext
   totals?: Resolver<Array<ResolversTypes['InvoiceTotals']>, ParentType, ContextType>;
 }>;
 
+export type InvoiceMarkedUncollectibleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceMarkedUncollectible'] = ResolversParentTypes['InvoiceMarkedUncollectible']> = ResolversObject<{
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvoiceNotOpenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceNotOpen'] = ResolversParentTypes['InvoiceNotOpen']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type InvoicePageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoicePageInfo'] = ResolversParentTypes['InvoicePageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1459,6 +1622,10 @@ export type LegalIdentityResolvers<ContextType = GraphQLContext, ParentType exte
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type MarkInvoiceUncollectibleResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MarkInvoiceUncollectibleResult'] = ResolversParentTypes['MarkInvoiceUncollectibleResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvoiceMarkedUncollectible' | 'InvoiceNotOpen', ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1472,9 +1639,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   completePaymentMethodSetup?: Resolver<ResolversTypes['CompletePaymentMethodSetupResult'], ParentType, ContextType, RequireFields<MutationCompletePaymentMethodSetupArgs, 'setupIntentId'>>;
   createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'owner'>>;
   createPlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
+  markInvoiceUncollectible?: Resolver<ResolversTypes['MarkInvoiceUncollectibleResult'], ParentType, ContextType, RequireFields<MutationMarkInvoiceUncollectibleArgs, 'invoiceId'>>;
   payInvoice?: Resolver<ResolversTypes['PayInvoiceResult'], ParentType, ContextType, RequireFields<MutationPayInvoiceArgs, 'invoiceId'>>;
   reconcileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReconcileCustomerArgs, 'owner'>>;
   removePaymentMethod?: Resolver<ResolversTypes['RemovePaymentMethodResult'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'paymentMethodId'>>;
+  replayProviderEvent?: Resolver<ResolversTypes['ReplayProviderEventResult'], ParentType, ContextType, RequireFields<MutationReplayProviderEventArgs, 'id'>>;
   reportStorageUsage?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReportStorageUsageArgs, 'owner' | 'usedBytes'>>;
   resumeSubscription?: Resolver<ResolversTypes['SubscriptionUpdateResult'], ParentType, ContextType, RequireFields<MutationResumeSubscriptionArgs, 'expectedVersion'>>;
   setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'paymentMethodId'>>;
@@ -1603,6 +1772,30 @@ export type PostalAddressResolvers<ContextType = GraphQLContext, ParentType exte
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ProviderEventRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderEventRecord'] = ResolversParentTypes['ProviderEventRecord']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  objectId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  objectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  processedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  providerEventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProviderEventReplayFailedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderEventReplayFailed'] = ResolversParentTypes['ProviderEventReplayFailed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ProviderEventReplayedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderEventReplayed'] = ResolversParentTypes['ProviderEventReplayed']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   billingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<QueryBillingProfileArgs, 'owner'>>;
@@ -1616,6 +1809,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'LastPaymentMethodRequired' | 'PaymentMethodRemoved', ParentType, ContextType>;
+}>;
+
+export type ReplayProviderEventResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayProviderEventResult'] = ResolversParentTypes['ReplayProviderEventResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EventAlreadyProcessed' | 'ProviderEventReplayFailed' | 'ProviderEventReplayed', ParentType, ContextType>;
 }>;
 
 export type SetPlanPriceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetPlanPriceResult'] = ResolversParentTypes['SetPlanPriceResult']> = ResolversObject<{
@@ -1691,18 +1888,22 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DowngradeRefused?: DowngradeRefusedResolvers<ContextType>;
   Entitlements?: EntitlementsResolvers<ContextType>;
+  EventAlreadyProcessed?: EventAlreadyProcessedResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
   InvoiceListing?: InvoiceListingResolvers<ContextType>;
+  InvoiceMarkedUncollectible?: InvoiceMarkedUncollectibleResolvers<ContextType>;
+  InvoiceNotOpen?: InvoiceNotOpenResolvers<ContextType>;
   InvoicePageInfo?: InvoicePageInfoResolvers<ContextType>;
   InvoicePaid?: InvoicePaidResolvers<ContextType>;
   InvoiceParty?: InvoicePartyResolvers<ContextType>;
   InvoiceTotals?: InvoiceTotalsResolvers<ContextType>;
   LastPaymentMethodRequired?: LastPaymentMethodRequiredResolvers<ContextType>;
   LegalIdentity?: LegalIdentityResolvers<ContextType>;
+  MarkInvoiceUncollectibleResult?: MarkInvoiceUncollectibleResultResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PayInvoiceResult?: PayInvoiceResultResolvers<ContextType>;
@@ -1722,8 +1923,12 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PlanSaved?: PlanSavedResolvers<ContextType>;
   PlanSubscription?: PlanSubscriptionResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
+  ProviderEventRecord?: ProviderEventRecordResolvers<ContextType>;
+  ProviderEventReplayFailed?: ProviderEventReplayFailedResolvers<ContextType>;
+  ProviderEventReplayed?: ProviderEventReplayedResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RemovePaymentMethodResult?: RemovePaymentMethodResultResolvers<ContextType>;
+  ReplayProviderEventResult?: ReplayProviderEventResultResolvers<ContextType>;
   SetPlanPriceResult?: SetPlanPriceResultResolvers<ContextType>;
   SetupIncomplete?: SetupIncompleteResolvers<ContextType>;
   SetupRequiresAction?: SetupRequiresActionResolvers<ContextType>;

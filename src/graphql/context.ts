@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../billing/audit/audit-log.ts';
 import type { CustomerSearchRepository } from '../billing/customers/customer-search-repository.ts';
 import type { InvoiceListing } from '../billing/invoices/invoice-listing.ts';
+import type { InvoiceCollectionAdmin } from '../billing/invoices/invoice-collection-admin.ts';
+import type { SubscriptionRecord } from '../db/prisma-types.ts';
+import type { ProviderEventReplay } from '../webhooks/provider-event-replay.ts';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
 import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
@@ -27,6 +30,10 @@ export interface BillingServices {
   planCatalog: PlanCatalogAdmin;
   customerSearch: CustomerSearchRepository;
   invoiceListing: InvoiceListing;
+  invoiceCollection: InvoiceCollectionAdmin;
+  subscriptionHistory(customerId: string): Promise<SubscriptionRecord[]>;
+  /** Built with the webhook inbox, outside the billing domain. */
+  providerEvents: ProviderEventReplay;
 }
 
 export interface GraphQLContext {

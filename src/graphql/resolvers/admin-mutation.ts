@@ -1,7 +1,8 @@
 // The admins' mutations: each requires the `admin` role, then calls one service. The audit plugin
 // records them all.
 import type { MutationResolvers } from '../../generated/graphql.ts';
-import { planCatalogResult, setPlanPriceResult } from '../admin-results.ts';
+import { requireUuid } from '../../billing/errors.ts';
+import { markUncollectibleResult, planCatalogResult, replayResult, setPlanPriceResult } from '../admin-results.ts';
 import { requireRole } from '../authorization.ts';
 
 export const AdminMutation: MutationResolvers = {
@@ -26,5 +27,13 @@ export const AdminMutation: MutationResolvers = {
   archivePlan: async (_root, { id }, context) => {
     requireRole(context, 'admin');
     return planCatalogResult(await context.services.planCatalog.archivePlan(id));
+  },
+  markInvoiceUncollectible: async (_root, { invoiceId }, context) => {
+    requireRole(context, 'admin');
+    return markUncollectibleResult(await context.services.invoiceCollection.markUncollectible(requireUuid(invoiceId, 'invoiceId')));
+  },
+  replayProviderEvent: async (_root, { id }, context) => {
+    requireRole(context, 'admin');
+    return replayResult(await context.services.providerEvents.replay(id));
   },
 };

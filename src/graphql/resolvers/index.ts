@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/graphql.ts';
 import { BytesScalar, DateTimeScalar } from '../scalars.ts';
 import { AuditEntry, AuditLogConnection } from './audit-entry.ts';
+import { CustomerAdminFields, ProviderEventRecord } from './customer-admin-fields.ts';
 import { Group, User } from './billing-owner-entity.ts';
 import { Customer, Entitlements, LegalIdentity, StorageUsage } from './customer.ts';
 import { Invoice, InvoiceConnection, InvoiceLine, PlanChangePreview } from './invoice.ts';
@@ -18,7 +19,7 @@ export const resolvers: Resolvers = {
   Mutation: { ...Mutation, ...AdminMutation },
   User,
   Group,
-  Customer,
+  Customer: { ...Customer, ...CustomerAdminFields },
   Entitlements,
   StorageUsage,
   LegalIdentity,
@@ -35,4 +36,5 @@ export const resolvers: Resolvers = {
   CustomerSearchEdge,
   InvoiceListing,
   InvoiceTotals,
+  ProviderEventRecord,
 };
