@@ -9,6 +9,7 @@ import { CustomerSearchRepository } from './customers/customer-search-repository
 import { InvoiceListing } from './invoices/invoice-listing.ts';
 import { InvoiceCollectionAdmin } from './invoices/invoice-collection-admin.ts';
 import { InvoiceListingRepository } from './invoices/invoice-listing-repository.ts';
+import { CustomerExceptions } from './customers/customer-exceptions.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
@@ -74,6 +75,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       customerSearch: new CustomerSearchRepository(prisma),
       invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
       invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
+      customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
     },
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),

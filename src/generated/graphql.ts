@@ -90,6 +90,7 @@ export type BillingErrorCode =
   | 'EVENT_PROCESSING_FAILED'
   | 'INVOICE_NOT_OPEN'
   | 'LAST_PAYMENT_METHOD'
+  | 'NO_PAYMENT_FAILURE'
   | 'PAYMENT_FAILED'
   | 'PAYMENT_METHOD_REQUIRED'
   | 'PLAN_ARCHIVED'
@@ -245,6 +246,8 @@ export type EntitlementBasis =
   | 'FREE_PLAN'
   /** A payment failed; the plan's entitlements hold until `graceEndsAt`. */
   | 'GRACE_PERIOD'
+  /** An admin granted a plan without payment, until `grantedUntil` (when no paid subscription applies). */
+  | 'GRANTED'
   /** Payment lapsed past the grace period, or the subscription ended unpaid: the free plan applies. */
   | 'PAYMENT_LAPSED'
   /** A trialing or active subscription. */
@@ -258,6 +261,8 @@ export type Entitlements = {
   driveStorage: Scalars['Bytes']['output'];
   /** While a failed payment is in its grace period: when the plan's entitlements end. */
   graceEndsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** While a plan is granted by an admin: until when. */
+  grantedUntil?: Maybe<Scalars['DateTime']['output']>;
   parallelDownloads: Scalars['Int']['output'];
 };
 
@@ -267,6 +272,15 @@ export type EventAlreadyProcessed = BillingError & {
   event: ProviderEventRecord;
   message: Scalars['String']['output'];
 };
+
+export type ExtendGracePeriodResult = GracePeriodExtended | NoPaymentFailure;
+
+export type GracePeriodExtended = {
+  __typename?: 'GracePeriodExtended';
+  customer: Customer;
+};
+
+export type GrantPlanResult = CatalogChangeRefused | PlanGranted;
 
 export type Group = {
   __typename?: 'Group';
@@ -471,6 +485,16 @@ export type Mutation = {
   /** Admin only: a new plan on sale, its product and prices mirrored to the payment provider. */
   createPlan: PlanCatalogResult;
   /**
+   * Admin only: while a payment is failing (subscription past due), the plan's entitlements last until
+   * `until` (at most 90 days ahead, and after the grace period's current end).
+   */
+  extendGracePeriod: ExtendGracePeriodResult;
+  /**
+   * Admin only: a plan's entitlements without payment until `until` (staff, partners), shown as the
+   * `GRANTED` basis whenever no paid subscription applies. Granting again replaces the grant.
+   */
+  grantPlan: GrantPlanResult;
+  /**
    * Admin only: the customer will not pay this open invoice. The provider stops collecting it, the invoice
    * becomes UNCOLLECTIBLE and no longer counts as unpaid (the banner clears).
    */
@@ -581,6 +605,29 @@ export type MutationCreateCustomerArgs = {
  */
 export type MutationCreatePlanArgs = {
   input: CreatePlanInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationExtendGracePeriodArgs = {
+  owner: BillingOwnerInput;
+  until: Scalars['DateTime']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationGrantPlanArgs = {
+  owner: BillingOwnerInput;
+  planId: Scalars['ID']['input'];
+  until: Scalars['DateTime']['input'];
 };
 
 
@@ -723,6 +770,13 @@ export type MutationUpdatePlanArgs = {
   input: UpdatePlanInput;
 };
 
+/** There is no failing payment to give more time for. */
+export type NoPaymentFailure = BillingError & {
+  __typename?: 'NoPaymentFailure';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+};
+
 export type PayInvoiceResult = InvoicePaid | PaymentFailed | PaymentRequiresAction;
 
 export type PaymentFailed = BillingError & {
@@ -812,6 +866,11 @@ export type PlanChangePreview = {
 export type PlanChanged = {
   __typename?: 'PlanChanged';
   subscription: PlanSubscription;
+};
+
+export type PlanGranted = {
+  __typename?: 'PlanGranted';
+  customer: Customer;
 };
 
 export type PlanPrice = {
@@ -1170,6 +1229,14 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( SetupIncomplete )
     | ( SetupRequiresAction )
   ;
+  ExtendGracePeriodResult:
+    | ( Omit<GracePeriodExtended, 'customer'> & { customer: _RefType['Customer'] } )
+    | ( NoPaymentFailure )
+  ;
+  GrantPlanResult:
+    | ( CatalogChangeRefused )
+    | ( Omit<PlanGranted, 'customer'> & { customer: _RefType['Customer'] } )
+  ;
   MarkInvoiceUncollectibleResult:
     | ( Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: _RefType['Invoice'] } )
     | ( InvoiceNotOpen )
@@ -1218,6 +1285,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<EventAlreadyProcessed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
     | ( InvoiceNotOpen )
     | ( LastPaymentMethodRequired )
+    | ( NoPaymentFailure )
     | ( PaymentFailed )
     | ( PaymentMethodRequired )
     | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
@@ -1257,6 +1325,9 @@ export type ResolversTypes = ResolversObject<{
   EntitlementBasis: EntitlementBasis;
   Entitlements: ResolverTypeWrapper<BillingProfile>;
   EventAlreadyProcessed: ResolverTypeWrapper<Omit<EventAlreadyProcessed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
+  ExtendGracePeriodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExtendGracePeriodResult']>;
+  GracePeriodExtended: ResolverTypeWrapper<Omit<GracePeriodExtended, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  GrantPlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['GrantPlanResult']>;
   Group: ResolverTypeWrapper<OwnerEntityRef>;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoicePage>;
@@ -1276,6 +1347,7 @@ export type ResolversTypes = ResolversObject<{
   MarkInvoiceUncollectibleResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['MarkInvoiceUncollectibleResult']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NoPaymentFailure: ResolverTypeWrapper<NoPaymentFailure>;
   PayInvoiceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PayInvoiceResult']>;
   PaymentFailed: ResolverTypeWrapper<PaymentFailed>;
   PaymentMethod: ResolverTypeWrapper<PaymentMethodRecord>;
@@ -1289,6 +1361,7 @@ export type ResolversTypes = ResolversObject<{
   PlanCatalogResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PlanCatalogResult']>;
   PlanChangePreview: ResolverTypeWrapper<ProviderPlanChangePreview>;
   PlanChanged: ResolverTypeWrapper<Omit<PlanChanged, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
+  PlanGranted: ResolverTypeWrapper<Omit<PlanGranted, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   PlanPrice: ResolverTypeWrapper<PlanPriceRecord>;
   PlanPriceInput: PlanPriceInput;
   PlanPriceSet: ResolverTypeWrapper<Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: ResolversTypes['Plan'], previousPrice?: Maybe<ResolversTypes['PlanPrice']>, price: ResolversTypes['PlanPrice'] }>;
@@ -1343,6 +1416,9 @@ export type ResolversParentTypes = ResolversObject<{
   DowngradeRefused: DowngradeRefused;
   Entitlements: BillingProfile;
   EventAlreadyProcessed: Omit<EventAlreadyProcessed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
+  ExtendGracePeriodResult: ResolversUnionTypes<ResolversParentTypes>['ExtendGracePeriodResult'];
+  GracePeriodExtended: Omit<GracePeriodExtended, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  GrantPlanResult: ResolversUnionTypes<ResolversParentTypes>['GrantPlanResult'];
   Group: OwnerEntityRef;
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoicePage;
@@ -1361,6 +1437,7 @@ export type ResolversParentTypes = ResolversObject<{
   MarkInvoiceUncollectibleResult: ResolversUnionTypes<ResolversParentTypes>['MarkInvoiceUncollectibleResult'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  NoPaymentFailure: NoPaymentFailure;
   PayInvoiceResult: ResolversUnionTypes<ResolversParentTypes>['PayInvoiceResult'];
   PaymentFailed: PaymentFailed;
   PaymentMethod: PaymentMethodRecord;
@@ -1373,6 +1450,7 @@ export type ResolversParentTypes = ResolversObject<{
   PlanCatalogResult: ResolversUnionTypes<ResolversParentTypes>['PlanCatalogResult'];
   PlanChangePreview: ProviderPlanChangePreview;
   PlanChanged: Omit<PlanChanged, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
+  PlanGranted: Omit<PlanGranted, 'customer'> & { customer: ResolversParentTypes['Customer'] };
   PlanPrice: PlanPriceRecord;
   PlanPriceInput: PlanPriceInput;
   PlanPriceSet: Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: ResolversParentTypes['Plan'], previousPrice?: Maybe<ResolversParentTypes['PlanPrice']>, price: ResolversParentTypes['PlanPrice'] };
@@ -1428,7 +1506,7 @@ export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType
 }>;
 
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'LastPaymentMethodRequired' | 'NoPaymentFailure' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
@@ -1502,6 +1580,7 @@ export type EntitlementsResolvers<ContextType = GraphQLContext, ParentType exten
   basis?: Resolver<ResolversTypes['EntitlementBasis'], ParentType, ContextType>;
   driveStorage?: Resolver<ResolversTypes['Bytes'], ParentType, ContextType>;
   graceEndsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  grantedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   parallelDownloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -1510,6 +1589,19 @@ export type EventAlreadyProcessedResolvers<ContextType = GraphQLContext, ParentT
   event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ExtendGracePeriodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExtendGracePeriodResult'] = ResolversParentTypes['ExtendGracePeriodResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'GracePeriodExtended' | 'NoPaymentFailure', ParentType, ContextType>;
+}>;
+
+export type GracePeriodExtendedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GracePeriodExtended'] = ResolversParentTypes['GracePeriodExtended']> = ResolversObject<{
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type GrantPlanResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GrantPlanResult'] = ResolversParentTypes['GrantPlanResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CatalogChangeRefused' | 'PlanGranted', ParentType, ContextType>;
 }>;
 
 export type GroupResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group'], FederationReferenceType extends FederationReferenceTypes['Group'] = FederationReferenceTypes['Group']> = ResolversObject<{
@@ -1639,6 +1731,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   completePaymentMethodSetup?: Resolver<ResolversTypes['CompletePaymentMethodSetupResult'], ParentType, ContextType, RequireFields<MutationCompletePaymentMethodSetupArgs, 'setupIntentId'>>;
   createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'owner'>>;
   createPlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
+  extendGracePeriod?: Resolver<ResolversTypes['ExtendGracePeriodResult'], ParentType, ContextType, RequireFields<MutationExtendGracePeriodArgs, 'owner' | 'until'>>;
+  grantPlan?: Resolver<ResolversTypes['GrantPlanResult'], ParentType, ContextType, RequireFields<MutationGrantPlanArgs, 'owner' | 'planId' | 'until'>>;
   markInvoiceUncollectible?: Resolver<ResolversTypes['MarkInvoiceUncollectibleResult'], ParentType, ContextType, RequireFields<MutationMarkInvoiceUncollectibleArgs, 'invoiceId'>>;
   payInvoice?: Resolver<ResolversTypes['PayInvoiceResult'], ParentType, ContextType, RequireFields<MutationPayInvoiceArgs, 'invoiceId'>>;
   reconcileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReconcileCustomerArgs, 'owner'>>;
@@ -1652,6 +1746,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   subscribe?: Resolver<ResolversTypes['SubscribeResult'], ParentType, ContextType, RequireFields<MutationSubscribeArgs, 'interval' | 'planId'>>;
   updateBillingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'input'>>;
   updatePlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationUpdatePlanArgs, 'id' | 'input'>>;
+}>;
+
+export type NoPaymentFailureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NoPaymentFailure'] = ResolversParentTypes['NoPaymentFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PayInvoiceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayInvoiceResult'] = ResolversParentTypes['PayInvoiceResult']> = ResolversObject<{
@@ -1727,6 +1827,11 @@ export type PlanChangePreviewResolvers<ContextType = GraphQLContext, ParentType 
 
 export type PlanChangedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChanged'] = ResolversParentTypes['PlanChanged']> = ResolversObject<{
   subscription?: Resolver<ResolversTypes['PlanSubscription'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PlanGrantedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanGranted'] = ResolversParentTypes['PlanGranted']> = ResolversObject<{
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1889,6 +1994,9 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   DowngradeRefused?: DowngradeRefusedResolvers<ContextType>;
   Entitlements?: EntitlementsResolvers<ContextType>;
   EventAlreadyProcessed?: EventAlreadyProcessedResolvers<ContextType>;
+  ExtendGracePeriodResult?: ExtendGracePeriodResultResolvers<ContextType>;
+  GracePeriodExtended?: GracePeriodExtendedResolvers<ContextType>;
+  GrantPlanResult?: GrantPlanResultResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
@@ -1906,6 +2014,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   MarkInvoiceUncollectibleResult?: MarkInvoiceUncollectibleResultResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NoPaymentFailure?: NoPaymentFailureResolvers<ContextType>;
   PayInvoiceResult?: PayInvoiceResultResolvers<ContextType>;
   PaymentFailed?: PaymentFailedResolvers<ContextType>;
   PaymentMethod?: PaymentMethodResolvers<ContextType>;
@@ -1918,6 +2027,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PlanCatalogResult?: PlanCatalogResultResolvers<ContextType>;
   PlanChangePreview?: PlanChangePreviewResolvers<ContextType>;
   PlanChanged?: PlanChangedResolvers<ContextType>;
+  PlanGranted?: PlanGrantedResolvers<ContextType>;
   PlanPrice?: PlanPriceResolvers<ContextType>;
   PlanPriceSet?: PlanPriceSetResolvers<ContextType>;
   PlanSaved?: PlanSavedResolvers<ContextType>;

@@ -1,4 +1,6 @@
 // Admin outcomes -> GraphQL result types, as mutation-results.ts does for the web app's.
+import type { ExtendGraceOutcome, GrantPlanOutcome } from '../billing/customers/customer-exceptions.ts';
+import type { BillingOwner } from '../billing/billing-owner.ts';
 import type { MarkUncollectibleOutcome } from '../billing/invoices/invoice-collection-admin.ts';
 import type { CatalogRefusal, PlanSaved, PriceSet } from '../billing/plans/plan-catalog-admin.ts';
 import type { ReplayOutcome } from '../webhooks/provider-event-replay.ts';
@@ -30,4 +32,16 @@ export function replayResult(o: ReplayOutcome) {
     case 'already_processed':
       return { __typename: 'EventAlreadyProcessed' as const, code: 'EVENT_ALREADY_PROCESSED' as const, message: 'This event was already processed.', event: o.event };
   }
+}
+
+export function extendGraceResult(owner: BillingOwner, o: ExtendGraceOutcome) {
+  return o.kind === 'grace_extended'
+    ? { __typename: 'GracePeriodExtended' as const, customer: { owner, customer: o.customer } }
+    : { __typename: 'NoPaymentFailure' as const, code: 'NO_PAYMENT_FAILURE' as const, message: 'No payment is failing: there is no grace period to extend.' };
+}
+
+export function grantPlanResult(owner: BillingOwner, o: GrantPlanOutcome) {
+  return o.kind === 'plan_granted'
+    ? { __typename: 'PlanGranted' as const, customer: { owner, customer: o.customer } }
+    : { __typename: 'CatalogChangeRefused' as const, code: 'PLAN_ARCHIVED' as const, message: 'This plan is archived: it cannot be granted.' };
 }

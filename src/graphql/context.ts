@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../billing/audit/audit-log.ts';
+import type { CustomerExceptions } from '../billing/customers/customer-exceptions.ts';
 import type { CustomerSearchRepository } from '../billing/customers/customer-search-repository.ts';
 import type { InvoiceListing } from '../billing/invoices/invoice-listing.ts';
 import type { InvoiceCollectionAdmin } from '../billing/invoices/invoice-collection-admin.ts';
@@ -31,6 +32,7 @@ export interface BillingServices {
   customerSearch: CustomerSearchRepository;
   invoiceListing: InvoiceListing;
   invoiceCollection: InvoiceCollectionAdmin;
+  customerExceptions: CustomerExceptions;
   subscriptionHistory(customerId: string): Promise<SubscriptionRecord[]>;
   /** Built with the webhook inbox, outside the billing domain. */
   providerEvents: ProviderEventReplay;

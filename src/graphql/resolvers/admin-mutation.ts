@@ -2,8 +2,8 @@
 // records them all.
 import type { MutationResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
-import { markUncollectibleResult, planCatalogResult, replayResult, setPlanPriceResult } from '../admin-results.ts';
-import { requireRole } from '../authorization.ts';
+import { extendGraceResult, grantPlanResult, markUncollectibleResult, planCatalogResult, replayResult, setPlanPriceResult } from '../admin-results.ts';
+import { ownerFrom, requireRole } from '../authorization.ts';
 
 export const AdminMutation: MutationResolvers = {
   createPlan: async (_root, { input }, context) => {
@@ -35,5 +35,15 @@ export const AdminMutation: MutationResolvers = {
   replayProviderEvent: async (_root, { id }, context) => {
     requireRole(context, 'admin');
     return replayResult(await context.services.providerEvents.replay(id));
+  },
+  extendGracePeriod: async (_root, { owner: input, until }, context) => {
+    requireRole(context, 'admin');
+    const owner = ownerFrom(input);
+    return extendGraceResult(owner, await context.services.customerExceptions.extendGracePeriod(owner, until));
+  },
+  grantPlan: async (_root, { owner: input, planId, until }, context) => {
+    requireRole(context, 'admin');
+    const owner = ownerFrom(input);
+    return grantPlanResult(owner, await context.services.customerExceptions.grantPlan(owner, planId, until));
   },
 };
