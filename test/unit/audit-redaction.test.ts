@@ -29,5 +29,6 @@ describe('audit log redaction', () => {
       digits: '1234567890123',
     };
     expect(redactArguments(args)).toEqual({ ...args, usedBytes: '123456789012345' });
+    expect(redactArguments({ until: new Date('2027-01-31T00:00:00Z') })).toEqual({ until: '2027-01-31T00:00:00.000Z' });
   });
 });

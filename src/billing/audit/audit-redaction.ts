@@ -10,6 +10,7 @@ export function redactArguments(value: unknown, key = ''): unknown {
   if (key && SECRET_KEY.test(key)) return REDACTED;
   if (typeof value === 'string') return SECRET_VALUE.test(value) || looksLikeCardNumber(value) ? REDACTED : value;
   if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((item) => redactArguments(item));
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactArguments(v, k)]));
