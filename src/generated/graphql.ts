@@ -845,6 +845,8 @@ export type Plan = {
   /** Null when the plan is not sold monthly (the free plan). */
   monthlyPrice?: Maybe<Money>;
   name: Scalars['String']['output'];
+  /** False once an admin archived it: no new subscriptions (existing ones continue). */
+  onSale: Scalars['Boolean']['output'];
   parallelDownloads: Scalars['Int']['output'];
   prices: Array<PlanPrice>;
   /** Null when the plan is not sold yearly (the free plan). */
@@ -1808,6 +1810,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   monthlyPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  onSale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   parallelDownloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   prices?: Resolver<Array<ResolversTypes['PlanPrice']>, ParentType, ContextType>;
   yearlyPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;

@@ -113,6 +113,7 @@ describe('the plan catalog, managed by admins and mirrored to the Stripe emulato
     const { plans } = await h.mutate(admin, '{ plans { id } }');
     expect(plans.map((p: { id: string }) => p.id)).not.toContain('team');
     expect(await productOf('team')).toMatchObject({ active: false });
+    expect((await h.mutate(admin, '{ plan(id: "team") { onSale } }')).plan).toEqual({ onSale: false });
     const carol = await profileOf('carol');
     expect(carol).toMatchObject({ plan: { id: 'team' }, subscription: { status: 'ACTIVE' } });
 
