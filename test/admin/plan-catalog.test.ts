@@ -97,6 +97,16 @@ describe('the plan catalog, managed by admins and mirrored to the Stripe emulato
     expect(again.setPlanPrice.price.id).toBe(setPlanPrice.price.id);
   });
 
+  it('keeps exactly one active price per interval and currency when two admins set one at once', async () => {
+    const set = (amount: number) =>
+      h.mutate(admin, `mutation { setPlanPrice(planId: "team", price: { interval: YEAR, amount: ${amount}, currency: "EUR" }) { __typename ... on BillingError { code } } }`);
+    const results = await Promise.all([set(50000), set(52000)]);
+    expect(results.map((r) => r.setPlanPrice.__typename)).toContain('PlanPriceSet');
+    for (const r of results) expect(['PlanPriceSet', 'CatalogChangeRefused']).toContain(r.setPlanPrice.__typename);
+    for (const r of results.filter((x) => x.setPlanPrice.__typename === 'CatalogChangeRefused')) expect(r.setPlanPrice.code).toBe('CONFLICT');
+    expect(await t.db.prisma.planPrice.count({ where: { planId: 'team', interval: 'YEAR', currency: 'EUR', active: true } })).toBe(1);
+  });
+
   it('changes limits, and the entitlements of the customers on the plan follow at once; a rename reaches the product', async () => {
     const { updatePlan } = await h.mutate(admin, `mutation { updatePlan(id: "team", input: { name: "Team XL", driveStorage: "3000000000000" }) { ${RESULT} } }`);
     expect(updatePlan.plan).toMatchObject({ name: 'Team XL', driveStorage: '3000000000000', parallelDownloads: 48 });
