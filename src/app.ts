@@ -16,11 +16,13 @@ import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
+import { createPlaygroundRoute } from './http/playground-route.ts';
 import { registerBillingJobs } from './jobs/billing-jobs.ts';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
 import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
+import { ProviderEventReplay } from './webhooks/provider-event-replay.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
 import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
@@ -104,11 +106,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const context = createContextFactory({
       verifyToken: createTokenVerifier(config.auth),
       sources: domain.loaderSources,
-      services: domain.services,
+      services: { ...domain.services, providerEvents: new ProviderEventReplay(inbox, processor) },
       logger,
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
-    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
+    const playground = config.adminPlayground ? createPlaygroundRoute() : null;
+    if (config.adminPlayground && !playground) logger.warn('the admin playground is not built (dist/playground): run `npm run build:playground`');
+    const http = createHttpApp({
+      apollo,
+      context,
+      database,
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      routes: [webhooks, pdfs],
+      playground,
+    });
     const { emulator, webhookSecret, ownsEmulator } = payments;
     const jobs = queue;
     return {

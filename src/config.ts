@@ -62,6 +62,8 @@ export interface Config {
     /** Where clients reach this service, for the PDF links. */
     publicBaseUrl: string;
   };
+  /** Serve the GraphiQL admin playground at `/admin` (and `GET /graphql` from a browser). */
+  adminPlayground: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -113,6 +115,7 @@ const environmentSchema = z.object({
   INVOICE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PUBLIC_BASE_URL: z.url().optional(),
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  ADMIN_PLAYGROUND: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -213,6 +216,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       linkTtlSeconds: env.INVOICE_LINK_TTL_SECONDS,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     },
+    // Harmless without a token (every operation needs one), yet production exposes it only when asked.
+    adminPlayground: env.ADMIN_PLAYGROUND ? env.ADMIN_PLAYGROUND === 'true' : !production,
     logLevel: env.LOG_LEVEL,
   };
 }

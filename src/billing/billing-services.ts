@@ -4,6 +4,13 @@ import type { Logger } from 'pino';
 import type { DatabaseLocks } from '../db/database-locks.ts';
 import type { PrismaClient } from '../db/prisma-types.ts';
 import type { PaymentProvider } from '../payments/payment-provider.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { AuditLogRepository } from './audit/audit-log-repository.ts';
+import { CustomerSearchRepository } from './customers/customer-search-repository.ts';
+import { InvoiceListing } from './invoices/invoice-listing.ts';
+import { InvoiceCollectionAdmin } from './invoices/invoice-collection-admin.ts';
+import { InvoiceListingRepository } from './invoices/invoice-listing-repository.ts';
+import { CustomerExceptions } from './customers/customer-exceptions.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
@@ -18,6 +25,7 @@ import { PaymentMethodRepository } from './payment-methods/payment-method-reposi
 import { PaymentMethodService } from './payment-methods/payment-method-service.ts';
 import { PlanRepository } from './plans/plan-repository.ts';
 import { PlanService } from './plans/plan-service.ts';
+import { PlanCatalogAdmin } from './plans/plan-catalog-admin.ts';
 import { SubscriptionRepository } from './subscriptions/subscription-repository.ts';
 import { SubscriptionService } from './subscriptions/subscription-service.ts';
 import { ProviderSync } from './sync/provider-sync.ts';
@@ -45,7 +53,8 @@ export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks
   const paymentMethods = new PaymentMethodRepository(prisma);
   const operationRecords = new BillingOperationRepository(prisma);
   const operations = new BillingOperations(locks, operationRecords);
-  const plans = new PlanService(new PlanRepository(prisma), { ttlMs: settings.planCatalogTtlMs });
+  const planRepository = new PlanRepository(prisma);
+  const plans = new PlanService(planRepository, { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
   const { seller, numberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
   const vat = new CustomerVat(seller.country, viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
@@ -67,6 +76,13 @@ export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks
       subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, operations }),
       sync,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
+      audit: new AuditLog(new AuditLogRepository(prisma)),
+      planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
+      customerSearch: new CustomerSearchRepository(prisma),
+      invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
+      invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
+      customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
+      subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
     },
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {

@@ -8,6 +8,11 @@ import type { PostalAddressView } from '../graphql/postal-address.ts';
 import type { InvoiceLineView } from '../graphql/invoice-line.ts';
 import type { InvoicePartyView } from '../graphql/invoice-party.ts';
 import type { InvoicePage } from '../billing/invoices/invoice-service.ts';
+import type { AuditEntry as AuditEntryModel } from '../billing/audit/audit-entry.ts';
+import type { AuditPage } from '../billing/audit/audit-log.ts';
+import type { CustomerSearchPage, CustomerHit } from '../billing/customers/customer-search-repository.ts';
+import type { InvoiceFilter as InvoiceFilterModel, CurrencyTotals } from '../billing/invoices/invoice-listing-repository.ts';
+import type { InboxEntry } from '../webhooks/provider-event-inbox.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -37,6 +42,39 @@ export type AlreadySubscribed = BillingError & {
   subscription: PlanSubscription;
 };
 
+/** One admin or service mutation: who, what, on whose profile, when, and how it ended. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  actorRoles: Array<Scalars['String']['output']>;
+  /** The token's `sub`: the admin's user id, or the calling service's name. */
+  actorSub: Scalars['String']['output'];
+  /** Its arguments as JSON, with secrets and card data replaced by `[redacted]`. */
+  arguments: Scalars['String']['output'];
+  /** The entry's position in the log. */
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** The mutation (`createPlan`, `closeCustomer`, ...). */
+  operation: Scalars['String']['output'];
+  /** `OK`, a business outcome's code (`PAYMENT_FAILED`, ...) or an error's (`FORBIDDEN`, `BAD_USER_INPUT`, ...). */
+  outcome: Scalars['String']['output'];
+  /** The request's `x-request-id`, to find it in the logs. */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** The customer concerned; null for operations on no customer (the plan catalog). */
+  targetOwner?: Maybe<BillingOwner>;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export type AuditLogConnection = {
+  __typename?: 'AuditLogConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: BillingPageInfo;
+};
+
 /** A business outcome the client must handle. */
 export type BillingError = {
   code: BillingErrorCode;
@@ -46,10 +84,17 @@ export type BillingError = {
 export type BillingErrorCode =
   | 'ALREADY_SUBSCRIBED'
   | 'CONFLICT'
+  | 'DEFAULT_PLAN'
   | 'DOWNGRADE_REFUSED'
+  | 'EVENT_ALREADY_PROCESSED'
+  | 'EVENT_PROCESSING_FAILED'
+  | 'INVOICE_NOT_OPEN'
   | 'LAST_PAYMENT_METHOD'
+  | 'NO_PAYMENT_FAILURE'
   | 'PAYMENT_FAILED'
   | 'PAYMENT_METHOD_REQUIRED'
+  | 'PLAN_ARCHIVED'
+  | 'PLAN_EXISTS'
   | 'SETUP_INCOMPLETE';
 
 export type BillingInterval =
@@ -63,6 +108,13 @@ export type BillingOwner = Group | User;
 export type BillingOwnerInput = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Where a page of an admin listing ends. */
+export type BillingPageInfo = {
+  __typename?: 'BillingPageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type BillingProfileInput = {
@@ -79,9 +131,25 @@ export type BillingProfileInput = {
   vatNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The catalog change was refused: `PLAN_EXISTS`, `DEFAULT_PLAN`, `PLAN_ARCHIVED` or `CONFLICT`. */
+export type CatalogChangeRefused = BillingError & {
+  __typename?: 'CatalogChangeRefused';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+};
+
 export type ChangePlanResult = DowngradeRefused | PaymentFailed | PaymentRequiresAction | PlanChanged | VersionConflict;
 
 export type CompletePaymentMethodSetupResult = PaymentMethodSaved | SetupIncomplete | SetupRequiresAction;
+
+export type CreatePlanInput = {
+  driveStorage: Scalars['Bytes']['input'];
+  /** Lower-case letters, digits and dashes (`team-xl`). */
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  parallelDownloads: Scalars['Int']['input'];
+  prices?: Array<PlanPriceInput>;
+};
 
 /**
  * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
@@ -89,6 +157,8 @@ export type CompletePaymentMethodSetupResult = PaymentMethodSaved | SetupIncompl
  */
 export type Customer = {
   __typename?: 'Customer';
+  /** Admin only: the audit log entries about this customer, newest first. */
+  auditLog?: Maybe<AuditLogConnection>;
   /** When the profile was created; null for an owner who never started a billing action. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   entitlements: Entitlements;
@@ -103,10 +173,24 @@ export type Customer = {
   paymentMethods?: Maybe<Array<PaymentMethod>>;
   /** The plan whose entitlements apply now (the free plan during a lapse past the grace period). */
   plan: Plan;
+  /** Admin only: the provider events about this customer, newest first, with their processing state. */
+  providerEvents?: Maybe<Array<ProviderEventRecord>>;
   /** The current subscription: trialing, active, past due, unpaid or incomplete; null when there is none. */
   subscription?: Maybe<PlanSubscription>;
+  /** Admin only: every subscription, ended ones included, newest first. */
+  subscriptionHistory?: Maybe<Array<PlanSubscription>>;
   unpaidInvoice: Scalars['Boolean']['output'];
   usage: StorageUsage;
+};
+
+
+/**
+ * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
+ * the free plan; its row is created at the first billing action, never by a read.
+ */
+export type CustomerAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -117,6 +201,36 @@ export type Customer = {
 export type CustomerInvoicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The billing profile of exactly one user or one group. An owner that never paid reads as a profile on
+ * the free plan; its row is created at the first billing action, never by a read.
+ */
+export type CustomerProviderEventsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CustomerMatch =
+  | 'BILLING_EMAIL'
+  | 'INVOICE_NUMBER'
+  | 'LEGAL_NAME'
+  | 'OWNER_ID'
+  | 'PROVIDER_CUSTOMER_ID';
+
+export type CustomerSearchConnection = {
+  __typename?: 'CustomerSearchConnection';
+  edges: Array<CustomerSearchEdge>;
+  pageInfo: BillingPageInfo;
+};
+
+export type CustomerSearchEdge = {
+  __typename?: 'CustomerSearchEdge';
+  cursor: Scalars['String']['output'];
+  /** What the query matched. */
+  matchedOn: CustomerMatch;
+  node: Customer;
 };
 
 export type DowngradeRefused = BillingError & {
@@ -132,6 +246,8 @@ export type EntitlementBasis =
   | 'FREE_PLAN'
   /** A payment failed; the plan's entitlements hold until `graceEndsAt`. */
   | 'GRACE_PERIOD'
+  /** An admin granted a plan without payment, until `grantedUntil` (when no paid subscription applies). */
+  | 'GRANTED'
   /** Payment lapsed past the grace period, or the subscription ended unpaid: the free plan applies. */
   | 'PAYMENT_LAPSED'
   /** A trialing or active subscription. */
@@ -145,8 +261,26 @@ export type Entitlements = {
   driveStorage: Scalars['Bytes']['output'];
   /** While a failed payment is in its grace period: when the plan's entitlements end. */
   graceEndsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** While a plan is granted by an admin: until when. */
+  grantedUntil?: Maybe<Scalars['DateTime']['output']>;
   parallelDownloads: Scalars['Int']['output'];
 };
+
+export type EventAlreadyProcessed = BillingError & {
+  __typename?: 'EventAlreadyProcessed';
+  code: BillingErrorCode;
+  event: ProviderEventRecord;
+  message: Scalars['String']['output'];
+};
+
+export type ExtendGracePeriodResult = GracePeriodExtended | NoPaymentFailure;
+
+export type GracePeriodExtended = {
+  __typename?: 'GracePeriodExtended';
+  customer: Customer;
+};
+
+export type GrantPlanResult = CatalogChangeRefused | PlanGranted;
 
 export type Group = {
   __typename?: 'Group';
@@ -204,6 +338,16 @@ export type InvoiceEdge = {
   node: Invoice;
 };
 
+export type InvoiceFilter = {
+  /** The buyer's country on the invoice, ISO 3166-1 alpha-2. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Issued strictly before. */
+  issuedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Issued at or after. */
+  issuedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<InvoiceStatus>;
+};
+
 export type InvoiceLine = {
   __typename?: 'InvoiceLine';
   /** Line amount excluding VAT, after discount. */
@@ -216,6 +360,38 @@ export type InvoiceLine = {
   quantity: Scalars['Int']['output'];
   /** Unit price excluding VAT. */
   unitPrice: Money;
+};
+
+export type InvoiceListing = {
+  __typename?: 'InvoiceListing';
+  /**
+   * Every matching invoice (at most 10 000; more is BAD_USER_INPUT) as CSV (RFC 4180, CRLF), oldest first,
+   * amounts in major units of their currency.
+   */
+  csv: Scalars['String']['output'];
+  /** The matching invoices, newest first. */
+  page: InvoiceConnection;
+  /** Totals of every matching invoice (not only a page), one line per currency. */
+  totals: Array<InvoiceTotals>;
+};
+
+
+export type InvoiceListingPageArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type InvoiceMarkedUncollectible = {
+  __typename?: 'InvoiceMarkedUncollectible';
+  invoice: Invoice;
+};
+
+/** Only an open invoice can be marked uncollectible. */
+export type InvoiceNotOpen = BillingError & {
+  __typename?: 'InvoiceNotOpen';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+  status: InvoiceStatus;
 };
 
 export type InvoicePageInfo = {
@@ -243,6 +419,17 @@ export type InvoiceStatus =
   | 'UNCOLLECTIBLE'
   | 'VOID';
 
+export type InvoiceTotals = {
+  __typename?: 'InvoiceTotals';
+  amountDue: Money;
+  amountPaid: Money;
+  count: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+  subtotal: Money;
+  tax: Money;
+  total: Money;
+};
+
 export type LastPaymentMethodRequired = BillingError & {
   __typename?: 'LastPaymentMethodRequired';
   code: BillingErrorCode;
@@ -257,6 +444,8 @@ export type LegalIdentity = {
   /** The EU VAT number, e.g. FR40303265045. */
   vatNumber?: Maybe<Scalars['String']['output']>;
 };
+
+export type MarkInvoiceUncollectibleResult = InvoiceMarkedUncollectible | InvoiceNotOpen;
 
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
 export type Money = {
@@ -274,6 +463,8 @@ export type Money = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Admin only: stops selling a plan. Existing subscriptions continue, at the provider too. */
+  archivePlan: PlanCatalogResult;
   /** Cancels at the end of the period (default) or now. */
   cancelSubscription: SubscriptionUpdateResult;
   /**
@@ -291,24 +482,63 @@ export type Mutation = {
   completePaymentMethodSetup: CompletePaymentMethodSetupResult;
   /** Service only: an account was created. Idempotent. */
   createCustomer: Customer;
+  /** Admin only: a new plan on sale, its product and prices mirrored to the payment provider. */
+  createPlan: PlanCatalogResult;
+  /**
+   * Admin only: while a payment is failing (subscription past due), the plan's entitlements last until
+   * `until` (at most 90 days ahead, and after the grace period's current end).
+   */
+  extendGracePeriod: ExtendGracePeriodResult;
+  /**
+   * Admin only: a plan's entitlements without payment until `until` (staff, partners), shown as the
+   * `GRANTED` basis whenever no paid subscription applies. Granting again replaces the grant.
+   */
+  grantPlan: GrantPlanResult;
+  /**
+   * Admin only: the customer will not pay this open invoice. The provider stops collecting it, the invoice
+   * becomes UNCOLLECTIBLE and no longer counts as unpaid (the banner clears).
+   */
+  markInvoiceUncollectible: MarkInvoiceUncollectibleResult;
   /** Retries an open invoice now, with the given method or the default one. */
   payInvoice: PayInvoiceResult;
   /** Admin only: re-reads everything of this owner from the payment provider and repairs our state. */
   reconcileCustomer: Customer;
   /** Refused for the last method while a paid subscription is active. */
   removePaymentMethod: RemovePaymentMethodResult;
+  /**
+   * Admin only: processes a stored provider event again now (by our id or the provider's `evt_…`), as its job
+   * would: the handlers re-read the provider's current state.
+   */
+  replayProviderEvent: ReplayProviderEventResult;
   /** Service only: the Drive service reports the owner's used storage. */
   reportStorageUsage: Customer;
   /** Undoes a cancellation scheduled for the end of the period. */
   resumeSubscription: SubscriptionUpdateResult;
   /** Makes a method the default; the provider's customer and subscription defaults follow. */
   setDefaultPaymentMethod: PaymentMethod;
+  /**
+   * Admin only: the plan's price for new subscriptions, as a new provider price (the provider's prices are
+   * immutable). Existing subscribers keep their price until they change plan; the result says how many.
+   */
+  setPlanPrice: SetPlanPriceResult;
   /** Starts saving a payment method: confirm the client secret with Stripe.js in the browser. */
   startPaymentMethodSetup: PaymentMethodSetup;
   /** Subscribes with the default payment method. Never creates a second subscription. */
   subscribe: SubscribeResult;
   /** Legal identity for invoices. Stored here only: never sent to the payment provider. */
   updateBillingProfile: Customer;
+  /** Admin only: renames a plan or changes its limits; customers whose entitlements come from it get them at once. */
+  updatePlan: PlanCatalogResult;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationArchivePlanArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -373,6 +603,49 @@ export type MutationCreateCustomerArgs = {
  * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
  * and denials are errors with `extensions.code`.
  */
+export type MutationCreatePlanArgs = {
+  input: CreatePlanInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationExtendGracePeriodArgs = {
+  owner: BillingOwnerInput;
+  until: Scalars['DateTime']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationGrantPlanArgs = {
+  owner: BillingOwnerInput;
+  planId: Scalars['ID']['input'];
+  until: Scalars['DateTime']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationMarkInvoiceUncollectibleArgs = {
+  invoiceId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
 export type MutationPayInvoiceArgs = {
   invoiceId: Scalars['ID']['input'];
   paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
@@ -397,6 +670,16 @@ export type MutationReconcileCustomerArgs = {
 export type MutationRemovePaymentMethodArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   paymentMethodId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationReplayProviderEventArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -438,6 +721,17 @@ export type MutationSetDefaultPaymentMethodArgs = {
  * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
  * and denials are errors with `extensions.code`.
  */
+export type MutationSetPlanPriceArgs = {
+  planId: Scalars['ID']['input'];
+  price: PlanPriceInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
 export type MutationStartPaymentMethodSetupArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -463,6 +757,24 @@ export type MutationSubscribeArgs = {
 export type MutationUpdateBillingProfileArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   input: BillingProfileInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationUpdatePlanArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdatePlanInput;
+};
+
+/** There is no failing payment to give more time for. */
+export type NoPaymentFailure = BillingError & {
+  __typename?: 'NoPaymentFailure';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
 };
 
 export type PayInvoiceResult = InvoicePaid | PaymentFailed | PaymentRequiresAction;
@@ -533,11 +845,15 @@ export type Plan = {
   /** Null when the plan is not sold monthly (the free plan). */
   monthlyPrice?: Maybe<Money>;
   name: Scalars['String']['output'];
+  /** False once an admin archived it: no new subscriptions (existing ones continue). */
+  onSale: Scalars['Boolean']['output'];
   parallelDownloads: Scalars['Int']['output'];
   prices: Array<PlanPrice>;
   /** Null when the plan is not sold yearly (the free plan). */
   yearlyPrice?: Maybe<Money>;
 };
+
+export type PlanCatalogResult = CatalogChangeRefused | PlanSaved;
 
 export type PlanChangePreview = {
   __typename?: 'PlanChangePreview';
@@ -554,11 +870,39 @@ export type PlanChanged = {
   subscription: PlanSubscription;
 };
 
+export type PlanGranted = {
+  __typename?: 'PlanGranted';
+  customer: Customer;
+};
+
 export type PlanPrice = {
   __typename?: 'PlanPrice';
   id: Scalars['ID']['output'];
   interval: BillingInterval;
   price: Money;
+};
+
+export type PlanPriceInput = {
+  /** Minor units: 800 is €8.00. */
+  amount: Scalars['Int']['input'];
+  /** ISO 4217, upper case. */
+  currency: Scalars['String']['input'];
+  interval: BillingInterval;
+};
+
+export type PlanPriceSet = {
+  __typename?: 'PlanPriceSet';
+  plan: Plan;
+  /** The price it replaces, still charged to the subscriptions sold at it; null for a first price. */
+  previousPrice?: Maybe<PlanPrice>;
+  price: PlanPrice;
+  /** Live subscriptions still on the previous price: they keep it until they change plan. */
+  subscribersOnPreviousPrice: Scalars['Int']['output'];
+};
+
+export type PlanSaved = {
+  __typename?: 'PlanSaved';
+  plan: Plan;
 };
 
 /**
@@ -594,12 +938,49 @@ export type PostalAddress = {
   region?: Maybe<Scalars['String']['output']>;
 };
 
+/** A webhook event from the payment provider, as the inbox keeps it, with its processing state. */
+export type ProviderEventRecord = {
+  __typename?: 'ProviderEventRecord';
+  attempts: Scalars['Int']['output'];
+  /** True when its last attempt failed. */
+  failed: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  objectId: Scalars['String']['output'];
+  objectType: Scalars['String']['output'];
+  /** Null while it is not processed. */
+  processedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The provider's id (`evt_…`). */
+  providerEventId: Scalars['String']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  type: Scalars['String']['output'];
+};
+
+/** The event failed again; it stays unprocessed (its error is in the service's log). */
+export type ProviderEventReplayFailed = BillingError & {
+  __typename?: 'ProviderEventReplayFailed';
+  code: BillingErrorCode;
+  event: ProviderEventRecord;
+  message: Scalars['String']['output'];
+};
+
+export type ProviderEventReplayed = {
+  __typename?: 'ProviderEventReplayed';
+  event: ProviderEventRecord;
+};
+
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Admin only: the audit log of every admin and service mutation, newest first; with `owner`, only the
+   * entries about that customer. Append-only: nothing changes or deletes an entry.
+   */
+  auditLog: AuditLogConnection;
   /** A billing profile read by its owner: the caller's own, a group it administers, or any for an admin or a service. */
   billingProfile: Customer;
   /** One invoice, for those who may read its customer's profile; null when there is none. */
   invoice?: Maybe<Invoice>;
+  /** Admin only: invoices across customers, filtered by issue period, status and the buyer's country. */
+  invoiceListing: InvoiceListing;
   /** One plan of the catalog, or null when no plan has this id. */
   plan?: Maybe<Plan>;
   /** The plan catalog: every plan on sale, the free default first. Public to any authenticated caller. */
@@ -609,6 +990,18 @@ export type Query = {
    * now: prorations, tax, total. Nothing changes.
    */
   previewPlanChange: PlanChangePreview;
+  /**
+   * Admin only: customers found by owner id, provider customer id or invoice number (exact), or by a part
+   * of their legal name or billing e-mail (any case); newest profiles first.
+   */
+  searchCustomers: CustomerSearchConnection;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  owner?: InputMaybe<BillingOwnerInput>;
 };
 
 
@@ -619,6 +1012,11 @@ export type QueryBillingProfileArgs = {
 
 export type QueryInvoiceArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryInvoiceListingArgs = {
+  filter?: InputMaybe<InvoiceFilter>;
 };
 
 
@@ -633,7 +1031,18 @@ export type QueryPreviewPlanChangeArgs = {
   planId: Scalars['ID']['input'];
 };
 
+
+export type QuerySearchCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
+
+export type ReplayProviderEventResult = EventAlreadyProcessed | ProviderEventReplayFailed | ProviderEventReplayed;
+
+export type SetPlanPriceResult = CatalogChangeRefused | PlanPriceSet;
 
 export type SetupIncomplete = BillingError & {
   __typename?: 'SetupIncomplete';
@@ -679,6 +1088,12 @@ export type SubscriptionUpdateResult = SubscriptionUpdated | VersionConflict;
 export type SubscriptionUpdated = {
   __typename?: 'SubscriptionUpdated';
   subscription: PlanSubscription;
+};
+
+export type UpdatePlanInput = {
+  driveStorage?: InputMaybe<Scalars['Bytes']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  parallelDownloads?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type User = {
@@ -818,14 +1233,39 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( SetupIncomplete )
     | ( SetupRequiresAction )
   ;
+  ExtendGracePeriodResult:
+    | ( Omit<GracePeriodExtended, 'customer'> & { customer: _RefType['Customer'] } )
+    | ( NoPaymentFailure )
+  ;
+  GrantPlanResult:
+    | ( CatalogChangeRefused )
+    | ( Omit<PlanGranted, 'customer'> & { customer: _RefType['Customer'] } )
+  ;
+  MarkInvoiceUncollectibleResult:
+    | ( Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: _RefType['Invoice'] } )
+    | ( InvoiceNotOpen )
+  ;
   PayInvoiceResult:
     | ( Omit<InvoicePaid, 'invoice'> & { invoice: _RefType['Invoice'] } )
     | ( PaymentFailed )
     | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
   ;
+  PlanCatalogResult:
+    | ( CatalogChangeRefused )
+    | ( Omit<PlanSaved, 'plan'> & { plan: _RefType['Plan'] } )
+  ;
   RemovePaymentMethodResult:
     | ( LastPaymentMethodRequired )
     | ( PaymentMethodRemoved )
+  ;
+  ReplayProviderEventResult:
+    | ( Omit<EventAlreadyProcessed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( Omit<ProviderEventReplayed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+  ;
+  SetPlanPriceResult:
+    | ( CatalogChangeRefused )
+    | ( Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: _RefType['Plan'], previousPrice?: Maybe<_RefType['PlanPrice']>, price: _RefType['PlanPrice'] } )
   ;
   SubscribeResult:
     | ( Omit<AlreadySubscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
@@ -844,10 +1284,15 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   BillingError:
     | ( Omit<AlreadySubscribed, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
+    | ( CatalogChangeRefused )
     | ( DowngradeRefused )
+    | ( Omit<EventAlreadyProcessed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( InvoiceNotOpen )
     | ( LastPaymentMethodRequired )
+    | ( NoPaymentFailure )
     | ( PaymentFailed )
     | ( PaymentMethodRequired )
+    | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
     | ( SetupIncomplete )
     | ( VersionConflict )
   ;
@@ -857,36 +1302,56 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = ResolversObject<{
   AlreadySubscribed: ResolverTypeWrapper<Omit<AlreadySubscribed, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  AuditLogConnection: ResolverTypeWrapper<AuditPage>;
   BillingError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['BillingError']>;
   BillingErrorCode: BillingErrorCode;
   BillingInterval: BillingInterval;
   BillingOwner: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BillingOwner']>;
   BillingOwnerInput: BillingOwnerInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BillingPageInfo: ResolverTypeWrapper<BillingPageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BillingProfileInput: BillingProfileInput;
   Bytes: ResolverTypeWrapper<Scalars['Bytes']['output']>;
+  CatalogChangeRefused: ResolverTypeWrapper<CatalogChangeRefused>;
   ChangePlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangePlanResult']>;
   CompletePaymentMethodSetupResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CompletePaymentMethodSetupResult']>;
-  Customer: ResolverTypeWrapper<BillingProfile>;
+  CreatePlanInput: CreatePlanInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Customer: ResolverTypeWrapper<BillingProfile>;
+  CustomerMatch: CustomerMatch;
+  CustomerSearchConnection: ResolverTypeWrapper<CustomerSearchPage>;
+  CustomerSearchEdge: ResolverTypeWrapper<CustomerHit>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DowngradeRefused: ResolverTypeWrapper<DowngradeRefused>;
   EntitlementBasis: EntitlementBasis;
   Entitlements: ResolverTypeWrapper<BillingProfile>;
+  EventAlreadyProcessed: ResolverTypeWrapper<Omit<EventAlreadyProcessed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
+  ExtendGracePeriodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExtendGracePeriodResult']>;
+  GracePeriodExtended: ResolverTypeWrapper<Omit<GracePeriodExtended, 'customer'> & { customer: ResolversTypes['Customer'] }>;
+  GrantPlanResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['GrantPlanResult']>;
   Group: ResolverTypeWrapper<OwnerEntityRef>;
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoicePage>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceFilter: InvoiceFilter;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineView>;
+  InvoiceListing: ResolverTypeWrapper<InvoiceFilterModel>;
+  InvoiceMarkedUncollectible: ResolverTypeWrapper<Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
+  InvoiceNotOpen: ResolverTypeWrapper<InvoiceNotOpen>;
   InvoicePageInfo: ResolverTypeWrapper<InvoicePageInfo>;
   InvoicePaid: ResolverTypeWrapper<Omit<InvoicePaid, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
   InvoiceParty: ResolverTypeWrapper<InvoicePartyView>;
   InvoiceStatus: InvoiceStatus;
+  InvoiceTotals: ResolverTypeWrapper<CurrencyTotals>;
   LastPaymentMethodRequired: ResolverTypeWrapper<LastPaymentMethodRequired>;
   LegalIdentity: ResolverTypeWrapper<CustomerRecord>;
+  MarkInvoiceUncollectibleResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['MarkInvoiceUncollectibleResult']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NoPaymentFailure: ResolverTypeWrapper<NoPaymentFailure>;
   PayInvoiceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PayInvoiceResult']>;
   PaymentFailed: ResolverTypeWrapper<PaymentFailed>;
   PaymentMethod: ResolverTypeWrapper<PaymentMethodRecord>;
@@ -897,13 +1362,23 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethodType: PaymentMethodType;
   PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
   Plan: ResolverTypeWrapper<PlanRecord>;
+  PlanCatalogResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PlanCatalogResult']>;
   PlanChangePreview: ResolverTypeWrapper<ProviderPlanChangePreview>;
   PlanChanged: ResolverTypeWrapper<Omit<PlanChanged, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
+  PlanGranted: ResolverTypeWrapper<Omit<PlanGranted, 'customer'> & { customer: ResolversTypes['Customer'] }>;
   PlanPrice: ResolverTypeWrapper<PlanPriceRecord>;
+  PlanPriceInput: PlanPriceInput;
+  PlanPriceSet: ResolverTypeWrapper<Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: ResolversTypes['Plan'], previousPrice?: Maybe<ResolversTypes['PlanPrice']>, price: ResolversTypes['PlanPrice'] }>;
+  PlanSaved: ResolverTypeWrapper<Omit<PlanSaved, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   PlanSubscription: ResolverTypeWrapper<SubscriptionRecord>;
   PostalAddress: ResolverTypeWrapper<PostalAddressView>;
+  ProviderEventRecord: ResolverTypeWrapper<InboxEntry>;
+  ProviderEventReplayFailed: ResolverTypeWrapper<Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
+  ProviderEventReplayed: ResolverTypeWrapper<Omit<ProviderEventReplayed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RemovePaymentMethodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RemovePaymentMethodResult']>;
+  ReplayProviderEventResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReplayProviderEventResult']>;
+  SetPlanPriceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetPlanPriceResult']>;
   SetupIncomplete: ResolverTypeWrapper<SetupIncomplete>;
   SetupRequiresAction: ResolverTypeWrapper<SetupRequiresAction>;
   StorageUsage: ResolverTypeWrapper<BillingProfile>;
@@ -912,6 +1387,7 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionStatus: SubscriptionStatus;
   SubscriptionUpdateResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SubscriptionUpdateResult']>;
   SubscriptionUpdated: ResolverTypeWrapper<Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
+  UpdatePlanInput: UpdatePlanInput;
   User: ResolverTypeWrapper<OwnerEntityRef>;
   VatTreatment: VatTreatment;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
@@ -921,32 +1397,51 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AlreadySubscribed: Omit<AlreadySubscribed, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   String: Scalars['String']['output'];
+  AuditEntry: AuditEntryModel;
+  ID: Scalars['ID']['output'];
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
+  AuditLogConnection: AuditPage;
   BillingError: ResolversInterfaceTypes<ResolversParentTypes>['BillingError'];
   BillingOwner: ResolversUnionTypes<ResolversParentTypes>['BillingOwner'];
   BillingOwnerInput: BillingOwnerInput;
-  ID: Scalars['ID']['output'];
+  BillingPageInfo: BillingPageInfo;
+  Boolean: Scalars['Boolean']['output'];
   BillingProfileInput: BillingProfileInput;
   Bytes: Scalars['Bytes']['output'];
+  CatalogChangeRefused: CatalogChangeRefused;
   ChangePlanResult: ResolversUnionTypes<ResolversParentTypes>['ChangePlanResult'];
   CompletePaymentMethodSetupResult: ResolversUnionTypes<ResolversParentTypes>['CompletePaymentMethodSetupResult'];
-  Customer: BillingProfile;
+  CreatePlanInput: CreatePlanInput;
   Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
+  Customer: BillingProfile;
+  CustomerSearchConnection: CustomerSearchPage;
+  CustomerSearchEdge: CustomerHit;
   DateTime: Scalars['DateTime']['output'];
   DowngradeRefused: DowngradeRefused;
   Entitlements: BillingProfile;
+  EventAlreadyProcessed: Omit<EventAlreadyProcessed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
+  ExtendGracePeriodResult: ResolversUnionTypes<ResolversParentTypes>['ExtendGracePeriodResult'];
+  GracePeriodExtended: Omit<GracePeriodExtended, 'customer'> & { customer: ResolversParentTypes['Customer'] };
+  GrantPlanResult: ResolversUnionTypes<ResolversParentTypes>['GrantPlanResult'];
   Group: OwnerEntityRef;
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoicePage;
   InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  InvoiceFilter: InvoiceFilter;
   InvoiceLine: InvoiceLineView;
+  InvoiceListing: InvoiceFilterModel;
+  InvoiceMarkedUncollectible: Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
+  InvoiceNotOpen: InvoiceNotOpen;
   InvoicePageInfo: InvoicePageInfo;
   InvoicePaid: Omit<InvoicePaid, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
   InvoiceParty: InvoicePartyView;
+  InvoiceTotals: CurrencyTotals;
   LastPaymentMethodRequired: LastPaymentMethodRequired;
   LegalIdentity: CustomerRecord;
+  MarkInvoiceUncollectibleResult: ResolversUnionTypes<ResolversParentTypes>['MarkInvoiceUncollectibleResult'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  NoPaymentFailure: NoPaymentFailure;
   PayInvoiceResult: ResolversUnionTypes<ResolversParentTypes>['PayInvoiceResult'];
   PaymentFailed: PaymentFailed;
   PaymentMethod: PaymentMethodRecord;
@@ -956,13 +1451,23 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentMethodSetup: PaymentMethodSetup;
   PaymentRequiresAction: Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversParentTypes['PlanSubscription']> };
   Plan: PlanRecord;
+  PlanCatalogResult: ResolversUnionTypes<ResolversParentTypes>['PlanCatalogResult'];
   PlanChangePreview: ProviderPlanChangePreview;
   PlanChanged: Omit<PlanChanged, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
+  PlanGranted: Omit<PlanGranted, 'customer'> & { customer: ResolversParentTypes['Customer'] };
   PlanPrice: PlanPriceRecord;
+  PlanPriceInput: PlanPriceInput;
+  PlanPriceSet: Omit<PlanPriceSet, 'plan' | 'previousPrice' | 'price'> & { plan: ResolversParentTypes['Plan'], previousPrice?: Maybe<ResolversParentTypes['PlanPrice']>, price: ResolversParentTypes['PlanPrice'] };
+  PlanSaved: Omit<PlanSaved, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   PlanSubscription: SubscriptionRecord;
   PostalAddress: PostalAddressView;
+  ProviderEventRecord: InboxEntry;
+  ProviderEventReplayFailed: Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
+  ProviderEventReplayed: Omit<ProviderEventReplayed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   Query: Record<PropertyKey, never>;
   RemovePaymentMethodResult: ResolversUnionTypes<ResolversParentTypes>['RemovePaymentMethodResult'];
+  ReplayProviderEventResult: ResolversUnionTypes<ResolversParentTypes>['ReplayProviderEventResult'];
+  SetPlanPriceResult: ResolversUnionTypes<ResolversParentTypes>['SetPlanPriceResult'];
   SetupIncomplete: SetupIncomplete;
   SetupRequiresAction: SetupRequiresAction;
   StorageUsage: BillingProfile;
@@ -970,6 +1475,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subscribed: Omit<Subscribed, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   SubscriptionUpdateResult: ResolversUnionTypes<ResolversParentTypes>['SubscriptionUpdateResult'];
   SubscriptionUpdated: Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
+  UpdatePlanInput: UpdatePlanInput;
   User: OwnerEntityRef;
   VersionConflict: VersionConflict;
 }>;
@@ -981,17 +1487,50 @@ export type AlreadySubscribedResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  actorRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  actorSub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  arguments?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  targetOwner?: Resolver<Maybe<ResolversTypes['BillingOwner']>, ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+}>;
+
+export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditLogConnection'] = ResolversParentTypes['AuditLogConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['BillingPageInfo'], ParentType, ContextType>;
+}>;
+
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'DowngradeRefused' | 'LastPaymentMethodRequired' | 'PaymentFailed' | 'PaymentMethodRequired' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'LastPaymentMethodRequired' | 'NoPaymentFailure' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Group' | 'User', ParentType, ContextType>;
 }>;
 
+export type BillingPageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingPageInfo'] = ResolversParentTypes['BillingPageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export interface BytesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Bytes'], any> {
   name: 'Bytes';
 }
+
+export type CatalogChangeRefusedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CatalogChangeRefused'] = ResolversParentTypes['CatalogChangeRefused']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ChangePlanResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangePlanResult'] = ResolversParentTypes['ChangePlanResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'DowngradeRefused' | 'PaymentFailed' | 'PaymentRequiresAction' | 'PlanChanged' | 'VersionConflict', ParentType, ContextType>;
@@ -1002,6 +1541,7 @@ export type CompletePaymentMethodSetupResultResolvers<ContextType = GraphQLConte
 }>;
 
 export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
+  auditLog?: Resolver<Maybe<ResolversTypes['AuditLogConnection']>, ParentType, ContextType, RequireFields<CustomerAuditLogArgs, 'first'>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   entitlements?: Resolver<ResolversTypes['Entitlements'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1010,9 +1550,22 @@ export type CustomerResolvers<ContextType = GraphQLContext, ParentType extends R
   owner?: Resolver<ResolversTypes['BillingOwner'], ParentType, ContextType>;
   paymentMethods?: Resolver<Maybe<Array<ResolversTypes['PaymentMethod']>>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  providerEvents?: Resolver<Maybe<Array<ResolversTypes['ProviderEventRecord']>>, ParentType, ContextType, RequireFields<CustomerProviderEventsArgs, 'first'>>;
   subscription?: Resolver<Maybe<ResolversTypes['PlanSubscription']>, ParentType, ContextType>;
+  subscriptionHistory?: Resolver<Maybe<Array<ResolversTypes['PlanSubscription']>>, ParentType, ContextType>;
   unpaidInvoice?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   usage?: Resolver<ResolversTypes['StorageUsage'], ParentType, ContextType>;
+}>;
+
+export type CustomerSearchConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CustomerSearchConnection'] = ResolversParentTypes['CustomerSearchConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerSearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['BillingPageInfo'], ParentType, ContextType>;
+}>;
+
+export type CustomerSearchEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CustomerSearchEdge'] = ResolversParentTypes['CustomerSearchEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matchedOn?: Resolver<ResolversTypes['CustomerMatch'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1031,7 +1584,28 @@ export type EntitlementsResolvers<ContextType = GraphQLContext, ParentType exten
   basis?: Resolver<ResolversTypes['EntitlementBasis'], ParentType, ContextType>;
   driveStorage?: Resolver<ResolversTypes['Bytes'], ParentType, ContextType>;
   graceEndsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  grantedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   parallelDownloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type EventAlreadyProcessedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventAlreadyProcessed'] = ResolversParentTypes['EventAlreadyProcessed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ExtendGracePeriodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExtendGracePeriodResult'] = ResolversParentTypes['ExtendGracePeriodResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'GracePeriodExtended' | 'NoPaymentFailure', ParentType, ContextType>;
+}>;
+
+export type GracePeriodExtendedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GracePeriodExtended'] = ResolversParentTypes['GracePeriodExtended']> = ResolversObject<{
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type GrantPlanResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GrantPlanResult'] = ResolversParentTypes['GrantPlanResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CatalogChangeRefused' | 'PlanGranted', ParentType, ContextType>;
 }>;
 
 export type GroupResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group'], FederationReferenceType extends FederationReferenceTypes['Group'] = FederationReferenceTypes['Group']> = ResolversObject<{
@@ -1087,6 +1661,24 @@ export type InvoiceLineResolvers<ContextType = GraphQLContext, ParentType extend
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
+export type InvoiceListingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceListing'] = ResolversParentTypes['InvoiceListing']> = ResolversObject<{
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  page?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<InvoiceListingPageArgs, 'first'>>;
+  totals?: Resolver<Array<ResolversTypes['InvoiceTotals']>, ParentType, ContextType>;
+}>;
+
+export type InvoiceMarkedUncollectibleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceMarkedUncollectible'] = ResolversParentTypes['InvoiceMarkedUncollectible']> = ResolversObject<{
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvoiceNotOpenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceNotOpen'] = ResolversParentTypes['InvoiceNotOpen']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type InvoicePageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoicePageInfo'] = ResolversParentTypes['InvoicePageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1103,6 +1695,16 @@ export type InvoicePartyResolvers<ContextType = GraphQLContext, ParentType exten
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type InvoiceTotalsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceTotals'] = ResolversParentTypes['InvoiceTotals']> = ResolversObject<{
+  amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
 export type LastPaymentMethodRequiredResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LastPaymentMethodRequired'] = ResolversParentTypes['LastPaymentMethodRequired']> = ResolversObject<{
   code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1116,26 +1718,44 @@ export type LegalIdentityResolvers<ContextType = GraphQLContext, ParentType exte
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type MarkInvoiceUncollectibleResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MarkInvoiceUncollectibleResult'] = ResolversParentTypes['MarkInvoiceUncollectibleResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvoiceMarkedUncollectible' | 'InvoiceNotOpen', ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archivePlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationArchivePlanArgs, 'id'>>;
   cancelSubscription?: Resolver<ResolversTypes['SubscriptionUpdateResult'], ParentType, ContextType, RequireFields<MutationCancelSubscriptionArgs, 'atPeriodEnd' | 'expectedVersion'>>;
   changePlan?: Resolver<ResolversTypes['ChangePlanResult'], ParentType, ContextType, RequireFields<MutationChangePlanArgs, 'expectedVersion' | 'interval' | 'planId'>>;
   closeCustomer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCloseCustomerArgs, 'owner'>>;
   completePaymentMethodSetup?: Resolver<ResolversTypes['CompletePaymentMethodSetupResult'], ParentType, ContextType, RequireFields<MutationCompletePaymentMethodSetupArgs, 'setupIntentId'>>;
   createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'owner'>>;
+  createPlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
+  extendGracePeriod?: Resolver<ResolversTypes['ExtendGracePeriodResult'], ParentType, ContextType, RequireFields<MutationExtendGracePeriodArgs, 'owner' | 'until'>>;
+  grantPlan?: Resolver<ResolversTypes['GrantPlanResult'], ParentType, ContextType, RequireFields<MutationGrantPlanArgs, 'owner' | 'planId' | 'until'>>;
+  markInvoiceUncollectible?: Resolver<ResolversTypes['MarkInvoiceUncollectibleResult'], ParentType, ContextType, RequireFields<MutationMarkInvoiceUncollectibleArgs, 'invoiceId'>>;
   payInvoice?: Resolver<ResolversTypes['PayInvoiceResult'], ParentType, ContextType, RequireFields<MutationPayInvoiceArgs, 'invoiceId'>>;
   reconcileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReconcileCustomerArgs, 'owner'>>;
   removePaymentMethod?: Resolver<ResolversTypes['RemovePaymentMethodResult'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'paymentMethodId'>>;
+  replayProviderEvent?: Resolver<ResolversTypes['ReplayProviderEventResult'], ParentType, ContextType, RequireFields<MutationReplayProviderEventArgs, 'id'>>;
   reportStorageUsage?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReportStorageUsageArgs, 'owner' | 'usedBytes'>>;
   resumeSubscription?: Resolver<ResolversTypes['SubscriptionUpdateResult'], ParentType, ContextType, RequireFields<MutationResumeSubscriptionArgs, 'expectedVersion'>>;
   setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'paymentMethodId'>>;
+  setPlanPrice?: Resolver<ResolversTypes['SetPlanPriceResult'], ParentType, ContextType, RequireFields<MutationSetPlanPriceArgs, 'planId' | 'price'>>;
   startPaymentMethodSetup?: Resolver<ResolversTypes['PaymentMethodSetup'], ParentType, ContextType, Partial<MutationStartPaymentMethodSetupArgs>>;
   subscribe?: Resolver<ResolversTypes['SubscribeResult'], ParentType, ContextType, RequireFields<MutationSubscribeArgs, 'interval' | 'planId'>>;
   updateBillingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'input'>>;
+  updatePlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationUpdatePlanArgs, 'id' | 'input'>>;
+}>;
+
+export type NoPaymentFailureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NoPaymentFailure'] = ResolversParentTypes['NoPaymentFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PayInvoiceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayInvoiceResult'] = ResolversParentTypes['PayInvoiceResult']> = ResolversObject<{
@@ -1192,9 +1812,14 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   monthlyPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  onSale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   parallelDownloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   prices?: Resolver<Array<ResolversTypes['PlanPrice']>, ParentType, ContextType>;
   yearlyPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
+export type PlanCatalogResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanCatalogResult'] = ResolversParentTypes['PlanCatalogResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CatalogChangeRefused' | 'PlanSaved', ParentType, ContextType>;
 }>;
 
 export type PlanChangePreviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanChangePreview'] = ResolversParentTypes['PlanChangePreview']> = ResolversObject<{
@@ -1210,10 +1835,28 @@ export type PlanChangedResolvers<ContextType = GraphQLContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PlanGrantedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanGranted'] = ResolversParentTypes['PlanGranted']> = ResolversObject<{
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PlanPriceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanPrice'] = ResolversParentTypes['PlanPrice']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interval?: Resolver<ResolversTypes['BillingInterval'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type PlanPriceSetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanPriceSet'] = ResolversParentTypes['PlanPriceSet']> = ResolversObject<{
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  previousPrice?: Resolver<Maybe<ResolversTypes['PlanPrice']>, ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['PlanPrice'], ParentType, ContextType>;
+  subscribersOnPreviousPrice?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PlanSavedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSaved'] = ResolversParentTypes['PlanSaved']> = ResolversObject<{
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PlanSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanSubscription'] = ResolversParentTypes['PlanSubscription']> = ResolversObject<{
@@ -1240,16 +1883,51 @@ export type PostalAddressResolvers<ContextType = GraphQLContext, ParentType exte
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ProviderEventRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderEventRecord'] = ResolversParentTypes['ProviderEventRecord']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  objectId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  objectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  processedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  providerEventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProviderEventReplayFailedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderEventReplayFailed'] = ResolversParentTypes['ProviderEventReplayFailed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ProviderEventReplayedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProviderEventReplayed'] = ResolversParentTypes['ProviderEventReplayed']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['ProviderEventRecord'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   billingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<QueryBillingProfileArgs, 'owner'>>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
+  invoiceListing?: Resolver<ResolversTypes['InvoiceListing'], ParentType, ContextType, RequireFields<QueryInvoiceListingArgs, 'filter'>>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<Array<ResolversTypes['Plan']>, ParentType, ContextType>;
   previewPlanChange?: Resolver<ResolversTypes['PlanChangePreview'], ParentType, ContextType, RequireFields<QueryPreviewPlanChangeArgs, 'interval' | 'planId'>>;
+  searchCustomers?: Resolver<ResolversTypes['CustomerSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
 }>;
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'LastPaymentMethodRequired' | 'PaymentMethodRemoved', ParentType, ContextType>;
+}>;
+
+export type ReplayProviderEventResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReplayProviderEventResult'] = ResolversParentTypes['ReplayProviderEventResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EventAlreadyProcessed' | 'ProviderEventReplayFailed' | 'ProviderEventReplayed', ParentType, ContextType>;
+}>;
+
+export type SetPlanPriceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetPlanPriceResult'] = ResolversParentTypes['SetPlanPriceResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CatalogChangeRefused' | 'PlanPriceSet', ParentType, ContextType>;
 }>;
 
 export type SetupIncompleteResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetupIncomplete'] = ResolversParentTypes['SetupIncomplete']> = ResolversObject<{
@@ -1305,27 +1983,44 @@ export type VersionConflictResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AlreadySubscribed?: AlreadySubscribedResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   BillingError?: BillingErrorResolvers<ContextType>;
   BillingOwner?: BillingOwnerResolvers<ContextType>;
+  BillingPageInfo?: BillingPageInfoResolvers<ContextType>;
   Bytes?: GraphQLScalarType;
+  CatalogChangeRefused?: CatalogChangeRefusedResolvers<ContextType>;
   ChangePlanResult?: ChangePlanResultResolvers<ContextType>;
   CompletePaymentMethodSetupResult?: CompletePaymentMethodSetupResultResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerSearchConnection?: CustomerSearchConnectionResolvers<ContextType>;
+  CustomerSearchEdge?: CustomerSearchEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DowngradeRefused?: DowngradeRefusedResolvers<ContextType>;
   Entitlements?: EntitlementsResolvers<ContextType>;
+  EventAlreadyProcessed?: EventAlreadyProcessedResolvers<ContextType>;
+  ExtendGracePeriodResult?: ExtendGracePeriodResultResolvers<ContextType>;
+  GracePeriodExtended?: GracePeriodExtendedResolvers<ContextType>;
+  GrantPlanResult?: GrantPlanResultResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
+  InvoiceListing?: InvoiceListingResolvers<ContextType>;
+  InvoiceMarkedUncollectible?: InvoiceMarkedUncollectibleResolvers<ContextType>;
+  InvoiceNotOpen?: InvoiceNotOpenResolvers<ContextType>;
   InvoicePageInfo?: InvoicePageInfoResolvers<ContextType>;
   InvoicePaid?: InvoicePaidResolvers<ContextType>;
   InvoiceParty?: InvoicePartyResolvers<ContextType>;
+  InvoiceTotals?: InvoiceTotalsResolvers<ContextType>;
   LastPaymentMethodRequired?: LastPaymentMethodRequiredResolvers<ContextType>;
   LegalIdentity?: LegalIdentityResolvers<ContextType>;
+  MarkInvoiceUncollectibleResult?: MarkInvoiceUncollectibleResultResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NoPaymentFailure?: NoPaymentFailureResolvers<ContextType>;
   PayInvoiceResult?: PayInvoiceResultResolvers<ContextType>;
   PaymentFailed?: PaymentFailedResolvers<ContextType>;
   PaymentMethod?: PaymentMethodResolvers<ContextType>;
@@ -1335,13 +2030,22 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PaymentMethodSetup?: PaymentMethodSetupResolvers<ContextType>;
   PaymentRequiresAction?: PaymentRequiresActionResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
+  PlanCatalogResult?: PlanCatalogResultResolvers<ContextType>;
   PlanChangePreview?: PlanChangePreviewResolvers<ContextType>;
   PlanChanged?: PlanChangedResolvers<ContextType>;
+  PlanGranted?: PlanGrantedResolvers<ContextType>;
   PlanPrice?: PlanPriceResolvers<ContextType>;
+  PlanPriceSet?: PlanPriceSetResolvers<ContextType>;
+  PlanSaved?: PlanSavedResolvers<ContextType>;
   PlanSubscription?: PlanSubscriptionResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
+  ProviderEventRecord?: ProviderEventRecordResolvers<ContextType>;
+  ProviderEventReplayFailed?: ProviderEventReplayFailedResolvers<ContextType>;
+  ProviderEventReplayed?: ProviderEventReplayedResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RemovePaymentMethodResult?: RemovePaymentMethodResultResolvers<ContextType>;
+  ReplayProviderEventResult?: ReplayProviderEventResultResolvers<ContextType>;
+  SetPlanPriceResult?: SetPlanPriceResultResolvers<ContextType>;
   SetupIncomplete?: SetupIncompleteResolvers<ContextType>;
   SetupRequiresAction?: SetupRequiresActionResolvers<ContextType>;
   StorageUsage?: StorageUsageResolvers<ContextType>;

@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
+import { auditPlugin } from './audit-plugin.ts';
 import type { GraphQLContext } from './context.ts';
 import { clientError, formatError, isClientFacing } from './errors.ts';
 import { buildBillingSchema } from './schema.ts';
@@ -55,6 +56,7 @@ export function createApolloServer({ logger, introspection }: ApolloServerOption
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       requestGuard,
+      auditPlugin,
     ],
   });
 }

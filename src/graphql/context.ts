@@ -1,4 +1,11 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../billing/audit/audit-log.ts';
+import type { CustomerExceptions } from '../billing/customers/customer-exceptions.ts';
+import type { CustomerSearchRepository } from '../billing/customers/customer-search-repository.ts';
+import type { InvoiceListing } from '../billing/invoices/invoice-listing.ts';
+import type { InvoiceCollectionAdmin } from '../billing/invoices/invoice-collection-admin.ts';
+import type { SubscriptionRecord } from '../db/prisma-types.ts';
+import type { ProviderEventReplay } from '../webhooks/provider-event-replay.ts';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
 import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
@@ -7,6 +14,7 @@ import type { PaymentMethodService } from '../billing/payment-methods/payment-me
 import type { SubscriptionService } from '../billing/subscriptions/subscription-service.ts';
 import type { ProviderSync } from '../billing/sync/provider-sync.ts';
 import type { PlanService } from '../billing/plans/plan-service.ts';
+import type { PlanCatalogAdmin } from '../billing/plans/plan-catalog-admin.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BillingLoaders } from './loaders.ts';
 
@@ -19,6 +27,15 @@ export interface BillingServices {
   subscriptions: SubscriptionService;
   sync: ProviderSync;
   invoiceLinks: InvoiceLinkSigner;
+  audit: AuditLog;
+  planCatalog: PlanCatalogAdmin;
+  customerSearch: CustomerSearchRepository;
+  invoiceListing: InvoiceListing;
+  invoiceCollection: InvoiceCollectionAdmin;
+  customerExceptions: CustomerExceptions;
+  subscriptionHistory(customerId: string): Promise<SubscriptionRecord[]>;
+  /** Built with the webhook inbox, outside the billing domain. */
+  providerEvents: ProviderEventReplay;
 }
 
 export interface GraphQLContext {

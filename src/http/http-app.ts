@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import type { createContextFactory } from '../graphql/context-factory.ts';
 import { healthRoutes } from './health-routes.ts';
+import type { PlaygroundHandler } from './playground-route.ts';
 import { requestContext } from './request-context.ts';
 
 export interface HttpAppDependencies {
@@ -16,12 +17,16 @@ export interface HttpAppDependencies {
   bodyLimitBytes: number;
   /** Routes outside GraphQL, with their own body handling and checks (webhooks, signed PDF links). */
   routes: Router[];
+  /** The admin playground, when enabled: answers browsers' GETs of `/admin` and `/graphql`. */
+  playground?: PlaygroundHandler | null;
 }
 
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes }: HttpAppDependencies): express.Express {
+export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes, playground }: HttpAppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(logger));
+  // GETs only: a POST to /graphql never passes through it.
+  if (playground) app.get(['/graphql', '/admin', '/admin/assets/:file'], (req, res, next) => (playground(req, res) ? undefined : next()));
   // GraphQL first: the hot path matches at once, without walking the other routers.
   app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
   app.use(healthRoutes(database, logger));

@@ -121,6 +121,11 @@ export interface PaymentProvider {
     price: { id: string; interval: 'MONTH' | 'YEAR'; amount: number; currency: string },
     idempotencyKey: string,
   ): Promise<string>;
+  /**
+   * Brings the plan's product in line: its name, and whether it is on sale (an archived product sells no
+   * new subscriptions; existing ones continue). Creates it when the plan was never mirrored.
+   */
+  syncPlanProduct(plan: { id: string; name: string; active: boolean }, idempotencyKey: string): Promise<void>;
   /** Creates or reuses an exclusive tax rate for (country, rate). */
   ensureTaxRate(country: string, rateBasisPoints: number, idempotencyKey: string): Promise<string>;
 
@@ -147,6 +152,8 @@ export interface PaymentProvider {
   retrieveInvoice(id: string): Promise<ProviderInvoice>;
   listInvoices(customerId: string): Promise<ProviderInvoice[]>;
   payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome>;
+  /** An open invoice the customer will not pay: no more attempts, and it no longer counts as owed. */
+  markInvoiceUncollectible(id: string, idempotencyKey: string): Promise<void>;
   /** Voids an open invoice: it will not be charged or retried any more. */
   voidInvoice(id: string, idempotencyKey: string): Promise<void>;
 

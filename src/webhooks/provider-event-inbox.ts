@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/prisma-types.ts';
 import type { ProviderEvent } from '../payments/payment-provider.ts';
+import { isUuid } from '../billing/errors.ts';
 
 /** A verified provider event as the inbox keeps it, with where its processing stands. */
 export interface InboxEntry {
@@ -72,6 +73,30 @@ export class ProviderEventInbox {
     const rows = await this.prisma.providerEvent.findMany({
       where: { provider: this.provider, processedAt: null, failedAt: null, receivedAt: { lt: receivedBefore } },
       orderBy: { receivedAt: 'asc' },
+      take: limit,
+    });
+    return rows.map(toEntry);
+  }
+
+  /** By our id or the provider's event id. */
+  async findByEitherId(id: string): Promise<InboxEntry | null> {
+    const row = await this.prisma.providerEvent.findFirst({
+      where: isUuid(id) ? { id: id.toLowerCase() } : { provider: this.provider, providerEventId: id },
+    });
+    return row && toEntry(row);
+  }
+
+  /** The events about one provider customer (its own, and its objects'), newest first. */
+  async findByProviderCustomer(providerCustomerId: string, limit: number): Promise<InboxEntry[]> {
+    const rows = await this.prisma.providerEvent.findMany({
+      where: {
+        provider: this.provider,
+        OR: [
+          { payload: { path: ['event', 'data', 'object', 'customer'], equals: providerCustomerId } },
+          { payload: { path: ['objectId'], equals: providerCustomerId } },
+        ],
+      },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
     return rows.map(toEntry);

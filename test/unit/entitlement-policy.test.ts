@@ -42,4 +42,23 @@ describe('the entitlement policy', () => {
   it.each(['CANCELED', 'INCOMPLETE', 'INCOMPLETE_EXPIRED', 'PAUSED'] as const)('gives the free plan to a %s subscription', (status) => {
     expect(resolveEntitlements(on(status), free, now)).toMatchObject({ planId: 'free', basis: 'FREE_PLAN' });
   });
+
+  describe("with an admin's exceptions", () => {
+    const inDays = (days: number) => new Date(now.getTime() + days * 86_400_000);
+
+    it('keeps the plan until an extended grace end, never shortening the policy one', () => {
+      expect(resolveEntitlements(on('PAST_DUE', daysAgo(20)), free, now, 14, { graceExtendedUntil: inDays(3) })).toMatchObject({ planId: 'pro', basis: 'GRACE_PERIOD', graceEndsAt: inDays(3) });
+      expect(resolveEntitlements(on('PAST_DUE', daysAgo(1)), free, now, 14, { graceExtendedUntil: inDays(2) })).toMatchObject({ basis: 'GRACE_PERIOD', graceEndsAt: inDays(13) });
+      expect(resolveEntitlements(on('PAST_DUE', daysAgo(20)), free, now, 14, { graceExtendedUntil: daysAgo(1) })).toMatchObject({ planId: 'free', basis: 'PAYMENT_LAPSED' });
+      expect(resolveEntitlements(on('UNPAID'), free, now, 14, { graceExtendedUntil: inDays(3) })).toMatchObject({ basis: 'PAYMENT_LAPSED' });
+    });
+
+    it('grants a plan until its date when no paid subscription applies', () => {
+      const grant = { plan: pro, until: inDays(10) };
+      expect(resolveEntitlements(null, free, now, 14, { grant })).toEqual({ planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, basis: 'GRANTED', graceEndsAt: null });
+      expect(resolveEntitlements(on('UNPAID'), free, now, 14, { grant })).toMatchObject({ basis: 'GRANTED' });
+      expect(resolveEntitlements(on('ACTIVE'), free, now, 14, { grant: { plan: free, until: inDays(10) } })).toMatchObject({ planId: 'pro', basis: 'SUBSCRIPTION' });
+      expect(resolveEntitlements(null, free, now, 14, { grant: { plan: pro, until: now } })).toMatchObject({ planId: 'free', basis: 'FREE_PLAN' });
+    });
+  });
 });

@@ -120,7 +120,22 @@ export class CustomerRepository {
   }
 
   findGracePeriodsEndedBy(now: Date): Promise<CustomerRecord[]> {
-    return this.prisma.customer.findMany({ where: { graceEndsAt: { lte: now }, entitlementBasis: 'GRACE_PERIOD' } });
+    return this.prisma.customer.findMany({
+      where: {
+        OR: [
+          { graceEndsAt: { lte: now }, entitlementBasis: 'GRACE_PERIOD' },
+          { grantedUntil: { lte: now }, entitlementBasis: 'GRANTED' },
+        ],
+      },
+    });
+  }
+
+  async findAdminExceptions(id: string): Promise<Pick<CustomerRecord, 'graceExtendedUntil' | 'grantedPlanId' | 'grantedUntil'>> {
+    return this.prisma.customer.findUniqueOrThrow({ where: { id }, select: { graceExtendedUntil: true, grantedPlanId: true, grantedUntil: true } });
+  }
+
+  async setAdminExceptions(id: string, exceptions: Partial<Pick<CustomerRecord, 'graceExtendedUntil' | 'grantedPlanId' | 'grantedUntil'>>): Promise<void> {
+    this.written(await this.prisma.customer.update({ where: { id }, data: exceptions }));
   }
 }
 

@@ -25,22 +25,28 @@ export class PaymentStateService {
 
   async refresh(customerId: string): Promise<CustomerRecord> {
     const now = this.now();
-    const [subscription, catalog, unpaid] = await Promise.all([
+    const [subscription, catalog, unpaid, exceptions] = await Promise.all([
       this.subscriptions.findLive(customerId),
       this.plans.catalog(),
       this.invoices.hasUnpaid(customerId, now),
+      this.customers.findAdminExceptions(customerId),
     ]);
     const plan = subscription ? catalog.byId.get(subscription.planId) : undefined;
+    const grantedPlan = exceptions.grantedPlanId ? catalog.byId.get(exceptions.grantedPlanId) : undefined;
     const entitlements = resolveEntitlements(
       subscription && plan ? { status: subscription.status, plan, pastDueSince: subscription.pastDueSince } : null,
       catalog.defaultPlan,
       now,
       this.gracePeriodDays,
+      {
+        graceExtendedUntil: exceptions.graceExtendedUntil,
+        grant: grantedPlan && exceptions.grantedUntil ? { plan: grantedPlan, until: exceptions.grantedUntil } : null,
+      },
     );
     return this.customers.updatePaymentState(customerId, entitlements, unpaid);
   }
 
-  /** The sweep for grace periods that ended since the last run; returns how many customers it moved. */
+  /** The sweep for grace periods and plan grants that ended since the last run; returns how many customers it moved. */
   async expireGracePeriods(): Promise<number> {
     const ended = await this.customers.findGracePeriodsEndedBy(this.now());
     for (const customer of ended) await this.refresh(customer.id);

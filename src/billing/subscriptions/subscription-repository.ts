@@ -45,6 +45,11 @@ export class SubscriptionRepository {
     return (await this.findLiveByCustomerIds([customerId]))[0] ?? null;
   }
 
+  /** Every subscription of the customer, ended ones included, newest first. */
+  findAllByCustomer(customerId: string): Promise<SubscriptionRecord[]> {
+    return this.prisma.subscription.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  }
+
   findById(id: string): Promise<SubscriptionRecord | null> {
     return this.prisma.subscription.findUnique({ where: { id } });
   }

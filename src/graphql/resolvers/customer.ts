@@ -42,6 +42,7 @@ export const Entitlements: EntitlementsResolvers = {
   parallelDownloads: async (profile, _args, context) => (await entitlements(profile, context)).parallelDownloads,
   basis: async (profile, _args, context) => (await entitlements(profile, context)).entitlementBasis,
   graceEndsAt: async (profile, _args, context) => (await entitlements(profile, context)).graceEndsAt,
+  grantedUntil: ({ customer }) => (customer?.entitlementBasis === 'GRANTED' ? customer.grantedUntil : null),
 };
 
 export const StorageUsage: StorageUsageResolvers = {

@@ -16,6 +16,7 @@ async function priceFor(planId: string, interval: BillingInterval, context: Grap
 
 export const Plan: PlanResolvers = {
   driveStorage: (plan) => plan.driveStorageBytes,
+  onSale: (plan) => plan.active,
   prices: (plan, _args, context) => pricesOf(plan.id, context),
   monthlyPrice: (plan, _args, context) => priceFor(plan.id, 'MONTH', context),
   yearlyPrice: (plan, _args, context) => priceFor(plan.id, 'YEAR', context),

@@ -1,7 +1,7 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
-import { actingOwner, ownerFrom, requirePersonalBillingReader, requireViewer } from '../authorization.ts';
+import { actingOwner, ownerFrom, requirePersonalBillingReader, requireRole, requireViewer } from '../authorization.ts';
 import { loadBillingProfile } from '../billing-profile.ts';
 
 export const Query: QueryResolvers = {
@@ -27,4 +27,8 @@ export const Query: QueryResolvers = {
   },
   previewPlanChange: (_root, { planId, interval, groupId }, context) =>
     context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), planId, interval),
+  auditLog: (_root, { owner, first, after }, context) => {
+    requireRole(context, 'admin');
+    return context.services.audit.page(owner ? ownerFrom(owner) : null, first ?? 20, after ?? null);
+  },
 };

@@ -68,6 +68,22 @@ async function ensureProduct(stripe: Stripe, call: StripeCall, plan: MirroredPla
   return product.id;
 }
 
+/** Renames, archives or re-activates the plan's product; creates it (archived if need be) when missing. */
+export async function syncProduct(stripe: Stripe, call: StripeCall, plan: MirroredPlan & { active: boolean }, idempotencyKey: string): Promise<void> {
+  const products = await call('products.list', () => stripe.products.list({ limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
+  const product = products.find((candidate) => candidate.metadata['plan_id'] === plan.id);
+  if (!product) {
+    await call('products.create', () =>
+      stripe.products.create({ name: plan.name, active: plan.active, metadata: { plan_id: plan.id } }, { idempotencyKey: `${idempotencyKey}:product` }),
+    );
+    return;
+  }
+  if (product.name === plan.name && product.active === plan.active) return;
+  await call('products.update', () =>
+    stripe.products.update(product.id, { name: plan.name, active: plan.active }, { idempotencyKey: `${idempotencyKey}:update-product` }),
+  );
+}
+
 /** Our key for a tax rate: Stripe's tax rates are immutable, so one exists per (country, rate). */
 function taxRateKey(country: string, rateBasisPoints: number): string {
   return `${country.toUpperCase()}:${rateBasisPoints}`;

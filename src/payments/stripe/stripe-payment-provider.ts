@@ -19,7 +19,7 @@ import { InvalidWebhookSignatureError, ProviderRequestError } from '../payment-p
 import { RetryPolicy } from './retry-policy.ts';
 import { createStripeCall, type StripeCall } from './stripe-call.ts';
 import { PaymentRefusedError } from './stripe-errors.ts';
-import { ensurePrice, ensureTaxRate, type MirroredPlan, type MirroredPrice } from './catalog-mirror.ts';
+import { ensurePrice, ensureTaxRate, syncProduct, type MirroredPlan, type MirroredPrice } from './catalog-mirror.ts';
 import { NO_PAYMENT_METHOD, SUCCEEDED, outcomeOfIntent, outcomeOfRefusal, paymentIntentIdOf } from './payment-outcomes.ts';
 import { toInvoice, toPaymentMethod, toPlanChangePreview, toProviderEvent, toSetupIntent, toSubscription } from './stripe-mappers.ts';
 
@@ -105,6 +105,10 @@ export class StripePaymentProvider implements PaymentProvider {
 
   ensurePrice(plan: MirroredPlan, price: MirroredPrice, idempotencyKey: string): Promise<string> {
     return ensurePrice(this.stripe, this.call, plan, price, idempotencyKey);
+  }
+
+  syncPlanProduct(plan: MirroredPlan & { active: boolean }, idempotencyKey: string): Promise<void> {
+    return syncProduct(this.stripe, this.call, plan, idempotencyKey);
   }
 
   ensureTaxRate(country: string, rateBasisPoints: number, idempotencyKey: string): Promise<string> {
@@ -220,6 +224,10 @@ export class StripePaymentProvider implements PaymentProvider {
       if (!(error instanceof PaymentRefusedError)) throw error;
       return outcomeOfRefusal(error) ?? (await this.outcomeOfInvoice(id));
     }
+  }
+
+  async markInvoiceUncollectible(id: string, idempotencyKey: string): Promise<void> {
+    await this.call('invoices.markUncollectible', () => this.stripe.invoices.markUncollectible(id, {}, { idempotencyKey }));
   }
 
   async voidInvoice(id: string, idempotencyKey: string): Promise<void> {

@@ -1,0 +1,47 @@
+// Admin outcomes -> GraphQL result types, as mutation-results.ts does for the web app's.
+import type { ExtendGraceOutcome, GrantPlanOutcome } from '../billing/customers/customer-exceptions.ts';
+import type { BillingOwner } from '../billing/billing-owner.ts';
+import type { MarkUncollectibleOutcome } from '../billing/invoices/invoice-collection-admin.ts';
+import type { CatalogRefusal, PlanSaved, PriceSet } from '../billing/plans/plan-catalog-admin.ts';
+import type { ReplayOutcome } from '../webhooks/provider-event-replay.ts';
+
+const refused = (o: CatalogRefusal) => ({ __typename: 'CatalogChangeRefused' as const, code: o.code, message: o.message });
+
+export function planCatalogResult(o: PlanSaved | CatalogRefusal) {
+  return o.kind === 'plan_saved' ? { __typename: 'PlanSaved' as const, plan: o.plan } : refused(o);
+}
+
+export function setPlanPriceResult(o: PriceSet | CatalogRefusal) {
+  return o.kind === 'price_set'
+    ? { __typename: 'PlanPriceSet' as const, plan: o.plan, price: o.price, previousPrice: o.previous, subscribersOnPreviousPrice: o.subscribersOnPreviousPrice }
+    : refused(o);
+}
+
+export function markUncollectibleResult(o: MarkUncollectibleOutcome) {
+  return o.kind === 'marked_uncollectible'
+    ? { __typename: 'InvoiceMarkedUncollectible' as const, invoice: o.invoice }
+    : { __typename: 'InvoiceNotOpen' as const, code: 'INVOICE_NOT_OPEN' as const, message: 'Only an open invoice can be marked uncollectible.', status: o.invoice.status };
+}
+
+export function replayResult(o: ReplayOutcome) {
+  switch (o.kind) {
+    case 'replayed':
+      return { __typename: 'ProviderEventReplayed' as const, event: o.event };
+    case 'failed':
+      return { __typename: 'ProviderEventReplayFailed' as const, code: 'EVENT_PROCESSING_FAILED' as const, message: 'The event failed again: see the service log.', event: o.event };
+    case 'already_processed':
+      return { __typename: 'EventAlreadyProcessed' as const, code: 'EVENT_ALREADY_PROCESSED' as const, message: 'This event was already processed.', event: o.event };
+  }
+}
+
+export function extendGraceResult(owner: BillingOwner, o: ExtendGraceOutcome) {
+  return o.kind === 'grace_extended'
+    ? { __typename: 'GracePeriodExtended' as const, customer: { owner, customer: o.customer } }
+    : { __typename: 'NoPaymentFailure' as const, code: 'NO_PAYMENT_FAILURE' as const, message: 'No payment is failing: there is no grace period to extend.' };
+}
+
+export function grantPlanResult(owner: BillingOwner, o: GrantPlanOutcome) {
+  return o.kind === 'plan_granted'
+    ? { __typename: 'PlanGranted' as const, customer: { owner, customer: o.customer } }
+    : { __typename: 'CatalogChangeRefused' as const, code: 'PLAN_ARCHIVED' as const, message: 'This plan is archived: it cannot be granted.' };
+}
