@@ -54,6 +54,8 @@ export interface Config {
   invoicing: {
     seller: SellerIdentity;
     numberTemplate: string;
+    /** Credit notes are numbered in a series of their own. */
+    creditNoteNumberTemplate: string;
     timeZone: string;
     viesCheck: boolean;
     /** Signs the short-lived PDF links; shared by every replica. */
@@ -107,6 +109,7 @@ const environmentSchema = z.object({
   SELLER_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
   SELLER_VAT_NUMBER: z.string().min(4).optional(),
   INVOICE_NUMBER_FORMAT: z.string().min(1).default('F{year}-{seq:6}'),
+  CREDIT_NOTE_NUMBER_FORMAT: z.string().min(1).default('A{year}-{seq:6}'),
   INVOICE_TIME_ZONE: z.string().min(1).default('Europe/Paris'),
   VAT_VIES_CHECK: z.enum(['true', 'false']).default('false'),
   INVOICE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -161,6 +164,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
   if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
+  if (env.CREDIT_NOTE_NUMBER_FORMAT.replace(/\{[^}]*\}/g, '') === env.INVOICE_NUMBER_FORMAT.replace(/\{[^}]*\}/g, '')) {
+    problems.push('CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own (a different prefix from INVOICE_NUMBER_FORMAT)');
+  }
   if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
 
   const catalog = env.PLAN_CATALOG_FILE ? readCatalog(env.PLAN_CATALOG_FILE, problems) : DEFAULT_PLAN_CATALOG;
@@ -207,6 +213,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
             }
           : DEV_SELLER,
       numberTemplate: env.INVOICE_NUMBER_FORMAT,
+      creditNoteNumberTemplate: env.CREDIT_NOTE_NUMBER_FORMAT,
       timeZone: env.INVOICE_TIME_ZONE,
       viesCheck: env.VAT_VIES_CHECK === 'true',
       linkSecret: env.INVOICE_LINK_SECRET ?? DEV_INVOICE_LINK_SECRET,

@@ -157,21 +157,29 @@ export type Group = {
   unpaidInvoice: Scalars['Boolean']['output'];
 };
 
-/** A legal invoice, issued by this service (the payment provider never knows the buyer). */
+/** A legal invoice or credit note, issued by this service (the payment provider never knows the buyer). */
 export type Invoice = {
   __typename?: 'Invoice';
   amountDue: Money;
   amountPaid: Money;
   /** The buyer's identity as printed on the invoice, frozen at issue. */
   buyer?: Maybe<InvoiceParty>;
+  /** For a credit note: the number of the invoice it corrects (whose VAT treatment and rate it repeats). */
+  correctsInvoiceNumber?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** For a credit note: why it was issued. */
+  creditReason?: Maybe<Scalars['String']['output']>;
   dueAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   issuedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** An invoice, or a credit note (a negative document correcting an invoice, numbered in its own series). */
+  kind: InvoiceKind;
   lines: Array<InvoiceLine>;
-  /** Gapless legal number (F2026-000001); null while the invoice is a draft. */
+  /** Gapless legal number (F2026-000001, or A2026-000001 for a credit note); null while the invoice is a draft. */
   number?: Maybe<Scalars['String']['output']>;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /** SHA-256 (hex) of the PDF stored at issue: every download returns exactly those bytes. */
+  pdfSha256?: Maybe<Scalars['String']['output']>;
   /**
    * A link to the invoice's PDF, valid for a few minutes (`INVOICE_LINK_TTL_SECONDS`): open it as it is, it
    * needs no token. Null until the invoice is issued.
@@ -187,6 +195,8 @@ export type Invoice = {
   total: Money;
   /** The legal mention printed when VAT is not charged (reverse charge, out of scope). */
   vatMention?: Maybe<Scalars['String']['output']>;
+  /** The buyer's VAT number as checked for this invoice: UNVERIFIED means the registry was unreachable and VAT was charged as to a consumer. */
+  vatNumberStatus: VatNumberStatus;
   /** VAT rate in basis points: 2000 is 20 %. */
   vatRateBasisPoints: Scalars['Int']['output'];
   vatTreatment: VatTreatment;
@@ -204,6 +214,10 @@ export type InvoiceEdge = {
   node: Invoice;
 };
 
+export type InvoiceKind =
+  | 'CREDIT_NOTE'
+  | 'INVOICE';
+
 export type InvoiceLine = {
   __typename?: 'InvoiceLine';
   /** Line amount excluding VAT, after discount. */
@@ -216,6 +230,8 @@ export type InvoiceLine = {
   quantity: Scalars['Int']['output'];
   /** Unit price excluding VAT. */
   unitPrice: Money;
+  /** The line's VAT: amount × rate, rounded half away from zero to the minor unit; the invoice's tax is their sum. Null on a preview. */
+  vat?: Maybe<Money>;
 };
 
 export type InvoicePageInfo = {
@@ -256,6 +272,8 @@ export type LegalIdentity = {
   legalName?: Maybe<Scalars['String']['output']>;
   /** The EU VAT number, e.g. FR40303265045. */
   vatNumber?: Maybe<Scalars['String']['output']>;
+  /** What the VAT registry said at the last check (each profile change, and before each invoice). */
+  vatNumberStatus: VatNumberStatus;
 };
 
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
@@ -688,6 +706,16 @@ export type User = {
   unpaidInvoice: Scalars['Boolean']['output'];
 };
 
+export type VatNumberStatus =
+  /** The number fails its check, or the registry does not know it. */
+  | 'INVALID'
+  /** No VAT number, or not checked yet. */
+  | 'NOT_CHECKED'
+  /** The registry could not be reached: VAT is charged as to a consumer until a later check confirms the number. */
+  | 'UNVERIFIED'
+  /** The registry confirmed the number. */
+  | 'VERIFIED';
+
 export type VatTreatment =
   /** Buyer outside the EU: no EU VAT. */
   | 'OUT_OF_SCOPE'
@@ -876,6 +904,7 @@ export type ResolversTypes = ResolversObject<{
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoicePage>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceKind: InvoiceKind;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineView>;
   InvoicePageInfo: ResolverTypeWrapper<InvoicePageInfo>;
   InvoicePaid: ResolverTypeWrapper<Omit<InvoicePaid, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
@@ -911,6 +940,7 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionUpdateResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SubscriptionUpdateResult']>;
   SubscriptionUpdated: ResolverTypeWrapper<Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
   User: ResolverTypeWrapper<OwnerEntityRef>;
+  VatNumberStatus: VatNumberStatus;
   VatTreatment: VatTreatment;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
 }>;
@@ -1044,13 +1074,17 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   buyer?: Resolver<Maybe<ResolversTypes['InvoiceParty']>, ParentType, ContextType>;
+  correctsInvoiceNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  creditReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['InvoiceKind'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  pdfSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pdfUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   periodStart?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1060,6 +1094,7 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   vatMention?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vatNumberStatus?: Resolver<ResolversTypes['VatNumberStatus'], ParentType, ContextType>;
   vatRateBasisPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   vatTreatment?: Resolver<ResolversTypes['VatTreatment'], ParentType, ContextType>;
 }>;
@@ -1083,6 +1118,7 @@ export type InvoiceLineResolvers<ContextType = GraphQLContext, ParentType extend
   proration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  vat?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type InvoicePageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoicePageInfo'] = ResolversParentTypes['InvoicePageInfo']> = ResolversObject<{
@@ -1112,6 +1148,7 @@ export type LegalIdentityResolvers<ContextType = GraphQLContext, ParentType exte
   billingEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vatNumberStatus?: Resolver<ResolversTypes['VatNumberStatus'], ParentType, ContextType>;
 }>;
 
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{

@@ -23,6 +23,7 @@ const providerInvoice = (status: ProviderInvoice['status'], fields: Partial<Prov
   finalizedAt: new Date('2026-11-01T01:00:00Z'),
   paidAt: status === 'PAID' ? new Date('2026-11-01T01:00:01Z') : null,
   dueAt: null,
+  vatDecision: null,
   ...fields,
 });
 

@@ -19,7 +19,7 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
   /** Issues one invoice in one transaction, as the invoice sync will; `fail` aborts it after the number is taken. */
   const issue = (allocator: InvoiceNumberAllocator, issuedAt: Date, fail = false) =>
     db.prisma.$transaction(async (tx) => {
-      const { series, sequence, number } = await allocator.allocate(tx, issuedAt);
+      const { series, sequence, number } = await allocator.allocate(tx, () => issuedAt);
       await tx.invoice.create({
         data: {
           id: randomUUID(),

@@ -33,6 +33,7 @@ describe('reading invoices', () => {
       subtotal: 999,
       tax: 190,
       total: 1189,
+      vatDecision: null,
       amountPaid: 1189,
       amountDue: 1189,
       attemptCount: 1,

@@ -36,13 +36,15 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export interface TestAppOptions {
   /** Passed to the app's in-process Stripe emulator (chaos, dunning, webhook retries). */
   stripeEmulator?: AppOptions['stripeEmulator'];
+  /** A VAT number registry and a VAT rate table in place of the configured ones. */
+  vat?: AppOptions['vat'];
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const queries: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => queries.push(sql) });
   const config = testConfig(overrides);
-  const app = await createApp(config, { database: db, logger: pino({ level: 'silent' }), stripeEmulator: options.stripeEmulator });
+  const app = await createApp(config, { database: db, logger: pino({ level: 'silent' }), stripeEmulator: options.stripeEmulator, ...(options.vat ? { vat: options.vat } : {}) });
   let refusingWebhooks = false;
   const server = createServer((req, res) => {
     if (refusingWebhooks && req.url?.startsWith('/webhooks/stripe')) {

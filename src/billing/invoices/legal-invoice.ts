@@ -30,12 +30,20 @@ export interface LegalInvoiceLine {
   discountAmount: number;
   /** quantity × unitAmount − discountAmount: the line's taxable amount. */
   amount: number;
+  /** amount × the document's rate, rounded by the one rule of vat-amount.ts. */
+  vatAmount: number;
 }
 
-export type LegalInvoiceStatus = 'OPEN' | 'PAID' | 'VOID' | 'UNCOLLECTIBLE';
+export type LegalDocumentKind = 'INVOICE' | 'CREDIT_NOTE';
 
+/** The legal document only: its payment status is not part of it (it changes; the document never does). */
 export interface LegalInvoiceDocument {
+  kind: LegalDocumentKind;
   number: string;
+  /** What a credit note corrects (art. 219: a document amending an invoice refers to it). */
+  corrects: { number: string; issueDate: string } | null;
+  /** Why a credit note was issued (refund, downgrade credit, correction). */
+  reason: string | null;
   /** Calendar date (YYYY-MM-DD) in the seller's time zone, as the number's series year is. */
   issueDate: string;
   /** ISO 4217; every amount below is in its minor units. */
@@ -48,9 +56,6 @@ export interface LegalInvoiceDocument {
   taxableAmount: number;
   vatAmount: number;
   total: number;
-  status: LegalInvoiceStatus;
-  /** Calendar date (YYYY-MM-DD) the invoice was paid; null unless paid. */
-  paidDate: string | null;
 }
 
 /**
@@ -62,14 +67,19 @@ export function legalInvoiceDocument(
   invoice: InvoiceRecord,
   lines: readonly InvoiceLineRecord[],
   timeZone: string,
+  corrected: Pick<InvoiceRecord, 'number' | 'issuedAt'> | null = null,
 ): LegalInvoiceDocument {
-  const { number, issuedAt, status } = invoice;
-  if (number === null || issuedAt === null || status === 'DRAFT') throw new Error(`invoice ${invoice.id} has not been issued`);
+  const { number, issuedAt } = invoice;
+  if (number === null || issuedAt === null) throw new Error(`invoice ${invoice.id} has not been issued`);
+  if (invoice.kind === 'CREDIT_NOTE' && (!corrected?.number || !corrected.issuedAt)) throw new Error(`credit note ${number} does not name the invoice it corrects`);
   const day = (instant: Date | null) => (instant ? calendarDate(instant, timeZone) : null);
   const seller = partyFrom(invoice.sellerSnapshot, `invoice ${number}: the seller`);
   if (!seller.vatNumber) throw new Error(`invoice ${number}: the seller snapshot has no VAT number`);
   return {
+    kind: invoice.kind,
     number,
+    corrects: invoice.kind === 'CREDIT_NOTE' && corrected?.number && corrected.issuedAt ? { number: corrected.number, issueDate: calendarDate(corrected.issuedAt, timeZone) } : null,
+    reason: invoice.creditReason,
     issueDate: calendarDate(issuedAt, timeZone),
     currency: invoice.currency,
     seller: { ...seller, vatNumber: seller.vatNumber },
@@ -84,13 +94,12 @@ export function legalInvoiceDocument(
         unitAmount: line.unitAmount,
         discountAmount: line.discountAmount,
         amount: line.amount,
+        vatAmount: line.vatAmount,
       })),
     vat: { treatment: invoice.vatTreatment, rateBps: invoice.vatRateBps, mention: invoice.vatMention },
     taxableAmount: invoice.subtotal,
     vatAmount: invoice.taxAmount,
     total: invoice.total,
-    status,
-    paidDate: status === 'PAID' ? day(invoice.paidAt) : null,
   };
 }
 

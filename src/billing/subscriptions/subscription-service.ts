@@ -41,12 +41,15 @@ export class SubscriptionService {
     const providerPriceId = await this.providerPrice(plan, price);
     // Keyed by how many subscriptions the customer had: two concurrent subscribes meet on one at the provider.
     const attempt = await this.deps.subscriptions.countForCustomer(customer.id);
+    // The VAT of the first invoice is decided here, once: the provider charges it and carries its tag.
+    const vat = await this.deps.taxRates.forCustomer(customer);
     const charge = await this.deps.provider.createSubscription(
       {
         customerId: customer.providerCustomerId,
         priceId: providerPriceId,
         paymentMethodId: method.providerPaymentMethodId,
-        taxRateIds: await this.deps.taxRates.forCustomer(customer),
+        taxRateIds: vat.taxRateIds,
+        vatDecision: vat.tag,
       },
       `subscribe:${customer.id}:${attempt}`,
     );
@@ -73,9 +76,12 @@ export class SubscriptionService {
     }
     if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
     const providerPriceId = await this.providerPrice(plan, price);
-    const charge = await this.releasingOnFailure(live.id, expectedVersion, () =>
-      this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`),
-    );
+    const charge = await this.releasingOnFailure(live.id, expectedVersion, async () => {
+      // The invoice this change produces at once is charged with the VAT decided now, and names it.
+      const vat = await this.deps.taxRates.forCustomer(customer);
+      await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${expectedVersion}`, vat.tag);
+      return this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`);
+    });
     return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
   }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
 import { KeyedSerializer } from './keyed-serializer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
@@ -29,6 +30,7 @@ export class ProviderSync {
     private readonly plans: PlanService,
     private readonly paymentState: PaymentStateService,
     private readonly issuer: InvoiceIssuer,
+    private readonly vatDecisions: InvoiceVatDecisions,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -84,13 +86,17 @@ export class ProviderSync {
     });
   }
 
-  /** Mirrors the invoice; once the provider has finalized it, it is issued as our legal invoice. */
+  /**
+   * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
+   * has finalized it, it is issued from that decision as our legal invoice or credit note.
+   */
   private async applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
     const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
-    if (invoice.status === 'DRAFT' || row.issuedAt) return;
-    const issued = await this.issuer.issue(row, customer, invoice.finalizedAt ?? invoice.createdAt);
+    if (row.issuedAt) return;
+    if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
+    const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
     if (!chargedVatMatches(issued, invoice.lines.map((line) => line.amount))) {
-      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the invoice VAT: issue a credit note');
+      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the VAT stated');
     }
   }
 
