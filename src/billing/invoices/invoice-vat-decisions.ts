@@ -21,7 +21,8 @@ export class InvoiceVatDecisions {
 
   /** A draft: decided once (re-checking the VAT number), recorded, and made what the provider will charge. */
   async settleDraft(row: InvoiceRecord, customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
-    const decision = InvoiceRepository.recordedVat(row) ?? (await this.invoices.recordVat(row.id, await this.taxRates.decide(customer), this.now(), true));
+    // The supply is the period the provider drafted the invoice for: its rate is that day's.
+    const decision = InvoiceRepository.recordedVat(row) ?? (await this.invoices.recordVat(row.id, await this.taxRates.decide(customer, invoice.createdAt), this.now(), true));
     const vat = await this.taxRates.forDecision(decision);
     if (invoice.vatDecision === vat.tag) return;
     try {

@@ -25,8 +25,9 @@ export class ProviderTaxRates {
     return this.forDecision(await this.decide(customer));
   }
 
-  decide(customer: CustomerRecord): Promise<SupplyVatDecision> {
-    return this.vat.decide(customer, this.now());
+  /** The VAT of a supply at `at` (now unless given), without touching the provider. */
+  decide(customer: CustomerRecord, at: Date = this.now()): Promise<SupplyVatDecision> {
+    return this.vat.decide(customer, at);
   }
 
   async forDecision(decision: SupplyVatDecision): Promise<ProviderVat> {
