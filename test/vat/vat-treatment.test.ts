@@ -1,3 +1,4 @@
+import { CustomerVat } from '../../src/billing/vat/customer-vat';
 import {
   decideVat,
   OUT_OF_SCOPE_MENTION,
@@ -120,5 +121,27 @@ describe('deciding the VAT of an invoice from a French seller', () => {
 
   it('refuses a seller outside the EU, for whom these rules do not apply', () => {
     expect(() => decideVat(fromFrance({ sellerCountry: 'US', buyerCountry: 'DE' }))).toThrow(/not an EU member state/);
+  });
+});
+
+describe('the VAT of a customer’s supply at an instant', () => {
+  const checks: string[] = [];
+  const vat = new CustomerVat({
+    sellerCountry: 'FR',
+    timeZone: 'Europe/Paris',
+    vatNumbers: { verify: async () => 'unverified' },
+    log: async (_customer, status) => void checks.push(status),
+  });
+
+  it('takes the rate of the seller’s calendar day, the day its invoice is dated', async () => {
+    // 22:30 UTC on 30 June 2025 is already 1 July in Paris, when Estonia's 24 % applies.
+    const decision = await vat.decide({ id: 'c1', country: 'EE', vatNumber: null }, new Date('2025-06-30T22:30:00Z'));
+    expect(decision).toMatchObject({ rateBps: 2400, rateDay: '2025-07-01', vatNumberStatus: 'NOT_CHECKED' });
+  });
+
+  it('charges a business whose number the registry could not check as a consumer, and records it as UNVERIFIED', async () => {
+    const decision = await vat.decide({ id: 'c2', country: 'DE', vatNumber: 'DE136695976' }, new Date('2026-11-27T10:00:00Z'));
+    expect(decision).toMatchObject({ treatment: 'STANDARD', rateBps: 1900, rateCountry: 'DE', vatNumberStatus: 'UNVERIFIED' });
+    expect(checks.at(-1)).toBe('UNVERIFIED');
   });
 });
