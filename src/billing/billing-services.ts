@@ -28,6 +28,7 @@ import { OfflineVatNumberVerifier, ViesVatNumberVerifier, type VatNumberVerifier
 import type { VatRateTable } from './vat/eu-vat-rates.ts';
 import { InvoiceVatDecisions } from './invoices/invoice-vat-decisions.ts';
 import { CreditNoteService } from './invoices/credit-note-service.ts';
+import { InvoiceLineDescriber } from './invoices/invoice-line-description.ts';
 import type { Config } from '../config.ts';
 
 export interface BillingSettings {
@@ -66,7 +67,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
   });
   const taxRates = new ProviderTaxRates(provider, vat);
   const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger);
-  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods }, plans, paymentState, issuer, vatDecisions, logger);
+  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods }, plans, paymentState, issuer, vatDecisions, new InvoiceLineDescriber(plans, timeZone), logger);
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates });
   return {
     customerCache,

@@ -47,6 +47,8 @@ export interface ProviderSubscription {
 
 export interface ProviderInvoiceLine {
   description: string;
+  /** The provider's price billed on this line; null for a line without one. */
+  priceId: string | null;
   quantity: number;
   /** Excluding tax. */
   unitAmount: number;

@@ -63,7 +63,7 @@ describe('legal invoices and EU VAT (seller in France)', () => {
       total: { amount: 800 + tax },
       seller: { legalName: 'Bloom SAS (development)', vatNumber: 'FR40303265045', address: { country: 'FR' } },
       buyer: { vatNumber: buyerVat },
-      lines: [expect.objectContaining({ quantity: 1, unitPrice: { amount: 800 }, amount: { amount: 800 }, periodStart: expect.any(String), periodEnd: expect.any(String) })],
+      lines: [expect.objectContaining({ description: expect.stringMatching(/^Cloud storage subscription, Lite plan, 100 GB, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/), quantity: 1, unitPrice: { amount: 800 }, amount: { amount: 800 }, periodStart: expect.any(String), periodEnd: expect.any(String) })],
     });
     expect(await providerAmounts(invoice.id)).toEqual({ subtotal: 800, total: 800 + tax, paid: 800 + tax });
   });

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import type { InvoiceLineDescriber } from '../invoices/invoice-line-description.ts';
 import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
 import { KeyedSerializer } from './keyed-serializer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
@@ -31,6 +32,7 @@ export class ProviderSync {
     private readonly paymentState: PaymentStateService,
     private readonly issuer: InvoiceIssuer,
     private readonly vatDecisions: InvoiceVatDecisions,
+    private readonly lineDescriptions: InvoiceLineDescriber,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -90,7 +92,8 @@ export class ProviderSync {
    * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
    * has finalized it, it is issued from that decision as our legal invoice or credit note.
    */
-  private async applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
+  private async applyInvoice(customer: CustomerRecord, provided: ProviderInvoice): Promise<void> {
+    const invoice = await this.lineDescriptions.describe(provided);
     const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
     if (row.issuedAt) return;
     if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);

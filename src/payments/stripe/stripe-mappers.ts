@@ -86,6 +86,7 @@ export function toInvoiceLine(line: Stripe.InvoiceLineItem): ProviderInvoiceLine
   const parent = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
   return {
     description: line.description ?? '',
+    priceId: idOf(line.pricing?.price_details?.price),
     quantity,
     // The amount billed per unit: for a proration that is the prorated amount, not the price's.
     unitAmount: quantity === 0 ? 0 : Math.round(line.amount / quantity),
