@@ -28,6 +28,8 @@ import { OfflineVatNumberVerifier, ViesVatNumberVerifier, type VatNumberVerifier
 import type { VatRateTable } from './vat/eu-vat-rates.ts';
 import { InvoiceVatDecisions } from './invoices/invoice-vat-decisions.ts';
 import { CreditNoteService } from './invoices/credit-note-service.ts';
+import { VatReportRepository } from './vat/vat-report-repository.ts';
+import { VatReportService } from './vat/vat-report-service.ts';
 import { InvoiceLineDescriber } from './invoices/invoice-line-description.ts';
 import type { Config } from '../config.ts';
 
@@ -83,6 +85,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
       sync,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       creditNotes: new CreditNoteService(prisma, issuer, invoiceDocuments),
+      vatReports: new VatReportService(new VatReportRepository(prisma), seller.country, timeZone),
     },
     invoiceDocuments,
     loaderSources: {

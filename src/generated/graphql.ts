@@ -625,6 +625,11 @@ export type Query = {
    * now: prorations, tax, total. Nothing changes.
    */
   previewPlanChange: PlanChangePreview;
+  /**
+   * Admin only: the VAT return of a quarter (`2026-Q4`), from the invoices and credit notes issued in it
+   * (issue dates in the seller's time zone; credit notes count negatively).
+   */
+  vatReport: VatReport;
 };
 
 
@@ -647,6 +652,11 @@ export type QueryPreviewPlanChangeArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
   interval: BillingInterval;
   planId: Scalars['ID']['input'];
+};
+
+
+export type QueryVatReportArgs = {
+  quarter: Scalars['String']['input'];
 };
 
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
@@ -715,6 +725,40 @@ export type VatNumberStatus =
   | 'UNVERIFIED'
   /** The registry confirmed the number. */
   | 'VERIFIED';
+
+/** The VAT figures of a quarter: what the One-Stop-Shop return, the EC sales list and the national return need. */
+export type VatReport = {
+  __typename?: 'VatReport';
+  /** The same figures as CSV (amounts in minor units). */
+  csv: Scalars['String']['output'];
+  /** Supplies taxed at the seller's own rates, per rate. */
+  domestic: Array<VatReportLine>;
+  /** First and last calendar day of the quarter (YYYY-MM-DD). */
+  from: Scalars['String']['output'];
+  /** B2C supplies taxed in another member state (OSS return), per member state of consumption and rate. */
+  oneStopShop: Array<VatReportLine>;
+  /** Supplies to buyers outside the EU. */
+  outOfScope: Array<VatReportLine>;
+  quarter: Scalars['String']['output'];
+  /** B2B supplies reverse-charged to buyers in other member states (EC sales list), per buyer VAT number. */
+  reverseCharged: Array<VatReportLine>;
+  /** The seller's member state: its supplies are `domestic`. */
+  sellerCountry: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+  /** Everything issued in the quarter, per currency. */
+  totals: Array<VatReportLine>;
+};
+
+export type VatReportLine = {
+  __typename?: 'VatReportLine';
+  buyerVatNumber?: Maybe<Scalars['String']['output']>;
+  /** Invoices and credit notes counted. */
+  documents: Scalars['Int']['output'];
+  memberState?: Maybe<Scalars['String']['output']>;
+  rateBasisPoints?: Maybe<Scalars['Int']['output']>;
+  taxable: Money;
+  vat: Money;
+};
 
 export type VatTreatment =
   /** Buyer outside the EU: no EU VAT. */
@@ -941,6 +985,8 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionUpdated: ResolverTypeWrapper<Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
   User: ResolverTypeWrapper<OwnerEntityRef>;
   VatNumberStatus: VatNumberStatus;
+  VatReport: ResolverTypeWrapper<VatReport>;
+  VatReportLine: ResolverTypeWrapper<VatReportLine>;
   VatTreatment: VatTreatment;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
 }>;
@@ -999,6 +1045,8 @@ export type ResolversParentTypes = ResolversObject<{
   SubscriptionUpdateResult: ResolversUnionTypes<ResolversParentTypes>['SubscriptionUpdateResult'];
   SubscriptionUpdated: Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   User: OwnerEntityRef;
+  VatReport: VatReport;
+  VatReportLine: VatReportLine;
   VersionConflict: VersionConflict;
 }>;
 
@@ -1280,6 +1328,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<Array<ResolversTypes['Plan']>, ParentType, ContextType>;
   previewPlanChange?: Resolver<ResolversTypes['PlanChangePreview'], ParentType, ContextType, RequireFields<QueryPreviewPlanChangeArgs, 'interval' | 'planId'>>;
+  vatReport?: Resolver<ResolversTypes['VatReport'], ParentType, ContextType, RequireFields<QueryVatReportArgs, 'quarter'>>;
 }>;
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
@@ -1328,6 +1377,28 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   unpaidInvoice?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VatReportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VatReport'] = ResolversParentTypes['VatReport']> = ResolversObject<{
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  domestic?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  oneStopShop?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  outOfScope?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  quarter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reverseCharged?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  sellerCountry?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+}>;
+
+export type VatReportLineResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VatReportLine'] = ResolversParentTypes['VatReportLine']> = ResolversObject<{
+  buyerVatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  documents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberState?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rateBasisPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  taxable?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  vat?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type VersionConflictResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionConflict'] = ResolversParentTypes['VersionConflict']> = ResolversObject<{
@@ -1384,6 +1455,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   SubscriptionUpdateResult?: SubscriptionUpdateResultResolvers<ContextType>;
   SubscriptionUpdated?: SubscriptionUpdatedResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  VatReport?: VatReportResolvers<ContextType>;
+  VatReportLine?: VatReportLineResolvers<ContextType>;
   VersionConflict?: VersionConflictResolvers<ContextType>;
 }>;
 

@@ -1,3 +1,4 @@
+import type { VatReportService } from '../billing/vat/vat-report-service.ts';
 import type { Logger } from 'pino';
 import type { CustomerService } from '../billing/customers/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/invoices/invoice-payment-service.ts';
@@ -19,6 +20,7 @@ export interface BillingServices {
   subscriptions: SubscriptionService;
   sync: ProviderSync;
   invoiceLinks: InvoiceLinkSigner;
+  vatReports: VatReportService;
 }
 
 export interface GraphQLContext {

@@ -1,6 +1,7 @@
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { pdfText } from '../invoices/pdf-text';
+import { calendarDate } from '../../src/billing/invoices/legal-invoice';
 import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION } from '../../src/billing/vat/vat-treatment';
 
 const INVOICES = `{ billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
@@ -112,5 +113,48 @@ describe('legal invoices and EU VAT (seller in France)', () => {
       const response = await fetch(`${t.url}${path}`);
       expect(response.status).toBe(403);
     }
+  });
+
+  it('reports the quarter’s VAT (OSS per member state and rate, reverse charge per VAT number, domestic, out of scope), netting credit notes', async () => {
+    const refunded = await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'fr-consumer' }, kind: 'INVOICE' } });
+    await t.app.domain.services.creditNotes.issueCreditNote(refunded.id, refunded.total, 'Refund on cancellation');
+    const today = calendarDate(new Date(), 'Europe/Paris');
+    const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const query = `query($q: String!) { vatReport(quarter: $q) {
+      from to sellerCountry csv
+      oneStopShop { memberState rateBasisPoints taxable { amount currency } vat { amount } documents }
+      reverseCharged { memberState buyerVatNumber taxable { amount } vat { amount } documents }
+      domestic { memberState rateBasisPoints taxable { amount } vat { amount } documents }
+      outOfScope { taxable { amount } vat { amount } }
+      totals { taxable { amount currency } vat { amount } documents }
+    } }`;
+    const denied = await t.graphql<any>(query, { token: await t.token({ sub: 'fr-consumer' }), variables: { q: quarter } });
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const res = await t.graphql<any>(query, { token: await t.token({ sub: 'accountant', roles: ['admin'] }), variables: { q: quarter } });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    const report = res.data.vatReport;
+    expect(report.sellerCountry).toBe('FR');
+    expect(report.oneStopShop).toEqual([{ memberState: 'DE', rateBasisPoints: 1900, taxable: { amount: 800, currency: 'EUR' }, vat: { amount: 152 }, documents: 1 }]);
+    // The French consumer's invoice and its credit note cancel out; the French business's remains.
+    expect(report.domestic).toEqual([{ memberState: 'FR', rateBasisPoints: 2000, taxable: { amount: 800 }, vat: { amount: 160 }, documents: 3 }]);
+    expect(report.reverseCharged).toEqual([expect.objectContaining({ memberState: 'DE', buyerVatNumber: 'DE136695976', vat: { amount: 0 } })]);
+    expect(report.outOfScope).toEqual([{ taxable: { amount: 800 }, vat: { amount: 0 } }]);
+
+    // The totals are the period's invoices minus its credit notes, and the sum of the sections.
+    const sum = async (kind: 'INVOICE' | 'CREDIT_NOTE') =>
+      (await t.db.prisma.invoice.aggregate({ where: { kind, issuedAt: { not: null } }, _sum: { subtotal: true, taxAmount: true } }))._sum;
+    const [invoices, credits] = [await sum('INVOICE'), await sum('CREDIT_NOTE')];
+    expect(credits.subtotal).toBe(-800);
+    const [total] = report.totals;
+    expect(total.taxable.amount).toBe((invoices.subtotal ?? 0) + (credits.subtotal ?? 0));
+    expect(total.vat.amount).toBe((invoices.taxAmount ?? 0) + (credits.taxAmount ?? 0));
+    const sections = [...report.oneStopShop, ...report.reverseCharged, ...report.domestic, ...report.outOfScope];
+    expect(sections.reduce((acc: number, line: any) => acc + line.taxable.amount, 0)).toBe(total.taxable.amount);
+    expect(report.csv.split('\r\n')).toEqual(expect.arrayContaining(['oss,DE,,1900,EUR,800,152,1', 'domestic,FR,,2000,EUR,800,160,3']));
+  });
+
+  it('refuses a quarter that is not one', async () => {
+    const res = await t.graphql<any>(`{ vatReport(quarter: "2026-Q5") { from } }`, { token: await t.token({ sub: 'accountant', roles: ['admin'] }) });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
