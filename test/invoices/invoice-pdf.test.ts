@@ -17,6 +17,8 @@ const reverseCharged: LegalInvoiceDocument = {
   issueDate: '2026-11-24',
   currency: 'EUR',
   seller,
+  sellerMentions: [],
+  businessTerms: null,
   buyer: {
     legalName: 'Muster GmbH',
     address: { line1: 'Hauptstraße 5', line2: null, postalCode: '10115', city: 'Berlin', region: 'Berlin', country: 'DE' },
@@ -208,6 +210,21 @@ describe('an invoice PDF', () => {
       await renderInvoicePdf({ ...domestic, buyer: { ...domestic.buyer, legalName: names.join('\n') } }),
     );
     for (const name of names) expect(text).toContain(name);
+  });
+
+  it('prints the seller’s French company mentions and, between businesses, the payment terms and the €40 indemnity', async () => {
+    const text = oneLine(
+      await pdfText(
+        await renderInvoicePdf({
+          ...reverseCharged,
+          sellerMentions: ['SAS with a share capital of 10,000 EUR', 'SIREN 303265045 · SIRET 30326504500012', 'RCS Paris 303 265 045'],
+          businessTerms: ['Payment terms: Payable on receipt.', 'Late payment: penalties at three times the French legal interest rate.', 'Fixed indemnity for recovery costs: 40 EUR.'],
+        }),
+      ),
+    );
+    for (const mention of ['SAS with a share capital of 10,000 EUR', 'SIREN 303265045 · SIRET 30326504500012', 'RCS Paris 303 265 045', 'Payment terms: Payable on receipt.', 'three times the French legal interest rate', '40 EUR', 'Autoliquidation']) {
+      expect(text).toContain(mention);
+    }
   });
 
   it('prints each line’s VAT, so each printed line satisfies rate × amount = VAT', async () => {

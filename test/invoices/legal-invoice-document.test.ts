@@ -93,6 +93,8 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
         address: { line1: '12 rue de la Paix', line2: null, postalCode: '75002', city: 'Paris', region: null, country: 'FR' },
         vatNumber: 'FR40303265045',
       },
+      sellerMentions: [],
+      businessTerms: null,
       buyer: {
         legalName: 'Muster GmbH',
         address: { line1: 'Hauptstraße 5', line2: null, postalCode: '10115', city: 'Berlin', region: null, country: 'DE' },

@@ -45,10 +45,10 @@ describe('deciding the VAT of an invoice from a French seller', () => {
     });
   });
 
-  it('charges no VAT to a business in Germany with a valid VAT number: reverse charge, citing art. 196', () => {
+  it('charges no VAT to a business in Germany with a valid VAT number: reverse charge (autoliquidation), citing art. 196', () => {
     const decision = decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'valid' }));
     expect(decision).toEqual({ treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION });
-    expect(decision.mention).toMatch(/^Reverse charge/);
+    expect(decision.mention).toMatch(/^Autoliquidation : TVA due par le preneur.*Reverse charge: /);
     expect(decision.mention).toContain('Article 196 of Directive 2006/112/EC');
   });
 

@@ -134,5 +134,7 @@ export function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) 
     region: customer.region,
     country: customer.country,
     vatNumber: reverseCharge ? customer.vatNumber : null,
+    // A buyer with a VAT number is a business: its invoices carry the French B2B payment mentions.
+    business: customer.vatNumber !== null,
   };
 }

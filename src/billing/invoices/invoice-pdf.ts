@@ -44,7 +44,7 @@ export async function renderInvoicePdf(invoice: LegalInvoiceDocument): Promise<B
   doc.text(heading.join('\n'), MARGIN + CONTENT_WIDTH / 2, MARGIN, { width: CONTENT_WIDTH / 2, align: 'right' });
 
   const partiesTop = MARGIN + 70;
-  party(doc, 'Seller', invoice.seller, MARGIN, partiesTop);
+  party(doc, 'Seller', invoice.seller, MARGIN, partiesTop, invoice.sellerMentions);
   const sellerBottom = doc.y;
   party(doc, 'Buyer', invoice.buyer, MARGIN + CONTENT_WIDTH / 2, partiesTop);
   doc.y = Math.max(sellerBottom, doc.y) + 25;
@@ -67,7 +67,7 @@ function assertPrintable(invoice: LegalInvoiceDocument): void {
   if (invoice.kind === 'CREDIT_NOTE' && !invoice.corrects) throw new Error(`credit note ${invoice.number}: it must name the invoice it corrects`);
 }
 
-function party(doc: PDFKit.PDFDocument, title: string, who: InvoiceParty, x: number, y: number): void {
+function party(doc: PDFKit.PDFDocument, title: string, who: InvoiceParty, x: number, y: number, mentions: string[] = []): void {
   const { address } = who;
   const country = address.country ? (new Intl.DisplayNames('en', { type: 'region' }).of(address.country) ?? address.country) : null;
   const lines = [
@@ -78,6 +78,7 @@ function party(doc: PDFKit.PDFDocument, title: string, who: InvoiceParty, x: num
     address.region,
     country,
     who.vatNumber ? `VAT number: ${who.vatNumber}` : null,
+    ...mentions,
   ].filter((line): line is string => Boolean(line));
   const width = CONTENT_WIDTH / 2 - 10;
   doc.font('Bold').fontSize(11).text(title, x, y, { width });
@@ -129,6 +130,9 @@ function summary(doc: PDFKit.PDFDocument, invoice: LegalInvoiceDocument): void {
   entry('Total including VAT', money(invoice.total), true);
   doc.font('Regular').fontSize(9);
   doc.text(`All amounts are in ${invoice.currency}. VAT is computed per line (amount × rate, rounded half away from zero to the cent); the VAT amount is the sum of the lines' VAT.`, MARGIN, doc.y + 12, { width: CONTENT_WIDTH });
+  if (invoice.businessTerms) {
+    doc.font('Regular').fontSize(8).text(invoice.businessTerms.join('\n'), MARGIN, doc.y + 10, { width: CONTENT_WIDTH });
+  }
   if (invoice.vat.mention) {
     doc.font('Bold').fontSize(9).text(invoice.vat.mention, MARGIN, doc.y + 12, { width: CONTENT_WIDTH });
   }

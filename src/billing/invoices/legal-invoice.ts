@@ -49,7 +49,11 @@ export interface LegalInvoiceDocument {
   /** ISO 4217; every amount below is in its minor units. */
   currency: string;
   seller: InvoiceParty & { vatNumber: string };
+  /** The seller's company mentions (legal form and capital, SIREN/SIRET, registry), as configured. */
+  sellerMentions: string[];
   buyer: InvoiceParty;
+  /** Between businesses: payment terms, late-payment penalties and the €40 recovery indemnity. */
+  businessTerms: string[] | null;
   lines: LegalInvoiceLine[];
   vat: { treatment: VatTreatment; rateBps: number; mention: string | null };
   /** An invoice carries one rate, so the taxable amount per rate is its subtotal. */
@@ -83,6 +87,8 @@ export function legalInvoiceDocument(
     issueDate: calendarDate(issuedAt, timeZone),
     currency: invoice.currency,
     seller: { ...seller, vatNumber: seller.vatNumber },
+    sellerMentions: sellerMentions(invoice.sellerSnapshot),
+    businessTerms: isBusiness(invoice.buyerSnapshot) ? businessTerms(invoice.sellerSnapshot) : null,
     buyer: buyerFrom(invoice.buyerSnapshot, invoice.vatTreatment === 'REVERSE_CHARGE', `invoice ${number}: the buyer`),
     lines: [...lines]
       .sort((a, b) => a.position - b.position)
@@ -101,6 +107,34 @@ export function legalInvoiceDocument(
     vatAmount: invoice.taxAmount,
     total: invoice.total,
   };
+}
+
+type Snapshot = Record<string, unknown>;
+const snapshotOf = (value: unknown): Snapshot => (value !== null && typeof value === 'object' ? (value as Snapshot) : {});
+const text = (record: Snapshot, key: string) => (typeof record[key] === 'string' && record[key] ? (record[key] as string) : null);
+
+function sellerMentions(snapshot: unknown): string[] {
+  const seller = snapshotOf(snapshot);
+  const [form, capital, siren, siret] = [text(seller, 'legalForm'), text(seller, 'shareCapital'), text(seller, 'siren'), text(seller, 'siret')];
+  const mentions = [
+    form && capital ? `${form} with a share capital of ${capital}` : form,
+    [siren && `SIREN ${siren}`, siret && `SIRET ${siret}`].filter(Boolean).join(' · ') || null,
+    text(seller, 'registration'),
+  ];
+  return mentions.filter((mention): mention is string => Boolean(mention));
+}
+
+const isBusiness = (snapshot: unknown) => snapshotOf(snapshot).business === true;
+
+function businessTerms(snapshot: unknown): string[] {
+  const seller = snapshotOf(snapshot);
+  const terms = text(seller, 'paymentTerms');
+  const penalty = text(seller, 'latePaymentPenalty');
+  return [
+    ...(terms ? [`Payment terms: ${terms}`] : []),
+    ...(penalty ? [`Late payment: penalties at ${penalty} (art. L441-10 of the French Commercial Code).`] : []),
+    'Fixed indemnity for recovery costs in case of late payment: 40 EUR (art. D441-5) / indemnité forfaitaire pour frais de recouvrement : 40 €.',
+  ];
 }
 
 export const BUYER_NOT_PROVIDED = 'Name and address not provided by the customer';

@@ -28,7 +28,9 @@ export interface VatDecision {
   mention: string | null;
 }
 
+/** In French ("Autoliquidation", art. 283-2 CGI) and English, as a French seller's business buyers expect. */
 export const REVERSE_CHARGE_MENTION =
+  'Autoliquidation : TVA due par le preneur (article 196 de la directive 2006/112/CE). ' +
   'Reverse charge: VAT to be accounted for by the customer under Article 196 of Directive 2006/112/EC.';
 
 export const OUT_OF_SCOPE_MENTION =
