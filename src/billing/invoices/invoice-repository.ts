@@ -12,8 +12,10 @@ export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invoices are added. */
-  findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
-    return this.prisma.invoice.findMany({
+  /** Without the stored PDFs' bytes (only a download reads them). */
+  async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
+    const rows = await this.prisma.invoice.findMany({
+      omit: { pdf: true },
       where: {
         customerId,
         ...(after && {
@@ -23,6 +25,7 @@ export class InvoiceRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
+    return rows.map((row) => ({ ...row, pdf: null }));
   }
 
   findById(id: string): Promise<InvoiceRecord | null> {
