@@ -6,7 +6,7 @@ import type { ApolloServer } from '@apollo/server';
 import type express from 'express';
 import pino, { type Logger } from 'pino';
 import { createTokenVerifier } from './auth/token-verifier.ts';
-import { createBillingServices, type BillingDomain } from './billing/billing-services.ts';
+import { createBillingServices, type BillingDomain, type BillingSettings } from './billing/billing-services.ts';
 import { keepCachesInStep } from './billing/change-notifications.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -53,6 +53,8 @@ export interface AppOptions {
   stripeEmulator?: Omit<StripeEmulatorOptions, 'port'>;
   /** An emulator already running, shared by several app instances (tests of replicas); not closed by the app. */
   sharedStripeEmulator?: RunningStripeEmulator;
+  /** Tests: a VAT number registry and a VAT rate table in place of the configured ones. */
+  vat?: BillingSettings['vat'];
 }
 
 interface Payments {
@@ -81,6 +83,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         planCatalogTtlMs: config.caches.planCatalogTtlMs,
         gracePeriodDays: config.gracePeriodDays,
         invoicing: config.invoicing,
+        ...(options.vat ? { vat: options.vat } : {}),
       },
       logger,
     );

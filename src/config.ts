@@ -25,7 +25,20 @@ export interface SellerIdentity {
   city: string;
   country: string;
   vatNumber: string;
+  /** French mentions (Code de commerce R123-237, L441-9): printed when given. */
+  legalForm: string | null;
+  shareCapital: string | null;
+  siren: string | null;
+  siret: string | null;
+  /** The trade registry entry, e.g. "RCS Paris 303 265 045". */
+  registration: string | null;
+  /** Printed on business invoices, with the €40 recovery indemnity (L441-10). */
+  paymentTerms: string;
+  latePaymentPenalty: string;
 }
+
+const DEFAULT_PAYMENT_TERMS = 'Payable on receipt, charged to the payment method on file; no discount for early payment.';
+const DEFAULT_LATE_PAYMENT_PENALTY = 'three times the French legal interest rate';
 
 /** A placeholder seller for development: production must configure the real one. */
 const DEV_SELLER: SellerIdentity = {
@@ -36,6 +49,13 @@ const DEV_SELLER: SellerIdentity = {
   city: 'Paris',
   country: 'FR',
   vatNumber: 'FR40303265045',
+  legalForm: 'SAS',
+  shareCapital: '10,000 EUR',
+  siren: '303265045',
+  siret: '30326504500012',
+  registration: 'RCS Paris 303 265 045',
+  paymentTerms: DEFAULT_PAYMENT_TERMS,
+  latePaymentPenalty: DEFAULT_LATE_PAYMENT_PENALTY,
 };
 
 export const DEV_INVOICE_LINK_SECRET = 'dev-only-invoice-link-secret-not-for-production';
@@ -54,6 +74,8 @@ export interface Config {
   invoicing: {
     seller: SellerIdentity;
     numberTemplate: string;
+    /** Credit notes are numbered in a series of their own. */
+    creditNoteNumberTemplate: string;
     timeZone: string;
     viesCheck: boolean;
     /** Signs the short-lived PDF links; shared by every replica. */
@@ -108,7 +130,15 @@ const environmentSchema = z.object({
   SELLER_CITY: z.string().min(1).optional(),
   SELLER_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
   SELLER_VAT_NUMBER: z.string().min(4).optional(),
+  SELLER_LEGAL_FORM: z.string().min(1).optional(),
+  SELLER_SHARE_CAPITAL: z.string().min(1).optional(),
+  SELLER_SIREN: z.string().regex(/^\d{9}$/, 'must be the 9 digits of a SIREN').optional(),
+  SELLER_SIRET: z.string().regex(/^\d{14}$/, 'must be the 14 digits of a SIRET').optional(),
+  SELLER_REGISTRATION: z.string().min(1).optional(),
+  INVOICE_PAYMENT_TERMS: z.string().min(1).default(DEFAULT_PAYMENT_TERMS),
+  INVOICE_LATE_PAYMENT_PENALTY: z.string().min(1).default(DEFAULT_LATE_PAYMENT_PENALTY),
   INVOICE_NUMBER_FORMAT: z.string().min(1).default('F{year}-{seq:6}'),
+  CREDIT_NOTE_NUMBER_FORMAT: z.string().min(1).default('A{year}-{seq:6}'),
   INVOICE_TIME_ZONE: z.string().min(1).default('Europe/Paris'),
   VAT_VIES_CHECK: z.enum(['true', 'false']).default('false'),
   INVOICE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -164,6 +194,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
   if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
+  if (env.SELLER_SIRET && env.SELLER_SIREN && !env.SELLER_SIRET.startsWith(env.SELLER_SIREN)) {
+    problems.push('SELLER_SIRET: must start with SELLER_SIREN (an establishment of that company)');
+  }
+  if (env.CREDIT_NOTE_NUMBER_FORMAT.replace(/\{[^}]*\}/g, '') === env.INVOICE_NUMBER_FORMAT.replace(/\{[^}]*\}/g, '')) {
+    problems.push('CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own (a different prefix from INVOICE_NUMBER_FORMAT)');
+  }
   if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
 
   const catalog = env.PLAN_CATALOG_FILE ? readCatalog(env.PLAN_CATALOG_FILE, problems) : DEFAULT_PLAN_CATALOG;
@@ -207,9 +243,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
               city: env.SELLER_CITY!,
               country: env.SELLER_COUNTRY!,
               vatNumber: env.SELLER_VAT_NUMBER!,
+              legalForm: env.SELLER_LEGAL_FORM ?? null,
+              shareCapital: env.SELLER_SHARE_CAPITAL ?? null,
+              siren: env.SELLER_SIREN ?? null,
+              siret: env.SELLER_SIRET ?? null,
+              registration: env.SELLER_REGISTRATION ?? null,
+              paymentTerms: env.INVOICE_PAYMENT_TERMS,
+              latePaymentPenalty: env.INVOICE_LATE_PAYMENT_PENALTY,
             }
-          : DEV_SELLER,
+          : { ...DEV_SELLER, paymentTerms: env.INVOICE_PAYMENT_TERMS, latePaymentPenalty: env.INVOICE_LATE_PAYMENT_PENALTY },
       numberTemplate: env.INVOICE_NUMBER_FORMAT,
+      creditNoteNumberTemplate: env.CREDIT_NOTE_NUMBER_FORMAT,
       timeZone: env.INVOICE_TIME_ZONE,
       viesCheck: env.VAT_VIES_CHECK === 'true',
       linkSecret: env.INVOICE_LINK_SECRET ?? DEV_INVOICE_LINK_SECRET,

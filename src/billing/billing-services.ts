@@ -35,7 +35,13 @@ import { InvoiceLinkSigner } from './invoices/invoice-links.ts';
 import { InvoiceNumberAllocator } from './invoices/invoice-number-allocator.ts';
 import { CustomerVat } from './vat/customer-vat.ts';
 import { ProviderTaxRates } from './vat/provider-tax-rates.ts';
-import { OfflineVatNumberVerifier, ViesVatNumberVerifier } from './vat/vat-number-check.ts';
+import { OfflineVatNumberVerifier, ViesVatNumberVerifier, type VatNumberVerifier } from './vat/vat-number-check.ts';
+import type { VatRateTable } from './vat/eu-vat-rates.ts';
+import { InvoiceVatDecisions } from './invoices/invoice-vat-decisions.ts';
+import { CreditNoteService } from './invoices/credit-note-service.ts';
+import { VatReportRepository } from './vat/vat-report-repository.ts';
+import { VatReportService } from './vat/vat-report-service.ts';
+import { InvoiceLineDescriber } from './invoices/invoice-line-description.ts';
 import type { Config } from '../config.ts';
 
 export interface BillingSettings {
@@ -43,6 +49,8 @@ export interface BillingSettings {
   planCatalogTtlMs: number;
   gracePeriodDays: number;
   invoicing: Config['invoicing'];
+  /** Tests replace the VAT number registry and the rate table; production uses the configured ones. */
+  vat?: { verifier?: VatNumberVerifier; rates?: VatRateTable };
 }
 
 export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
@@ -56,11 +64,36 @@ export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks
   const planRepository = new PlanRepository(prisma);
   const plans = new PlanService(planRepository, { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
-  const { seller, numberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
-  const vat = new CustomerVat(seller.country, viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
-  const issuer = new InvoiceIssuer(prisma, new InvoiceNumberAllocator({ template: numberTemplate, timeZone }), seller, vat);
+  const { seller, numberTemplate, creditNoteNumberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
+  const verifier = settings.vat?.verifier ?? (viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
+  const vat = new CustomerVat({
+    sellerCountry: seller.country,
+    timeZone,
+    vatNumbers: verifier,
+    log: (customerId, status, at) => customers.recordVatNumberCheck(customerId, status, at),
+    ...(settings.vat?.rates ? { rates: settings.vat.rates } : {}),
+  });
+  const invoiceDocuments = new InvoiceDocumentService(invoices, timeZone);
+  const issuer = new InvoiceIssuer({
+    prisma,
+    invoiceNumbers: new InvoiceNumberAllocator({ template: numberTemplate, timeZone }),
+    creditNoteNumbers: new InvoiceNumberAllocator({ template: creditNoteNumberTemplate, timeZone }),
+    seller,
+    documents: invoiceDocuments,
+  });
   const taxRates = new ProviderTaxRates(provider, vat);
-  const sync = new ProviderSync(provider, { customers, subscriptions, invoices, paymentMethods, operations: operationRecords }, plans, paymentState, issuer, locks, logger);
+  const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger);
+  const sync = new ProviderSync(
+    provider,
+    { customers, subscriptions, invoices, paymentMethods, operations: operationRecords },
+    plans,
+    paymentState,
+    issuer,
+    vatDecisions,
+    new InvoiceLineDescriber(plans, timeZone),
+    locks,
+    logger,
+  );
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
   return {
     customerCache,
@@ -83,8 +116,10 @@ export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks
       invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
       customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
+      creditNotes: new CreditNoteService(prisma, issuer, invoiceDocuments),
+      vatReports: new VatReportService(new VatReportRepository(prisma), seller.country, timeZone),
     },
-    invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
+    invoiceDocuments,
     loaderSources: {
       customers: new CustomerReader(customers, customerCache),
       subscriptions,

@@ -291,21 +291,29 @@ export type Group = {
   unpaidInvoice: Scalars['Boolean']['output'];
 };
 
-/** A legal invoice, issued by this service (the payment provider never knows the buyer). */
+/** A legal invoice or credit note, issued by this service (the payment provider never knows the buyer). */
 export type Invoice = {
   __typename?: 'Invoice';
   amountDue: Money;
   amountPaid: Money;
   /** The buyer's identity as printed on the invoice, frozen at issue. */
   buyer?: Maybe<InvoiceParty>;
+  /** For a credit note: the number of the invoice it corrects (whose VAT treatment and rate it repeats). */
+  correctsInvoiceNumber?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** For a credit note: why it was issued. */
+  creditReason?: Maybe<Scalars['String']['output']>;
   dueAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   issuedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** An invoice, or a credit note (a negative document correcting an invoice, numbered in its own series). */
+  kind: InvoiceKind;
   lines: Array<InvoiceLine>;
-  /** Gapless legal number (F2026-000001); null while the invoice is a draft. */
+  /** Gapless legal number (F2026-000001, or A2026-000001 for a credit note); null while the invoice is a draft. */
   number?: Maybe<Scalars['String']['output']>;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /** SHA-256 (hex) of the PDF stored at issue: every download returns exactly those bytes. */
+  pdfSha256?: Maybe<Scalars['String']['output']>;
   /**
    * A link to the invoice's PDF, valid for a few minutes (`INVOICE_LINK_TTL_SECONDS`): open it as it is, it
    * needs no token. Null until the invoice is issued.
@@ -321,6 +329,8 @@ export type Invoice = {
   total: Money;
   /** The legal mention printed when VAT is not charged (reverse charge, out of scope). */
   vatMention?: Maybe<Scalars['String']['output']>;
+  /** The buyer's VAT number as checked for this invoice: UNVERIFIED means the registry was unreachable and VAT was charged as to a consumer. */
+  vatNumberStatus: VatNumberStatus;
   /** VAT rate in basis points: 2000 is 20 %. */
   vatRateBasisPoints: Scalars['Int']['output'];
   vatTreatment: VatTreatment;
@@ -348,6 +358,10 @@ export type InvoiceFilter = {
   status?: InputMaybe<InvoiceStatus>;
 };
 
+export type InvoiceKind =
+  | 'CREDIT_NOTE'
+  | 'INVOICE';
+
 export type InvoiceLine = {
   __typename?: 'InvoiceLine';
   /** Line amount excluding VAT, after discount. */
@@ -360,6 +374,8 @@ export type InvoiceLine = {
   quantity: Scalars['Int']['output'];
   /** Unit price excluding VAT. */
   unitPrice: Money;
+  /** The line's VAT: amount × rate, rounded half away from zero to the minor unit; the invoice's tax is their sum. Null on a preview. */
+  vat?: Maybe<Money>;
 };
 
 export type InvoiceListing = {
@@ -443,6 +459,8 @@ export type LegalIdentity = {
   legalName?: Maybe<Scalars['String']['output']>;
   /** The EU VAT number, e.g. FR40303265045. */
   vatNumber?: Maybe<Scalars['String']['output']>;
+  /** What the VAT registry said at the last check (each profile change, and before each invoice). */
+  vatNumberStatus: VatNumberStatus;
 };
 
 export type MarkInvoiceUncollectibleResult = InvoiceMarkedUncollectible | InvoiceNotOpen;
@@ -995,6 +1013,11 @@ export type Query = {
    * of their legal name or billing e-mail (any case); newest profiles first.
    */
   searchCustomers: CustomerSearchConnection;
+  /**
+   * Admin only: the VAT return of a quarter (`2026-Q4`), from the invoices and credit notes issued in it
+   * (issue dates in the seller's time zone; credit notes count negatively).
+   */
+  vatReport: VatReport;
 };
 
 
@@ -1036,6 +1059,11 @@ export type QuerySearchCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
+};
+
+
+export type QueryVatReportArgs = {
+  quarter: Scalars['String']['input'];
 };
 
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
@@ -1103,6 +1131,50 @@ export type User = {
   id: Scalars['ID']['output'];
   /** True while the user has an open invoice whose payment failed or is past due: the web app's banner. */
   unpaidInvoice: Scalars['Boolean']['output'];
+};
+
+export type VatNumberStatus =
+  /** The number fails its check, or the registry does not know it. */
+  | 'INVALID'
+  /** No VAT number, or not checked yet. */
+  | 'NOT_CHECKED'
+  /** The registry could not be reached: VAT is charged as to a consumer until a later check confirms the number. */
+  | 'UNVERIFIED'
+  /** The registry confirmed the number. */
+  | 'VERIFIED';
+
+/** The VAT figures of a quarter: what the One-Stop-Shop return, the EC sales list and the national return need. */
+export type VatReport = {
+  __typename?: 'VatReport';
+  /** The same figures as CSV (amounts in minor units). */
+  csv: Scalars['String']['output'];
+  /** Supplies taxed at the seller's own rates, per rate. */
+  domestic: Array<VatReportLine>;
+  /** First and last calendar day of the quarter (YYYY-MM-DD). */
+  from: Scalars['String']['output'];
+  /** B2C supplies taxed in another member state (OSS return), per member state of consumption and rate. */
+  oneStopShop: Array<VatReportLine>;
+  /** Supplies to buyers outside the EU. */
+  outOfScope: Array<VatReportLine>;
+  quarter: Scalars['String']['output'];
+  /** B2B supplies reverse-charged to buyers in other member states (EC sales list), per buyer VAT number. */
+  reverseCharged: Array<VatReportLine>;
+  /** The seller's member state: its supplies are `domestic`. */
+  sellerCountry: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+  /** Everything issued in the quarter, per currency. */
+  totals: Array<VatReportLine>;
+};
+
+export type VatReportLine = {
+  __typename?: 'VatReportLine';
+  buyerVatNumber?: Maybe<Scalars['String']['output']>;
+  /** Invoices and credit notes counted. */
+  documents: Scalars['Int']['output'];
+  memberState?: Maybe<Scalars['String']['output']>;
+  rateBasisPoints?: Maybe<Scalars['Int']['output']>;
+  taxable: Money;
+  vat: Money;
 };
 
 export type VatTreatment =
@@ -1337,6 +1409,7 @@ export type ResolversTypes = ResolversObject<{
   InvoiceConnection: ResolverTypeWrapper<InvoicePage>;
   InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
   InvoiceFilter: InvoiceFilter;
+  InvoiceKind: InvoiceKind;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineView>;
   InvoiceListing: ResolverTypeWrapper<InvoiceFilterModel>;
   InvoiceMarkedUncollectible: ResolverTypeWrapper<Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
@@ -1389,6 +1462,9 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionUpdated: ResolverTypeWrapper<Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
   UpdatePlanInput: UpdatePlanInput;
   User: ResolverTypeWrapper<OwnerEntityRef>;
+  VatNumberStatus: VatNumberStatus;
+  VatReport: ResolverTypeWrapper<VatReport>;
+  VatReportLine: ResolverTypeWrapper<VatReportLine>;
   VatTreatment: VatTreatment;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
 }>;
@@ -1477,6 +1553,8 @@ export type ResolversParentTypes = ResolversObject<{
   SubscriptionUpdated: Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   UpdatePlanInput: UpdatePlanInput;
   User: OwnerEntityRef;
+  VatReport: VatReport;
+  VatReportLine: VatReportLine;
   VersionConflict: VersionConflict;
 }>;
 
@@ -1620,13 +1698,17 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   amountDue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amountPaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   buyer?: Resolver<Maybe<ResolversTypes['InvoiceParty']>, ParentType, ContextType>;
+  correctsInvoiceNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  creditReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['InvoiceKind'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  pdfSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pdfUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   periodStart?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1636,6 +1718,7 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   vatMention?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vatNumberStatus?: Resolver<ResolversTypes['VatNumberStatus'], ParentType, ContextType>;
   vatRateBasisPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   vatTreatment?: Resolver<ResolversTypes['VatTreatment'], ParentType, ContextType>;
 }>;
@@ -1659,6 +1742,7 @@ export type InvoiceLineResolvers<ContextType = GraphQLContext, ParentType extend
   proration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  vat?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type InvoiceListingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceListing'] = ResolversParentTypes['InvoiceListing']> = ResolversObject<{
@@ -1716,6 +1800,7 @@ export type LegalIdentityResolvers<ContextType = GraphQLContext, ParentType exte
   billingEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vatNumberStatus?: Resolver<ResolversTypes['VatNumberStatus'], ParentType, ContextType>;
 }>;
 
 export type MarkInvoiceUncollectibleResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MarkInvoiceUncollectibleResult'] = ResolversParentTypes['MarkInvoiceUncollectibleResult']> = ResolversObject<{
@@ -1916,6 +2001,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   plans?: Resolver<Array<ResolversTypes['Plan']>, ParentType, ContextType>;
   previewPlanChange?: Resolver<ResolversTypes['PlanChangePreview'], ParentType, ContextType, RequireFields<QueryPreviewPlanChangeArgs, 'interval' | 'planId'>>;
   searchCustomers?: Resolver<ResolversTypes['CustomerSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
+  vatReport?: Resolver<ResolversTypes['VatReport'], ParentType, ContextType, RequireFields<QueryVatReportArgs, 'quarter'>>;
 }>;
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
@@ -1972,6 +2058,28 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   unpaidInvoice?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VatReportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VatReport'] = ResolversParentTypes['VatReport']> = ResolversObject<{
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  domestic?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  oneStopShop?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  outOfScope?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  quarter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reverseCharged?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+  sellerCountry?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['VatReportLine']>, ParentType, ContextType>;
+}>;
+
+export type VatReportLineResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VatReportLine'] = ResolversParentTypes['VatReportLine']> = ResolversObject<{
+  buyerVatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  documents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memberState?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rateBasisPoints?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  taxable?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  vat?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type VersionConflictResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionConflict'] = ResolversParentTypes['VersionConflict']> = ResolversObject<{
@@ -2054,6 +2162,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   SubscriptionUpdateResult?: SubscriptionUpdateResultResolvers<ContextType>;
   SubscriptionUpdated?: SubscriptionUpdatedResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  VatReport?: VatReportResolvers<ContextType>;
+  VatReportLine?: VatReportLineResolvers<ContextType>;
   VersionConflict?: VersionConflictResolvers<ContextType>;
 }>;
 

@@ -1,3 +1,4 @@
+import type { VatReportService } from '../billing/vat/vat-report-service.ts';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../billing/audit/audit-log.ts';
 import type { CustomerExceptions } from '../billing/customers/customer-exceptions.ts';
@@ -36,6 +37,7 @@ export interface BillingServices {
   subscriptionHistory(customerId: string): Promise<SubscriptionRecord[]>;
   /** Built with the webhook inbox, outside the billing domain. */
   providerEvents: ProviderEventReplay;
+  vatReports: VatReportService;
 }
 
 export interface GraphQLContext {

@@ -4,4 +4,4 @@ import type { InvoiceLineRecord } from '../db/prisma-types.ts';
 export type InvoiceLineView = Pick<
   InvoiceLineRecord,
   'description' | 'quantity' | 'unitAmount' | 'discountAmount' | 'amount' | 'proration' | 'periodStart' | 'periodEnd'
-> & { currency: string };
+> & { currency: string; vatAmount?: number };

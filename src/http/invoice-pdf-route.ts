@@ -23,6 +23,9 @@ export function invoicePdfRoute(documents: InvoiceDocumentService, links: Invoic
       .type('application/pdf')
       .setHeader('content-disposition', `inline; filename="${document.number}.pdf"`)
       .setHeader('cache-control', 'private, no-store')
+      // The stored document's digest, and its payment status beside it (never inside it).
+      .setHeader('x-document-sha256', document.sha256)
+      .setHeader('x-payment-status', document.status)
       .send(document.pdf);
   });
   return router;

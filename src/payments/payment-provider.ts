@@ -49,6 +49,8 @@ export interface ProviderSubscription {
 
 export interface ProviderInvoiceLine {
   description: string;
+  /** The provider's price billed on this line; null for a line without one. */
+  priceId: string | null;
   quantity: number;
   /** Excluding tax. */
   unitAmount: number;
@@ -81,6 +83,8 @@ export interface ProviderInvoice {
   finalizedAt: Date | null;
   paidAt: Date | null;
   dueAt: Date | null;
+  /** The VAT decision tag our service set beside the tax rates (the invoice's own, else its subscription's). */
+  vatDecision: string | null;
 }
 
 export interface PlanChangePreview {
@@ -130,7 +134,7 @@ export interface PaymentProvider {
   ensureTaxRate(country: string, rateBasisPoints: number, idempotencyKey: string): Promise<string>;
 
   createSubscription(
-    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; trialDays?: number },
+    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; vatDecision?: string; trialDays?: number },
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }>;
   retrieveSubscription(id: string): Promise<ProviderSubscription>;
@@ -147,7 +151,10 @@ export interface PaymentProvider {
   setCancelAtPeriodEnd(id: string, cancelAtPeriodEnd: boolean, idempotencyKey: string): Promise<ProviderSubscription>;
   cancelSubscriptionNow(id: string, idempotencyKey: string): Promise<ProviderSubscription>;
   setSubscriptionDefaultPaymentMethod(id: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
-  setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string): Promise<void>;
+  /** The tax rates (and the decision they come from) of the subscription's future invoices. */
+  setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string, vatDecision?: string): Promise<void>;
+  /** The tax rates (and the decision they come from) of a draft invoice, before the provider finalizes it. */
+  setDraftInvoiceTaxRates(id: string, taxRateIds: string[], vatDecision: string, idempotencyKey: string): Promise<void>;
 
   retrieveInvoice(id: string): Promise<ProviderInvoice>;
   listInvoices(customerId: string): Promise<ProviderInvoice[]>;

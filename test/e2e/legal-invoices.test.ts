@@ -1,6 +1,8 @@
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { pdfText } from '../invoices/pdf-text';
+import { keepArtifact } from '../invoices/pdf-artifacts';
+import { calendarDate } from '../../src/billing/invoices/legal-invoice';
 import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION } from '../../src/billing/vat/vat-treatment';
 import { describeEachDatabase } from '../support/test-database';
 
@@ -64,7 +66,7 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
       total: { amount: 800 + tax },
       seller: { legalName: 'Bloom SAS (development)', vatNumber: 'FR40303265045', address: { country: 'FR' } },
       buyer: { vatNumber: buyerVat },
-      lines: [expect.objectContaining({ quantity: 1, unitPrice: { amount: 800 }, amount: { amount: 800 }, periodStart: expect.any(String), periodEnd: expect.any(String) })],
+      lines: [expect.objectContaining({ description: expect.stringMatching(/^Cloud storage subscription, Lite plan, 100 GB, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/), quantity: 1, unitPrice: { amount: 800 }, amount: { amount: 800 }, periodStart: expect.any(String), periodEnd: expect.any(String) })],
     });
     expect(await providerAmounts(invoice.id)).toEqual({ subtotal: 800, total: 800 + tax, paid: 800 + tax });
   });
@@ -98,8 +100,10 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     const response = await fetch(`${t.url}${link.pathname}${link.search}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    const text = await pdfText(Buffer.from(await response.arrayBuffer()));
-    for (const field of [invoice.number, 'Bloom SAS (development)', 'FR40303265045', 'Muster GmbH', 'DE136695976', 'Hauptstr. 2', 'Berlin', 'Reverse charge', 'Article 196']) {
+    const pdf = Buffer.from(await response.arrayBuffer());
+    keepArtifact('invoice-reverse-charge', pdf);
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    for (const field of [invoice.number, 'Bloom SAS (development)', 'FR40303265045', 'Muster GmbH', 'DE136695976', 'Hauptstr. 2', 'Berlin', 'Reverse charge', 'Article 196', 'Autoliquidation', 'SIREN 303265045', '40 EUR', 'Payment terms:']) {
       expect(text).toContain(field);
     }
   });
@@ -113,5 +117,48 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
       const response = await fetch(`${t.url}${path}`);
       expect(response.status).toBe(403);
     }
+  });
+
+  it('reports the quarter’s VAT (OSS per member state and rate, reverse charge per VAT number, domestic, out of scope), netting credit notes', async () => {
+    const refunded = await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'fr-consumer' }, kind: 'INVOICE' } });
+    await t.app.domain.services.creditNotes.issueCreditNote(refunded.id, refunded.total, 'Refund on cancellation');
+    const today = calendarDate(new Date(), 'Europe/Paris');
+    const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const query = `query($q: String!) { vatReport(quarter: $q) {
+      from to sellerCountry csv
+      oneStopShop { memberState rateBasisPoints taxable { amount currency } vat { amount } documents }
+      reverseCharged { memberState buyerVatNumber taxable { amount } vat { amount } documents }
+      domestic { memberState rateBasisPoints taxable { amount } vat { amount } documents }
+      outOfScope { taxable { amount } vat { amount } }
+      totals { taxable { amount currency } vat { amount } documents }
+    } }`;
+    const denied = await t.graphql<any>(query, { token: await t.token({ sub: 'fr-consumer' }), variables: { q: quarter } });
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const res = await t.graphql<any>(query, { token: await t.token({ sub: 'accountant', roles: ['admin'] }), variables: { q: quarter } });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    const report = res.data.vatReport;
+    expect(report.sellerCountry).toBe('FR');
+    expect(report.oneStopShop).toEqual([{ memberState: 'DE', rateBasisPoints: 1900, taxable: { amount: 800, currency: 'EUR' }, vat: { amount: 152 }, documents: 1 }]);
+    // The French consumer's invoice and its credit note cancel out; the French business's remains.
+    expect(report.domestic).toEqual([{ memberState: 'FR', rateBasisPoints: 2000, taxable: { amount: 800 }, vat: { amount: 160 }, documents: 3 }]);
+    expect(report.reverseCharged).toEqual([expect.objectContaining({ memberState: 'DE', buyerVatNumber: 'DE136695976', vat: { amount: 0 } })]);
+    expect(report.outOfScope).toEqual([{ taxable: { amount: 800 }, vat: { amount: 0 } }]);
+
+    // The totals are the period's invoices minus its credit notes, and the sum of the sections.
+    const sum = async (kind: 'INVOICE' | 'CREDIT_NOTE') =>
+      (await t.db.prisma.invoice.aggregate({ where: { kind, issuedAt: { not: null } }, _sum: { subtotal: true, taxAmount: true } }))._sum;
+    const [invoices, credits] = [await sum('INVOICE'), await sum('CREDIT_NOTE')];
+    expect(credits.subtotal).toBe(-800);
+    const [total] = report.totals;
+    expect(total.taxable.amount).toBe((invoices.subtotal ?? 0) + (credits.subtotal ?? 0));
+    expect(total.vat.amount).toBe((invoices.taxAmount ?? 0) + (credits.taxAmount ?? 0));
+    const sections = [...report.oneStopShop, ...report.reverseCharged, ...report.domestic, ...report.outOfScope];
+    expect(sections.reduce((acc: number, line: any) => acc + line.taxable.amount, 0)).toBe(total.taxable.amount);
+    expect(report.csv.split('\r\n')).toEqual(expect.arrayContaining(['oss,DE,,1900,EUR,800,152,1', 'domestic,FR,,2000,EUR,800,160,3']));
+  });
+
+  it('refuses a quarter that is not one', async () => {
+    const res = await t.graphql<any>(`{ vatReport(quarter: "2026-Q5") { from } }`, { token: await t.token({ sub: 'accountant', roles: ['admin'] }) });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -16,13 +16,14 @@ const providerInvoice = (status: ProviderInvoice['status'], fields: Partial<Prov
   amountDue: 960,
   attemptCount: 1,
   paymentFailed: false,
-  lines: [{ description: 'Lite', quantity: 1, unitAmount: 800, amount: 800, discountAmount: 0, proration: false, periodStart: null, periodEnd: null }],
+  lines: [{ description: 'Lite', priceId: null, quantity: 1, unitAmount: 800, amount: 800, discountAmount: 0, proration: false, periodStart: null, periodEnd: null }],
   periodStart: null,
   periodEnd: null,
   createdAt: new Date('2026-11-01T00:00:00Z'),
   finalizedAt: new Date('2026-11-01T01:00:00Z'),
   paidAt: status === 'PAID' ? new Date('2026-11-01T01:00:01Z') : null,
   dueAt: null,
+  vatDecision: null,
   ...fields,
 });
 

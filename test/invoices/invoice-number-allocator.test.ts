@@ -17,9 +17,9 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
   afterAll(() => db.close());
 
   /** Issues one invoice in one transaction, as the invoice sync will; `fail` aborts it after the number is taken. */
-  const issue = (allocator: InvoiceNumberAllocator, issuedAt: Date, fail = false) =>
+  const issue = (allocator: InvoiceNumberAllocator, at: Date | (() => Date), fail = false) =>
     db.prisma.$transaction(async (tx) => {
-      const { series, sequence, number } = await allocator.allocate(tx, issuedAt);
+      const { series, sequence, number, issuedAt } = await allocator.allocate(tx, typeof at === 'function' ? at : () => at);
       await tx.invoice.create({
         data: {
           id: randomUUID(),
@@ -51,6 +51,20 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
     expect([...issued].sort()).toEqual(expected);
     expect((await numbersOf('C2026')).map((row) => row.number)).toEqual(expected);
     expect(await db.prisma.invoiceNumberSeries.findUnique({ where: { series: 'C2026' } })).toEqual({ series: 'C2026', lastNumber: 50 });
+  });
+
+  it('dates 30 simultaneous issues when each takes its number: numbers and dates rise together, across New Year in Paris', async () => {
+    const allocator = new InvoiceNumberAllocator({ template: 'D{year}-{seq:6}', timeZone: 'Europe/Paris' });
+    // 23:59:59.985 in Paris on 31 December, one millisecond later at every reading.
+    let instant = Date.parse('2026-12-31T22:59:59.985Z');
+    const clock = () => new Date(instant++);
+    await Promise.all(Array.from({ length: 30 }, () => issue(allocator, clock)));
+    const rows = await db.prisma.invoice.findMany({ where: { series: { in: ['D2026', 'D2027'] } }, orderBy: [{ issuedAt: 'asc' }] });
+    expect(rows).toHaveLength(30);
+    expect(rows.map((row) => row.number)).toEqual([
+      ...Array.from({ length: 15 }, (_, i) => `D2026-${String(i + 1).padStart(6, '0')}`),
+      ...Array.from({ length: 15 }, (_, i) => `D2027-${String(i + 1).padStart(6, '0')}`),
+    ]);
   });
 
   it('gives a failed issue’s number back, so the next issue takes it', async () => {

@@ -42,6 +42,8 @@ export interface TestAppOptions {
    * (delivering webhooks to both). Closing it leaves the database and the emulator to the first.
    */
   replicaOf?: TestApp;
+  /** A VAT number registry and a VAT rate table in place of the configured ones. */
+  vat?: AppOptions['vat'];
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -59,6 +61,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     logger: pino({ level: 'silent' }),
     stripeEmulator: options.stripeEmulator,
     sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? undefined,
+    ...(options.vat ? { vat: options.vat } : {}),
   });
   let refusingWebhooks = false;
   const server = createServer((req, res) => {

@@ -52,4 +52,11 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, ADMIN_PLAYGROUND: 'true' }).adminPlayground).toBe(true);
     expect(() => loadConfig({ ADMIN_PLAYGROUND: 'yes' })).toThrow(/ADMIN_PLAYGROUND/);
   });
+
+  it('numbers credit notes in a series of their own and checks the French company numbers', () => {
+    expect(loadConfig({}).invoicing.creditNoteNumberTemplate).toBe('A{year}-{seq:6}');
+    expect(() => loadConfig({ CREDIT_NOTE_NUMBER_FORMAT: 'F{year}-{seq:4}' })).toThrow(/CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own/);
+    expect(() => loadConfig({ SELLER_SIREN: '30326504', SELLER_SIRET: '1234' })).toThrow(/SELLER_SIREN: must be the 9 digits[\s\S]*SELLER_SIRET: must be the 14 digits/);
+    expect(() => loadConfig({ SELLER_SIREN: '303265045', SELLER_SIRET: '12345678900012' })).toThrow(/SELLER_SIRET: must start with SELLER_SIREN/);
+  });
 });

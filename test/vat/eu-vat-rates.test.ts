@@ -1,6 +1,6 @@
 import { EU_STANDARD_VAT_RATES, standardRate, vatMemberState } from '../../src/billing/vat/eu-vat-rates';
 
-const day = (date: string) => new Date(`${date}T12:00:00Z`);
+const day = (date: string) => date;
 
 describe('the EU standard VAT rates', () => {
   describe('on 15 January 2026, in each member state', () => {
@@ -47,9 +47,15 @@ describe('the EU standard VAT rates', () => {
       expect(standardRate(country, day(from))).toBe(rateFrom);
     });
 
-    it('counts the supply date’s calendar day in UTC, from its first instant', () => {
-      expect(standardRate('EE', new Date('2025-06-30T23:59:59.999Z'))).toBe(2200);
-      expect(standardRate('EE', new Date('2025-07-01T00:00:00Z'))).toBe(2400);
+    it('takes a calendar day, never an instant, and knows no rate for a malformed one', () => {
+      expect(standardRate('EE', '2025-07-01')).toBe(2400);
+      expect(standardRate('EE', '2025-07-01T00:00:00Z')).toBeNull();
+    });
+
+    it('reads a rate table given in place of the EU one', () => {
+      const table = { FR: [{ from: '2020-01-01', rateBps: 2000 }, { from: '2026-12-01', rateBps: 2100 }] };
+      expect(standardRate('FR', '2026-11-30', table)).toBe(2000);
+      expect(standardRate('FR', '2026-12-01', table)).toBe(2100);
     });
   });
 

@@ -1,3 +1,4 @@
+import { CustomerVat } from '../../src/billing/vat/customer-vat';
 import {
   decideVat,
   OUT_OF_SCOPE_MENTION,
@@ -6,13 +7,13 @@ import {
   type VatSituation,
 } from '../../src/billing/vat/vat-treatment';
 
-const supplyDate = new Date('2026-11-24T10:00:00Z');
+const supplyDay = '2026-11-24';
 const fromFrance = (buyer: Partial<VatSituation>): VatSituation => ({
   sellerCountry: 'FR',
   buyerCountry: null,
   buyerVatNumber: null,
   vatNumberStatus: 'absent',
-  supplyDate,
+  supplyDay,
   ...buyer,
 });
 
@@ -44,10 +45,10 @@ describe('deciding the VAT of an invoice from a French seller', () => {
     });
   });
 
-  it('charges no VAT to a business in Germany with a valid VAT number: reverse charge, citing art. 196', () => {
+  it('charges no VAT to a business in Germany with a valid VAT number: reverse charge (autoliquidation), citing art. 196', () => {
     const decision = decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'valid' }));
     expect(decision).toEqual({ treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION });
-    expect(decision.mention).toMatch(/^Reverse charge/);
+    expect(decision.mention).toMatch(/^Autoliquidation : TVA due par le preneur.*Reverse charge: /);
     expect(decision.mention).toContain('Article 196 of Directive 2006/112/EC');
   });
 
@@ -109,16 +110,38 @@ describe('deciding the VAT of an invoice from a French seller', () => {
   });
 
   it('uses the destination rate in force on the supply date', () => {
-    const estonian = (date: string) => decideVat(fromFrance({ buyerCountry: 'EE', supplyDate: new Date(date) })).rateBps;
-    expect(estonian('2025-06-30T12:00:00Z')).toBe(2200);
-    expect(estonian('2025-07-01T12:00:00Z')).toBe(2400);
+    const estonian = (date: string) => decideVat(fromFrance({ buyerCountry: 'EE', supplyDay: date })).rateBps;
+    expect(estonian('2025-06-30')).toBe(2200);
+    expect(estonian('2025-07-01')).toBe(2400);
   });
 
   it('refuses to guess a rate the table does not know', () => {
-    expect(() => decideVat(fromFrance({ buyerCountry: 'DE', supplyDate: new Date('2019-06-01T00:00:00Z') }))).toThrow(VatRateUnknownError);
+    expect(() => decideVat(fromFrance({ buyerCountry: 'DE', supplyDay: '2019-06-01' }))).toThrow(VatRateUnknownError);
   });
 
   it('refuses a seller outside the EU, for whom these rules do not apply', () => {
     expect(() => decideVat(fromFrance({ sellerCountry: 'US', buyerCountry: 'DE' }))).toThrow(/not an EU member state/);
+  });
+});
+
+describe('the VAT of a customer’s supply at an instant', () => {
+  const checks: string[] = [];
+  const vat = new CustomerVat({
+    sellerCountry: 'FR',
+    timeZone: 'Europe/Paris',
+    vatNumbers: { verify: async () => 'unverified' },
+    log: async (_customer, status) => void checks.push(status),
+  });
+
+  it('takes the rate of the seller’s calendar day, the day its invoice is dated', async () => {
+    // 22:30 UTC on 30 June 2025 is already 1 July in Paris, when Estonia's 24 % applies.
+    const decision = await vat.decide({ id: 'c1', country: 'EE', vatNumber: null }, new Date('2025-06-30T22:30:00Z'));
+    expect(decision).toMatchObject({ rateBps: 2400, rateDay: '2025-07-01', vatNumberStatus: 'NOT_CHECKED' });
+  });
+
+  it('charges a business whose number the registry could not check as a consumer, and records it as UNVERIFIED', async () => {
+    const decision = await vat.decide({ id: 'c2', country: 'DE', vatNumber: 'DE136695976' }, new Date('2026-11-27T10:00:00Z'));
+    expect(decision).toMatchObject({ treatment: 'STANDARD', rateBps: 1900, rateCountry: 'DE', vatNumberStatus: 'UNVERIFIED' });
+    expect(checks.at(-1)).toBe('UNVERIFIED');
   });
 });

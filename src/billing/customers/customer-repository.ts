@@ -1,6 +1,7 @@
 import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { EffectiveEntitlements } from '../entitlements/entitlement-policy.ts';
+import type { VatNumberCheck } from '../vat/supply-vat-decision.ts';
 
 export interface LegalIdentityInput {
   legalName: string | null;
@@ -85,6 +86,11 @@ export class CustomerRepository {
 
   async updateLegalIdentity(id: string, identity: LegalIdentityInput): Promise<CustomerRecord> {
     return this.written(await this.prisma.customer.update({ where: { id }, data: identity }));
+  }
+
+  /** The outcome of the latest check of the customer's VAT number, shown on the profile. */
+  async recordVatNumberCheck(id: string, status: VatNumberCheck, at: Date): Promise<void> {
+    this.written(await this.prisma.customer.update({ where: { id }, data: { vatNumberStatus: status, vatNumberCheckedAt: at } }));
   }
 
   async updateUsedStorage(id: string, usedStorageBytes: bigint): Promise<CustomerRecord> {

@@ -65,12 +65,14 @@ export class CustomerService {
   async updateBillingProfile(owner: BillingOwner, input: Parameters<typeof validLegalIdentity>[0]): Promise<CustomerRecord> {
     const identity = validLegalIdentity(input);
     const updated = await this.deps.customers.updateLegalIdentity((await this.ensure(owner)).id, identity);
+    // Checked at once, so the profile shows the VAT number's status (VERIFIED, UNVERIFIED, ...).
+    const decision = await this.deps.taxRates.decide(updated);
     const live = await this.deps.subscriptions.findLive(updated.id);
     if (live) {
-      const taxRateIds = await this.deps.taxRates.forCustomer(updated);
-      await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, taxRateIds, `tax-rates:${live.id}:${randomUUID()}`);
+      const vat = await this.deps.taxRates.forDecision(decision);
+      await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${randomUUID()}`, vat.tag);
     }
-    return updated;
+    return (await this.deps.customers.findById(updated.id)) ?? updated;
   }
 
   async reportStorageUsage(owner: BillingOwner, usedBytes: bigint): Promise<CustomerRecord> {

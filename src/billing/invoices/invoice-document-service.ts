@@ -1,6 +1,20 @@
+// The legal document of an issued invoice or credit note is rendered once, at issue, and stored with its
+// SHA-256: every download returns those very bytes (a later change of code, font or time zone cannot
+// reprint it). A document whose rendering was interrupted (a crash right after issue) is rendered at its
+// first download, once: the stored bytes are only ever written over NULL (and a trigger enforces it).
+import { createHash } from 'node:crypto';
+import type { InvoiceRecord } from '../../db/prisma-types.ts';
 import type { InvoiceRepository } from './invoice-repository.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 import { legalInvoiceDocument } from './legal-invoice.ts';
+
+export interface StoredInvoicePdf {
+  number: string;
+  pdf: Buffer;
+  sha256: string;
+  /** Beside the document, never inside it: it changes while the document does not. */
+  status: InvoiceRecord['status'];
+}
 
 export class InvoiceDocumentService {
   constructor(
@@ -8,11 +22,26 @@ export class InvoiceDocumentService {
     private readonly timeZone: string,
   ) {}
 
-  /** The PDF of an issued invoice; null when there is no such invoice or it is not issued yet. */
-  async pdf(invoiceId: string): Promise<{ number: string; pdf: Buffer } | null> {
+  /** The stored PDF of an issued document; null when there is no such document or it is not issued yet. */
+  async pdf(invoiceId: string): Promise<StoredInvoicePdf | null> {
     const invoice = await this.invoices.findById(invoiceId);
     if (!invoice?.number || !invoice.issuedAt) return null;
-    const lines = await this.invoices.findLinesByInvoiceIds([invoice.id]);
-    return { number: invoice.number, pdf: await renderInvoicePdf(legalInvoiceDocument(invoice, lines, this.timeZone)) };
+    const stored = invoice.pdf && invoice.pdfSha256 ? { pdf: Buffer.from(invoice.pdf), sha256: invoice.pdfSha256 } : await this.freeze(invoice.id);
+    return { number: invoice.number, status: invoice.status, ...stored };
+  }
+
+  /** Renders and stores the document of an issued row, unless it already is stored. */
+  async freeze(invoiceId: string): Promise<{ pdf: Buffer; sha256: string }> {
+    const invoice = await this.invoices.findById(invoiceId);
+    if (!invoice?.issuedAt) throw new Error(`invoice ${invoiceId} is not issued: it has no document yet`);
+    if (invoice.pdf && invoice.pdfSha256) return { pdf: Buffer.from(invoice.pdf), sha256: invoice.pdfSha256 };
+    const [lines, corrected] = await Promise.all([
+      this.invoices.findLinesByInvoiceIds([invoice.id]),
+      invoice.correctsInvoiceId ? this.invoices.findById(invoice.correctsInvoiceId) : null,
+    ]);
+    const pdf = await renderInvoicePdf(legalInvoiceDocument(invoice, lines, this.timeZone, corrected));
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    // Two first downloads at once: the first write wins and both answer with what is stored.
+    return (await this.invoices.storePdf(invoice.id, pdf, sha256)) ?? { pdf, sha256 };
   }
 }

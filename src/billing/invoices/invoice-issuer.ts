@@ -1,59 +1,130 @@
-// Issues the legal invoice when the provider finalizes one: number, VAT treatment, seller and buyer
-// snapshots, in one transaction with the number, so a failure gives the number back (no gap). The
-// provider only ever knew an anonymous id: the identity printed comes from our database, frozen here.
+// Issues the legal document when the provider finalizes an invoice: number, date, VAT, seller and buyer
+// snapshots, in one transaction with the number, so a failure gives the number back (no gap). The VAT is
+// the supply's one recorded decision, never decided again here. A negative document (a downgrade's credit)
+// is a credit note in its own series, correcting the customer's latest invoice with that invoice's VAT.
+// The provider only ever knew an anonymous id: the identity printed comes from our database, frozen here.
 import type { SellerIdentity } from '../../config.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
 import type { CustomerRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
-import type { CustomerVat } from '../vat/customer-vat.ts';
+import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
+import { documentVat, lineVat } from '../vat/vat-amount.ts';
+import type { InvoiceDocumentService } from './invoice-document-service.ts';
 import type { InvoiceNumberAllocator } from './invoice-number-allocator.ts';
 
+export interface InvoiceIssuerDependencies {
+  prisma: PrismaClient;
+  invoiceNumbers: InvoiceNumberAllocator;
+  creditNoteNumbers: InvoiceNumberAllocator;
+  seller: SellerIdentity;
+  documents: InvoiceDocumentService;
+  now?: () => Date;
+}
+
+/** What a document states about its VAT: a decision, or for a credit note the corrected invoice's. */
+export type StatedVat = Pick<SupplyVatDecision, 'treatment' | 'rateBps' | 'rateCountry' | 'mention' | 'rateDay' | 'vatNumberStatus'> & {
+  /** When the decision was taken; left as recorded on the row when absent. */
+  decidedAt?: Date | null;
+};
+
 export class InvoiceIssuer {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly allocator: InvoiceNumberAllocator,
-    private readonly seller: SellerIdentity,
-    private readonly vat: CustomerVat,
-  ) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: InvoiceIssuerDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
 
   /** Idempotent: an invoice already issued (by another replica, or an earlier delivery) stays as it is. */
-  async issue(invoice: InvoiceRecord, customer: CustomerRecord, issuedAt: Date): Promise<InvoiceRecord> {
+  async issue(invoice: InvoiceRecord, customer: CustomerRecord, decision: SupplyVatDecision): Promise<InvoiceRecord> {
     if (invoice.issuedAt) return invoice;
-    const vat = await this.vat.decide(customer, issuedAt);
-    return this.prisma.$transaction(async (tx) => {
+    const corrected = invoice.total < 0 ? await this.correctedBy(invoice) : null;
+    const issued = await this.deps.prisma.$transaction(async (tx) => {
       // The row lock makes concurrent issuers of one invoice queue up; the loser finds it issued.
       const [locked] = await tx.$queryRaw<{ issued_at: Date | null }[]>`
         SELECT issued_at FROM invoices WHERE id = ${invoice.id}::uuid FOR UPDATE`;
       if (!locked || locked.issued_at) return tx.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
-      const { series, sequence, number } = await this.allocator.allocate(tx, issuedAt);
-      return tx.invoice.update({
-        where: { id: invoice.id },
-        data: {
-          number,
-          series,
-          sequence,
-          issuedAt,
-          vatTreatment: vat.treatment,
-          vatRateBps: vat.rateBps,
-          vatMention: vat.mention,
-          sellerSnapshot: { ...this.seller },
-          buyerSnapshot: buyerSnapshot(customer, vat.treatment === 'REVERSE_CHARGE'),
-        },
-      });
+      if (corrected) {
+        return this.issueInTransaction(tx, invoice.id, statedVatOf(corrected), {
+          buyerSnapshot: corrected.buyerSnapshot ?? {},
+          correctsInvoiceId: corrected.id,
+        });
+      }
+      return this.issueInTransaction(tx, invoice.id, decision, { buyerSnapshot: buyerSnapshot(customer, decision.treatment === 'REVERSE_CHARGE'), correctsInvoiceId: null });
     });
+    await this.deps.documents.freeze(issued.id);
+    return issued;
+  }
+
+  /**
+   * Numbers, dates and states the VAT of an unissued row (kind from `correctsInvoiceId`). `tx` must hold
+   * the row; its lines get their VAT before the row is issued (an issued row's lines are frozen).
+   */
+  async issueInTransaction(
+    tx: Prisma.TransactionClient,
+    invoiceId: string,
+    vat: StatedVat,
+    parties: { buyerSnapshot: Prisma.InputJsonValue; correctsInvoiceId: string | null; creditReason?: string },
+  ): Promise<InvoiceRecord> {
+    const lines = await tx.invoiceLine.findMany({ where: { invoiceId } });
+    for (const line of lines) {
+      const vatAmount = lineVat(line.amount, vat.rateBps);
+      if (line.vatAmount !== vatAmount) await tx.invoiceLine.update({ where: { id: line.id }, data: { vatAmount } });
+    }
+    const creditNote = parties.correctsInvoiceId !== null;
+    const { series, sequence, number, issuedAt } = await (creditNote ? this.deps.creditNoteNumbers : this.deps.invoiceNumbers).allocate(tx, this.now);
+    return tx.invoice.update({
+      where: { id: invoiceId },
+      data: {
+        kind: creditNote ? 'CREDIT_NOTE' : 'INVOICE',
+        correctsInvoiceId: parties.correctsInvoiceId,
+        creditReason: parties.creditReason ?? (creditNote ? 'Credit for the unused time of the previous plan' : null),
+        number,
+        series,
+        sequence,
+        issuedAt,
+        vatTreatment: vat.treatment,
+        vatRateBps: vat.rateBps,
+        vatMention: vat.mention,
+        vatRateCountry: vat.rateCountry,
+        vatNumberStatus: vat.vatNumberStatus,
+        vatRateDay: vat.rateDay,
+        ...(vat.decidedAt ? { vatDecidedAt: vat.decidedAt } : {}),
+        sellerSnapshot: { ...this.deps.seller },
+        buyerSnapshot: parties.buyerSnapshot,
+      },
+    });
+  }
+
+  /** The customer's latest issued invoice: what a credit from the provider (a downgrade) corrects. */
+  private async correctedBy(credit: InvoiceRecord): Promise<InvoiceRecord> {
+    const corrected = await this.deps.prisma.invoice.findFirst({
+      where: { customerId: credit.customerId, kind: 'INVOICE', issuedAt: { not: null }, id: { not: credit.id } },
+      orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
+    });
+    if (!corrected) throw new Error(`credit ${credit.id} corrects no issued invoice of its customer`);
+    return corrected;
   }
 }
 
-/**
- * Whether the VAT the provider charged is the VAT our invoice states (tax rounded per line, as the
- * provider does). It can differ only when the provider's tax rates lagged behind a change of the buyer's
- * situation; such an invoice is issued as charged and reported for a correcting credit note.
- */
+/** The VAT an issued document stated: a credit note repeats it. */
+export function statedVatOf(invoice: InvoiceRecord): StatedVat {
+  return {
+    treatment: invoice.vatTreatment,
+    rateBps: invoice.vatRateBps,
+    rateCountry: invoice.vatRateCountry,
+    mention: invoice.vatMention,
+    rateDay: invoice.vatRateDay ?? '',
+    vatNumberStatus: invoice.vatNumberStatus,
+    decidedAt: invoice.vatDecidedAt,
+  };
+}
+
+/** Whether the VAT the provider charged is the VAT our document states (one rounding rule: vat-amount.ts). */
 export function chargedVatMatches(issued: Pick<InvoiceRecord, 'vatRateBps' | 'taxAmount'>, lineAmounts: number[]): boolean {
-  const expected = lineAmounts.reduce((sum, amount) => sum + Math.round((amount * issued.vatRateBps) / 10_000), 0);
-  return expected === issued.taxAmount;
+  return documentVat(lineAmounts, issued.vatRateBps) === issued.taxAmount;
 }
 
 /** The buyer as printed: its VAT number only where it matters (reverse charge), as art. 226 asks. */
-function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) {
+export function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) {
   return {
     legalName: customer.legalName,
     addressLine1: customer.addressLine1,
@@ -63,5 +134,7 @@ function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) {
     region: customer.region,
     country: customer.country,
     vatNumber: reverseCharge ? customer.vatNumber : null,
+    // A buyer with a VAT number is a business: its invoices carry the French B2B payment mentions.
+    business: customer.vatNumber !== null,
   };
 }

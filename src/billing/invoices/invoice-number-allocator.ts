@@ -1,6 +1,8 @@
 // Legal invoice numbers: sequential and gapless per series, never reused. The number is taken inside the
 // transaction that issues the invoice: the series row stays locked until that transaction ends, so a
-// concurrent issue waits, and a rolled-back issue gives its number back instead of leaving a gap.
+// concurrent issue waits, and a rolled-back issue gives its number back instead of leaving a gap. The issue
+// date is read after the format's lock is held, so numbers and dates rise together (art. 226: a number
+// "in one or more series", and a later number never carries an earlier date).
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { calendarDate } from './legal-invoice.ts';
 
@@ -11,6 +13,8 @@ export interface AllocatedInvoiceNumber {
   sequence: number;
   /** The number printed on the invoice, e.g. `F2026-000001`. */
   number: string;
+  /** The instant the number was taken: the document's issue date. */
+  issuedAt: Date;
 }
 
 export interface InvoiceNumberFormat {
@@ -40,9 +44,14 @@ export class InvoiceNumberAllocator {
     calendarDate(new Date(0), format.timeZone); // throws now, at start, on an unknown time zone
   }
 
-  /** Takes the next number of the issue date's series. `tx` must be the issuing transaction. */
-  async allocate(tx: Prisma.TransactionClient, issueDate: Date): Promise<AllocatedInvoiceNumber> {
-    const year = calendarDate(issueDate, this.timeZone).slice(0, 4);
+  /**
+   * Takes the next number, dated now. `tx` must be the issuing transaction; the format's advisory lock,
+   * held to its end, makes issues of one format take their number and their date one at a time.
+   */
+  async allocate(tx: Prisma.TransactionClient, now: () => Date): Promise<AllocatedInvoiceNumber> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`invoice-number:${this.template}`}))`;
+    const issuedAt = now();
+    const year = calendarDate(issuedAt, this.timeZone).slice(0, 4);
     const series = this.render(year, null);
     const [row] = await tx.$queryRaw<{ last_number: number }[]>`
       INSERT INTO invoice_number_series (series, last_number) VALUES (${series}, 1)
@@ -50,7 +59,7 @@ export class InvoiceNumberAllocator {
       RETURNING last_number`;
     if (!row) throw new Error(`no number was returned for invoice series ${series}`);
     const sequence = Number(row.last_number);
-    return { series, sequence, number: this.render(year, sequence) };
+    return { series, sequence, number: this.render(year, sequence), issuedAt };
   }
 
   /** With `sequence` null, the series: the format without its sequence and the separators around it. */

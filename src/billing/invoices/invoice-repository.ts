@@ -1,5 +1,6 @@
 import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { ProviderInvoice } from '../../payments/payment-provider.ts';
+import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
 
 /** Prisma's code for a unique constraint violation. */
@@ -11,8 +12,10 @@ export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invoices are added. */
-  findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
-    return this.prisma.invoice.findMany({
+  /** Without the stored PDFs' bytes (only a download reads them). */
+  async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
+    const rows = await this.prisma.invoice.findMany({
+      omit: { pdf: true },
       where: {
         customerId,
         ...(after && {
@@ -22,6 +25,7 @@ export class InvoiceRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
+    return rows.map((row) => ({ ...row, pdf: null }));
   }
 
   findById(id: string): Promise<InvoiceRecord | null> {
@@ -37,6 +41,47 @@ export class InvoiceRepository {
 
   findByProviderId(providerInvoiceId: string): Promise<InvoiceRecord | null> {
     return this.prisma.invoice.findUnique({ where: { providerInvoiceId } });
+  }
+
+  /** The VAT decision recorded on an invoice not yet issued; null when none is. */
+  static recordedVat(row: InvoiceRecord): SupplyVatDecision | null {
+    if (!row.vatDecidedAt || !row.vatRateDay) return null;
+    return {
+      treatment: row.vatTreatment,
+      rateBps: row.vatRateBps,
+      rateCountry: row.vatRateCountry,
+      mention: row.vatMention,
+      rateDay: row.vatRateDay,
+      vatNumberStatus: row.vatNumberStatus,
+    };
+  }
+
+  /**
+   * Records the supply's VAT decision on a row not yet issued. With `onlyFirst`, a decision already there
+   * wins (two replicas drafting at once agree on one); the recorded decision is returned.
+   */
+  async recordVat(id: string, decision: SupplyVatDecision, at: Date, onlyFirst: boolean): Promise<SupplyVatDecision> {
+    await this.prisma.invoice.updateMany({
+      where: { id, issuedAt: null, ...(onlyFirst ? { vatDecidedAt: null } : {}) },
+      data: {
+        vatTreatment: decision.treatment,
+        vatRateBps: decision.rateBps,
+        vatRateCountry: decision.rateCountry,
+        vatMention: decision.mention,
+        vatRateDay: decision.rateDay,
+        vatNumberStatus: decision.vatNumberStatus,
+        vatDecidedAt: at,
+      },
+    });
+    const row = await this.prisma.invoice.findUniqueOrThrow({ where: { id } });
+    return InvoiceRepository.recordedVat(row) ?? decision;
+  }
+
+  /** Stores an issued document's PDF once; returns what is stored (the other writer's, if it came first). */
+  async storePdf(id: string, pdf: Buffer, sha256: string): Promise<{ pdf: Buffer; sha256: string } | null> {
+    await this.prisma.invoice.updateMany({ where: { id, pdf: null, issuedAt: { not: null } }, data: { pdf: new Uint8Array(pdf), pdfSha256: sha256 } });
+    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true } });
+    return row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null;
   }
 
   /** The definition of the `unpaidInvoice` flag: an open invoice whose payment failed, or that is past due. */

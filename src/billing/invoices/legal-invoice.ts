@@ -30,27 +30,36 @@ export interface LegalInvoiceLine {
   discountAmount: number;
   /** quantity × unitAmount − discountAmount: the line's taxable amount. */
   amount: number;
+  /** amount × the document's rate, rounded by the one rule of vat-amount.ts. */
+  vatAmount: number;
 }
 
-export type LegalInvoiceStatus = 'OPEN' | 'PAID' | 'VOID' | 'UNCOLLECTIBLE';
+export type LegalDocumentKind = 'INVOICE' | 'CREDIT_NOTE';
 
+/** The legal document only: its payment status is not part of it (it changes; the document never does). */
 export interface LegalInvoiceDocument {
+  kind: LegalDocumentKind;
   number: string;
+  /** What a credit note corrects (art. 219: a document amending an invoice refers to it). */
+  corrects: { number: string; issueDate: string } | null;
+  /** Why a credit note was issued (refund, downgrade credit, correction). */
+  reason: string | null;
   /** Calendar date (YYYY-MM-DD) in the seller's time zone, as the number's series year is. */
   issueDate: string;
   /** ISO 4217; every amount below is in its minor units. */
   currency: string;
   seller: InvoiceParty & { vatNumber: string };
+  /** The seller's company mentions (legal form and capital, SIREN/SIRET, registry), as configured. */
+  sellerMentions: string[];
   buyer: InvoiceParty;
+  /** Between businesses: payment terms, late-payment penalties and the €40 recovery indemnity. */
+  businessTerms: string[] | null;
   lines: LegalInvoiceLine[];
   vat: { treatment: VatTreatment; rateBps: number; mention: string | null };
   /** An invoice carries one rate, so the taxable amount per rate is its subtotal. */
   taxableAmount: number;
   vatAmount: number;
   total: number;
-  status: LegalInvoiceStatus;
-  /** Calendar date (YYYY-MM-DD) the invoice was paid; null unless paid. */
-  paidDate: string | null;
 }
 
 /**
@@ -62,17 +71,24 @@ export function legalInvoiceDocument(
   invoice: InvoiceRecord,
   lines: readonly InvoiceLineRecord[],
   timeZone: string,
+  corrected: Pick<InvoiceRecord, 'number' | 'issuedAt'> | null = null,
 ): LegalInvoiceDocument {
-  const { number, issuedAt, status } = invoice;
-  if (number === null || issuedAt === null || status === 'DRAFT') throw new Error(`invoice ${invoice.id} has not been issued`);
+  const { number, issuedAt } = invoice;
+  if (number === null || issuedAt === null) throw new Error(`invoice ${invoice.id} has not been issued`);
+  if (invoice.kind === 'CREDIT_NOTE' && (!corrected?.number || !corrected.issuedAt)) throw new Error(`credit note ${number} does not name the invoice it corrects`);
   const day = (instant: Date | null) => (instant ? calendarDate(instant, timeZone) : null);
   const seller = partyFrom(invoice.sellerSnapshot, `invoice ${number}: the seller`);
   if (!seller.vatNumber) throw new Error(`invoice ${number}: the seller snapshot has no VAT number`);
   return {
+    kind: invoice.kind,
     number,
+    corrects: invoice.kind === 'CREDIT_NOTE' && corrected?.number && corrected.issuedAt ? { number: corrected.number, issueDate: calendarDate(corrected.issuedAt, timeZone) } : null,
+    reason: invoice.creditReason,
     issueDate: calendarDate(issuedAt, timeZone),
     currency: invoice.currency,
     seller: { ...seller, vatNumber: seller.vatNumber },
+    sellerMentions: sellerMentions(invoice.sellerSnapshot),
+    businessTerms: isBusiness(invoice.buyerSnapshot) ? businessTerms(invoice.sellerSnapshot) : null,
     buyer: buyerFrom(invoice.buyerSnapshot, invoice.vatTreatment === 'REVERSE_CHARGE', `invoice ${number}: the buyer`),
     lines: [...lines]
       .sort((a, b) => a.position - b.position)
@@ -84,14 +100,41 @@ export function legalInvoiceDocument(
         unitAmount: line.unitAmount,
         discountAmount: line.discountAmount,
         amount: line.amount,
+        vatAmount: line.vatAmount,
       })),
     vat: { treatment: invoice.vatTreatment, rateBps: invoice.vatRateBps, mention: invoice.vatMention },
     taxableAmount: invoice.subtotal,
     vatAmount: invoice.taxAmount,
     total: invoice.total,
-    status,
-    paidDate: status === 'PAID' ? day(invoice.paidAt) : null,
   };
+}
+
+type Snapshot = Record<string, unknown>;
+const snapshotOf = (value: unknown): Snapshot => (value !== null && typeof value === 'object' ? (value as Snapshot) : {});
+const text = (record: Snapshot, key: string) => (typeof record[key] === 'string' && record[key] ? (record[key] as string) : null);
+
+function sellerMentions(snapshot: unknown): string[] {
+  const seller = snapshotOf(snapshot);
+  const [form, capital, siren, siret] = [text(seller, 'legalForm'), text(seller, 'shareCapital'), text(seller, 'siren'), text(seller, 'siret')];
+  const mentions = [
+    form && capital ? `${form} with a share capital of ${capital}` : form,
+    [siren && `SIREN ${siren}`, siret && `SIRET ${siret}`].filter(Boolean).join(' · ') || null,
+    text(seller, 'registration'),
+  ];
+  return mentions.filter((mention): mention is string => Boolean(mention));
+}
+
+const isBusiness = (snapshot: unknown) => snapshotOf(snapshot).business === true;
+
+function businessTerms(snapshot: unknown): string[] {
+  const seller = snapshotOf(snapshot);
+  const terms = text(seller, 'paymentTerms');
+  const penalty = text(seller, 'latePaymentPenalty');
+  return [
+    ...(terms ? [`Payment terms: ${terms}`] : []),
+    ...(penalty ? [`Late payment: penalties at ${penalty} (art. L441-10 of the French Commercial Code).`] : []),
+    'Fixed indemnity for recovery costs in case of late payment: 40 EUR (art. D441-5) / indemnité forfaitaire pour frais de recouvrement : 40 €.',
+  ];
 }
 
 export const BUYER_NOT_PROVIDED = 'Name and address not provided by the customer';

@@ -46,12 +46,15 @@ export class SubscriptionService {
       if (live) await this.abandon(live);
 
       const providerPriceId = await this.providerPrice(plan, price);
+      // The VAT of the first invoice is decided here, once: the provider charges it and carries its tag.
+      const vat = await this.deps.taxRates.forCustomer(customer);
       const charge = await this.deps.provider.createSubscription(
         {
           customerId: customer.providerCustomerId,
           priceId: providerPriceId,
           paymentMethodId: method.providerPaymentMethodId,
-          taxRateIds: await this.deps.taxRates.forCustomer(customer),
+          taxRateIds: vat.taxRateIds,
+          vatDecision: vat.tag,
         },
         `subscribe:${operation.id}`,
       );
@@ -85,9 +88,12 @@ export class SubscriptionService {
       const providerPriceId = await this.providerPrice(plan, price);
       // Keyed by the version claimed under the lock: a retry of a failed call (the version given back)
       // replays the same request at the provider instead of making a second change.
-      const charge = await this.releasingOnFailure(live.id, expectedVersion, () =>
-        this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`),
-      );
+      const charge = await this.releasingOnFailure(live.id, expectedVersion, async () => {
+        // The invoice this change produces at once is charged with the VAT decided now, and names it.
+        const vat = await this.deps.taxRates.forCustomer(customer);
+        await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${expectedVersion}`, vat.tag);
+        return this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`);
+      });
       return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
     });
   }

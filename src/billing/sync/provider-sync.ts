@@ -11,6 +11,8 @@ import type { DatabaseLocks } from '../../db/database-locks.ts';
 import { customerLockKey } from '../operations/billing-operations.ts';
 import type { BillingOperationRepository } from '../operations/billing-operation-repository.ts';
 import { ENDED_STATUSES } from '../subscriptions/subscription-status.ts';
+import type { InvoiceLineDescriber } from '../invoices/invoice-line-description.ts';
+import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
@@ -33,6 +35,8 @@ export class ProviderSync {
     private readonly plans: PlanService,
     private readonly paymentState: PaymentStateService,
     private readonly issuer: InvoiceIssuer,
+    private readonly vatDecisions: InvoiceVatDecisions,
+    private readonly lineDescriptions: InvoiceLineDescriber,
     private readonly locks: DatabaseLocks,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -143,13 +147,18 @@ export class ProviderSync {
     });
   }
 
-  /** Mirrors the invoice; once the provider has finalized it, it is issued as our legal invoice. */
-  private async applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
+  /**
+   * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
+   * has finalized it, it is issued from that decision as our legal invoice or credit note.
+   */
+  private async applyInvoice(customer: CustomerRecord, provided: ProviderInvoice): Promise<void> {
+    const invoice = await this.lineDescriptions.describe(provided);
     const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
-    if (invoice.status === 'DRAFT' || row.issuedAt) return;
-    const issued = await this.issuer.issue(row, customer, invoice.finalizedAt ?? invoice.createdAt);
+    if (row.issuedAt) return;
+    if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
+    const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
     if (!chargedVatMatches(issued, invoice.lines.map((line) => line.amount))) {
-      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the invoice VAT: issue a credit note');
+      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the VAT stated');
     }
   }
 

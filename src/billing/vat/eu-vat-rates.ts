@@ -84,16 +84,18 @@ export function vatMemberState(country: string): string | null {
   return code in EU_STANDARD_VAT_RATES ? code : null;
 }
 
+export type VatRateTable = Readonly<Record<string, readonly VatRatePeriod[]>>;
+
 /**
- * The standard rate in force in `country` on the calendar day of `supplyDate` (UTC), in basis points;
- * null outside the EU or before the table starts, so a caller never guesses a rate.
+ * The standard rate in force in `country` on a calendar day (YYYY-MM-DD: the supply's day in the seller's
+ * time zone, as its invoice date is), in basis points; null outside the EU or before the table starts, so a
+ * caller never guesses a rate.
  */
-export function standardRate(country: string, supplyDate: Date): number | null {
+export function standardRate(country: string, day: string, rates: VatRateTable = EU_STANDARD_VAT_RATES): number | null {
   const memberState = vatMemberState(country);
-  if (memberState === null || Number.isNaN(supplyDate.getTime())) return null;
-  const day = supplyDate.toISOString().slice(0, 10);
+  if (memberState === null || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
   let rate: number | null = null;
-  for (const period of EU_STANDARD_VAT_RATES[memberState] ?? []) {
+  for (const period of rates[memberState] ?? []) {
     if (period.from <= day) rate = period.rateBps;
   }
   return rate;

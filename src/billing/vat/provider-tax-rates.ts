@@ -1,8 +1,17 @@
 // Makes the provider charge the VAT our invoice will state: one exclusive provider tax rate per
-// (country, rate), applied to the subscription, so the provider's amount due equals our invoice total.
+// (country, rate), applied with the decision's tag, so the provider's amount due equals our invoice total.
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import type { CustomerVat } from './customer-vat.ts';
+import { vatDecisionTag, type SupplyVatDecision } from './supply-vat-decision.ts';
+
+export interface ProviderVat {
+  decision: SupplyVatDecision;
+  /** Carried by the provider's object beside its tax rates (metadata). */
+  tag: string;
+  /** None when no VAT is charged. */
+  taxRateIds: string[];
+}
 
 export class ProviderTaxRates {
   constructor(
@@ -11,11 +20,20 @@ export class ProviderTaxRates {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The provider tax rates for this customer's next invoice: none when no VAT is charged. */
-  async forCustomer(customer: CustomerRecord): Promise<string[]> {
-    const vat = await this.vat.decide(customer, this.now());
-    if (vat.rateBps === 0 || !vat.rateCountry) return [];
-    const key = `tax-rate:${vat.rateCountry}:${vat.rateBps}`;
-    return [await this.provider.ensureTaxRate(vat.rateCountry, vat.rateBps, key)];
+  /** Decides the VAT of the customer's supply now. */
+  async forCustomer(customer: CustomerRecord): Promise<ProviderVat> {
+    return this.forDecision(await this.decide(customer));
+  }
+
+  /** The VAT of a supply at `at` (now unless given), without touching the provider. */
+  decide(customer: CustomerRecord, at: Date = this.now()): Promise<SupplyVatDecision> {
+    return this.vat.decide(customer, at);
+  }
+
+  async forDecision(decision: SupplyVatDecision): Promise<ProviderVat> {
+    const tag = vatDecisionTag(decision);
+    if (decision.rateBps === 0 || !decision.rateCountry) return { decision, tag, taxRateIds: [] };
+    const key = `tax-rate:${decision.rateCountry}:${decision.rateBps}`;
+    return { decision, tag, taxRateIds: [await this.provider.ensureTaxRate(decision.rateCountry, decision.rateBps, key)] };
   }
 }

@@ -1,6 +1,6 @@
 // Which VAT an invoice carries, from the seller's country and the buyer's country and VAT number
 // (electronically supplied services, Directive 2006/112/EC). The policy table is in ./README.md.
-import { standardRate, vatMemberState } from './eu-vat-rates.ts';
+import { standardRate, vatMemberState, type VatRateTable } from './eu-vat-rates.ts';
 import { vatNumberPrefix, type VatNumberStatus } from './vat-number-check.ts';
 
 export type VatTreatment = 'STANDARD' | 'REVERSE_CHARGE' | 'OUT_OF_SCOPE';
@@ -12,7 +12,10 @@ export interface VatSituation {
   buyerCountry: string | null;
   buyerVatNumber: string | null;
   vatNumberStatus: VatNumberStatus | 'absent';
-  supplyDate: Date;
+  /** The supply's calendar day (YYYY-MM-DD) in the seller's time zone: the rate in force that day applies. */
+  supplyDay: string;
+  /** The EU table unless given (tests of a rate change). */
+  rates?: VatRateTable;
 }
 
 export interface VatDecision {
@@ -25,7 +28,9 @@ export interface VatDecision {
   mention: string | null;
 }
 
+/** In French ("Autoliquidation", art. 283-2 CGI) and English, as a French seller's business buyers expect. */
 export const REVERSE_CHARGE_MENTION =
+  'Autoliquidation : TVA due par le preneur (article 196 de la directive 2006/112/CE). ' +
   'Reverse charge: VAT to be accounted for by the customer under Article 196 of Directive 2006/112/EC.';
 
 export const OUT_OF_SCOPE_MENTION =
@@ -33,8 +38,8 @@ export const OUT_OF_SCOPE_MENTION =
   '(Articles 44 and 59 of Directive 2006/112/EC).';
 
 export class VatRateUnknownError extends Error {
-  constructor(country: string, supplyDate: Date) {
-    super(`no standard VAT rate is known for ${country} on ${supplyDate.toISOString().slice(0, 10)}`);
+  constructor(country: string, supplyDay: string) {
+    super(`no standard VAT rate is known for ${country} on ${supplyDay}`);
     this.name = 'VatRateUnknownError';
   }
 }
@@ -46,18 +51,18 @@ export function decideVat(situation: VatSituation): VatDecision {
   const buyer = situation.buyerCountry === null ? seller : vatMemberState(situation.buyerCountry);
 
   if (buyer === null) return { treatment: 'OUT_OF_SCOPE', rateBps: 0, rateCountry: null, mention: OUT_OF_SCOPE_MENTION };
-  if (buyer === seller) return charged(seller, situation.supplyDate);
+  if (buyer === seller) return charged(seller, situation);
   // Only a valid number issued in the buyer's member state zero-rates; any other is taxed as a consumer.
   const issuedThere = situation.buyerVatNumber?.toUpperCase().startsWith(vatNumberPrefix(buyer)) ?? false;
   if (issuedThere && situation.vatNumberStatus === 'valid') {
     return { treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION };
   }
   // A consumer in another member state pays that state's rate (the One-Stop Shop).
-  return charged(buyer, situation.supplyDate);
+  return charged(buyer, situation);
 }
 
-function charged(country: string, supplyDate: Date): VatDecision {
-  const rateBps = standardRate(country, supplyDate);
-  if (rateBps === null) throw new VatRateUnknownError(country, supplyDate);
+function charged(country: string, situation: VatSituation): VatDecision {
+  const rateBps = standardRate(country, situation.supplyDay, situation.rates);
+  if (rateBps === null) throw new VatRateUnknownError(country, situation.supplyDay);
   return { treatment: 'STANDARD', rateBps, rateCountry: country, mention: null };
 }

@@ -13,6 +13,8 @@ export const Invoice: InvoiceResolvers = {
   vatRateBasisPoints: (invoice) => invoice.vatRateBps,
   // Invoices are reachable only through fields that authorized the viewer to read them.
   pdfUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id) : null),
+  correctsInvoiceNumber: async (invoice, _args, context) =>
+    invoice.correctsInvoiceId ? ((await context.services.invoices.findById(invoice.correctsInvoiceId))?.number ?? null) : null,
   seller: (invoice) => invoiceParty(invoice.sellerSnapshot),
   buyer: (invoice) => invoiceParty(invoice.buyerSnapshot),
   lines: async (invoice: InvoiceRecord, _args, context) =>
@@ -23,6 +25,7 @@ export const InvoiceLine: InvoiceLineResolvers = {
   unitPrice: (line) => inCurrency(line)(line.unitAmount),
   discount: (line) => inCurrency(line)(line.discountAmount),
   amount: (line) => inCurrency(line)(line.amount),
+  vat: (line) => (line.vatAmount === undefined ? null : inCurrency(line)(line.vatAmount)),
 };
 
 export const InvoiceConnection: InvoiceConnectionResolvers = {

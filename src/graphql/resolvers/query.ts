@@ -2,6 +2,7 @@ import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
 import { actingOwner, ownerFrom, requirePersonalBillingReader, requireRole, requireViewer } from '../authorization.ts';
+import { vatReportView } from '../vat-report.ts';
 import { loadBillingProfile } from '../billing-profile.ts';
 
 export const Query: QueryResolvers = {
@@ -24,6 +25,10 @@ export const Query: QueryResolvers = {
     if (!owner) return viewer.roles.includes('admin') ? invoice : null;
     requirePersonalBillingReader(context, owner);
     return invoice;
+  },
+  vatReport: async (_root, { quarter }, context) => {
+    requireRole(context, 'admin');
+    return vatReportView(await context.services.vatReports.quarter(quarter));
   },
   previewPlanChange: (_root, { planId, interval, groupId }, context) =>
     context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), planId, interval),

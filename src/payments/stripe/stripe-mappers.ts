@@ -1,4 +1,5 @@
 // Stripe objects → the port's: seconds become Dates, statuses and currencies upper-case, amounts stay minor units.
+import { VAT_DECISION_METADATA_KEY } from '../../billing/vat/supply-vat-decision.ts';
 import type Stripe from 'stripe';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../billing/subscriptions/subscription-status.ts';
 import type {
@@ -86,6 +87,7 @@ export function toInvoiceLine(line: Stripe.InvoiceLineItem): ProviderInvoiceLine
   const parent = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
   return {
     description: line.description ?? '',
+    priceId: idOf(line.pricing?.price_details?.price),
     quantity,
     // The amount billed per unit: for a proration that is the prorated amount, not the price's.
     unitAmount: quantity === 0 ? 0 : Math.round(line.amount / quantity),
@@ -130,6 +132,7 @@ export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem
     finalizedAt: dateOf(invoice.status_transitions.finalized_at),
     paidAt: dateOf(invoice.status_transitions.paid_at),
     dueAt: dateOf(invoice.due_date),
+    vatDecision: invoice.metadata?.[VAT_DECISION_METADATA_KEY] ?? invoice.parent?.subscription_details?.metadata?.[VAT_DECISION_METADATA_KEY] ?? null,
   };
 }
 

@@ -4,6 +4,7 @@
  * the error mapping, the retry policy and the privacy rule.
  */
 import Stripe from 'stripe';
+import { VAT_DECISION_METADATA_KEY } from '../../billing/vat/supply-vat-decision.ts';
 import pino, { type Logger } from 'pino';
 import type {
   PaymentOutcome,
@@ -116,7 +117,7 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async createSubscription(
-    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; trialDays?: number },
+    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; vatDecision?: string; trialDays?: number },
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }> {
     const params: Stripe.SubscriptionCreateParams = {
@@ -129,6 +130,8 @@ export class StripePaymentProvider implements PaymentProvider {
       expand: EXPAND_PAYMENT,
       ...(input.paymentMethodId ? { default_payment_method: input.paymentMethodId } : {}),
       ...(input.taxRateIds.length > 0 ? { default_tax_rates: input.taxRateIds } : {}),
+      // Stripe copies subscription metadata onto each invoice it drafts: the invoice names its VAT decision.
+      ...(input.vatDecision ? { metadata: { [VAT_DECISION_METADATA_KEY]: input.vatDecision } } : {}),
       ...(input.trialDays ? { trial_period_days: input.trialDays } : {}),
     };
     const subscription = await this.call('subscriptions.create', () => this.stripe.subscriptions.create(params, { idempotencyKey }));
@@ -200,10 +203,17 @@ export class StripePaymentProvider implements PaymentProvider {
     await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { default_payment_method: paymentMethodId }, { idempotencyKey }));
   }
 
-  async setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string): Promise<void> {
+  async setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string, vatDecision?: string): Promise<void> {
     // Stripe clears a list with an empty string.
     const defaultTaxRates = taxRateIds.length > 0 ? taxRateIds : '';
-    await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { default_tax_rates: defaultTaxRates }, { idempotencyKey }));
+    const metadata = vatDecision ? { metadata: { [VAT_DECISION_METADATA_KEY]: vatDecision } } : {};
+    await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { default_tax_rates: defaultTaxRates, ...metadata }, { idempotencyKey }));
+  }
+
+  async setDraftInvoiceTaxRates(id: string, taxRateIds: string[], vatDecision: string, idempotencyKey: string): Promise<void> {
+    const defaultTaxRates = taxRateIds.length > 0 ? taxRateIds : '';
+    const metadata = { [VAT_DECISION_METADATA_KEY]: vatDecision };
+    await this.call('invoices.update', () => this.stripe.invoices.update(id, { default_tax_rates: defaultTaxRates, metadata }, { idempotencyKey }));
   }
 
   async retrieveInvoice(id: string): Promise<ProviderInvoice> {

@@ -8,6 +8,8 @@ import { previewChange, previewNewSubscription } from '../billing/subscription-c
 import { paymentError } from '../billing/subscription-lifecycle.ts';
 import { resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
 import { itemChanges } from './subscriptions.ts';
+import { recomputeTotals } from '../billing/invoice-assembly.ts';
+import { lineTaxes } from '../billing/tax-calculation.ts';
 
 /**
  * `/v1/invoices`: retrieve, list, update, finalize, pay, void, mark uncollectible, lines, create_preview;
@@ -28,6 +30,7 @@ export function registerInvoiceRoutes(emulator: Emulator): void {
     invoice.metadata = params.metadata('metadata', invoice.metadata ?? {});
     if (params.has('description')) invoice.description = params.nullableString('description') ?? null;
     if (params.has('auto_advance')) invoice.auto_advance = params.boolean('auto_advance') ?? true;
+    if (params.has('default_tax_rates')) setDefaultTaxRates(invoice, taxRates(emulator, params.strings('default_tax_rates') ?? []));
     emulator.events.emit('invoice.updated', invoice, nowFor(invoice));
     return invoice;
   });
@@ -69,6 +72,14 @@ export function registerInvoiceRoutes(emulator: Emulator): void {
     );
     return listPage(invoices, params, '/v1/invoices');
   });
+}
+
+/** A draft's default tax rates apply to its lines that have none of their own: every line here. */
+function setDefaultTaxRates(invoice: Stripe.Invoice, rates: Stripe.TaxRate[]): void {
+  if (invoice.status !== 'draft') throw invalidRequest('You can only update the default_tax_rates of a draft invoice.', 'invoice_not_editable');
+  invoice.default_tax_rates = rates;
+  for (const line of invoice.lines.data) line.taxes = lineTaxes(line.amount, rates);
+  recomputeTotals(invoice);
 }
 
 function pay(emulator: Emulator, invoice: Stripe.Invoice, params: RequestParams): Stripe.Invoice {
