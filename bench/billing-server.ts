@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (req.url === '/__bench/state') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ statements, projection: null }));
+      res.end(JSON.stringify({ statements, projection: app.domain.customerProjection.status() }));
       return;
     }
     app.http(req, res);

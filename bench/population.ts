@@ -54,9 +54,9 @@ export async function seedCustomers(client: Client, sparse: Population, dense: P
       SELECT '${dense.prefix}' || i, ${DENSE_PLAN_SQL}, i % 37 = 0 FROM generate_series(0, ${dense.size - 1}) AS i
     )
     INSERT INTO customers (id, user_id, anonymous_id, plan_id, drive_storage_bytes, parallel_downloads, entitlement_basis, has_unpaid_invoice, updated_at)
-    SELECT gen_random_uuid(), user_id, gen_random_uuid(), plan_id, bytes, downloads,
+    SELECT lpad(to_hex(n), 32, '0')::uuid, user_id, ('f' || lpad(to_hex(n), 31, '0'))::uuid, plan_id, bytes, downloads,
            (CASE WHEN plan_id = 'free' THEN 'FREE_PLAN' ELSE 'SUBSCRIPTION' END)::"EntitlementBasis", unpaid, now()
-    FROM seeded JOIN plan_limits ON plan_limits.id = seeded.plan_id`);
+    FROM (SELECT row_number() OVER () AS n, * FROM seeded) AS numbered JOIN plan_limits ON plan_limits.id = numbered.plan_id`);
   await client.query('SET session_replication_role = DEFAULT');
   await client.query('ANALYZE customers');
   return seeded.rowCount ?? 0;

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { ApolloServer } from '@apollo/server';
-import type express from 'express';
+import type { RequestListener } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createBillingServices, type BillingDomain } from './billing/billing-services.ts';
@@ -30,7 +30,8 @@ export class StartupError extends Error {
 }
 
 export interface BillingApp {
-  http: express.Express;
+  /** The request listener for Node's http server: GraphQL, webhooks, health, invoice PDFs. */
+  http: RequestListener;
   apollo: ApolloServer<GraphQLContext>;
   database: Database;
   domain: BillingDomain;
@@ -67,10 +68,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await prepareSchema(config, database, logger);
     payments = await openPayments(config, logger, options.stripeEmulator);
     const domain = createBillingServices(
-      database.prisma,
+      database,
       payments.provider,
       {
         customerCache: { maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs },
+        customerProjectionEntries: config.caches.customerProjectionEntries,
         planCatalogTtlMs: config.caches.planCatalogTtlMs,
         gracePeriodDays: config.gracePeriodDays,
         invoicing: config.invoicing,
@@ -79,7 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     const seeded = await domain.services.plans.seedCatalog(config.catalog);
     if (seeded > 0) logger.info({ plans: seeded }, 'seeded the plan catalog');
-    await keepCachesInStep(database.notifications, { customers: domain.customerCache, plans: domain.services.plans });
+    await keepCachesInStep(database.notifications, { customers: domain.customerCache, projection: domain.customerProjection, plans: domain.services.plans });
 
     queue = createJobQueue(database, { pollingIntervalSeconds: config.jobs.pollingIntervalSeconds, logger });
     await queue.start();
@@ -104,6 +106,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
     const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
+    // Not awaited: until the projection is complete the hot path reads the database, so the service is
+    // ready at once however many customers there are.
+    void domain.customerProjection.start();
     const { emulator, webhookSecret } = payments;
     const jobs = queue;
     return {
@@ -116,6 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       listening: (baseUrl) => emulator?.addWebhookEndpoint({ url: `${baseUrl}/webhooks/stripe`, secret: webhookSecret }),
       close: async () => {
         await apollo.stop();
+        await domain.customerProjection.stop();
         await jobs.stop();
         await emulator?.close();
         if (!options.database) await database.close();

@@ -1,10 +1,12 @@
 // Builds the billing domain: repositories on one Prisma client, the caches, and the services that use
 // them. The composition root calls it once per process.
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../db/prisma-types.ts';
+import type { Database } from '../db/database.ts';
 import type { PaymentProvider } from '../payments/payment-provider.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
+import { CustomerProjection } from './customers/customer-projection.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
+import { CustomerStateReader } from './customers/customer-state-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
 import { CustomerService } from './customers/customer-service.ts';
 import { PaymentStateService } from './entitlements/payment-state-service.ts';
@@ -29,14 +31,21 @@ import type { Config } from '../config.ts';
 
 export interface BillingSettings {
   customerCache: { maxEntries: number; ttlMs: number };
+  /** Owners held in the hot-field projection; 0 disables it. */
+  customerProjectionEntries: number;
   planCatalogTtlMs: number;
   gracePeriodDays: number;
   invoicing: Config['invoicing'];
 }
 
-export function createBillingServices(prisma: PrismaClient, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
+export function createBillingServices(database: Pick<Database, 'prisma' | 'executeSql'>, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
+  const { prisma } = database;
   const customerCache = new CustomerCache(settings.customerCache);
-  const customers = new CustomerRepository(prisma, (ownerKey) => customerCache.invalidate(ownerKey));
+  const customers = new CustomerRepository(prisma, (ownerKey) => {
+    customerCache.invalidate(ownerKey);
+    customerProjection.changed(ownerKey);
+  });
+  const customerProjection = new CustomerProjection(new CustomerStateReader(database.executeSql), { maxEntries: settings.customerProjectionEntries, logger });
   const subscriptions = new SubscriptionRepository(prisma);
   const invoices = new InvoiceRepository(prisma);
   const paymentMethods = new PaymentMethodRepository(prisma);
@@ -50,6 +59,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates });
   return {
     customerCache,
+    customerProjection,
     paymentState,
     customers,
     services: {
@@ -65,6 +75,7 @@ export function createBillingServices(prisma: PrismaClient, provider: PaymentPro
     invoiceDocuments: new InvoiceDocumentService(invoices, timeZone),
     loaderSources: {
       customers: new CustomerReader(customers, customerCache),
+      customerProjection,
       subscriptions,
       paymentMethods,
       invoices,

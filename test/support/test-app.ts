@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createApp, type AppOptions, type BillingApp } from '../../src/app';
 import { signDevToken, type DevTokenClaims } from '../../src/auth/dev-token';
 import { DEV_AUTH_SECRET, loadConfig, type Config } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -36,11 +37,15 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export interface TestAppOptions {
   /** Passed to the app's in-process Stripe emulator (chaos, dunning, webhook retries). */
   stripeEmulator?: AppOptions['stripeEmulator'];
+  /** Another app's database: a second replica on the same PostgreSQL. Closing this app leaves it open. */
+  sharedDatabase?: TestDatabase;
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const queries: string[] = [];
-  const db = await openTestDatabase(kind, { onQuery: (sql) => queries.push(sql) });
+  const db = options.sharedDatabase
+    ? await openSharedDatabase(options.sharedDatabase, (sql) => queries.push(sql))
+    : await openTestDatabase(kind, { onQuery: (sql) => queries.push(sql) });
   const config = testConfig(overrides);
   const app = await createApp(config, { database: db, logger: pino({ level: 'silent' }), stripeEmulator: options.stripeEmulator });
   let refusingWebhooks = false;
@@ -80,4 +85,10 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
       await db.close();
     },
   };
+}
+
+/** Its own connections (pool and listener) to a PostgreSQL database another test app created. */
+async function openSharedDatabase(shared: TestDatabase, onQuery: (sql: string) => void): Promise<TestDatabase> {
+  if (!shared.url) throw new Error('only a PostgreSQL database can be shared between test apps');
+  return { ...(await openDatabase({ kind: 'postgres', url: shared.url, poolSize: 4 }, { onQuery })), kind: 'postgres', url: shared.url };
 }
