@@ -17,11 +17,14 @@ import { createContextFactory } from './graphql/context-factory.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
 import { registerBillingJobs } from './jobs/billing-jobs.ts';
-import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import { createJobQueue, JOB_QUEUE_SCHEMA, type JobQueue } from './jobs/job-queue.ts';
+import { BillingMetrics } from './http/billing-metrics.ts';
+import { metricsRoute } from './http/metrics-route.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
 import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
+import type { ProviderCallObserver } from './payments/stripe/stripe-call.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
 import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
 
@@ -64,9 +67,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = options.database ?? (await openConfiguredDatabase(config));
   let payments: Payments | null = null;
   let queue: JobQueue | null = null;
+  let metrics: BillingMetrics | null = null;
+  const observeProviderCall: ProviderCallObserver = (...call) => metrics?.observeProviderCall(...call);
   try {
     await prepareSchema(config, database, logger);
-    payments = await openPayments(config, logger, options.stripeEmulator);
+    payments = await openPayments(config, logger, observeProviderCall, options.stripeEmulator);
     const domain = createBillingServices(
       database,
       payments.provider,
@@ -96,7 +101,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
 
-    const apollo = createApolloServer({ logger, introspection: config.env !== 'production' });
+    metrics = new BillingMetrics({ database, projection: domain.customerProjection, jobSchema: JOB_QUEUE_SCHEMA });
+    const apollo = createApolloServer({ logger, introspection: config.env !== 'production', metrics });
     await apollo.start();
     const context = createContextFactory({
       verifyToken: createTokenVerifier(config.auth),
@@ -105,7 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
-    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
+    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs, metricsRoute(metrics.registry)] });
     // Not awaited: until the projection is complete the hot path reads the database, so the service is
     // ready at once however many customers there are.
     void domain.customerProjection.start();
@@ -156,11 +162,11 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
 }
 
 /** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
-async function openPayments(config: Config, logger: Logger, emulatorOptions: AppOptions['stripeEmulator'] = {}): Promise<Payments> {
+async function openPayments(config: Config, logger: Logger, onCall: ProviderCallObserver, emulatorOptions: AppOptions['stripeEmulator'] = {}): Promise<Payments> {
   if (config.payments.mode === 'stripe') {
     const { secretKey, webhookSecret } = config.payments;
     return {
-      provider: new StripePaymentProvider({ secretKey, webhookSecret, logger }),
+      provider: new StripePaymentProvider({ secretKey, webhookSecret, logger, onCall }),
       description: `Stripe (${secretKey.includes('_live_') ? 'live' : 'test'} mode)`,
       emulator: null,
       webhookSecret,
@@ -176,6 +182,7 @@ async function openPayments(config: Config, logger: Logger, emulatorOptions: App
       port: emulator.port,
       protocol: 'http',
       logger,
+      onCall,
     }),
     description: `emulated (local Stripe emulator at ${emulator.url})`,
     emulator,

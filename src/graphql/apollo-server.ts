@@ -4,6 +4,7 @@ import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from './context.ts';
 import { clientError, formatError, isClientFacing } from './errors.ts';
+import { metricsPlugin, type RequestObserver } from './metrics-plugin.ts';
 import { buildBillingSchema } from './schema.ts';
 
 /** The only fields an anonymous caller may select: the gateway reads `_service { sdl }` without a user. */
@@ -39,9 +40,10 @@ const requestGuard: ApolloServerPlugin<GraphQLContext> = {
 export interface ApolloServerOptions {
   logger: Logger;
   introspection: boolean;
+  metrics: RequestObserver;
 }
 
-export function createApolloServer({ logger, introspection }: ApolloServerOptions): ApolloServer<GraphQLContext> {
+export function createApolloServer({ logger, introspection, metrics }: ApolloServerOptions): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema: buildBillingSchema(),
     logger,
@@ -55,6 +57,7 @@ export function createApolloServer({ logger, introspection }: ApolloServerOption
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       requestGuard,
+      metricsPlugin(metrics),
     ],
   });
 }

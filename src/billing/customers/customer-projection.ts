@@ -21,6 +21,9 @@ export interface CustomerProjectionStatus {
   complete: boolean;
   entries: number;
   sharedStates: number;
+  /** Lookups answered (a state or a known absence), and lookups it could not answer. */
+  hits: number;
+  misses: number;
   /** How long the last full load took; null until one finished. */
   loadMs: number | null;
 }
@@ -42,6 +45,8 @@ export class CustomerProjection {
   private refreshing: Promise<void> | null = null;
   private stopped = false;
   private loadMs: number | null = null;
+  private hits = 0;
+  private misses = 0;
   private readonly pageSize: number;
   private readonly retryDelayMs: number;
 
@@ -60,8 +65,15 @@ export class CustomerProjection {
   /** The owner's state; null when it has no customer (the free plan); undefined when not known here. */
   lookup(owner: BillingOwner): CustomerState | null | undefined {
     const held = this.owners[owner.kind].get(owner.id);
-    if (held !== undefined) return typeof held === 'number' ? this.shared[held] : held;
-    if (!this.complete || (this.dirty.size > 0 && this.dirty.has(`${owner.kind}:${owner.id}`))) return undefined;
+    if (held !== undefined) {
+      this.hits++;
+      return typeof held === 'number' ? this.shared[held] : held;
+    }
+    if (!this.complete || (this.dirty.size > 0 && this.dirty.has(`${owner.kind}:${owner.id}`))) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     return null;
   }
 
@@ -108,7 +120,14 @@ export class CustomerProjection {
   }
 
   status(): CustomerProjectionStatus {
-    return { complete: this.complete, entries: this.owners.user.size + this.owners.group.size, sharedStates: this.shared.length, loadMs: this.loadMs };
+    return {
+      complete: this.complete,
+      entries: this.owners.user.size + this.owners.group.size,
+      sharedStates: this.shared.length,
+      hits: this.hits,
+      misses: this.misses,
+      loadMs: this.loadMs,
+    };
   }
 
   private async loadAll(generation: number): Promise<void> {
