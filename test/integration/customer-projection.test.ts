@@ -22,13 +22,14 @@ onPostgres('the customer projection across two replicas on PostgreSQL', () => {
   beforeAll(async () => {
     first = await startTestApp('postgres');
     await customerFor(first.db.prisma, { userId: 'early' }, { planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, entitlementBasis: 'SUBSCRIPTION', hasUnpaidInvoice: true });
-    second = await startTestApp('postgres', {}, { sharedDatabase: first.db });
+    // Configured for PostgreSQL, the second replica checks the schema rather than migrating it again.
+    second = await startTestApp('postgres', { DATABASE_URL: first.db.url! }, { sharedDatabase: first.db });
     token = await first.token({ sub: 'gateway', roles: ['service'] });
     await Promise.all([complete(first), complete(second)]);
   });
   afterAll(async () => {
-    await second.close();
-    await first.close();
+    await second?.close();
+    await first?.close();
   });
 
   it('answers owners with and without a customer from memory, without SQL', async () => {
@@ -76,7 +77,7 @@ onPostgres('a customer projection beyond its size bound', () => {
   beforeAll(async () => {
     t = await startTestApp('postgres', { CUSTOMER_PROJECTION_SIZE: '1' });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('holds what fits and reads the other owners from the database, answering the same', async () => {
     await customerFor(t.db.prisma, { userId: 'one' }, { hasUnpaidInvoice: true });
