@@ -1,32 +1,16 @@
-// Benchmark child process: the framework's floor. The same subgraph schema on the same stack
-// (Express 5, Apollo Server 5, @apollo/subgraph), answering constants: no token, no database.
-import { readFileSync } from 'node:fs';
+// Benchmark child process: the Express floor. The constant subgraph on the stack this service used to
+// serve /graphql with (Express 5, @as-integrations/express5, Apollo Server 5). Prints {"port": N}.
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { parse } from 'graphql';
 import pino from 'pino';
-import { schemaPath } from '../src/graphql/schema.ts';
-
-const FREE_PLAN = { id: 'free', name: 'Free', driveStorageBytes: 100_000_000n, parallelDownloads: 4 };
-
-const owner = {
-  __resolveReference: ({ id }: { id: string }) => ({ id }),
-  billing: ({ id }: { id: string }) => ({ id }),
-  unpaidInvoice: () => false,
-};
+import { constantBillingSchema } from './floor-schema.ts';
 
 async function main(): Promise<void> {
   const apollo = new ApolloServer({
-    schema: buildSubgraphSchema([
-      {
-        typeDefs: parse(readFileSync(schemaPath, 'utf8')),
-        resolvers: { User: owner, Group: owner, Customer: { plan: () => FREE_PLAN } } as never,
-      },
-    ]),
+    schema: constantBillingSchema(),
     logger: pino({ level: 'silent' }),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });

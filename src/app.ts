@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { ApolloServer } from '@apollo/server';
-import type express from 'express';
+import type { RequestListener } from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createBillingServices, type BillingDomain, type BillingSettings } from './billing/billing-services.ts';
@@ -18,12 +18,15 @@ import { createHttpApp } from './http/http-app.ts';
 import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
 import { createPlaygroundRoute } from './http/playground-route.ts';
 import { registerBillingJobs } from './jobs/billing-jobs.ts';
-import { createJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import { createJobQueue, JOB_QUEUE_SCHEMA, type JobQueue } from './jobs/job-queue.ts';
+import { BillingMetrics } from './http/billing-metrics.ts';
+import { metricsRoute } from './http/metrics-route.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
 import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
 import { ProviderEventReplay } from './webhooks/provider-event-replay.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
+import type { ProviderCallObserver } from './payments/stripe/stripe-call.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
 import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
 
@@ -32,7 +35,8 @@ export class StartupError extends Error {
 }
 
 export interface BillingApp {
-  http: express.Express;
+  /** The request listener for Node's http server: GraphQL, webhooks, health, invoice PDFs. */
+  http: RequestListener;
   apollo: ApolloServer<GraphQLContext>;
   database: Database;
   domain: BillingDomain;
@@ -71,15 +75,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = options.database ?? (await openConfiguredDatabase(config));
   let payments: Payments | null = null;
   let queue: JobQueue | null = null;
+  let metrics: BillingMetrics | null = null;
+  const observeProviderCall: ProviderCallObserver = (...call) => metrics?.observeProviderCall(...call);
   try {
     await prepareSchema(config, database, logger);
-    payments = await openPayments(config, logger, options);
+    payments = await openPayments(config, logger, observeProviderCall, options);
     const domain = createBillingServices(
-      database.prisma,
-      database.locks,
+      database,
       payments.provider,
       {
         customerCache: { maxEntries: config.caches.customerEntries, ttlMs: config.caches.customerTtlMs },
+        customerProjectionEntries: config.caches.customerProjectionEntries,
         planCatalogTtlMs: config.caches.planCatalogTtlMs,
         gracePeriodDays: config.gracePeriodDays,
         invoicing: config.invoicing,
@@ -89,7 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     const seeded = await domain.services.plans.seedCatalog(config.catalog);
     if (seeded > 0) logger.info({ plans: seeded }, 'seeded the plan catalog');
-    await keepCachesInStep(database.notifications, { customers: domain.customerCache, plans: domain.services.plans });
+    await keepCachesInStep(database.notifications, { customers: domain.customerCache, projection: domain.customerProjection, plans: domain.services.plans });
 
     queue = createJobQueue(database, { pollingIntervalSeconds: config.jobs.pollingIntervalSeconds, logger });
     await queue.start();
@@ -104,7 +110,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
 
-    const apollo = createApolloServer({ logger, introspection: config.env !== 'production' });
+    metrics = new BillingMetrics({ database, projection: domain.customerProjection, jobSchema: JOB_QUEUE_SCHEMA });
+    const apollo = createApolloServer({ logger, introspection: config.env !== 'production', metrics });
     await apollo.start();
     const context = createContextFactory({
       verifyToken: createTokenVerifier(config.auth),
@@ -121,9 +128,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database,
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
-      routes: [webhooks, pdfs],
+      routes: [webhooks, pdfs, metricsRoute(metrics.registry)],
       playground,
     });
+    // Not awaited: until the projection is complete the hot path reads the database, so the service is
+    // ready at once however many customers there are.
+    void domain.customerProjection.start();
     const { emulator, webhookSecret, ownsEmulator } = payments;
     const jobs = queue;
     return {
@@ -136,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       listening: (baseUrl) => emulator?.addWebhookEndpoint({ url: `${baseUrl}/webhooks/stripe`, secret: webhookSecret }),
       close: async () => {
         await apollo.stop();
+        await domain.customerProjection.stop();
         await jobs.stop();
         if (ownsEmulator) await emulator?.close();
         if (!options.database) await database.close();
@@ -170,11 +181,11 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
 }
 
 /** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
-async function openPayments(config: Config, logger: Logger, { stripeEmulator: emulatorOptions = {}, sharedStripeEmulator }: AppOptions): Promise<Payments> {
+async function openPayments(config: Config, logger: Logger, onCall: ProviderCallObserver, { stripeEmulator: emulatorOptions = {}, sharedStripeEmulator }: AppOptions): Promise<Payments> {
   if (config.payments.mode === 'stripe') {
     const { secretKey, webhookSecret } = config.payments;
     return {
-      provider: new StripePaymentProvider({ secretKey, webhookSecret, logger }),
+      provider: new StripePaymentProvider({ secretKey, webhookSecret, logger, onCall }),
       description: `Stripe (${secretKey.includes('_live_') ? 'live' : 'test'} mode)`,
       emulator: null,
       ownsEmulator: false,
@@ -191,6 +202,7 @@ async function openPayments(config: Config, logger: Logger, { stripeEmulator: em
       port: emulator.port,
       protocol: 'http',
       logger,
+      onCall,
     }),
     description: `emulated (local Stripe emulator at ${emulator.url})`,
     emulator,

@@ -67,7 +67,7 @@ export interface Config {
   auth: AuthConfig;
   payments: PaymentsConfig;
   catalog: readonly CatalogPlan[];
-  caches: { customerEntries: number; customerTtlMs: number; planCatalogTtlMs: number };
+  caches: { customerEntries: number; customerTtlMs: number; planCatalogTtlMs: number; customerProjectionEntries: number };
   gracePeriodDays: number;
   jobs: { pollingIntervalSeconds: number; reconciliationCron: string; graceExpiryCron: string };
   webhookBodyLimitBytes: number;
@@ -117,6 +117,7 @@ const environmentSchema = z.object({
   STRIPE_EMULATOR_PORT: port.default(0),
   PLAN_CATALOG_FILE: z.string().min(1).optional(),
   CUSTOMER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  CUSTOMER_PROJECTION_SIZE: z.coerce.number().int().min(0).default(2_000_000),
   CUSTOMER_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(60),
   PLAN_CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   JOB_POLLING_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
@@ -224,6 +225,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       customerEntries: env.CUSTOMER_CACHE_SIZE,
       customerTtlMs: env.CUSTOMER_CACHE_TTL_SECONDS * 1000,
       planCatalogTtlMs: env.PLAN_CATALOG_CACHE_TTL_SECONDS * 1000,
+      customerProjectionEntries: env.CUSTOMER_PROJECTION_SIZE,
     },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
     jobs: {

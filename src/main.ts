@@ -1,5 +1,5 @@
 // Process entry: configuration, the app, the listening socket, and a graceful shutdown.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createApp, StartupError } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const server: Server = app.http.listen(config.http.port, config.http.host);
+  const server: Server = createServer(app.http).listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;

@@ -1,8 +1,7 @@
 // Builds the billing domain: repositories on one Prisma client, the caches, and the services that use
 // them. The composition root calls it once per process.
 import type { Logger } from 'pino';
-import type { DatabaseLocks } from '../db/database-locks.ts';
-import type { PrismaClient } from '../db/prisma-types.ts';
+import type { Database } from '../db/database.ts';
 import type { PaymentProvider } from '../payments/payment-provider.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { AuditLogRepository } from './audit/audit-log-repository.ts';
@@ -12,7 +11,9 @@ import { InvoiceCollectionAdmin } from './invoices/invoice-collection-admin.ts';
 import { InvoiceListingRepository } from './invoices/invoice-listing-repository.ts';
 import { CustomerExceptions } from './customers/customer-exceptions.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
+import { CustomerProjection } from './customers/customer-projection.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
+import { CustomerStateReader } from './customers/customer-state-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
 import { CustomerService } from './customers/customer-service.ts';
 import { PaymentStateService } from './entitlements/payment-state-service.ts';
@@ -46,6 +47,8 @@ import type { Config } from '../config.ts';
 
 export interface BillingSettings {
   customerCache: { maxEntries: number; ttlMs: number };
+  /** Owners held in the hot-field projection; 0 disables it. */
+  customerProjectionEntries: number;
   planCatalogTtlMs: number;
   gracePeriodDays: number;
   invoicing: Config['invoicing'];
@@ -53,9 +56,19 @@ export interface BillingSettings {
   vat?: { verifier?: VatNumberVerifier; rates?: VatRateTable };
 }
 
-export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks, provider: PaymentProvider, settings: BillingSettings, logger: Logger) {
+export function createBillingServices(
+  database: Pick<Database, 'prisma' | 'executeSql' | 'locks'>,
+  provider: PaymentProvider,
+  settings: BillingSettings,
+  logger: Logger,
+) {
+  const { prisma, locks } = database;
   const customerCache = new CustomerCache(settings.customerCache);
-  const customers = new CustomerRepository(prisma, (ownerKey) => customerCache.invalidate(ownerKey));
+  const customers = new CustomerRepository(prisma, (ownerKey) => {
+    customerCache.invalidate(ownerKey);
+    customerProjection.changed(ownerKey);
+  });
+  const customerProjection = new CustomerProjection(new CustomerStateReader(database.executeSql), { maxEntries: settings.customerProjectionEntries, logger });
   const subscriptions = new SubscriptionRepository(prisma);
   const invoices = new InvoiceRepository(prisma);
   const paymentMethods = new PaymentMethodRepository(prisma);
@@ -97,6 +110,7 @@ export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
   return {
     customerCache,
+    customerProjection,
     paymentState,
     customers,
     operationRecords,
@@ -122,6 +136,7 @@ export function createBillingServices(prisma: PrismaClient, locks: DatabaseLocks
     invoiceDocuments,
     loaderSources: {
       customers: new CustomerReader(customers, customerCache),
+      customerProjection,
       subscriptions,
       paymentMethods,
       invoices,

@@ -23,6 +23,8 @@ export interface Database {
   /** Plain SQL outside Prisma, for libraries that bring their own queries (the job queue). */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   readonly description: string;
+  /** SQL statements sent so far, through Prisma and `executeSql`: the metrics' SQL per request. */
+  statementCount(): number;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,15 @@ export interface DatabaseOptions {
   onQuery?: (sql: string) => void;
 }
 
-export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, { onQuery }: DatabaseOptions = {}): Promise<Database> {
+  let statements = 0;
+  const options: Required<DatabaseOptions> = {
+    onQuery: (sql) => {
+      statements++;
+      onQuery?.(sql);
+    },
+  };
+  const statementCount = () => statements;
   if (target.kind === 'postgres') {
     const pool = new Pool({ connectionString: target.url, max: target.poolSize });
     const adapterFactory = withWholeScripts(new PrismaPg(pool), pool);
@@ -43,8 +53,12 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
       adapterFactory,
       notifications,
       locks,
-      executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
+      executeSql: async (text, values) => {
+        statements++;
+        return { rows: (await pool.query(text, values)).rows };
+      },
       description: `PostgreSQL ${redactPassword(target.url)}`,
+      statementCount,
       close: async () => {
         await notifications.close();
         await locks.close();
@@ -65,11 +79,14 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     locks: processLocks(),
     // Without parameters, PGlite's exec takes a whole script (libraries send several statements, BEGIN to
     // COMMIT) and runs it under its lock, so no Prisma query lands in the middle.
-    executeSql: async (text, values) =>
-      values?.length
+    executeSql: async (text, values) => {
+      statements++;
+      return values?.length
         ? { rows: (await pglite.query<Record<string, unknown>>(text, values)).rows }
-        : { rows: ((await pglite.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[] },
+        : { rows: ((await pglite.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
     description: target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory',
+    statementCount,
     close: async () => {
       await notifications.close();
       await prisma.$disconnect();
@@ -94,8 +111,7 @@ function withWholeScripts(factory: PrismaPg, pool: Pool): PrismaPg {
   return factory;
 }
 
-function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, { onQuery }: DatabaseOptions): PrismaClient {
-  if (!onQuery) return new PrismaClient({ adapter });
+function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, { onQuery }: Required<DatabaseOptions>): PrismaClient {
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => onQuery(event.query));
   return prisma;

@@ -4,6 +4,7 @@ import type { BillingOwner } from '../billing/billing-owner.ts';
 import type { MarkUncollectibleOutcome } from '../billing/invoices/invoice-collection-admin.ts';
 import type { CatalogRefusal, PlanSaved, PriceSet } from '../billing/plans/plan-catalog-admin.ts';
 import type { ReplayOutcome } from '../webhooks/provider-event-replay.ts';
+import { profileOf } from './billing-profile.ts';
 
 const refused = (o: CatalogRefusal) => ({ __typename: 'CatalogChangeRefused' as const, code: o.code, message: o.message });
 
@@ -36,12 +37,12 @@ export function replayResult(o: ReplayOutcome) {
 
 export function extendGraceResult(owner: BillingOwner, o: ExtendGraceOutcome) {
   return o.kind === 'grace_extended'
-    ? { __typename: 'GracePeriodExtended' as const, customer: { owner, customer: o.customer } }
+    ? { __typename: 'GracePeriodExtended' as const, customer: profileOf(owner, o.customer) }
     : { __typename: 'NoPaymentFailure' as const, code: 'NO_PAYMENT_FAILURE' as const, message: 'No payment is failing: there is no grace period to extend.' };
 }
 
 export function grantPlanResult(owner: BillingOwner, o: GrantPlanOutcome) {
   return o.kind === 'plan_granted'
-    ? { __typename: 'PlanGranted' as const, customer: { owner, customer: o.customer } }
+    ? { __typename: 'PlanGranted' as const, customer: profileOf(owner, o.customer) }
     : { __typename: 'CatalogChangeRefused' as const, code: 'PLAN_ARCHIVED' as const, message: 'This plan is archived: it cannot be granted.' };
 }

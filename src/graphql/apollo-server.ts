@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { auditPlugin } from './audit-plugin.ts';
 import type { GraphQLContext } from './context.ts';
 import { clientError, formatError, isClientFacing } from './errors.ts';
+import { metricsPlugin, type RequestObserver } from './metrics-plugin.ts';
 import { buildBillingSchema } from './schema.ts';
 
 /** The only fields an anonymous caller may select: the gateway reads `_service { sdl }` without a user. */
@@ -40,9 +41,10 @@ const requestGuard: ApolloServerPlugin<GraphQLContext> = {
 export interface ApolloServerOptions {
   logger: Logger;
   introspection: boolean;
+  metrics: RequestObserver;
 }
 
-export function createApolloServer({ logger, introspection }: ApolloServerOptions): ApolloServer<GraphQLContext> {
+export function createApolloServer({ logger, introspection, metrics }: ApolloServerOptions): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema: buildBillingSchema(),
     logger,
@@ -57,6 +59,7 @@ export function createApolloServer({ logger, introspection }: ApolloServerOption
       ApolloServerPluginUsageReportingDisabled(),
       requestGuard,
       auditPlugin,
+      metricsPlugin(metrics),
     ],
   });
 }

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -13,22 +13,20 @@ export interface ContextDependencies {
   logger: Logger;
 }
 
-export function createContextFactory({ verifyToken, sources, services, logger }: ContextDependencies) {
-  return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> => {
-    const requestId = String(res.locals.requestId);
-    return {
-      viewer: await viewerOf(req, verifyToken),
-      loaders: createLoaders(sources),
-      services,
-      requestId,
-      logger,
-    };
-  };
+export type ContextFactory = (request: { headers: IncomingHttpHeaders; requestId: string }) => Promise<GraphQLContext>;
+
+export function createContextFactory({ verifyToken, sources, services, logger }: ContextDependencies): ContextFactory {
+  return async ({ headers, requestId }) => ({
+    viewer: await viewerOf(headers.authorization, verifyToken),
+    loaders: createLoaders(sources),
+    services,
+    requestId,
+    logger,
+  });
 }
 
 /** No Authorization header: anonymous (allowed for `_service` only). A header that fails: UNAUTHENTICATED. */
-async function viewerOf(req: Request, verifyToken: TokenVerifier): Promise<Viewer | null> {
-  const header = req.headers.authorization;
+async function viewerOf(header: string | undefined, verifyToken: TokenVerifier): Promise<Viewer | null> {
   if (header === undefined) return null;
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header);
   if (!match?.[1]) throw clientError('UNAUTHENTICATED', 'the Authorization header must be `Bearer <token>`');

@@ -1,9 +1,12 @@
 // Per-request batching: every field that reads the database goes through one of these, so resolving
-// N entities costs a constant number of queries. Created fresh for each request; what outlives the
-// request (customer rows, the plan catalog) lives in the services' invalidated caches, not here.
+// N entities costs a constant number of queries. Created fresh for each request, each loader on first
+// use (the hot path needs none); what outlives the request (the customer projection, customer rows, the
+// plan catalog) lives in the services' invalidated caches, not here.
 import DataLoader from 'dataloader';
 import { ownerKey, type BillingOwner } from '../billing/billing-owner.ts';
+import type { CustomerProjection } from '../billing/customers/customer-projection.ts';
 import type { CustomerReader } from '../billing/customers/customer-reader.ts';
+import type { CustomerState } from '../billing/customers/customer-state.ts';
 import type { InvoiceRepository } from '../billing/invoices/invoice-repository.ts';
 import type { PaymentMethodRepository } from '../billing/payment-methods/payment-method-repository.ts';
 import type { PlanCatalogView, PlanService } from '../billing/plans/plan-service.ts';
@@ -12,6 +15,7 @@ import type { CustomerRecord, InvoiceLineRecord, PaymentMethodRecord, Subscripti
 
 export interface LoaderSources {
   customers: CustomerReader;
+  customerProjection: CustomerProjection;
   subscriptions: SubscriptionRepository;
   paymentMethods: PaymentMethodRepository;
   invoices: InvoiceRepository;
@@ -24,22 +28,57 @@ export interface BillingLoaders {
   paymentMethodsByCustomerId: DataLoader<string, PaymentMethodRecord[]>;
   invoiceLinesByInvoiceId: DataLoader<string, InvoiceLineRecord[]>;
   planCatalog(): Promise<PlanCatalogView>;
+  /** The catalog if in memory: no promise to wait for. */
+  loadedPlanCatalog(): PlanCatalogView | undefined;
+  /** From the projection: the owner's hot fields, null for no customer, undefined when it does not know. */
+  knownCustomerState(owner: BillingOwner): CustomerState | null | undefined;
+}
+
+class RequestLoaders implements BillingLoaders {
+  private customers?: BillingLoaders['customerByOwner'];
+  private subscriptions?: BillingLoaders['liveSubscriptionByCustomerId'];
+  private paymentMethods?: BillingLoaders['paymentMethodsByCustomerId'];
+  private invoiceLines?: BillingLoaders['invoiceLinesByInvoiceId'];
+
+  constructor(private readonly sources: LoaderSources) {}
+
+  get customerByOwner() {
+    return (this.customers ??= new DataLoader((owners) => this.sources.customers.findManyByOwners(owners), { cacheKeyFn: ownerKey }));
+  }
+
+  get liveSubscriptionByCustomerId() {
+    return (this.subscriptions ??= new DataLoader(async (ids) =>
+      oneEach(ids, await this.sources.subscriptions.findLiveByCustomerIds(ids), (row) => row.customerId),
+    ));
+  }
+
+  get paymentMethodsByCustomerId() {
+    return (this.paymentMethods ??= new DataLoader(async (ids) =>
+      groupEach(ids, await this.sources.paymentMethods.findByCustomerIds(ids), (row) => row.customerId),
+    ));
+  }
+
+  get invoiceLinesByInvoiceId() {
+    return (this.invoiceLines ??= new DataLoader(async (ids) =>
+      groupEach(ids, await this.sources.invoices.findLinesByInvoiceIds(ids), (row) => row.invoiceId),
+    ));
+  }
+
+  planCatalog(): Promise<PlanCatalogView> {
+    return this.sources.planService.catalog();
+  }
+
+  loadedPlanCatalog(): PlanCatalogView | undefined {
+    return this.sources.planService.loadedCatalog();
+  }
+
+  knownCustomerState(owner: BillingOwner): CustomerState | null | undefined {
+    return this.sources.customerProjection.lookup(owner);
+  }
 }
 
 export function createLoaders(sources: LoaderSources): BillingLoaders {
-  return {
-    customerByOwner: new DataLoader((owners) => sources.customers.findManyByOwners(owners), { cacheKeyFn: ownerKey }),
-    liveSubscriptionByCustomerId: new DataLoader(async (ids) =>
-      oneEach(ids, await sources.subscriptions.findLiveByCustomerIds(ids), (row) => row.customerId),
-    ),
-    paymentMethodsByCustomerId: new DataLoader(async (ids) =>
-      groupEach(ids, await sources.paymentMethods.findByCustomerIds(ids), (row) => row.customerId),
-    ),
-    invoiceLinesByInvoiceId: new DataLoader(async (ids) =>
-      groupEach(ids, await sources.invoices.findLinesByInvoiceIds(ids), (row) => row.invoiceId),
-    ),
-    planCatalog: () => sources.planService.catalog(),
-  };
+  return new RequestLoaders(sources);
 }
 
 function oneEach<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {

@@ -1,17 +1,20 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
-import type { createContextFactory } from '../graphql/context-factory.ts';
+import type { ContextFactory } from '../graphql/context-factory.ts';
+import { graphqlRoute } from './graphql-route.ts';
 import { healthRoutes } from './health-routes.ts';
 import type { PlaygroundHandler } from './playground-route.ts';
-import { requestContext } from './request-context.ts';
+import { sendHttpError } from './http-errors.ts';
+import { startRequest } from './request-context.ts';
 
 export interface HttpAppDependencies {
   apollo: ApolloServer<GraphQLContext>;
-  context: ReturnType<typeof createContextFactory>;
+  context: ContextFactory;
   database: Database;
   logger: Logger;
   bodyLimitBytes: number;
@@ -21,21 +24,48 @@ export interface HttpAppDependencies {
   playground?: PlaygroundHandler | null;
 }
 
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes, playground }: HttpAppDependencies): express.Express {
+const REQUEST_ID = Symbol('requestId');
+type TaggedRequest = IncomingMessage & { [REQUEST_ID]?: string };
+
+/**
+ * One request listener: `POST /graphql`, the hot path, goes straight to Apollo on Node's http server;
+ * everything else (GET /graphql, health, webhooks, PDFs) through Express.
+ */
+export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes, playground }: HttpAppDependencies): RequestListener {
+  const graphql = graphqlRoute({ apollo, context, bodyLimitBytes });
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestContext(logger));
-  // GETs only: a POST to /graphql never passes through it.
+  app.use((req, res, next) => {
+    res.locals.requestId = (req as TaggedRequest)[REQUEST_ID];
+    next();
+  });
+  // GETs only: a POST to /graphql never reaches Express.
   if (playground) app.get(['/graphql', '/admin', '/admin/assets/:file'], (req, res, next) => (playground(req, res) ? undefined : next()));
-  // GraphQL first: the hot path matches at once, without walking the other routers.
-  app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
+  app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context: ({ req, res }) => context({ headers: req.headers, requestId: String(res.locals.requestId) }) }));
   app.use(healthRoutes(database, logger));
   for (const route of routes) app.use(route);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
   app.use(httpErrors(logger));
-  return app;
+
+  return (req: TaggedRequest, res: ServerResponse) => {
+    const requestId = startRequest(req, res, logger);
+    if (req.method === 'POST' && isGraphQLPath(req.url)) {
+      graphql(req, res, requestId).catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'unhandled HTTP error');
+        if (!res.headersSent) sendHttpError(res, 500);
+        else res.destroy();
+      });
+      return;
+    }
+    req[REQUEST_ID] = requestId;
+    app(req, res);
+  };
+}
+
+function isGraphQLPath(url: string | undefined): boolean {
+  return url === '/graphql' || (url !== undefined && url.startsWith('/graphql?'));
 }
 
 /** Malformed or oversized bodies get their 4xx; anything else a masked 500. Never a stack trace. */
@@ -43,8 +73,6 @@ function httpErrors(logger: Logger): ErrorRequestHandler {
   return (error: { status?: number; type?: string }, _req, res, _next) => {
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error, requestId: res.locals.requestId }, 'unhandled HTTP error');
-    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
-    const message = status === 413 ? 'request body too large' : status === 500 ? 'Internal server error' : 'malformed request';
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    sendHttpError(res, status);
   };
 }

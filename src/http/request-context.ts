@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 const FORWARDED_ID = /^[\w-]{1,64}$/;
 
 /** Gives each request an id (the gateway's `x-request-id` when well-formed), echoed back and logged. */
-export function requestContext(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const forwarded = req.headers['x-request-id'];
-    const requestId = typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
-    res.locals.requestId = requestId;
-    res.setHeader('x-request-id', requestId);
-    // Access logs are debug-level: the hot path does not pay for them unless asked.
-    if (logger.isLevelEnabled('debug')) {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, durationMs }, 'request');
-      });
-    }
-    next();
-  };
+export function startRequest(req: IncomingMessage, res: ServerResponse, logger: Logger): string {
+  const forwarded = req.headers['x-request-id'];
+  const requestId = typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  // Access logs are debug-level: the hot path does not pay for them unless asked.
+  if (logger.isLevelEnabled('debug')) {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.debug({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, durationMs }, 'request');
+    });
+  }
+  return requestId;
 }

@@ -61,7 +61,7 @@ const JOBS_PER_FETCH = 5;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** pg-boss's own tables live apart from the Prisma-managed ones; it creates and migrates them at start. */
-const SCHEMA = 'pgboss';
+export const JOB_QUEUE_SCHEMA = 'pgboss';
 
 /**
  * pg-boss's `short` policy: unique (queue, singleton key) among waiting jobs. It treats a missing key as
@@ -78,7 +78,7 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
   const cronCheckSeconds = Math.min(MAX_CRON_CHECK_SECONDS, Math.max(1, Math.round(pollingIntervalSeconds)));
   const boss = new PgBoss({
     db: executor,
-    schema: SCHEMA,
+    schema: JOB_QUEUE_SCHEMA,
     pollingIntervalSeconds,
     cronMonitorIntervalSeconds: cronCheckSeconds,
     cronWorkerIntervalSeconds: cronCheckSeconds,

@@ -9,8 +9,8 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
   let t: TestApp;
   let token: string;
   beforeAll(async () => {
-    // The customer cache is off here so every request reads the database: this measures batching.
-    t = await startTestApp(kind, { CUSTOMER_CACHE_SIZE: '0' });
+    // The customer cache and projection are off here so every request reads the database: this measures batching.
+    t = await startTestApp(kind, { CUSTOMER_CACHE_SIZE: '0', CUSTOMER_PROJECTION_SIZE: '0' });
     token = await t.token({ sub: 'gateway', roles: ['service'] });
     // Half the users have a profile (some with an unpaid invoice), half read as the free plan.
     for (let i = 0; i < 100; i += 2) {

@@ -1,5 +1,5 @@
-// A per-replica cache of customer rows for the hot path (`unpaidInvoice`, `billing { plan }` on every
-// page). Kept correct across replicas by the database: a trigger NOTIFYs every change of a customer
+// A per-replica cache of whole customer rows: the fields beyond the projection's hot ones, and the owners the
+// projection does not know (still loading, full, just changed). Kept correct across replicas by the database: a trigger NOTIFYs every change of a customer
 // row, and every replica drops that owner's entry. A TTL bounds staleness should a notification be
 // lost without the listener noticing; when it does notice (connection dropped), the cache is emptied.
 import type { CustomerRecord } from '../../db/prisma-types.ts';

@@ -22,7 +22,7 @@ export interface PlanCatalogCacheOptions {
 }
 
 export class PlanService {
-  private cached: { view: Promise<PlanCatalogView>; expiresAt: number } | null = null;
+  private cached: { view: Promise<PlanCatalogView>; loaded?: PlanCatalogView; expiresAt: number } | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -35,13 +35,21 @@ export class PlanService {
   /** Served from memory; reloaded after the TTL or as soon as a change to the catalog is notified. */
   catalog(): Promise<PlanCatalogView> {
     if (this.cached && this.cached.expiresAt > this.now()) return this.cached.view;
-    const entry = { view: this.load(), expiresAt: this.now() + this.cacheOptions.ttlMs };
+    const entry: { view: Promise<PlanCatalogView>; loaded?: PlanCatalogView; expiresAt: number } = { view: this.load(), expiresAt: this.now() + this.cacheOptions.ttlMs };
     this.cached = entry;
+    void entry.view.then((view) => {
+      entry.loaded = view;
+    }, () => undefined);
     // A failed load is not kept: the next request tries again.
     entry.view.catch(() => {
       if (this.cached === entry) this.cached = null;
     });
     return entry.view;
+  }
+
+  /** The catalog when it is in memory and fresh, without waiting: lets the hot path resolve synchronously. */
+  loadedCatalog(): PlanCatalogView | undefined {
+    return this.cached && this.cached.expiresAt > this.now() ? this.cached.loaded : undefined;
   }
 
   invalidateCatalog(): void {

@@ -2,6 +2,7 @@
 import type { CustomerSearchConnectionResolvers, CustomerSearchEdgeResolvers, InvoiceListingResolvers, InvoiceTotalsResolvers, QueryResolvers } from '../../generated/graphql.ts';
 import type { InvoiceFilter } from '../../billing/invoices/invoice-listing-repository.ts';
 import { requireRole } from '../authorization.ts';
+import { profileOf } from '../billing-profile.ts';
 
 export const AdminQuery: QueryResolvers = {
   searchCustomers: (_root, { query, first, after }, context) => {
@@ -25,7 +26,7 @@ export const CustomerSearchConnection: CustomerSearchConnectionResolvers = {
 };
 
 export const CustomerSearchEdge: CustomerSearchEdgeResolvers = {
-  node: ({ owner, customer }) => ({ owner, customer }),
+  node: ({ owner, customer }) => profileOf(owner, customer),
 };
 
 export const InvoiceListing: InvoiceListingResolvers = {

@@ -1,55 +1,70 @@
+import type { CustomerState } from '../../billing/customers/customer-state.ts';
 import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, StorageUsageResolvers } from '../../generated/graphql.ts';
-import type { BillingProfile } from '../billing-profile.ts';
+import { fullCustomer, then, type BillingProfile, type Maybe } from '../billing-profile.ts';
 import type { GraphQLContext } from '../context.ts';
 import { postalAddress } from '../postal-address.ts';
 import { requirePersonalBillingReader } from '../authorization.ts';
 
-async function entitlements({ customer }: BillingProfile, context: GraphQLContext) {
-  if (customer) return customer;
-  const { defaultPlan } = await context.loaders.planCatalog();
-  return { driveStorageBytes: defaultPlan.driveStorageBytes, parallelDownloads: defaultPlan.parallelDownloads, entitlementBasis: 'FREE_PLAN' as const, graceEndsAt: null };
+type EffectiveEntitlements = Pick<CustomerState, 'driveStorageBytes' | 'parallelDownloads' | 'entitlementBasis' | 'graceEndsAt'>;
+
+function entitlements({ state }: BillingProfile, context: GraphQLContext): Maybe<EffectiveEntitlements> {
+  if (state) return state;
+  return then(catalog(context), ({ defaultPlan }) => ({
+    driveStorageBytes: defaultPlan.driveStorageBytes,
+    parallelDownloads: defaultPlan.parallelDownloads,
+    entitlementBasis: 'FREE_PLAN' as const,
+    graceEndsAt: null,
+  }));
+}
+
+function catalog(context: GraphQLContext) {
+  return context.loaders.loadedPlanCatalog() ?? context.loaders.planCatalog();
 }
 
 export const Customer: CustomerResolvers = {
   id: ({ owner }) => `${owner.kind === 'user' ? 'User' : 'Group'}:${owner.id}`,
   owner: ({ owner }) => ({ __typename: owner.kind === 'user' ? 'User' : 'Group', id: owner.id }),
-  legalIdentity: ({ owner, customer }, _args, context) => {
-    requirePersonalBillingReader(context, owner);
+  legalIdentity: async (profile, _args, context) => {
+    requirePersonalBillingReader(context, profile.owner);
+    const customer = await fullCustomer(profile, context);
     return customer && (customer.legalName || customer.vatNumber || customer.billingEmail || customer.country) ? customer : null;
   },
-  plan: async ({ customer }, _args, context) => {
-    const catalog = await context.loaders.planCatalog();
-    return (customer && catalog.byId.get(customer.planId)) || catalog.defaultPlan;
-  },
+  plan: ({ state }, _args, context) =>
+    then(catalog(context), (plans) => (state && plans.byId.get(state.planId)) || plans.defaultPlan),
   entitlements: (profile) => profile,
   usage: (profile) => profile,
-  subscription: ({ customer }, _args, context) =>
-    customer ? context.loaders.liveSubscriptionByCustomerId.load(customer.id) : null,
-  paymentMethods: ({ owner, customer }, _args, context) => {
-    requirePersonalBillingReader(context, owner);
+  subscription: async (profile, _args, context) => {
+    const customer = await fullCustomer(profile, context);
+    return customer ? context.loaders.liveSubscriptionByCustomerId.load(customer.id) : null;
+  },
+  paymentMethods: async (profile, _args, context) => {
+    requirePersonalBillingReader(context, profile.owner);
+    const customer = await fullCustomer(profile, context);
     return customer ? context.loaders.paymentMethodsByCustomerId.load(customer.id) : [];
   },
-  invoices: ({ owner, customer }, { first, after }, context) => {
-    requirePersonalBillingReader(context, owner);
+  invoices: async (profile, { first, after }, context) => {
+    requirePersonalBillingReader(context, profile.owner);
+    const customer = await fullCustomer(profile, context);
     return context.services.invoices.listForCustomer(customer?.id ?? null, first ?? 20, after ?? null);
   },
-  unpaidInvoice: ({ customer }) => customer?.hasUnpaidInvoice ?? false,
-  createdAt: ({ customer }) => customer?.createdAt ?? null,
+  unpaidInvoice: ({ state }) => state?.hasUnpaidInvoice ?? false,
+  createdAt: async (profile, _args, context) => (await fullCustomer(profile, context))?.createdAt ?? null,
 };
 
 export const Entitlements: EntitlementsResolvers = {
-  driveStorage: async (profile, _args, context) => (await entitlements(profile, context)).driveStorageBytes,
-  parallelDownloads: async (profile, _args, context) => (await entitlements(profile, context)).parallelDownloads,
-  basis: async (profile, _args, context) => (await entitlements(profile, context)).entitlementBasis,
-  graceEndsAt: async (profile, _args, context) => (await entitlements(profile, context)).graceEndsAt,
-  grantedUntil: ({ customer }) => (customer?.entitlementBasis === 'GRANTED' ? customer.grantedUntil : null),
+  driveStorage: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
+  parallelDownloads: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.parallelDownloads),
+  basis: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.entitlementBasis),
+  graceEndsAt: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.graceEndsAt),
+  grantedUntil: async (profile, _args, context) =>
+    (await entitlements(profile, context)).entitlementBasis === 'GRANTED' ? ((await fullCustomer(profile, context))?.grantedUntil ?? null) : null,
 };
 
 export const StorageUsage: StorageUsageResolvers = {
-  usedStorage: ({ customer }) => customer?.usedStorageBytes ?? 0n,
-  driveStorage: async (profile, _args, context) => (await entitlements(profile, context)).driveStorageBytes,
+  usedStorage: async (profile, _args, context) => (await fullCustomer(profile, context))?.usedStorageBytes ?? 0n,
+  driveStorage: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
   overLimit: async (profile, _args, context) =>
-    (profile.customer?.usedStorageBytes ?? 0n) > (await entitlements(profile, context)).driveStorageBytes,
+    ((await fullCustomer(profile, context))?.usedStorageBytes ?? 0n) > (await entitlements(profile, context)).driveStorageBytes,
 };
 
 export const LegalIdentity: LegalIdentityResolvers = {

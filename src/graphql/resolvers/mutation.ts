@@ -2,6 +2,7 @@ import type { MutationResolvers } from '../../generated/graphql.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
 import { notFound, requireUuid } from '../../billing/errors.ts';
 import { actingOwner, ownerFrom, requireBillingManager, requireRole } from '../authorization.ts';
+import { profileOf } from '../billing-profile.ts';
 import {
   changePlanResult,
   payInvoiceResult,
@@ -14,7 +15,7 @@ import {
 export const Mutation: MutationResolvers = {
   updateBillingProfile: async (_root, { input, groupId }, context) => {
     const owner = actingOwner(context, groupId);
-    return { owner, customer: await context.services.customers.updateBillingProfile(owner, input) };
+    return profileOf(owner, await context.services.customers.updateBillingProfile(owner, input));
   },
   startPaymentMethodSetup: (_root, { groupId }, context) => context.services.paymentMethods.startSetup(actingOwner(context, groupId)),
   completePaymentMethodSetup: async (_root, { setupIntentId, groupId }, context) =>
@@ -46,12 +47,12 @@ export const Mutation: MutationResolvers = {
   createCustomer: async (_root, { owner: input }, context) => {
     requireRole(context, 'service');
     const owner = ownerFrom(input);
-    return { owner, customer: await context.services.customers.ensure(owner) };
+    return profileOf(owner, await context.services.customers.ensure(owner));
   },
   reportStorageUsage: async (_root, { owner: input, usedBytes }, context) => {
     requireRole(context, 'service');
     const owner = ownerFrom(input);
-    return { owner, customer: await context.services.customers.reportStorageUsage(owner, usedBytes) };
+    return profileOf(owner, await context.services.customers.reportStorageUsage(owner, usedBytes));
   },
   closeCustomer: async (_root, { owner }, context) => {
     requireRole(context, 'service');
@@ -62,6 +63,6 @@ export const Mutation: MutationResolvers = {
     const owner = ownerFrom(input);
     const customer = await context.services.customers.require(owner);
     await context.services.sync.reconcile(customer);
-    return { owner, customer: await context.services.customers.require(owner) };
+    return profileOf(owner, await context.services.customers.require(owner));
   },
 };

@@ -18,7 +18,7 @@ import type {
 } from '../payment-provider.ts';
 import { InvalidWebhookSignatureError, ProviderRequestError } from '../payment-provider.ts';
 import { RetryPolicy } from './retry-policy.ts';
-import { createStripeCall, type StripeCall } from './stripe-call.ts';
+import { createStripeCall, type ProviderCallObserver, type StripeCall } from './stripe-call.ts';
 import { PaymentRefusedError } from './stripe-errors.ts';
 import { ensurePrice, ensureTaxRate, syncProduct, type MirroredPlan, type MirroredPrice } from './catalog-mirror.ts';
 import { NO_PAYMENT_METHOD, SUCCEEDED, outcomeOfIntent, outcomeOfRefusal, paymentIntentIdOf } from './payment-outcomes.ts';
@@ -37,6 +37,7 @@ export interface StripePaymentProviderOptions {
   /** Per-request timeout; a timeout is retried like a connection error. Default 30 s. */
   timeoutMs?: number;
   logger?: Logger;
+  onCall?: ProviderCallObserver;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -60,7 +61,7 @@ export class StripePaymentProvider implements PaymentProvider {
       telemetry: false,
     });
     const retries = new RetryPolicy({ maxRetries: options.maxNetworkRetries ?? 3, baseDelayMs: options.retryBaseDelayMs ?? 500, maxDelayMs: MAX_RETRY_DELAY_MS });
-    this.call = createStripeCall(retries, options.logger ?? pino({ level: 'silent' }));
+    this.call = createStripeCall(retries, options.logger ?? pino({ level: 'silent' }), options.onCall);
     this.webhookSecret = options.webhookSecret;
   }
 
