@@ -2,14 +2,17 @@
 // for anyone else, the owner included).
 import type { CustomerResolvers, ProviderEventRecordResolvers } from '../../generated/graphql.ts';
 import { requireRole } from '../authorization.ts';
+import { fullCustomer } from '../billing-profile.ts';
 
 export const CustomerAdminFields: CustomerResolvers = {
-  subscriptionHistory: ({ customer }, _args, context) => {
+  subscriptionHistory: async (profile, _args, context) => {
     requireRole(context, 'admin');
+    const customer = await fullCustomer(profile, context);
     return customer ? context.services.subscriptionHistory(customer.id) : [];
   },
-  providerEvents: ({ customer }, { first }, context) => {
+  providerEvents: async (profile, { first }, context) => {
     requireRole(context, 'admin');
+    const customer = await fullCustomer(profile, context);
     return context.services.providerEvents.forProviderCustomer(customer?.providerCustomerId ?? null, first ?? 20);
   },
   auditLog: ({ owner }, { first, after }, context) => {
