@@ -11,9 +11,11 @@ import { keepCachesInStep } from './billing/change-notifications.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations, pendingMigrations } from './db/migration-runner.ts';
+import { RateLimitCounters } from './db/rate-limit-counters.ts';
 import { createApolloServer } from './graphql/apollo-server.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
+import { ProviderRateLimiter } from './graphql/provider-budget.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
 import { registerBillingJobs } from './jobs/billing-jobs.ts';
@@ -94,7 +96,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
 
-    const apollo = createApolloServer({ logger, introspection: config.env !== 'production' });
+    const production = config.env === 'production';
+    const apollo = createApolloServer({
+      logger,
+      production,
+      // In production the SDL is the router's only: behind GATEWAY_SECRET, or with a token.
+      anonymousSdl: !production || config.gatewaySecret !== null,
+      limits: config.graphql,
+      rateLimiter: new ProviderRateLimiter(new RateLimitCounters(database.prisma), config.providerRateLimit),
+    });
     await apollo.start();
     const context = createContextFactory({
       verifyToken: createTokenVerifier(config.auth),
@@ -103,7 +113,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
-    const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
+    const http = createHttpApp({
+      apollo,
+      context,
+      database,
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      gatewaySecret: config.gatewaySecret,
+      routes: [webhooks, pdfs],
+    });
     const { emulator, webhookSecret } = payments;
     const jobs = queue;
     return {

@@ -62,7 +62,23 @@ export interface Config {
     /** Where clients reach this service, for the PDF links. */
     publicBaseUrl: string;
   };
+  graphql: GraphQLLimits;
+  /** Provider-calling operations each viewer may send per window, counted in the database for all replicas. */
+  providerRateLimit: { operations: number; windowSeconds: number };
+  /** When set, every GraphQL request must carry it in `x-gateway-secret`: the subgraph answers its router alone. */
+  gatewaySecret: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** What one GraphQL request may ask for, checked before any resolver runs. */
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** The size assumed for a list field without `first` (plans, payment methods, invoice lines). */
+  assumedListSize: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +129,15 @@ const environmentSchema = z.object({
   INVOICE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PUBLIC_BASE_URL: z.url().optional(),
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  PROVIDER_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  PROVIDER_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  GATEWAY_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -160,6 +185,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
+  if (production) {
+    for (const [name, value] of [['AUTH_JWT_SECRET', env.AUTH_JWT_SECRET], ['INVOICE_LINK_SECRET', env.INVOICE_LINK_SECRET], ['GATEWAY_SECRET', env.GATEWAY_SECRET]] as const) {
+      const weakness = value === undefined ? null : secretWeakness(value);
+      if (weakness) problems.push(`${name}: ${weakness}`);
+    }
+  }
   if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
   if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
 
@@ -213,8 +244,32 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       linkTtlSeconds: env.INVOICE_LINK_TTL_SECONDS,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
     },
+    graphql: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxCost: env.GRAPHQL_MAX_COST,
+      assumedListSize: env.GRAPHQL_ASSUMED_LIST_SIZE,
+    },
+    providerRateLimit: { operations: env.PROVIDER_RATE_LIMIT, windowSeconds: env.PROVIDER_RATE_WINDOW_SECONDS },
+    gatewaySecret: env.GATEWAY_SECRET ?? null,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/** Secrets published in this repository: known to everyone, so never a production secret. */
+const PUBLISHED_SECRETS = new Set([DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET]);
+
+/**
+ * Why a production secret is too weak, or null. 32 bytes is HS256's key size; a secret of few distinct
+ * characters (`aaaa…`, `abababab…`) or a published one is guessable whatever its length.
+ */
+export function secretWeakness(secret: string): string | null {
+  if (PUBLISHED_SECRETS.has(secret)) return 'is a development secret published in the source; generate a new one (openssl rand -base64 48)';
+  if (Buffer.byteLength(secret, 'utf8') < 32) return 'must be at least 32 bytes';
+  if (new Set(secret).size < 10) return 'has too little variety (fewer than 10 distinct characters); generate a random one';
+  return null;
 }
 
 function isTimeZone(name: string): boolean {

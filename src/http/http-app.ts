@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import type { createContextFactory } from '../graphql/context-factory.ts';
+import { requireGatewaySecret } from './gateway-secret.ts';
 import { healthRoutes } from './health-routes.ts';
 import { requestContext } from './request-context.ts';
 
@@ -14,16 +15,19 @@ export interface HttpAppDependencies {
   database: Database;
   logger: Logger;
   bodyLimitBytes: number;
+  /** When set, `/graphql` answers only requests carrying it in `x-gateway-secret`. */
+  gatewaySecret: string | null;
   /** Routes outside GraphQL, with their own body handling and checks (webhooks, signed PDF links). */
   routes: Router[];
 }
 
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes }: HttpAppDependencies): express.Express {
+export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, gatewaySecret, routes }: HttpAppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(logger));
   // GraphQL first: the hot path matches at once, without walking the other routers.
-  app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
+  const fromGateway = gatewaySecret === null ? [] : [requireGatewaySecret(gatewaySecret)];
+  app.use('/graphql', ...fromGateway, express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context }));
   app.use(healthRoutes(database, logger));
   for (const route of routes) app.use(route);
   app.use((_req, res) => {

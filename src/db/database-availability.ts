@@ -1,0 +1,41 @@
+// Tells a database that cannot be reached (down, restarting, refusing connections, pool exhausted) from
+// any other failure, so callers can answer "try again" (503) instead of a crash (500).
+
+/** Prisma's codes for "cannot reach", "timed out", "connection closed" and "pool timeout". */
+const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** The driver adapters' error kinds for the same situations. */
+const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
+/** PostgreSQL: connection exceptions (08…), shutdown and start-up (57P01–57P03), too many connections. */
+const POSTGRES_UNAVAILABLE = /^(08\w{3}|57P0[123]|53300)$/;
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+interface ErrorLike {
+  code?: unknown;
+  kind?: unknown;
+  severity?: unknown;
+  meta?: { driverAdapterError?: { cause?: ErrorLike } };
+  cause?: unknown;
+  message?: unknown;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const candidate = current as ErrorLike;
+    if (typeof candidate.code === 'string' && (PRISMA_UNREACHABLE.has(candidate.code) || SOCKET_ERRORS.has(candidate.code))) return true;
+    const adapterCause = candidate.meta?.driverAdapterError?.cause;
+    if (adapterCause && describesUnavailable(adapterCause)) return true;
+    if (describesUnavailable(candidate)) return true;
+    if (candidate.message === 'Connection terminated unexpectedly') return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
+function describesUnavailable(cause: ErrorLike): boolean {
+  if (typeof cause.kind === 'string' && ADAPTER_UNREACHABLE.has(cause.kind)) return true;
+  // A FATAL error ends the session: the server refused or dropped the connection.
+  return typeof cause.code === 'string' && (POSTGRES_UNAVAILABLE.test(cause.code) || cause.severity === 'FATAL');
+}

@@ -1,0 +1,90 @@
+// What one GraphQL request may ask for. The shape (depth, aliases, directives) is checked by graphql-armor's
+// validation rules, once per document; the cost needs the variables (`first: $n`, the gateway's
+// `representations`), so it is computed per request by graphql-query-complexity, before any resolver runs.
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
+import {
+  getNullableType,
+  GraphQLError,
+  isListType,
+  isObjectType,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { GraphQLLimits } from '../config.ts';
+
+/** Apollo's own code for a refused document: the client sent a query it must not send again as it is. */
+const REFUSED = 'GRAPHQL_VALIDATION_FAILED';
+
+/** armor's rules report through the validation context (Apollo answers 400), without their "Syntax Error" prefix. */
+const reportToContext: GraphQLArmorCallbackConfiguration = {
+  propagateOnRejection: false,
+  onReject: [(context, error) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+};
+
+export function queryShapeRules(limits: GraphQLLimits): ValidationRule[] {
+  return [
+    // Fragments are flattened: `... on User` does not deepen the answer, nested fields do.
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, exposeLimits: true, ...reportToContext }),
+    maxAliasesRule({ n: limits.maxAliases, exposeLimits: true, ...reportToContext }),
+    maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true, ...reportToContext }),
+  ];
+}
+
+/**
+ * Every field costs 1 plus its selection; a list multiplies its selection by its length: `first` where the
+ * field takes it (invoices), the number of representations for `_entities`, else the assumed list size. The
+ * lists of a connection (`edges`) are already counted by the connection's `first`.
+ */
+function listCostEstimator(assumedListSize: number): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }) => {
+    if (typeof args.first === 'number') return 1 + Math.max(args.first, 0) * childComplexity;
+    if (Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
+    const isList = isListType(getNullableType(field.type));
+    const insideConnection = isObjectType(type) && type.name.endsWith('Connection');
+    const length = isList && !insideConnection ? assumedListSize : 1;
+    return 1 + length * childComplexity;
+  };
+}
+
+export interface OperationToCost {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * Selections the cost analysis visits, fragments expanded, before it gives up: a document whose fragments
+ * expand exponentially is refused after this many steps instead of being walked whole. The profile page
+ * has about 60; `_entities` counts its selection once, whatever the number of representations.
+ */
+const MAX_COSTED_SELECTIONS = 2000;
+
+/** The operation's cost, or a typed error when it is over the limit. */
+export function refuseCostlyOperation({ schema, document, operationName, variables }: OperationToCost, limits: GraphQLLimits): number {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables: variables ?? {},
+      ...(operationName && { operationName }),
+      estimators: [listCostEstimator(limits.assumedListSize)],
+      maxQueryNodes: MAX_COSTED_SELECTIONS,
+    });
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    throw new GraphQLError(`The query is too large to run: ${error.message}`, { extensions: { code: REFUSED, http: { status: 400 } } });
+  }
+  if (cost > limits.maxCost) {
+    throw new GraphQLError(`The query costs ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer fields.`, {
+      extensions: { code: REFUSED, cost, maxCost: limits.maxCost, http: { status: 400 } },
+    });
+  }
+  return cost;
+}
