@@ -79,7 +79,13 @@ export function refuseCostlyOperation({ schema, document, operationName, variabl
     });
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
-    throw new GraphQLError(`The query is too large to run: ${error.message}`, { extensions: { code: REFUSED, http: { status: 400 } } });
+    if (error.message.includes('maximum allowed number of nodes')) {
+      throw new GraphQLError(`The query is too large to run: its fragments expand to more than ${MAX_COSTED_SELECTIONS} selections.`, {
+        extensions: { code: REFUSED, http: { status: 400 } },
+      });
+    }
+    // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT before any resolver.
+    return 0;
   }
   if (cost > limits.maxCost) {
     throw new GraphQLError(`The query costs ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer fields.`, {

@@ -1,4 +1,5 @@
 import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, StorageUsageResolvers } from '../../generated/graphql.ts';
+import { IDENTITY_FIELDS } from '../../billing/customers/customer-repository.ts';
 import type { BillingProfile } from '../billing-profile.ts';
 import type { GraphQLContext } from '../context.ts';
 import { postalAddress } from '../postal-address.ts';
@@ -15,7 +16,7 @@ export const Customer: CustomerResolvers = {
   owner: ({ owner }) => ({ __typename: owner.kind === 'user' ? 'User' : 'Group', id: owner.id }),
   legalIdentity: ({ owner, customer }, _args, context) => {
     requirePersonalBillingReader(context, owner);
-    return customer && (customer.legalName || customer.vatNumber || customer.billingEmail || customer.country) ? customer : null;
+    return customer && IDENTITY_FIELDS.some((field) => customer[field] !== null) ? customer : null;
   },
   plan: async ({ customer }, _args, context) => {
     const catalog = await context.loaders.planCatalog();

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
+import { requirePlanId } from '../../billing/input-ids.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
 import { actingOwner, ownerFrom, requirePersonalBillingReader, requireViewer } from '../authorization.ts';
 import { loadBillingProfile } from '../billing-profile.ts';
@@ -26,5 +27,5 @@ export const Query: QueryResolvers = {
     return invoice;
   },
   previewPlanChange: (_root, { planId, interval, groupId }, context) =>
-    context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), planId, interval),
+    context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), requirePlanId(planId), interval),
 };
