@@ -100,7 +100,7 @@ const environmentSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256)').optional(),
+  AUTH_JWT_SECRET: z.string().optional(),
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
@@ -125,7 +125,7 @@ const environmentSchema = z.object({
   INVOICE_NUMBER_FORMAT: z.string().min(1).default('F{year}-{seq:6}'),
   INVOICE_TIME_ZONE: z.string().min(1).default('Europe/Paris'),
   VAT_VIES_CHECK: z.enum(['true', 'false']).default('false'),
-  INVOICE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INVOICE_LINK_SECRET: z.string().optional(),
   INVOICE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PUBLIC_BASE_URL: z.url().optional(),
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
@@ -185,11 +185,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
-  if (production) {
-    for (const [name, value] of [['AUTH_JWT_SECRET', env.AUTH_JWT_SECRET], ['INVOICE_LINK_SECRET', env.INVOICE_LINK_SECRET], ['GATEWAY_SECRET', env.GATEWAY_SECRET]] as const) {
-      const weakness = value === undefined ? null : secretWeakness(value);
-      if (weakness) problems.push(`${name}: ${weakness}`);
-    }
+  for (const [name, value] of [['AUTH_JWT_SECRET', env.AUTH_JWT_SECRET], ['INVOICE_LINK_SECRET', env.INVOICE_LINK_SECRET], ['GATEWAY_SECRET', env.GATEWAY_SECRET]] as const) {
+    const weakness = value === undefined ? null : secretWeakness(value, production);
+    if (weakness) problems.push(`${name}: ${weakness}`);
   }
   if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
   if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
@@ -262,12 +260,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 const PUBLISHED_SECRETS = new Set([DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET]);
 
 /**
- * Why a production secret is too weak, or null. 32 bytes is HS256's key size; a secret of few distinct
- * characters (`aaaa…`, `abababab…`) or a published one is guessable whatever its length.
+ * Why a secret is too weak, or null. 32 bytes is HS256's key size, required everywhere; in production, a
+ * secret of few distinct characters (`aaaa…`, `abababab…`) or a published one is guessable whatever its length.
  */
-export function secretWeakness(secret: string): string | null {
-  if (PUBLISHED_SECRETS.has(secret)) return 'is a development secret published in the source; generate a new one (openssl rand -base64 48)';
+export function secretWeakness(secret: string, production: boolean): string | null {
   if (Buffer.byteLength(secret, 'utf8') < 32) return 'must be at least 32 bytes';
+  if (!production) return null;
+  if (PUBLISHED_SECRETS.has(secret)) return 'is a development secret published in the source; generate a new one (openssl rand -base64 48)';
   if (new Set(secret).size < 10) return 'has too little variety (fewer than 10 distinct characters); generate a random one';
   return null;
 }
