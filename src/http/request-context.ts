@@ -16,7 +16,9 @@ export function requestContext(logger: Logger) {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, durationMs }, 'request');
+        // originalUrl: a mounted route (`/graphql`) sees its own path as `/` by the time the response ends.
+        const path = req.originalUrl.split('?')[0];
+        logger.debug({ requestId, method: req.method, path, status: res.statusCode, durationMs }, 'request');
       });
     }
     next();
