@@ -91,10 +91,12 @@ export class ConfigError extends Error {
 const port = z.coerce.number().int().min(0).max(65535);
 
 const CRON = /^\S+( \S+){4}$/;
+/** An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens). */
+const HOST = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)$/;
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z.string().regex(HOST, 'must be an IP address or a host name').default('127.0.0.1'),
   PORT: port.default(4001),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100_000),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
