@@ -4,7 +4,6 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
 import {
   getNullableType,
   GraphQLError,
@@ -21,7 +20,7 @@ import type { GraphQLLimits } from '../config.ts';
 const REFUSED = 'GRAPHQL_VALIDATION_FAILED';
 
 /** armor's rules report through the validation context (Apollo answers 400), without their "Syntax Error" prefix. */
-const reportToContext: GraphQLArmorCallbackConfiguration = {
+const reportToContext: Pick<NonNullable<Parameters<typeof maxDepthRule>[0]>, 'propagateOnRejection' | 'onReject'> = {
   propagateOnRejection: false,
   onReject: [(context, error) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
 };
