@@ -64,11 +64,26 @@ export interface OperationToCost {
  */
 const MAX_COSTED_SELECTIONS = 2000;
 
-/** The operation's cost, or a typed error when it is over the limit. */
-export function refuseCostlyOperation({ schema, document, operationName, variables }: OperationToCost, limits: GraphQLLimits): number {
-  let cost: number;
+/**
+ * Costs already computed, per parsed document (Apollo keeps one DocumentNode per query text) and per what of
+ * the variables can change a cost: list lengths (`representations`), numbers (`first`), booleans (`@include`).
+ * The gateway's hot path sends the same few documents again and again: they are costed once.
+ */
+const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
+const COSTS_KEPT_PER_DOCUMENT = 100;
+
+function costKey(operationName: string | null | undefined, variables: Record<string, unknown> | undefined): string {
+  const relevant = Object.entries(variables ?? {}).map(([name, value]) => [
+    name,
+    Array.isArray(value) ? { length: value.length } : typeof value === 'number' || typeof value === 'boolean' ? value : typeof value,
+  ]);
+  return JSON.stringify([operationName ?? null, relevant]);
+}
+
+/** The cost, or null when the variables do not fit their types (execution refuses them, before any resolver). */
+function computeCost({ schema, document, operationName, variables }: OperationToCost, limits: GraphQLLimits): number | null {
   try {
-    cost = getComplexity({
+    return getComplexity({
       schema,
       query: document,
       variables: variables ?? {},
@@ -83,8 +98,22 @@ export function refuseCostlyOperation({ schema, document, operationName, variabl
         extensions: { code: REFUSED, http: { status: 400 } },
       });
     }
-    // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT before any resolver.
-    return 0;
+    return null;
+  }
+}
+
+/** The operation's cost, or a typed error when it is over the limit. */
+export function refuseCostlyOperation(operation: OperationToCost, limits: GraphQLLimits): number {
+  const costs = knownCosts.get(operation.document) ?? new Map<string, number>();
+  const key = costKey(operation.operationName, operation.variables);
+  let cost = costs.get(key);
+  if (cost === undefined) {
+    const computed = computeCost(operation, limits);
+    if (computed === null) return 0;
+    cost = computed;
+    if (costs.size >= COSTS_KEPT_PER_DOCUMENT) costs.clear();
+    costs.set(key, cost);
+    knownCosts.set(operation.document, costs);
   }
   if (cost > limits.maxCost) {
     throw new GraphQLError(`The query costs ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer fields.`, {
