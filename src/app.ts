@@ -11,9 +11,11 @@ import { keepCachesInStep } from './billing/change-notifications.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations, pendingMigrations } from './db/migration-runner.ts';
+import { RateLimitCounters } from './db/rate-limit-counters.ts';
 import { createApolloServer } from './graphql/apollo-server.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { createContextFactory } from './graphql/context-factory.ts';
+import { ProviderRateLimiter } from './graphql/provider-budget.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { invoicePdfRoute } from './http/invoice-pdf-route.ts';
 import { createPlaygroundRoute } from './http/playground-route.ts';
@@ -111,7 +113,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
 
     metrics = new BillingMetrics({ database, projection: domain.customerProjection, jobSchema: JOB_QUEUE_SCHEMA });
-    const apollo = createApolloServer({ logger, introspection: config.env !== 'production', metrics });
+        const production = config.env === 'production';
+    const apollo = createApolloServer({
+      logger,
+      production,
+      // In production the SDL is the router's only: behind GATEWAY_SECRET, or with a token.
+      anonymousSdl: !production || config.gatewaySecret !== null,
+      limits: config.graphql,
+      metrics,
+      rateLimiter: new ProviderRateLimiter(new RateLimitCounters(database.prisma), config.providerRateLimit),
+    });
     await apollo.start();
     const context = createContextFactory({
       verifyToken: createTokenVerifier(config.auth),
@@ -128,6 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database,
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
+      gatewaySecret: config.gatewaySecret,
       routes: [webhooks, pdfs, metricsRoute(metrics.registry)],
       playground,
     });

@@ -86,7 +86,23 @@ export interface Config {
   };
   /** Serve the GraphiQL admin playground at `/admin` (and `GET /graphql` from a browser). */
   adminPlayground: boolean;
+  graphql: GraphQLLimits;
+  /** Provider-calling operations each viewer may send per window, counted in the database for all replicas. */
+  providerRateLimit: { operations: number; windowSeconds: number };
+  /** When set, every GraphQL request must carry it in `x-gateway-secret`: the subgraph answers its router alone. */
+  gatewaySecret: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** What one GraphQL request may ask for, checked before any resolver runs. */
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** The size assumed for a list field without `first` (plans, payment methods, invoice lines). */
+  assumedListSize: number;
 }
 
 export class ConfigError extends Error {
@@ -99,16 +115,18 @@ export class ConfigError extends Error {
 const port = z.coerce.number().int().min(0).max(65535);
 
 const CRON = /^\S+( \S+){4}$/;
+/** An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens). */
+const HOST = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)$/;
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z.string().regex(HOST, 'must be an IP address or a host name').default('127.0.0.1'),
   PORT: port.default(4001),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100_000),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256)').optional(),
+  AUTH_JWT_SECRET: z.string().optional(),
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
@@ -142,11 +160,20 @@ const environmentSchema = z.object({
   CREDIT_NOTE_NUMBER_FORMAT: z.string().min(1).default('A{year}-{seq:6}'),
   INVOICE_TIME_ZONE: z.string().min(1).default('Europe/Paris'),
   VAT_VIES_CHECK: z.enum(['true', 'false']).default('false'),
-  INVOICE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INVOICE_LINK_SECRET: z.string().optional(),
   INVOICE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PUBLIC_BASE_URL: z.url().optional(),
   GRACE_PERIOD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   ADMIN_PLAYGROUND: z.enum(['true', 'false']).optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  GRAPHQL_ASSUMED_LIST_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  PROVIDER_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  PROVIDER_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  GATEWAY_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -194,6 +221,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
+  for (const [name, value] of [['AUTH_JWT_SECRET', env.AUTH_JWT_SECRET], ['INVOICE_LINK_SECRET', env.INVOICE_LINK_SECRET], ['GATEWAY_SECRET', env.GATEWAY_SECRET]] as const) {
+    const weakness = value === undefined ? null : secretWeakness(value, production);
+    if (weakness) problems.push(`${name}: ${weakness}`);
+  }
   if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
   if (env.SELLER_SIRET && env.SELLER_SIREN && !env.SELLER_SIRET.startsWith(env.SELLER_SIREN)) {
     problems.push('SELLER_SIRET: must start with SELLER_SIREN (an establishment of that company)');
@@ -264,8 +295,33 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     // Harmless without a token (every operation needs one), yet production exposes it only when asked.
     adminPlayground: env.ADMIN_PLAYGROUND ? env.ADMIN_PLAYGROUND === 'true' : !production,
+    graphql: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxCost: env.GRAPHQL_MAX_COST,
+      assumedListSize: env.GRAPHQL_ASSUMED_LIST_SIZE,
+    },
+    providerRateLimit: { operations: env.PROVIDER_RATE_LIMIT, windowSeconds: env.PROVIDER_RATE_WINDOW_SECONDS },
+    gatewaySecret: env.GATEWAY_SECRET ?? null,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/** Secrets published in this repository: known to everyone, so never a production secret. */
+const PUBLISHED_SECRETS = new Set([DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET]);
+
+/**
+ * Why a secret is too weak, or null. 32 bytes is HS256's key size, required everywhere; in production, a
+ * secret of few distinct characters (`aaaa…`, `abababab…`) or a published one is guessable whatever its length.
+ */
+export function secretWeakness(secret: string, production: boolean): string | null {
+  if (Buffer.byteLength(secret, 'utf8') < 32) return 'must be at least 32 bytes';
+  if (!production) return null;
+  if (PUBLISHED_SECRETS.has(secret)) return 'is a development secret published in the source; generate a new one (openssl rand -base64 48)';
+  if (new Set(secret).size < 10) return 'has too little variety (fewer than 10 distinct characters); generate a random one';
+  return null;
 }
 
 function isTimeZone(name: string): boolean {

@@ -2,6 +2,7 @@
 // secret, or RS256/ES256 against a JWKS URL; nothing else is accepted (no `none`, no algorithm mix-up).
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from '../config.ts';
+import { isOwnerId } from '../billing/input-ids.ts';
 import { CLAIMS, type Role, type Viewer } from './viewer.ts';
 
 export class InvalidTokenError extends Error {
@@ -56,6 +57,8 @@ function jwks(url: string, options: JWTVerifyOptions): Verify {
 
 function viewerFromClaims(payload: JWTPayload): Viewer {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('no subject');
+  // The subject becomes an owner id in queries: it must have an id's shape, as a request argument must.
+  if (!isOwnerId(payload.sub)) throw new InvalidTokenError('the subject is not a valid id');
   if (payload.exp === undefined) throw new InvalidTokenError('no expiry');
   const roles = stringList(payload[CLAIMS.roles], CLAIMS.roles).filter(
     (role): role is Role => role === 'admin' || role === 'service',

@@ -117,6 +117,7 @@ export type BillingPageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Every field is optional: left out, it keeps its value; null or blank, it is cleared. */
 export type BillingProfileInput = {
   addressLine1?: InputMaybe<Scalars['String']['input']>;
   addressLine2?: InputMaybe<Scalars['String']['input']>;
@@ -543,7 +544,11 @@ export type Mutation = {
   startPaymentMethodSetup: PaymentMethodSetup;
   /** Subscribes with the default payment method. Never creates a second subscription. */
   subscribe: SubscribeResult;
-  /** Legal identity for invoices. Stored here only: never sent to the payment provider. */
+  /**
+   * Legal identity for invoices, as a patch: a field left out keeps its value, a field given as null (or
+   * blank) is cleared. The resulting identity must be consistent (a VAT number of `country`, a business's
+   * name and address). Stored here only: never sent to the payment provider.
+   */
   updateBillingProfile: Customer;
   /** Admin only: renames a plan or changes its limits; customers whose entitlements come from it get them at once. */
   updatePlan: PlanCatalogResult;

@@ -2,6 +2,7 @@ import { canManageBilling, canReadBilling, canReadPersonalBilling } from '../aut
 import type { Role, Viewer } from '../auth/viewer.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import { invalidInput } from '../billing/errors.ts';
+import { requireOwnerId } from '../billing/input-ids.ts';
 import type { GraphQLContext } from './context.ts';
 import { clientError } from './errors.ts';
 
@@ -28,9 +29,13 @@ export function requireBillingManager(context: GraphQLContext, owner: BillingOwn
   if (!canManageBilling(requireViewer(context), owner)) throw clientError('FORBIDDEN', `not allowed to manage the billing of this ${owner.kind}`);
 }
 
-/** The owner a web-app mutation acts for: the viewer, or the group named by `groupId` that the viewer administers. */
+/**
+ * The owner a web-app mutation acts for: the viewer, or the group named by `groupId` that the viewer
+ * administers. Only an absent or null `groupId` means the viewer: `""` is a malformed id, not "myself".
+ */
 export function actingOwner(context: GraphQLContext, groupId: string | null | undefined): BillingOwner {
-  const owner: BillingOwner = groupId ? { kind: 'group', id: groupId } : { kind: 'user', id: requireViewer(context).id };
+  const owner: BillingOwner =
+    groupId === null || groupId === undefined ? { kind: 'user', id: requireViewer(context).id } : { kind: 'group', id: requireOwnerId(groupId, 'groupId') };
   requireBillingManager(context, owner);
   return owner;
 }
@@ -40,7 +45,8 @@ export function requireRole(context: GraphQLContext, role: Role): void {
 }
 
 export function ownerFrom(input: { userId?: string | null; groupId?: string | null }): BillingOwner {
-  if (input.userId && !input.groupId) return { kind: 'user', id: input.userId };
-  if (input.groupId && !input.userId) return { kind: 'group', id: input.groupId };
+  const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
+  if (given(input.userId) && !given(input.groupId)) return { kind: 'user', id: requireOwnerId(input.userId, 'owner.userId') };
+  if (given(input.groupId) && !given(input.userId)) return { kind: 'group', id: requireOwnerId(input.groupId, 'owner.groupId') };
   throw invalidInput('give exactly one of `userId` and `groupId`', 'owner');
 }

@@ -3,6 +3,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { BillingDomainError } from '../billing/errors.ts';
+import { isDatabaseUnavailable } from '../db/database-availability.ts';
 import { ProviderUnavailableError } from '../payments/payment-provider.ts';
 
 export const ERROR_CODES = [
@@ -12,6 +13,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'PROVIDER_UNAVAILABLE',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -43,9 +46,36 @@ export function isClientFacing(error: unknown): boolean {
   return REQUEST_ERROR_CODES.has(code) || (ERROR_CODES as readonly string[]).includes(code);
 }
 
+/** How long a client should wait before retrying while the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** HTTP 503 with Retry-After when any error comes from an unreachable database: the client may retry. */
+export function serviceUnavailableHttp(errors: readonly unknown[]): { status: number; headers: Map<string, string> } | null {
+  if (!errors.some((error) => isDatabaseUnavailable(unwrapResolverError(error)))) return null;
+  return { status: 503, headers: new Map([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) };
+}
+
+const SUGGESTION = / ?Did you mean .+\?$/;
+
+/** Drops graphql-js's "Did you mean …?" hints, which name fields and types the client did not know. */
+export function withoutSuggestions(format: typeof formatError): typeof formatError {
+  return (formatted, error) => {
+    const result = format(formatted, error);
+    return SUGGESTION.test(result.message) ? { ...result, message: result.message.replace(SUGGESTION, '') } : result;
+  };
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const { path, locations } = formatted;
+  if (isDatabaseUnavailable(original)) {
+    return {
+      message: 'The service is temporarily unavailable: try again shortly.',
+      path,
+      locations,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+    };
+  }
   if (original instanceof BillingDomainError) {
     return { message: original.message, path, locations, extensions: { code: original.code, ...original.details } };
   }

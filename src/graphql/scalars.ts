@@ -1,13 +1,22 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 const DIGITS = /^\d{1,30}$/;
+/** Byte counts are BIGINT columns: 0 to 2^63 - 1. */
+const MAX_BYTES = 2n ** 63n - 1n;
 
 function toBytes(value: unknown): bigint {
-  if (typeof value === 'string' && DIGITS.test(value)) return BigInt(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  throw new GraphQLError('Bytes must be a non-negative whole number, as a string of digits', {
-    extensions: { code: 'BAD_USER_INPUT' },
-  });
+  const bytes =
+    typeof value === 'string' && DIGITS.test(value)
+      ? BigInt(value)
+      : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+        ? BigInt(value)
+        : null;
+  if (bytes === null || bytes > MAX_BYTES) {
+    throw new GraphQLError(`Bytes must be a whole number from 0 to ${MAX_BYTES}, as a string of digits`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return bytes;
 }
 
 export const BytesScalar = new GraphQLScalarType({

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import type { ContextFactory } from '../graphql/context-factory.ts';
 import { graphqlRoute } from './graphql-route.ts';
+import { gatewaySecretGuard } from './gateway-secret.ts';
 import { healthRoutes } from './health-routes.ts';
 import type { PlaygroundHandler } from './playground-route.ts';
 import { sendHttpError } from './http-errors.ts';
@@ -18,6 +19,8 @@ export interface HttpAppDependencies {
   database: Database;
   logger: Logger;
   bodyLimitBytes: number;
+  /** When set, `/graphql` answers only requests carrying it in `x-gateway-secret`. */
+  gatewaySecret: string | null;
   /** Routes outside GraphQL, with their own body handling and checks (webhooks, signed PDF links). */
   routes: Router[];
   /** The admin playground, when enabled: answers browsers' GETs of `/admin` and `/graphql`. */
@@ -31,8 +34,9 @@ type TaggedRequest = IncomingMessage & { [REQUEST_ID]?: string };
  * One request listener: `POST /graphql`, the hot path, goes straight to Apollo on Node's http server;
  * everything else (GET /graphql, health, webhooks, PDFs) through Express.
  */
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, routes, playground }: HttpAppDependencies): RequestListener {
+export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, gatewaySecret, routes, playground }: HttpAppDependencies): RequestListener {
   const graphql = graphqlRoute({ apollo, context, bodyLimitBytes });
+  const fromGateway = gatewaySecret === null ? () => true : gatewaySecretGuard(gatewaySecret);
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
@@ -41,7 +45,7 @@ export function createHttpApp({ apollo, context, database, logger, bodyLimitByte
   });
   // GETs only: a POST to /graphql never reaches Express.
   if (playground) app.get(['/graphql', '/admin', '/admin/assets/:file'], (req, res, next) => (playground(req, res) ? undefined : next()));
-  app.use('/graphql', express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context: ({ req, res }) => context({ headers: req.headers, requestId: String(res.locals.requestId) }) }));
+  app.use('/graphql', (req, res, next) => (fromGateway(req, res) ? next() : undefined), express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context: ({ req, res }) => context({ headers: req.headers, requestId: String(res.locals.requestId) }) }));
   app.use(healthRoutes(database, logger));
   for (const route of routes) app.use(route);
   app.use((_req, res) => {
@@ -52,6 +56,7 @@ export function createHttpApp({ apollo, context, database, logger, bodyLimitByte
   return (req: TaggedRequest, res: ServerResponse) => {
     const requestId = startRequest(req, res, logger);
     if (req.method === 'POST' && isGraphQLPath(req.url)) {
+      if (!fromGateway(req, res)) return;
       graphql(req, res, requestId).catch((error: unknown) => {
         logger.error({ err: error, requestId }, 'unhandled HTTP error');
         if (!res.headersSent) sendHttpError(res, 500);

@@ -12,9 +12,11 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, logger: 
   // Access logs are debug-level: the hot path does not pay for them unless asked.
   if (logger.isLevelEnabled('debug')) {
     const started = process.hrtime.bigint();
+    // Read now: Express rewrites `req.url` for the routers it mounts (`/graphql` becomes `/`).
+    const path = req.url?.split('?')[0];
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug({ requestId, method: req.method, path: req.url?.split('?')[0], status: res.statusCode, durationMs }, 'request');
+      logger.debug({ requestId, method: req.method, path, status: res.statusCode, durationMs }, 'request');
     });
   }
   return requestId;

@@ -181,3 +181,8 @@ export class ProviderRequestError extends Error {
 export class InvalidWebhookSignatureError extends Error {
   override name = 'InvalidWebhookSignatureError';
 }
+
+/** A correctly signed webhook whose body is not an event this service can store (a bug or a forgery with the secret). */
+export class MalformedWebhookError extends Error {
+  override name = 'MalformedWebhookError';
+}

@@ -3,7 +3,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { InvalidWebhookSignatureError, type PaymentProvider, type ProviderEvent } from '../payments/payment-provider.ts';
+import { InvalidWebhookSignatureError, MalformedWebhookError, type PaymentProvider, type ProviderEvent } from '../payments/payment-provider.ts';
 import type { ProviderEventInbox } from './provider-event-inbox.ts';
 import { PROVIDER_EVENT_JOB, type ProviderEventJob } from './provider-event-processor.ts';
 
@@ -28,6 +28,11 @@ export function stripeWebhookRoute({ provider, inbox, queue, bodyLimitBytes, log
       if (!signature) throw new InvalidWebhookSignatureError('no Stripe-Signature header');
       event = provider.parseWebhook(body, signature);
     } catch (error) {
+      if (error instanceof MalformedWebhookError) {
+        logger.error({ err: error, requestId: res.locals.requestId }, 'webhook refused: signed, but not an event');
+        res.status(400).json({ error: 'malformed event' });
+        return;
+      }
       if (!(error instanceof InvalidWebhookSignatureError)) throw error;
       logger.warn({ err: error, requestId: res.locals.requestId }, 'webhook refused: signature does not verify');
       res.status(400).json({ error: 'invalid signature' });

@@ -113,11 +113,14 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     expect(await t.db.prisma.customer.findFirstOrThrow({ where: { groupId: 'studio' } })).toMatchObject({ planId: 'lite' });
   });
 
-  it("refuses to act on another user's invoice", async () => {
+  it("reads another user's invoice as absent when asked to pay it: no existence oracle", async () => {
     const [invoice] = await t.db.prisma.invoice.findMany({ where: { customer: { userId: 'bob' } } });
     const mallory = await actor('mallory');
-    const res = await t.graphql(`mutation($id: ID!) { payInvoice(invoiceId: $id) { __typename } }`, { token: mallory.token, variables: { id: invoice!.id } });
-    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const pay = (id: string) => t.graphql(`mutation($id: ID!) { payInvoice(invoiceId: $id) { __typename } }`, { token: mallory.token, variables: { id } });
+    const someoneElses = await pay(invoice!.id);
+    const unknown = await pay('00000000-0000-4000-8000-000000000000');
+    expect(someoneElses.errors).toEqual(unknown.errors);
+    expect(someoneElses.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('rejects bad input with BAD_USER_INPUT and changes nothing', async () => {

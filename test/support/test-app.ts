@@ -31,7 +31,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JOB_POLLING_INTERVAL_SECONDS: '0.5', ...overrides });
+  // Lifecycle suites drive one viewer through many payment steps: the provider rate limit has its own tests.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JOB_POLLING_INTERVAL_SECONDS: '0.5', PROVIDER_RATE_LIMIT: '10000', ...overrides });
 }
 
 export interface TestAppOptions {

@@ -1,4 +1,4 @@
-import { ConfigError, DEV_AUTH_SECRET, loadConfig } from '../../src/config';
+import { ConfigError, DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
   it('runs on the embedded defaults when nothing is set', () => {
@@ -58,5 +58,39 @@ describe('configuration', () => {
     expect(() => loadConfig({ CREDIT_NOTE_NUMBER_FORMAT: 'F{year}-{seq:4}' })).toThrow(/CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own/);
     expect(() => loadConfig({ SELLER_SIREN: '30326504', SELLER_SIRET: '1234' })).toThrow(/SELLER_SIREN: must be the 9 digits[\s\S]*SELLER_SIRET: must be the 14 digits/);
     expect(() => loadConfig({ SELLER_SIREN: '303265045', SELLER_SIRET: '12345678900012' })).toThrow(/SELLER_SIRET: must start with SELLER_SIREN/);
+  });
+});
+
+describe('production secrets', () => {
+  const problemsOf = (environment: Record<string, string>) => {
+    try {
+      loadConfig({ NODE_ENV: 'production', ...environment });
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+    return [];
+  };
+
+  it('refuses the development secrets published in the source, even set explicitly', () => {
+    const problems = problemsOf({ AUTH_JWT_SECRET: DEV_AUTH_SECRET, INVOICE_LINK_SECRET: DEV_INVOICE_LINK_SECRET });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^AUTH_JWT_SECRET: is a development secret/), expect.stringMatching(/^INVOICE_LINK_SECRET: is a development secret/)]));
+  });
+
+  it.each([
+    ['shorter than 32 bytes', 'Zk3#pQ9!xW2@', /at least 32 bytes/],
+    ['of low variety', 'abababababababababababababababababab', /too little variety/],
+  ])('refuses a secret %s', (_case, secret, problem) => {
+    for (const name of ['AUTH_JWT_SECRET', 'INVOICE_LINK_SECRET', 'GATEWAY_SECRET']) {
+      expect(problemsOf({ [name]: secret })).toContainEqual(expect.stringMatching(new RegExp(`^${name}: .*${problem.source}`)));
+    }
+  });
+
+  it('accepts a random secret', () => {
+    const problems = problemsOf({ AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8', GATEWAY_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0Ds' });
+    expect(problems.filter((problem) => /^(AUTH_JWT_SECRET|GATEWAY_SECRET):/.test(problem))).toEqual([]);
+  });
+
+  it('leaves development free to use the published secrets', () => {
+    expect(loadConfig({ AUTH_JWT_SECRET: DEV_AUTH_SECRET }).auth).toMatchObject({ secret: DEV_AUTH_SECRET });
   });
 });

@@ -12,12 +12,16 @@ describe('the Bytes scalar', () => {
   it('reads digits and safe integers, from variables and literals', () => {
     expect(BytesScalar.parseValue('100000000000000')).toBe(100_000_000_000_000n);
     expect(BytesScalar.parseValue(4096)).toBe(4096n);
-    expect(valueFromAST(parseValue('"18446744073709551616"'), BytesScalar)).toBe(2n ** 64n);
-    expect(valueFromAST(parseValue('18446744073709551616'), BytesScalar)).toBe(2n ** 64n);
+    expect(valueFromAST(parseValue('"9223372036854775807"'), BytesScalar)).toBe(2n ** 63n - 1n);
+    expect(valueFromAST(parseValue('9223372036854775807'), BytesScalar)).toBe(2n ** 63n - 1n);
   });
 
-  it.each([-1, 1.5, '12abc', '-5', '', 2 ** 60])('refuses %p as BAD_USER_INPUT', (value) => {
+  it.each([-1, 1.5, '12abc', '-5', '', 2 ** 60, '9223372036854775808', '18446744073709551616'])('refuses %p as BAD_USER_INPUT', (value) => {
     expect(() => BytesScalar.parseValue(value)).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }));
+  });
+
+  it('refuses a literal past a BIGINT column (2^63 - 1)', () => {
+    expect(valueFromAST(parseValue('9223372036854775808'), BytesScalar)).toBeUndefined();
   });
 });
 
@@ -37,7 +41,18 @@ describe('invoice cursors', () => {
     expect(decodeInvoiceCursor(encodeInvoiceCursor(position))).toEqual(position);
   });
 
-  it.each(['', 'garbage', Buffer.from('2026-05-01T00:00:00Z|not-a-uuid').toString('base64url'), Buffer.from('nope|9b2f6f5e-3c1a-4c1e-9a57-0d9d5b1f2a10').toString('base64url')])(
+  const id = '9b2f6f5e-3c1a-4c1e-9a57-0d9d5b1f2a10';
+  it.each([
+    '',
+    'garbage',
+    Buffer.from('2026-05-01T00:00:00Z|not-a-uuid').toString('base64url'),
+    Buffer.from(`nope|${id}`).toString('base64url'),
+    Buffer.from(`-100000-01-01T00:00:00.000Z|${id}`).toString('base64url'),
+    Buffer.from(`+275760-09-13T00:00:00.000Z|${id}`).toString('base64url'),
+    Buffer.from(`1969-12-31T23:59:59.999Z|${id}`).toString('base64url'),
+    Buffer.from(`2026-05-01|${id}`).toString('base64url'),
+    'A'.repeat(300),
+  ])(
     'refuses %p as bad input',
     (cursor) => {
       expect(() => decodeInvoiceCursor(cursor)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));

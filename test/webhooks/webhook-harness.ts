@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import { createJobQueue, type JobQueue, type RetryPolicy } from '../../src/jobs/job-queue';
+import type { PaymentProvider } from '../../src/payments/payment-provider';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
 import { ProviderEventProcessor } from '../../src/webhooks/provider-event-processor';
 import { stripeWebhookRoute } from '../../src/webhooks/stripe-webhook-route';
@@ -25,14 +26,15 @@ export const TEST_BODY_LIMIT_BYTES = 16 * 1024;
 /** Retries a second apart, so a test sees a failed event retried within its time budget. */
 const QUICK_RETRY: RetryPolicy = { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: false };
 
-export async function startWebhookHarness(db: TestDatabase): Promise<WebhookHarness> {
+/** `provider` parses the bodies: Stripe's own verification by default, or a real adapter. */
+export async function startWebhookHarness(db: TestDatabase, provider: Pick<PaymentProvider, 'parseWebhook'> = verifyingProvider): Promise<WebhookHarness> {
   const logger = pino({ level: 'silent' });
   const queue = createJobQueue(db, { pollingIntervalSeconds: 0.5, logger });
   await queue.start();
   const inbox = new ProviderEventInbox(db.prisma);
   const processor = new ProviderEventProcessor(inbox, logger);
   const app = express();
-  app.use(stripeWebhookRoute({ provider: verifyingProvider, inbox, queue, bodyLimitBytes: TEST_BODY_LIMIT_BYTES, logger }));
+  app.use(stripeWebhookRoute({ provider, inbox, queue, bodyLimitBytes: TEST_BODY_LIMIT_BYTES, logger }));
   // As the app's own error handler does: a failure the route does not handle is a 500, which Stripe retries.
   app.use(((_error, _req, res, _next) => {
     res.status(500).json({ error: 'internal server error' });

@@ -15,7 +15,7 @@ export interface LegalIdentityInput {
   billingEmail: string | null;
 }
 
-const IDENTITY_FIELDS: (keyof LegalIdentityInput)[] = [
+export const IDENTITY_FIELDS: readonly (keyof LegalIdentityInput)[] = [
   'legalName',
   'addressLine1',
   'addressLine2',
@@ -84,7 +84,8 @@ export class CustomerRepository {
     return this.written(await this.prisma.customer.findUniqueOrThrow({ where: { id } }));
   }
 
-  async updateLegalIdentity(id: string, identity: LegalIdentityInput): Promise<CustomerRecord> {
+  /** Writes the fields given, and only those. */
+  async updateLegalIdentity(id: string, identity: Partial<LegalIdentityInput>): Promise<CustomerRecord> {
     return this.written(await this.prisma.customer.update({ where: { id }, data: identity }));
   }
 

@@ -8,8 +8,19 @@ import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
-import type { CustomerRepository } from './customer-repository.ts';
+import { IDENTITY_FIELDS, type CustomerRepository, type LegalIdentityInput } from './customer-repository.ts';
 import { validLegalIdentity } from './legal-identity.ts';
+
+/** What `updateBillingProfile` is given: undefined leaves a field as it is, null clears it. */
+export type LegalIdentityChanges = { [Field in keyof LegalIdentityInput]?: string | null };
+
+function legalIdentityOf(customer: CustomerRecord): LegalIdentityInput {
+  return pick(customer, IDENTITY_FIELDS) as LegalIdentityInput;
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
+}
 
 /** The owner a customer row belongs to; null once closed (the database allows exactly these two cases). */
 export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner | null {
@@ -59,15 +70,21 @@ export class CustomerService {
   }
 
   /**
-   * The identity applies to invoices issued from now on (issued ones keep their snapshot). A change of
-   * country or VAT number changes the VAT of the next invoice: the live subscription's tax rates follow.
+   * A patch: a field left out keeps its value, a field given as null (or blank) is cleared. The identity
+   * that results is validated whole before anything is written (a VAT number must still match the
+   * country, a business must still have its name and address), then only the given fields are written.
+   * It applies to invoices issued from now on (issued ones keep their snapshot); when the country or the
+   * VAT number changes, so does the VAT of the next invoice, and the live subscription's tax rates follow.
    */
-  async updateBillingProfile(owner: BillingOwner, input: Parameters<typeof validLegalIdentity>[0]): Promise<CustomerRecord> {
-    const identity = validLegalIdentity(input);
-    const updated = await this.deps.customers.updateLegalIdentity((await this.ensure(owner)).id, identity);
+  async updateBillingProfile(owner: BillingOwner, changes: LegalIdentityChanges): Promise<CustomerRecord> {
+    const current = await this.deps.customers.findByOwner(owner);
+    const given = IDENTITY_FIELDS.filter((field) => changes[field] !== undefined);
+    const identity = validLegalIdentity({ ...(current && legalIdentityOf(current)), ...pick(changes, given) });
+    const updated = await this.deps.customers.updateLegalIdentity((current ?? (await this.ensure(owner))).id, pick(identity, given));
+    const vatChanged = (current?.country ?? null) !== updated.country || (current?.vatNumber ?? null) !== updated.vatNumber;
     // Checked at once, so the profile shows the VAT number's status (VERIFIED, UNVERIFIED, ...).
     const decision = await this.deps.taxRates.decide(updated);
-    const live = await this.deps.subscriptions.findLive(updated.id);
+    const live = vatChanged ? await this.deps.subscriptions.findLive(updated.id) : null;
     if (live) {
       const vat = await this.deps.taxRates.forDecision(decision);
       await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${randomUUID()}`, vat.tag);

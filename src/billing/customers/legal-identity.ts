@@ -14,9 +14,15 @@ const LIMITS: Record<Exclude<keyof LegalIdentityInput, 'country' | 'vatNumber' |
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Control characters (NUL included) and lone surrogates: no invoice field holds them, and PostgreSQL refuses NUL. */
+const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
+const MAX_VAT_NUMBER = 20;
 
 /** Trims every field, turns blanks into null, and refuses what an invoice could not carry. */
 export function validLegalIdentity(input: Partial<Record<keyof LegalIdentityInput, string | null>>): LegalIdentityInput {
+  for (const [field, value] of Object.entries(input)) {
+    if (typeof value === 'string' && UNPRINTABLE.test(value)) throw invalidInput(`\`${field}\` contains control or invalid characters`, field);
+  }
   const clean = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
   const identity: LegalIdentityInput = {
     legalName: clean(input.legalName),
@@ -39,6 +45,7 @@ export function validLegalIdentity(input: Partial<Record<keyof LegalIdentityInpu
     throw invalidInput('`billingEmail` is not an e-mail address', 'billingEmail');
   }
   if (identity.vatNumber) {
+    if (identity.vatNumber.length > MAX_VAT_NUMBER) throw invalidInput('`vatNumber` is not a valid EU VAT number (too long)', 'vatNumber');
     if (!identity.country) throw invalidInput('a VAT number needs the `country` it was issued in', 'vatNumber');
     // A reverse-charged invoice must name the business it is issued to (art. 226).
     const missing = (['legalName', 'addressLine1', 'city'] as const).find((field) => !identity[field]);

@@ -1,5 +1,6 @@
 import type { CustomerState } from '../../billing/customers/customer-state.ts';
 import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, StorageUsageResolvers } from '../../generated/graphql.ts';
+import { IDENTITY_FIELDS } from '../../billing/customers/customer-repository.ts';
 import { fullCustomer, then, type BillingProfile, type Maybe } from '../billing-profile.ts';
 import type { GraphQLContext } from '../context.ts';
 import { postalAddress } from '../postal-address.ts';
@@ -27,7 +28,7 @@ export const Customer: CustomerResolvers = {
   legalIdentity: async (profile, _args, context) => {
     requirePersonalBillingReader(context, profile.owner);
     const customer = await fullCustomer(profile, context);
-    return customer && (customer.legalName || customer.vatNumber || customer.billingEmail || customer.country) ? customer : null;
+    return customer && IDENTITY_FIELDS.some((field) => customer[field] !== null) ? customer : null;
   },
   plan: ({ state }, _args, context) =>
     then(catalog(context), (plans) => (state && plans.byId.get(state.planId)) || plans.defaultPlan),

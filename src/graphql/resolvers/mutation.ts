@@ -1,7 +1,9 @@
 import type { MutationResolvers } from '../../generated/graphql.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
 import { notFound, requireUuid } from '../../billing/errors.ts';
-import { actingOwner, ownerFrom, requireBillingManager, requireRole } from '../authorization.ts';
+import { canManageBilling } from '../../auth/billing-access-policy.ts';
+import { requirePlanId, requireProviderId } from '../../billing/input-ids.ts';
+import { actingOwner, ownerFrom, requireRole, requireViewer } from '../authorization.ts';
 import { profileOf } from '../billing-profile.ts';
 import {
   changePlanResult,
@@ -19,7 +21,7 @@ export const Mutation: MutationResolvers = {
   },
   startPaymentMethodSetup: (_root, { groupId }, context) => context.services.paymentMethods.startSetup(actingOwner(context, groupId)),
   completePaymentMethodSetup: async (_root, { setupIntentId, groupId }, context) =>
-    setupResult(await context.services.paymentMethods.completeSetup(actingOwner(context, groupId), setupIntentId)),
+    setupResult(await context.services.paymentMethods.completeSetup(actingOwner(context, groupId), requireProviderId(setupIntentId, 'setupIntentId'))),
   setDefaultPaymentMethod: (_root, { paymentMethodId, groupId }, context) =>
     context.services.paymentMethods.setDefault(actingOwner(context, groupId), requireUuid(paymentMethodId, 'paymentMethodId')),
   removePaymentMethod: async (_root, { paymentMethodId, groupId }, context) =>
@@ -27,9 +29,11 @@ export const Mutation: MutationResolvers = {
       await context.services.paymentMethods.remove(actingOwner(context, groupId), requireUuid(paymentMethodId, 'paymentMethodId')),
     ),
   subscribe: async (_root, { planId, interval, groupId }, context) =>
-    subscribeResult(await context.services.subscriptions.subscribe(actingOwner(context, groupId), planId, interval)),
+    subscribeResult(await context.services.subscriptions.subscribe(actingOwner(context, groupId), requirePlanId(planId), interval)),
   changePlan: async (_root, { planId, interval, expectedVersion, groupId }, context) =>
-    changePlanResult(await context.services.subscriptions.changePlan(actingOwner(context, groupId), planId, interval, expectedVersion)),
+    changePlanResult(
+      await context.services.subscriptions.changePlan(actingOwner(context, groupId), requirePlanId(planId), interval, expectedVersion),
+    ),
   cancelSubscription: async (_root, { atPeriodEnd, expectedVersion, groupId }, context) =>
     subscriptionUpdateResult(await context.services.subscriptions.cancel(actingOwner(context, groupId), atPeriodEnd ?? true, expectedVersion)),
   resumeSubscription: async (_root, { expectedVersion, groupId }, context) =>
@@ -38,8 +42,8 @@ export const Mutation: MutationResolvers = {
     const invoice = await context.services.invoices.findById(requireUuid(invoiceId, 'invoiceId'));
     const customer = invoice && (await context.services.customers.findById(invoice.customerId));
     const owner = customer && ownerOf(customer);
-    if (!customer || !owner) throw notFound('invoice');
-    requireBillingManager(context, owner);
+    // Someone else's invoice reads as absent, like an unknown one: the answer tells nothing of its existence.
+    if (!customer || !owner || !canManageBilling(requireViewer(context), owner)) throw notFound('invoice');
     const method = paymentMethodId ? requireUuid(paymentMethodId, 'paymentMethodId') : null;
     return payInvoiceResult(await context.services.invoicePayments.pay(customer, invoice.id, method));
   },

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
+import { requirePlanId } from '../../billing/input-ids.ts';
 import { ownerOf } from '../../billing/customers/customer-service.ts';
 import { actingOwner, ownerFrom, requirePersonalBillingReader, requireRole, requireViewer } from '../authorization.ts';
 import { vatReportView } from '../vat-report.ts';
@@ -31,7 +32,7 @@ export const Query: QueryResolvers = {
     return vatReportView(await context.services.vatReports.quarter(quarter));
   },
   previewPlanChange: (_root, { planId, interval, groupId }, context) =>
-    context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), planId, interval),
+    context.services.subscriptions.previewPlanChange(actingOwner(context, groupId), requirePlanId(planId), interval),
   auditLog: (_root, { owner, first, after }, context) => {
     requireRole(context, 'admin');
     return context.services.audit.page(owner ? ownerFrom(owner) : null, first ?? 20, after ?? null);

@@ -16,7 +16,7 @@ import type {
   ProviderSetupIntent,
   ProviderSubscription,
 } from '../payment-provider.ts';
-import { InvalidWebhookSignatureError, ProviderRequestError } from '../payment-provider.ts';
+import { InvalidWebhookSignatureError, MalformedWebhookError, ProviderRequestError } from '../payment-provider.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import { createStripeCall, type ProviderCallObserver, type StripeCall } from './stripe-call.ts';
 import { PaymentRefusedError } from './stripe-errors.ts';
@@ -251,8 +251,9 @@ export class StripePaymentProvider implements PaymentProvider {
       event = this.stripe.webhooks.constructEvent(rawBody, signatureHeader, this.webhookSecret);
     } catch (error) {
       if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw new InvalidWebhookSignatureError('The webhook signature does not verify.');
-      throw error;
+      throw new MalformedWebhookError('The webhook body is not JSON.');
     }
+    if (!isStorableEvent(event, rawBody)) throw new MalformedWebhookError('The webhook body is not a Stripe event.');
     return toProviderEvent(event);
   }
 
@@ -292,4 +293,26 @@ export class StripePaymentProvider implements PaymentProvider {
     const intent = await this.call('paymentIntents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentIdOf(clientSecret)));
     return outcomeOfIntent(intent);
   }
+}
+
+/**
+ * The fields the inbox relies on, with their shapes: an event id and type, a creation time, an object.
+ * PostgreSQL's jsonb refuses the NUL character, so a body carrying one cannot be stored either.
+ */
+function isStorableEvent(event: Stripe.Event, rawBody: Buffer): boolean {
+  const candidate = event as unknown as { id?: unknown; type?: unknown; created?: unknown; data?: { object?: unknown } } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.id === 'string' &&
+    /^evt_\w{1,250}$/.test(candidate.id) &&
+    typeof candidate.type === 'string' &&
+    /^[a-z0-9_.]{1,100}$/.test(candidate.type) &&
+    Number.isSafeInteger(candidate.created) &&
+    (candidate.created as number) >= 0 &&
+    (candidate.created as number) < 253_402_300_800 &&
+    typeof candidate.data?.object === 'object' &&
+    candidate.data.object !== null &&
+    !rawBody.includes('\\u0000')
+  );
 }
