@@ -69,13 +69,17 @@ export function createPaymentIntent(emulator: Emulator, draft: PaymentIntentDraf
 
 /**
  * Charges the intent's payment method according to its test behaviour. `authenticated` is true when the
- * customer has just completed 3-D Secure (`/_emulator/authenticate`).
+ * customer has just completed 3-D Secure (`/_emulator/authenticate`); `offSession` when the customer is absent.
  */
-export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, authenticated = false): Stripe.PaymentIntent {
+export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, authenticated = false, offSession = false): Stripe.PaymentIntent {
   const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
   if (!methodId) return failPaymentIntent(emulator, intent, now, 'payment_intent_unexpected_state', 'You cannot confirm this PaymentIntent because it\'s missing a payment method.');
   const outcome = chargeOutcome(emulator.store.chargeBehaviour.get(methodId) ?? SUCCEEDS, false, authenticated);
   if (outcome.kind === 'declined') return failPaymentIntent(emulator, intent, now, 'card_declined', outcome.message, outcome.declineCode);
+  // Off session nobody can answer a challenge: Stripe declines with `authentication_required` instead.
+  if (outcome.kind === 'requires_action' && offSession) {
+    return failPaymentIntent(emulator, intent, now, 'authentication_required', 'Your card was declined. This transaction requires authentication.', 'authentication_required');
+  }
   if (outcome.kind === 'requires_action') {
     intent.status = 'requires_action';
     intent.next_action = { type: 'redirect_to_url', redirect_to_url: { return_url: null, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` } };

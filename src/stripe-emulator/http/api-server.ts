@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Emulator } from '../emulator.ts';
 import { StripeApiError } from '../stripe-error.ts';
-import { parseStripeForm } from './form-body.ts';
+import { parseStripeForm, type FormObject } from './form-body.ts';
 import { RequestParams } from './params.ts';
 import { expand } from './expansion.ts';
 import { IdempotencyCache, type StoredResponse } from './idempotency-cache.ts';
 import { RequestLog } from './request-log.ts';
+import { checkParameters } from '../contract/parameter-check.ts';
+import { checkValues } from '../contract/value-rules.ts';
 
 const ADMIN_PREFIX = '/_emulator/';
 
@@ -42,11 +44,12 @@ export class ApiServer {
     const idempotencyKey = method === 'POST' ? headerOf(request, 'idempotency-key') : null;
     const stripeVersion = headerOf(request, 'stripe-version');
     const raw = method === 'POST' ? body : url.search.slice(1);
-    const form = parseStripeForm(raw);
+    let form: FormObject = {};
     const fingerprint = `${method} ${url.pathname} ${raw}`;
     let replayed = false;
     let result: StoredResponse;
     try {
+      form = parseStripeForm(raw);
       const previous = idempotencyKey ? this.idempotency.replay(idempotencyKey, fingerprint) : undefined;
       replayed = previous !== undefined;
       result = previous ?? this.run(method, url.pathname, form, request, { id: requestId, idempotency_key: idempotencyKey });
@@ -66,7 +69,7 @@ export class ApiServer {
     this.emulator.webhooks.flush();
   }
 
-  private run(method: string, path: string, form: ReturnType<typeof parseStripeForm>, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
+  private run(method: string, path: string, form: FormObject, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
     try {
       return this.execute(method, path, form, request, origin);
     } catch (error) {
@@ -74,11 +77,15 @@ export class ApiServer {
     }
   }
 
-  private execute(method: string, path: string, form: ReturnType<typeof parseStripeForm>, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
+  private execute(method: string, path: string, form: FormObject, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
     if (!path.startsWith(ADMIN_PREFIX)) authenticate(request);
     const route = this.emulator.router.match(method, path);
     if (!route) {
       throw new StripeApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` });
+    }
+    if (route.contract) {
+      checkParameters(form, route.contract);
+      checkValues(form);
     }
     if (method !== 'GET') this.emulator.time.tick();
     const params = new RequestParams(form);

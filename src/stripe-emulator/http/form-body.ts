@@ -4,16 +4,29 @@ export interface FormObject {
   [key: string]: FormValue;
 }
 
+import { invalidRequest } from '../stripe-error.ts';
+
+/** Keys that would reach `Object.prototype` through a plain object: refused, whatever the endpoint. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Decodes `items[0][price]=p&metadata[k]=v&expand[]=x` into nested objects and arrays, as Stripe does:
- * numeric (or empty) brackets make arrays, other brackets make objects.
+ * numeric (or empty) brackets make arrays, other brackets make objects. Objects have no prototype, so no key
+ * can pollute `Object.prototype`.
  */
 export function parseStripeForm(body: string): FormObject {
-  const root: FormObject = {};
+  const root = dictionary();
   for (const [rawKey, value] of new URLSearchParams(body)) {
-    assign(root, splitKey(rawKey), value);
+    const path = splitKey(rawKey);
+    const reserved = path.find((segment) => RESERVED_KEYS.has(segment));
+    if (reserved !== undefined) throw invalidRequest(`Received unknown parameter: ${rawKey}`, 'parameter_unknown', rawKey);
+    assign(root, path, value);
   }
   return normalize(root) as FormObject;
+}
+
+function dictionary(): FormObject {
+  return Object.create(null) as FormObject;
 }
 
 function splitKey(key: string): string[] {
@@ -34,7 +47,7 @@ function assign(target: FormObject, path: string[], value: string): void {
       return;
     }
     const next = node[segment];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[segment] = {};
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[segment] = dictionary();
     node = node[segment] as FormObject;
   });
 }
@@ -46,5 +59,5 @@ function normalize(value: FormValue): FormValue {
   if (keys.length > 0 && keys.every((key) => /^\d+$/.test(key))) {
     return entries.sort(([a], [b]) => Number(a) - Number(b)).map(([, item]) => item);
   }
-  return Object.fromEntries(entries);
+  return Object.assign(dictionary(), Object.fromEntries(entries));
 }

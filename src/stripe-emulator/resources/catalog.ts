@@ -37,7 +37,11 @@ export function registerCatalogRoutes(emulator: Emulator): void {
     const before = deepCopy(price);
     if (params.has('active')) price.active = params.boolean('active') ?? true;
     if (params.has('nickname')) price.nickname = params.nullableString('nickname') ?? null;
-    if (params.has('lookup_key')) price.lookup_key = params.nullableString('lookup_key') ?? null;
+    if (params.has('lookup_key')) {
+      const lookupKey = params.nullableString('lookup_key') ?? null;
+      if (lookupKey && lookupKey !== price.lookup_key) claimLookupKey(emulator, lookupKey, params.boolean('transfer_lookup_key') ?? false, emulator.now());
+      price.lookup_key = lookupKey;
+    }
     price.metadata = params.metadata('metadata', price.metadata);
     emulator.events.emit('price.updated', price, emulator.now(), changedFields(before, price));
     return price;
@@ -139,6 +143,7 @@ function createPrice(emulator: Emulator, params: RequestParams): Stripe.Price {
     unit_amount: unitAmount,
     unit_amount_decimal: Stripe.Decimal.from(unitAmount),
   };
+  if (price.lookup_key) claimLookupKey(emulator, price.lookup_key, params.boolean('transfer_lookup_key') ?? false, now);
   emulator.store.prices.add(price);
   emulator.events.emit('price.created', price, now);
   return price;
@@ -173,4 +178,14 @@ function createTaxRate(emulator: Emulator, params: RequestParams): Stripe.TaxRat
   emulator.store.taxRates.add(rate);
   emulator.events.emit('tax_rate.created', rate, now);
   return rate;
+}
+
+/** A lookup key names one price: taken from its holder with `transfer_lookup_key=true`, refused otherwise. */
+function claimLookupKey(emulator: Emulator, lookupKey: string, transfer: boolean, now: number): void {
+  const holder = emulator.store.prices.all().find((candidate) => candidate.lookup_key === lookupKey);
+  if (!holder) return;
+  if (!transfer) throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key_already_exists', 'lookup_key');
+  const before = deepCopy(holder);
+  holder.lookup_key = null;
+  emulator.events.emit('price.updated', holder, now, changedFields(before, holder));
 }

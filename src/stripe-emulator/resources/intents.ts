@@ -7,6 +7,7 @@ import { resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
 import { confirmPaymentIntent, createPaymentIntent } from '../billing/payment-intent-engine.ts';
 import { confirmSetupIntent } from '../billing/setup-intent-engine.ts';
 import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
+import { checkMinimumCharge } from '../contract/value-rules.ts';
 
 /** `/v1/setup_intents` and `/v1/payment_intents`: create, retrieve, confirm, list. */
 export function registerIntentRoutes(emulator: Emulator): void {
@@ -34,11 +35,12 @@ function createSetupIntent(emulator: Emulator, params: RequestParams): Stripe.Se
   const methodId = params.string('payment_method');
   const method = methodId ? resolvePaymentMethod(emulator, methodId) : null;
   const now = emulator.now(emulator.clockOf(customerId));
+  const allowedTypes = params.strings('allowed_payment_method_types');
   const id = emulator.ids.next('seti', 24);
   const intent: Stripe.SetupIntent = {
     id,
     object: 'setup_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: allowedTypes ?? null,
     application: null,
     automatic_payment_methods: null,
     cancellation_reason: null,
@@ -59,7 +61,7 @@ function createSetupIntent(emulator: Emulator, params: RequestParams): Stripe.Se
     payment_method: method?.id ?? null,
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: params.strings('payment_method_types') ?? [method?.type ?? 'card'],
+    payment_method_types: allowedTypes ?? [method?.type ?? 'card'],
     single_use_mandate: null,
     status: method ? 'requires_confirmation' : 'requires_payment_method',
     usage: params.oneOf('usage', ['off_session', 'on_session'] as const) ?? 'off_session',
@@ -91,9 +93,11 @@ function createPayment(emulator: Emulator, params: RequestParams): Stripe.Paymen
   const customerId = params.string('customer') ?? null;
   if (customerId) emulator.store.customers.require(customerId, 'customer');
   const methodId = params.string('payment_method');
+  const currency = params.requiredString('currency').toLowerCase();
+  checkMinimumCharge(amount, currency);
   const intent = createPaymentIntent(emulator, {
     amount,
-    currency: params.requiredString('currency').toLowerCase(),
+    currency,
     customer: customerId,
     paymentMethod: methodId ? resolvePaymentMethod(emulator, methodId).id : null,
     description: params.nullableString('description') ?? null,
@@ -113,7 +117,7 @@ function confirmPayment(emulator: Emulator, intent: Stripe.PaymentIntent, params
   if (methodId) intent.payment_method = resolvePaymentMethod(emulator, methodId).id;
   if (!intent.payment_method) throw parameterMissing('payment_method');
   const now = emulator.now(emulator.clockOf(intent.customer as string | null));
-  confirmPaymentIntent(emulator, intent, now);
+  confirmPaymentIntent(emulator, intent, now, false, params.boolean('off_session') ?? false);
   settleInvoiceOfIntent(emulator, intent, now);
   if (intent.status === 'requires_payment_method' && intent.last_payment_error) {
     const error = intent.last_payment_error;

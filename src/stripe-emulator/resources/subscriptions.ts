@@ -8,6 +8,7 @@ import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-me
 import { createSubscription, startNextPeriod } from '../billing/subscription-lifecycle.ts';
 import { applyItemChanges, billItemChanges, type AppliedItemChanges, type ItemChange, type ProrationBehavior } from '../billing/subscription-changes.ts';
 import { cancelSubscription, updateSubscription } from '../billing/subscription-status.ts';
+import { notEmulated } from '../contract/parameter-check.ts';
 
 const PRORATION_BEHAVIORS = ['create_prorations', 'always_invoice', 'none'] as const;
 const ENDED: Stripe.Subscription.Status[] = ['canceled', 'incomplete_expired'];
@@ -83,6 +84,7 @@ function create(emulator: Emulator, params: RequestParams): Stripe.Subscription 
 
 function update(emulator: Emulator, subscription: Stripe.Subscription, params: RequestParams): Stripe.Subscription {
   if (ENDED.includes(subscription.status)) throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
+  if (params.string('payment_behavior') === 'pending_if_incomplete') throw notEmulated('payment_behavior=pending_if_incomplete');
   const now = emulator.now(subscription.test_clock);
   const behavior: ProrationBehavior = params.oneOf('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
   const prorationDate = params.integer('proration_date') ?? now;
