@@ -1,10 +1,16 @@
 import { resourceMissing } from './stripe-error.ts';
 
-/** One kind of stored object, kept in creation order (lists answer newest first, as Stripe does). */
+/**
+ * One kind of stored object, kept in creation order (lists answer newest first, as Stripe does). With a
+ * `capacity` (events), the oldest are forgotten past it.
+ */
 export class Collection<T extends { id: string }> {
   private readonly items = new Map<string, T>();
 
-  constructor(private readonly kind: string) {}
+  constructor(
+    private readonly kind: string,
+    private readonly capacity = Infinity,
+  ) {}
 
   get(id: string): T | undefined {
     return this.items.get(id);
@@ -18,6 +24,7 @@ export class Collection<T extends { id: string }> {
 
   add(item: T): T {
     this.items.set(item.id, item);
+    if (this.items.size > this.capacity) this.items.delete(this.items.keys().next().value as string);
     return item;
   }
 

@@ -2,6 +2,8 @@ import type Stripe from 'stripe';
 import { Collection } from './collection.ts';
 import type { ChargeBehaviour } from './billing/charge-behaviour.ts';
 
+const EVENT_CAPACITY = 10_000;
+
 /** Bookkeeping Stripe keeps but does not show on the invoice object. */
 export interface InvoiceCollectionState {
   paymentIntentId?: string;
@@ -30,7 +32,8 @@ export class EmulatorStore {
   readonly invoices = new Collection<Stripe.Invoice>('invoice');
   readonly invoiceItems = new Collection<Stripe.InvoiceItem>('invoiceitem');
   readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
-  readonly events = new Collection<Stripe.Event>('event');
+  /** Stripe keeps events 30 days; the emulator keeps the most recent ones. */
+  readonly events = new Collection<Stripe.Event>('event', EVENT_CAPACITY);
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook_endpoint');
   readonly testClocks = new Collection<Stripe.TestHelpers.TestClock>('test_clock');
 

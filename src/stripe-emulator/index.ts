@@ -33,6 +33,10 @@ export interface StripeEmulatorOptions {
   dunning?: { retryDays?: number[]; finalState?: 'canceled' | 'unpaid' };
   /** Backoff of webhook redelivery after a non-2xx answer: `initialDelayMs × 2^(attempt-1)`. */
   webhookRetry?: { maxAttempts?: number; initialDelayMs?: number };
+  /** Largest request body accepted (default 1 MiB); a larger one is answered 413 and never held in memory. */
+  bodyLimitBytes?: number;
+  /** How many requests, webhook deliveries and idempotency keys are kept (default 10,000 each; oldest dropped). */
+  logCapacity?: number;
   logger?: (line: string) => void;
 }
 
@@ -66,10 +70,11 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       .filter((endpoint) => endpoint.status === 'enabled')
       .map((endpoint) => ({ url: endpoint.url, secret: emulator.store.endpointSecrets.get(endpoint.id) ?? '', enabledEvents: endpoint.enabled_events })),
   ];
+  const logCapacity = options.logCapacity ?? 10_000;
   const chaos = options.chaos
     ? { random: new SeededRandom(options.chaos.seed), duplicateRate: options.chaos.duplicateRate ?? 0, maxDelayMs: options.chaos.maxDelayMs ?? 0, shuffle: options.chaos.shuffle ?? false }
     : undefined;
-  const webhooks = new WebhookDispatcher(targets, { maxAttempts: options.webhookRetry?.maxAttempts ?? 8, initialDelayMs: options.webhookRetry?.initialDelayMs ?? 1000 }, chaos, log);
+  const webhooks = new WebhookDispatcher(targets, { maxAttempts: options.webhookRetry?.maxAttempts ?? 8, initialDelayMs: options.webhookRetry?.initialDelayMs ?? 1000 }, chaos, log, logCapacity);
   const emulator = new Emulator(
     {
       seed: options.seed,
@@ -79,7 +84,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     },
     webhooks,
   );
-  const api = new ApiServer(emulator);
+  const api = new ApiServer(emulator, { bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, logCapacity });
   const reset = (): void => {
     emulator.reset();
     api.requests.clear();

@@ -4,7 +4,8 @@ import { StripeApiError } from '../stripe-error.ts';
 import { parseStripeForm, type FormObject } from './form-body.ts';
 import { RequestParams } from './params.ts';
 import { expand } from './expansion.ts';
-import { IdempotencyCache, type StoredResponse } from './idempotency-cache.ts';
+import type { MatchedRoute } from './router.ts';
+import { IdempotencyCache, requestFingerprint, type StoredResponse } from './idempotency-cache.ts';
 import { RequestLog } from './request-log.ts';
 import { checkParameters } from '../contract/parameter-check.ts';
 import { checkValues } from '../contract/value-rules.ts';
@@ -18,14 +19,19 @@ const ADMIN_PREFIX = '/_emulator/';
  */
 export class ApiServer {
   readonly server: Server;
-  readonly requests = new RequestLog();
-  readonly idempotency = new IdempotencyCache();
+  readonly requests: RequestLog;
+  readonly idempotency: IdempotencyCache;
   /** Request ids count requests, so reading the API never shifts the seeded object ids. */
   private requestCount = 0;
 
-  constructor(private readonly emulator: Emulator) {
+  constructor(
+    private readonly emulator: Emulator,
+    limits: { bodyLimitBytes: number; logCapacity: number },
+  ) {
+    this.requests = new RequestLog(limits.logCapacity);
+    this.idempotency = new IdempotencyCache(() => emulator.time.now(), limits.logCapacity);
     this.server = createServer((request, response) => {
-      readBody(request)
+      readBody(request, limits.bodyLimitBytes)
         .then((body) => this.handle(request, body, response))
         .catch((error: unknown) => {
           emulator.settings.log(`request failed: ${String(error)}`);
@@ -36,24 +42,29 @@ export class ApiServer {
     this.server.keepAliveTimeout = 1000;
   }
 
-  private handle(request: IncomingMessage, body: string, response: ServerResponse): void {
+  private handle(request: IncomingMessage, body: string | null, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://emulator');
     const method = request.method ?? 'GET';
     this.requestCount += 1;
     const requestId = `req_${String(this.requestCount).padStart(14, '0')}`;
     const idempotencyKey = method === 'POST' ? headerOf(request, 'idempotency-key') : null;
     const stripeVersion = headerOf(request, 'stripe-version');
-    const raw = method === 'POST' ? body : url.search.slice(1);
     let form: FormObject = {};
-    const fingerprint = `${method} ${url.pathname} ${raw}`;
     let replayed = false;
     let result: StoredResponse;
     try {
-      form = parseStripeForm(raw);
+      form = this.decode(request, method, url, body);
+      if (idempotencyKey) IdempotencyCache.checkKey(idempotencyKey);
+      const fingerprint = requestFingerprint(method, url.pathname, form);
       const previous = idempotencyKey ? this.idempotency.replay(idempotencyKey, fingerprint) : undefined;
       replayed = previous !== undefined;
-      result = previous ?? this.run(method, url.pathname, form, request, { id: requestId, idempotency_key: idempotencyKey });
-      if (idempotencyKey && !replayed) this.idempotency.remember(idempotencyKey, fingerprint, result);
+      if (previous) {
+        result = previous;
+      } else {
+        const outcome = this.run(method, url.pathname, form, request, { id: requestId, idempotency_key: idempotencyKey });
+        result = outcome.response;
+        if (idempotencyKey && outcome.save) this.idempotency.remember(idempotencyKey, fingerprint, result);
+      }
     } catch (error) {
       result = errorResponse(error, this.emulator.settings.log);
     }
@@ -69,24 +80,44 @@ export class ApiServer {
     this.emulator.webhooks.flush();
   }
 
-  private run(method: string, path: string, form: FormObject, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
+  /** The request's parameters: the form body of a POST, the query string otherwise. */
+  private decode(request: IncomingMessage, method: string, url: URL, body: string | null): FormObject {
+    if (body === null) throw new StripeApiError(413, { type: 'invalid_request_error', message: 'The request body is too large.' });
+    if (method === 'POST' && /^application\/json/i.test(headerOf(request, 'content-type') ?? '') && body.length > 0) {
+      // Stripe's API takes form-encoded bodies only.
+      throw new StripeApiError(400, {
+        type: 'invalid_request_error',
+        message: 'Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.',
+      });
+    }
+    return parseStripeForm(method === 'POST' ? body : url.search.slice(1));
+  }
+
+  /**
+   * Validates, then executes. As Stripe does, a result is saved for its idempotency key only once the endpoint
+   * started executing: a request refused by validation may be retried with the same key; a 500 is saved.
+   */
+  private run(method: string, path: string, form: FormObject, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): { response: StoredResponse; save: boolean } {
+    let started = false;
     try {
-      return this.execute(method, path, form, request, origin);
+      if (!path.startsWith(ADMIN_PREFIX)) authenticate(request);
+      const route = this.emulator.router.match(method, path);
+      if (!route) {
+        throw new StripeApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` });
+      }
+      if (route.contract) {
+        checkParameters(form, route.contract);
+        checkValues(form);
+      }
+      started = true;
+      return { response: this.execute(method, route, form, origin), save: true };
     } catch (error) {
-      return errorResponse(error, this.emulator.settings.log);
+      const parameterError = error instanceof StripeApiError && (error.body.code?.startsWith('parameter_') ?? false);
+      return { response: errorResponse(error, this.emulator.settings.log), save: started && !parameterError };
     }
   }
 
-  private execute(method: string, path: string, form: FormObject, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): StoredResponse {
-    if (!path.startsWith(ADMIN_PREFIX)) authenticate(request);
-    const route = this.emulator.router.match(method, path);
-    if (!route) {
-      throw new StripeApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` });
-    }
-    if (route.contract) {
-      checkParameters(form, route.contract);
-      checkValues(form);
-    }
+  private execute(method: string, route: MatchedRoute, form: FormObject, origin: { id: string; idempotency_key: string | null }): StoredResponse {
     if (method !== 'GET') this.emulator.time.tick();
     const params = new RequestParams(form);
     this.emulator.events.origin = origin;
@@ -122,11 +153,16 @@ function headerOf(request: IncomingMessage, name: string): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** The body as text, or null when it exceeds `limit` bytes (the rest is drained, not kept). */
+function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }

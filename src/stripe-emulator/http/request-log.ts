@@ -1,4 +1,5 @@
 import type { FormObject } from './form-body.ts';
+import { BoundedLog } from './bounded-log.ts';
 
 /** What a client sent, for tests to assert on (`GET /_emulator/requests`). */
 export interface LoggedRequest {
@@ -12,14 +13,4 @@ export interface LoggedRequest {
   idempotent_replayed: boolean;
 }
 
-export class RequestLog {
-  readonly entries: LoggedRequest[] = [];
-
-  add(entry: LoggedRequest): void {
-    this.entries.push(entry);
-  }
-
-  clear(): void {
-    this.entries.length = 0;
-  }
-}
+export class RequestLog extends BoundedLog<LoggedRequest> {}

@@ -11,8 +11,8 @@ import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
  */
 export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, reset: () => void): void {
   const { router, store } = emulator;
-  router.on('GET', '/_emulator/requests', () => ({ object: 'list', data: requests.entries, has_more: false, url: '/_emulator/requests' }));
-  router.on('GET', '/_emulator/webhook_deliveries', () => ({ object: 'list', data: emulator.webhooks.deliveries, has_more: false, url: '/_emulator/webhook_deliveries' }));
+  router.on('GET', '/_emulator/requests', ({ params }) => requests.page(params.integer('limit'), params.string('starting_after'), '/_emulator/requests'));
+  router.on('GET', '/_emulator/webhook_deliveries', ({ params }) => emulator.webhooks.deliveries.page(params.integer('limit'), params.string('starting_after'), '/_emulator/webhook_deliveries'));
   router.on('POST', '/_emulator/reset', () => {
     reset();
     return { reset: true };

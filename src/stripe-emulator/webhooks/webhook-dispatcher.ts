@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { SeededRandom } from '../random.ts';
+import { BoundedLog } from '../http/bounded-log.ts';
 
 export interface WebhookTarget {
   url: string;
@@ -20,6 +21,7 @@ export interface RetrySettings {
 }
 
 export interface DeliveryRecord {
+  id: string;
   event_id: string;
   type: string;
   url: string;
@@ -35,7 +37,8 @@ export interface DeliveryRecord {
  * Without chaos an endpoint receives events one at a time in the order they happened.
  */
 export class WebhookDispatcher {
-  readonly deliveries: DeliveryRecord[] = [];
+  readonly deliveries: BoundedLog<DeliveryRecord>;
+  private deliveryCount = 0;
   private batch: Stripe.Event[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
@@ -47,7 +50,10 @@ export class WebhookDispatcher {
     private readonly retry: RetrySettings,
     private readonly chaos: ChaosSettings | undefined,
     private readonly log: (line: string) => void,
-  ) {}
+    logCapacity: number,
+  ) {
+    this.deliveries = new BoundedLog(logCapacity);
+  }
 
   enqueue(event: Stripe.Event): void {
     this.batch.push(event);
@@ -66,7 +72,7 @@ export class WebhookDispatcher {
 
   reset(): void {
     this.batch = [];
-    this.deliveries.length = 0;
+    this.deliveries.clear();
     this.chaos?.random.reset();
   }
 
@@ -97,7 +103,8 @@ export class WebhookDispatcher {
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: target.secret });
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const record: DeliveryRecord = { event_id: event.id, type: event.type, url: target.url, attempt, status: null, error: null };
+    this.deliveryCount += 1;
+    const record: DeliveryRecord = { id: `whdel_${this.deliveryCount}`, event_id: event.id, type: event.type, url: target.url, attempt, status: null, error: null };
     try {
       const response = await fetch(target.url, {
         method: 'POST',
@@ -113,7 +120,7 @@ export class WebhookDispatcher {
       this.inFlight.delete(controller);
     }
     if (this.closed) return;
-    this.deliveries.push(record);
+    this.deliveries.add(record);
     const delivered = record.status !== null && record.status >= 200 && record.status < 300;
     if (delivered) return;
     this.log(`webhook ${event.type} ${event.id} to ${target.url} failed (attempt ${attempt}: ${record.status ?? record.error})`);
