@@ -23,7 +23,8 @@ import { registerProviderEventHandlers } from './webhooks/provider-event-handler
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
-import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
+import type { RunningStripeEmulator, StripeEmulatorOptions } from './stripe-emulator/index.ts';
+import { acquireEmbeddedEmulatorLock } from './db/embedded-emulator-lock.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -56,6 +57,7 @@ interface Payments {
   description: string;
   emulator: RunningStripeEmulator | null;
   webhookSecret: string;
+  close(): Promise<void>;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<BillingApp> {
@@ -65,7 +67,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let queue: JobQueue | null = null;
   try {
     await prepareSchema(config, database, logger);
-    payments = await openPayments(config, logger, options.stripeEmulator);
+    payments = await openPayments(config, logger, options.stripeEmulator, !options.database);
     const domain = createBillingServices(
       database.prisma,
       payments.provider,
@@ -105,6 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
     const http = createHttpApp({ apollo, context, database, logger, bodyLimitBytes: config.http.bodyLimitBytes, routes: [webhooks, pdfs] });
     const { emulator, webhookSecret } = payments;
+    const opened = payments;
     const jobs = queue;
     return {
       http,
@@ -117,13 +120,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       close: async () => {
         await apollo.stop();
         await jobs.stop();
-        await emulator?.close();
+        await opened.close();
         if (!options.database) await database.close();
       },
     };
   } catch (error) {
     await queue?.stop();
-    await payments?.emulator?.close();
+    await payments?.close();
     if (!options.database) await database.close();
     throw error;
   }
@@ -149,30 +152,62 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
   }
 }
 
-/** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
-async function openPayments(config: Config, logger: Logger, emulatorOptions: AppOptions['stripeEmulator'] = {}): Promise<Payments> {
-  if (config.payments.mode === 'stripe') {
-    const { secretKey, webhookSecret } = config.payments;
+/**
+ * Stripe when a key is configured; a shared standalone emulator when its URL is; otherwise the local emulator,
+ * in-process (imported only then), reached through the same adapter. `ownsDatabase`: the app opened the
+ * database from its configuration (a process), so the one-embedded-emulator-per-PostgreSQL rule applies.
+ */
+async function openPayments(config: Config, logger: Logger, emulatorOptions: AppOptions['stripeEmulator'] = {}, ownsDatabase = true): Promise<Payments> {
+  const payments = config.payments;
+  if (payments.mode === 'stripe') {
+    const { secretKey, webhookSecret } = payments;
     return {
       provider: new StripePaymentProvider({ secretKey, webhookSecret, logger }),
       description: `Stripe (${secretKey.includes('_live_') ? 'live' : 'test'} mode)`,
       emulator: null,
       webhookSecret,
+      close: async () => undefined,
     };
   }
-  const emulator = await startStripeEmulator({ ...emulatorOptions, port: config.payments.port });
-  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
-  return {
-    provider: new StripePaymentProvider({
-      secretKey: emulator.apiKey,
+  if (payments.mode === 'standalone-emulator') {
+    const url = new URL(payments.url);
+    return {
+      provider: new StripePaymentProvider({ secretKey: 'sk_test_emulator', webhookSecret: payments.webhookSecret, host: url.hostname, port: Number(url.port), protocol: 'http', logger }),
+      description: `emulated (shared standalone Stripe emulator at ${payments.url})`,
+      emulator: null,
+      webhookSecret: payments.webhookSecret,
+      close: async () => undefined,
+    };
+  }
+  const lock = ownsDatabase && config.database.kind === 'postgres' ? await acquireEmbeddedEmulatorLock(config.database.url) : undefined;
+  if (lock === null) {
+    throw new StartupError(
+      'another instance already runs its own embedded Stripe emulator on this database; replicas in emulator mode must share one: start `npm run stripe-emulator` (with EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET) and set STRIPE_EMULATOR_URL and STRIPE_WEBHOOK_SECRET on every replica',
+    );
+  }
+  try {
+    const { startStripeEmulator } = await import('./stripe-emulator/index.ts');
+    const emulator = await startStripeEmulator({ ...emulatorOptions, port: payments.port, ...(payments.stateFile ? { stateFile: payments.stateFile } : {}) });
+    const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+    return {
+      provider: new StripePaymentProvider({
+        secretKey: emulator.apiKey,
+        webhookSecret,
+        host: emulator.host,
+        port: emulator.port,
+        protocol: 'http',
+        logger,
+      }),
+      description: `emulated (local Stripe emulator at ${emulator.url}${payments.stateFile ? `, state in ${payments.stateFile}` : ''})`,
+      emulator,
       webhookSecret,
-      host: emulator.host,
-      port: emulator.port,
-      protocol: 'http',
-      logger,
-    }),
-    description: `emulated (local Stripe emulator at ${emulator.url})`,
-    emulator,
-    webhookSecret,
-  };
+      close: async () => {
+        await emulator.close();
+        await lock?.release();
+      },
+    };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
 }

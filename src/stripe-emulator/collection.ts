@@ -43,4 +43,10 @@ export class Collection<T extends { id: string }> {
   clear(): void {
     this.items.clear();
   }
+
+  /** Replaces the contents with `items`, in their order (a restored state file). */
+  restore(items: T[]): void {
+    this.items.clear();
+    for (const item of items) this.items.set(item.id, item);
+  }
 }

@@ -49,4 +49,29 @@ export class EmulatorStore {
       if (value instanceof Collection || value instanceof Map || value instanceof Set) value.clear();
     }
   }
+
+  /** Every object and piece of bookkeeping, as JSON-ready data (`restore` reads it back). */
+  dump(): Record<string, unknown[]> {
+    const data: Record<string, unknown[]> = {};
+    for (const [name, value] of Object.entries(this)) {
+      if (value instanceof Collection) data[name] = value.all();
+      else if (value instanceof Map) data[name] = [...value.entries()];
+      else if (value instanceof Set) data[name] = [...value.values()];
+    }
+    return data;
+  }
+
+  restore(data: Record<string, unknown[]>): void {
+    for (const [name, value] of Object.entries(this)) {
+      const saved = data[name] ?? [];
+      if (value instanceof Collection) value.restore(saved as { id: string }[]);
+      else if (value instanceof Map) {
+        value.clear();
+        for (const [key, entry] of saved as [unknown, unknown][]) value.set(key, entry);
+      } else if (value instanceof Set) {
+        value.clear();
+        for (const entry of saved) value.add(entry);
+      }
+    }
+  }
 }

@@ -7,19 +7,27 @@ export const SEEDED_EPOCH = 1767225600;
  * Objects on a test clock read that clock's frozen time instead (see `Emulator.now`).
  */
 export class EmulatorTime {
-  private ticks = 0;
+  private count = 0;
 
   constructor(private readonly seeded: boolean) {}
 
   now(): number {
-    return this.seeded ? SEEDED_EPOCH + this.ticks : Math.floor(Date.now() / 1000);
+    return this.seeded ? SEEDED_EPOCH + this.count : Math.floor(Date.now() / 1000);
+  }
+
+  get ticks(): number {
+    return this.count;
+  }
+
+  set ticks(count: number) {
+    this.count = count;
   }
 
   tick(): void {
-    this.ticks += 1;
+    this.count += 1;
   }
 
   reset(): void {
-    this.ticks = 0;
+    this.count = 0;
   }
 }

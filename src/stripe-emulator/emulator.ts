@@ -23,6 +23,8 @@ export class Emulator {
   readonly router = new Router();
   /** Where the emulator is reachable (for URLs it hands out), set once listening. */
   baseUrl = '';
+  /** Called after every request that may have changed state (the state file saves then). */
+  changed: () => void = () => undefined;
 
   constructor(
     readonly settings: EmulatorSettings,

@@ -15,6 +15,15 @@ export class IdFactory {
     this.random = this.seed === undefined ? undefined : new SeededRandom(this.seed);
   }
 
+  /** The seeded sequence's position (null unseeded), saved with the emulator's state. */
+  get position(): number | null {
+    return this.random?.position ?? null;
+  }
+
+  set position(state: number | null) {
+    if (this.random && state !== null) this.random.position = state;
+  }
+
   next(prefix: string, length = 14): string {
     return `${prefix}_${this.token(length)}`;
   }

@@ -18,6 +18,7 @@ import { registerInvoiceRoutes } from './resources/invoices.ts';
 import { registerEventRoutes } from './resources/events-and-endpoints.ts';
 import { registerTestClockRoutes } from './resources/test-clocks.ts';
 import { registerAdminRoutes } from './resources/admin.ts';
+import { StateFile } from './persistence/state-file.ts';
 
 export interface StripeEmulatorOptions {
   /** Only 127.0.0.1 (the default) is accepted: the emulator never listens beyond loopback. */
@@ -37,6 +38,11 @@ export interface StripeEmulatorOptions {
   bodyLimitBytes?: number;
   /** How many requests, webhook deliveries and idempotency keys are kept (default 10,000 each; oldest dropped). */
   logCapacity?: number;
+  /**
+   * A JSON file that keeps the emulator's objects across restarts: read at start when it exists, rewritten
+   * (debounced, atomically) after each change. Unset: memory only.
+   */
+  stateFile?: string;
   logger?: (line: string) => void;
 }
 
@@ -87,10 +93,16 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const api = new ApiServer(emulator, { bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, logCapacity });
   const reset = (): void => {
     emulator.reset();
+    emulator.changed();
     api.requests.clear();
     api.idempotency.clear();
   };
   registerRoutes(emulator, () => registerAdminRoutes(emulator, api.requests, reset));
+  const state = options.stateFile ? new StateFile(options.stateFile, emulator) : null;
+  if (state) {
+    if (state.load()) log(`Stripe emulator state restored from ${options.stateFile}`);
+    emulator.changed = () => state.changed();
+  }
 
   await new Promise<void>((resolve, reject) => {
     api.server.once('error', reject);
@@ -110,6 +122,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     },
     reset,
     close: async () => {
+      state?.flush();
       await webhooks.close();
       await new Promise<void>((resolve) => {
         api.server.close(() => resolve());

@@ -11,6 +11,15 @@ export class SeededRandom {
     this.state = this.seed >>> 0;
   }
 
+  /** Where the sequence is, to continue it after a restart. */
+  get position(): number {
+    return this.state;
+  }
+
+  set position(state: number) {
+    this.state = state >>> 0;
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

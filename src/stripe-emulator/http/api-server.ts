@@ -123,6 +123,7 @@ export class ApiServer {
     this.emulator.events.origin = origin;
     try {
       const output = route.handler({ params, path: route.path });
+      if (method !== 'GET') this.emulator.changed();
       return { status: 200, body: JSON.stringify(expand(this.emulator, output, params.strings('expand') ?? []), null, 2) };
     } finally {
       this.emulator.events.origin = null;
