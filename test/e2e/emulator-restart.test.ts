@@ -59,6 +59,7 @@ describe('the embedded Stripe emulator across a restart', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps provider customers, methods and subscriptions beside the embedded database', async () => {
+    // The default state file sits beside the database directory, so both live under `dir`.
     const dataDir = path.join(dir, 'pglite');
     const first = await start(dataDir);
     let version: number;
