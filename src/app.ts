@@ -23,7 +23,7 @@ import { registerProviderEventHandlers } from './webhooks/provider-event-handler
 import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
-import type { RunningStripeEmulator, StripeEmulatorOptions } from './stripe-emulator/index.ts';
+import type { RunningStripeEmulator, StripeEmulatorOptions } from '@billing-subgraph/stripe-emulator';
 import { acquireEmbeddedEmulatorLock } from './db/embedded-emulator-lock.ts';
 
 export class StartupError extends Error {
@@ -186,7 +186,7 @@ async function openPayments(config: Config, logger: Logger, emulatorOptions: App
     );
   }
   try {
-    const { startStripeEmulator } = await import('./stripe-emulator/index.ts');
+    const { startStripeEmulator } = await import('@billing-subgraph/stripe-emulator');
     const emulator = await startStripeEmulator({ ...emulatorOptions, port: payments.port, ...(payments.stateFile ? { stateFile: payments.stateFile } : {}) });
     const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
     return {

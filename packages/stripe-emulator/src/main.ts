@@ -1,4 +1,4 @@
-/** Standalone Stripe emulator: `npx tsx src/stripe-emulator/main.ts`. */
+/** Standalone Stripe emulator: `npm run stripe-emulator` (or `npx tsx src/main.ts` in this package). */
 import { startStripeEmulator } from './index.ts';
 
 const webhookUrl = process.env.EMULATOR_WEBHOOK_URL;

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { parseStripeForm } from '../../src/stripe-emulator/http/form-body.ts';
+import { parseStripeForm } from '../src/http/form-body.ts';
 import { startHarness, type Harness } from './emulator-harness.ts';
 
 describe("Stripe's wire format", () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from '../../src/stripe-emulator/index.ts';
+import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from '../src/index.ts';
 
 export const DAY = 86_400;
 /** 2026-03-01T00:00:00Z: where test clocks start, so periods and prorations are easy to reason about. */

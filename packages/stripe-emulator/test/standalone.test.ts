@@ -3,11 +3,12 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 
-const ROOT = join(__dirname, '..', '..');
+const PACKAGE = join(__dirname, '..');
+const REPOSITORY = join(PACKAGE, '..', '..');
 
-/** Starts `tsx src/stripe-emulator/main.ts` and resolves with the URL it prints. */
+/** Starts `tsx src/main.ts` and resolves with the URL it prints. */
 function startStandalone(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/stripe-emulator/main.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [join(REPOSITORY, 'node_modules/tsx/dist/cli.mjs'), join(PACKAGE, 'src/main.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

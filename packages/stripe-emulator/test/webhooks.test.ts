@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { startHarness, startWebhookReceiver, type Harness, type WebhookReceiver } from './emulator-harness.ts';
-import type { StripeEmulatorOptions } from '../../src/stripe-emulator/index.ts';
+import type { StripeEmulatorOptions } from '../src/index.ts';
 
 let harness: Harness;
 let receiver: WebhookReceiver;

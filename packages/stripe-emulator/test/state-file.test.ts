@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
-import { startStripeEmulator } from '../../src/stripe-emulator/index.ts';
+import { startStripeEmulator } from '../src/index.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'stripe-emulator-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

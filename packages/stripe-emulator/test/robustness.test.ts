@@ -1,4 +1,4 @@
-import { IdempotencyCache, requestFingerprint } from '../../src/stripe-emulator/http/idempotency-cache.ts';
+import { IdempotencyCache, requestFingerprint } from '../src/http/idempotency-cache.ts';
 import { startHarness, type Harness } from './emulator-harness.ts';
 
 let harness: Harness;

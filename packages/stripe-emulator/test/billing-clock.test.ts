@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { advance, customerOnClock, DAY, eventTypes, MARCH_1, recurringPrice, startHarness, type Harness } from './emulator-harness.ts';
-import type { StripeEmulatorOptions } from '../../src/stripe-emulator/index.ts';
+import type { StripeEmulatorOptions } from '../src/index.ts';
 
 const HOUR = 3_600;
 const APRIL_1 = Date.UTC(2026, 3, 1) / 1000;
