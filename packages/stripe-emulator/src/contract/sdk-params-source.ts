@@ -25,5 +25,5 @@ export const EXPANDABLE_OBJECTS = [
 export function sdkParamsJson(projectRoot: string): string {
   const names = [...new Set(Object.values(ENDPOINT_CONTRACTS).map((contract) => contract.sdk))].sort();
   const { params, expandable } = readSdkContract(names, EXPANDABLE_OBJECTS, projectRoot);
-  return `${JSON.stringify({ generatedBy: 'src/stripe-emulator/contract/generate-sdk-params.ts', types: params, expandable })}\n`;
+  return `${JSON.stringify({ generatedBy: 'packages/stripe-emulator/src/contract/generate-sdk-params.ts', types: params, expandable })}\n`;
 }
