@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { Emulator } from './emulator.ts';
 import { ApiServer } from './http/api-server.ts';
-import { DEFAULT_DUNNING } from './billing/dunning-policy.ts';
+import { DEFAULT_DUNNING, type DunningFinalState } from './billing/dunning-policy.ts';
 import { SeededRandom } from './random.ts';
 import { WebhookDispatcher, type WebhookTarget } from './webhooks/webhook-dispatcher.ts';
 import { registerCustomerRoutes } from './resources/customers.ts';
@@ -31,7 +31,7 @@ export interface StripeEmulatorOptions {
   webhookEndpoints?: { url: string; secret: string }[];
   /** Delivers webhooks duplicated, delayed and out of order, as Stripe may; seeded. */
   chaos?: { seed: number; duplicateRate?: number; maxDelayMs?: number; shuffle?: boolean };
-  dunning?: { retryDays?: number[]; finalState?: 'canceled' | 'unpaid' };
+  dunning?: { retryDays?: number[]; finalState?: DunningFinalState };
   /** Backoff of webhook redelivery after a non-2xx answer: `initialDelayMs × 2^(attempt-1)`. */
   webhookRetry?: { maxAttempts?: number; initialDelayMs?: number };
   /** Largest request body accepted (default 1 MiB); a larger one is answered 413 and never held in memory. */

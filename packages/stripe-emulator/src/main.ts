@@ -13,6 +13,16 @@ startStripeEmulator({
   port: Number(process.env.EMULATOR_PORT ?? 12111),
   ...(webhookUrl && webhookSecret ? { webhookEndpoints: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
   ...(process.env.EMULATOR_STATE_FILE ? { stateFile: process.env.EMULATOR_STATE_FILE } : {}),
+  ...(process.env.EMULATOR_CHAOS_SEED
+    ? {
+        chaos: {
+          seed: Number(process.env.EMULATOR_CHAOS_SEED),
+          duplicateRate: Number(process.env.EMULATOR_CHAOS_DUPLICATE_RATE ?? 0),
+          maxDelayMs: Number(process.env.EMULATOR_CHAOS_MAX_DELAY_MS ?? 0),
+          shuffle: process.env.EMULATOR_CHAOS_SHUFFLE === 'true',
+        },
+      }
+    : {}),
   logger: (line) => console.log(line),
 })
   .then((emulator) => {

@@ -108,22 +108,40 @@ describe('trials', () => {
 });
 
 describe('dunning', () => {
-  it('retries 3, 7, 14 and 21 days after the first failure, then cancels and marks the invoice uncollectible', async () => {
+  it("by default tries eight times within two weeks (Stripe's Smart Retries default), then cancels and marks the invoice uncollectible", async () => {
     await start();
     const { clock, subscription, invoice } = await failingRenewal();
     const failedAt = APRIL_1 + HOUR;
     expect(subscription.status).toBe('past_due');
-    expect(invoice).toMatchObject({ status: 'open', attempt_count: 1, next_payment_attempt: failedAt + 3 * DAY });
+    expect(invoice).toMatchObject({ status: 'open', attempt_count: 1, next_payment_attempt: failedAt + 1 * DAY });
     const attempts: (number | null)[] = [];
-    for (const day of [3, 7, 14]) {
+    for (const day of [1, 3, 5, 7, 9, 11]) {
       await advance(stripe, clock, failedAt + day * DAY);
       attempts.push((await stripe.invoices.retrieve(invoice.id)).next_payment_attempt);
     }
-    expect(attempts).toEqual([failedAt + 7 * DAY, failedAt + 14 * DAY, failedAt + 21 * DAY]);
-    await advance(stripe, clock, failedAt + 21 * DAY);
-    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'uncollectible', attempt_count: 5, next_payment_attempt: null });
-    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: 'canceled', ended_at: failedAt + 21 * DAY, cancellation_details: { reason: 'payment_failed' } });
-    expect(await eventTypes(stripe, (event) => event.type === 'invoice.payment_failed')).toHaveLength(5);
+    expect(attempts).toEqual([3, 5, 7, 9, 11, 14].map((day) => failedAt + day * DAY));
+    await advance(stripe, clock, failedAt + 14 * DAY);
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'uncollectible', attempt_count: 8, next_payment_attempt: null });
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: 'canceled', ended_at: failedAt + 14 * DAY, cancellation_details: { reason: 'payment_failed' } });
+    expect(await eventTypes(stripe, (event) => event.type === 'invoice.payment_failed')).toHaveLength(8);
+  });
+
+  it('leaves the subscription past_due when configured, its invoice open and no longer retried', async () => {
+    await start({ dunning: { retryDays: [1], finalState: 'past_due' } });
+    const { clock, subscription, invoice } = await failingRenewal();
+    await advance(stripe, clock, APRIL_1 + HOUR + 10 * DAY);
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('past_due');
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 2, next_payment_attempt: null });
+  });
+
+  it('keeps invoicing an unpaid subscription, without charging', async () => {
+    await start({ dunning: { retryDays: [1], finalState: 'unpaid' } });
+    const { clock, subscription } = await failingRenewal();
+    await advance(stripe, clock, APRIL_1 + 3 * DAY);
+    await advance(stripe, clock, Date.UTC(2026, 4, 1, 2) / 1000);
+    const invoices = (await stripe.invoices.list({ subscription: subscription.id })).data;
+    expect(invoices[0]).toMatchObject({ billing_reason: 'subscription_cycle', status: 'open', attempt_count: 0, period_start: APRIL_1 });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('unpaid');
   });
 
   it('ends unpaid when configured, and a later payment reactivates the subscription', async () => {
@@ -172,6 +190,13 @@ describe('renewals needing 3-D Secure', () => {
 });
 
 describe('incomplete subscriptions', () => {
+  it('take only metadata until their first invoice is paid', async () => {
+    await start();
+    const { subscription } = await subscribe(null, { payment_behavior: 'default_incomplete' });
+    expect(await stripe.subscriptions.update(subscription.id, { metadata: { k: 'v' } })).toMatchObject({ metadata: { k: 'v' } });
+    await expect(stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true })).rejects.toMatchObject({ statusCode: 400, code: 'subscription_update_incomplete', param: 'cancel_at_period_end' });
+  });
+
   it('expire after 23 hours without payment and their invoice is voided', async () => {
     await start();
     const { clock, subscription } = await subscribe(null, { payment_behavior: 'default_incomplete' });
@@ -187,5 +212,22 @@ describe('test clocks', () => {
     const clock = await stripe.testHelpers.testClocks.create({ frozen_time: MARCH_1 });
     await expect(advance(stripe, clock, MARCH_1 - 1)).rejects.toMatchObject({ statusCode: 400 });
     expect(await advance(stripe, clock, MARCH_1 + DAY)).toMatchObject({ status: 'ready', frozen_time: MARCH_1 + DAY });
+  });
+
+  it('advance at most two intervals of their shortest subscription at once', async () => {
+    await start();
+    const { clock } = await subscribe('pm_card_visa');
+    const twoMonths = Date.UTC(2026, 4, 1) / 1000;
+    await expect(advance(stripe, clock, twoMonths + 1)).rejects.toMatchObject({ statusCode: 400, code: 'test_clock_advance_too_far', param: 'frozen_time' });
+    expect(await advance(stripe, clock, twoMonths)).toMatchObject({ frozen_time: twoMonths });
+  });
+
+  it('take their customers and everything they own with them when deleted', async () => {
+    await start();
+    const { clock, subscription, customer } = await subscribe('pm_card_visa');
+    await stripe.testHelpers.testClocks.del(clock.id);
+    expect(await stripe.customers.retrieve(customer.id)).toMatchObject({ deleted: true });
+    await expect(stripe.subscriptions.retrieve(subscription.id)).rejects.toMatchObject({ statusCode: 404 });
+    await expect(stripe.invoices.retrieve(String(subscription.latest_invoice))).rejects.toMatchObject({ statusCode: 404 });
   });
 });

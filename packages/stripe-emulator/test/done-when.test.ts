@@ -72,10 +72,11 @@ describe('the whole billing lifecycle against the emulator', () => {
     expect(renewal).toMatchObject({ status: 'open', subtotal: 2516, total: 2516 - 103 + 206 + 400, attempt_count: 1 });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('past_due');
 
-    // Dunning: retries 3, 7, 14 and 21 days after the first failure, then the subscription is canceled.
+    // Dunning (the default, Smart-Retries-like): seven retries within 14 days of the first failure, then the
+    // subscription is canceled.
     const firstFailure = at(6, 15) + HOUR;
-    for (const day of [3, 7, 14, 21]) await advance(stripe, clock, firstFailure + day * DAY);
-    expect(await stripe.invoices.retrieve(renewal.id)).toMatchObject({ status: 'uncollectible', attempt_count: 5 });
+    for (const day of [1, 3, 5, 7, 9, 11, 14]) await advance(stripe, clock, firstFailure + day * DAY);
+    expect(await stripe.invoices.retrieve(renewal.id)).toMatchObject({ status: 'uncollectible', attempt_count: 8 });
     expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: 'canceled', cancellation_details: { reason: 'payment_failed' } });
 
     // Every event arrives, verified by stripe.webhooks.constructEvent, some twice, not in order.

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Stripe from 'stripe';
+import { startWebhookReceiver } from './emulator-harness.ts';
 
 const PACKAGE = join(__dirname, '..');
 const REPOSITORY = join(PACKAGE, '..', '..');
@@ -31,6 +32,23 @@ describe('the standalone emulator', () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+
+  it('delivers webhooks with chaos configured from its environment', async () => {
+    const receiver = await startWebhookReceiver();
+    const { child, url } = await startStandalone({ EMULATOR_PORT: '0', EMULATOR_WEBHOOK_URL: receiver.url, EMULATOR_WEBHOOK_SECRET: receiver.secret, EMULATOR_CHAOS_SEED: '3', EMULATOR_CHAOS_DUPLICATE_RATE: '1', EMULATOR_CHAOS_MAX_DELAY_MS: '20' });
+    try {
+      const { hostname, port } = new URL(url);
+      const stripe = new Stripe('sk_test_standalone', { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0 });
+      await stripe.customers.create({});
+      for (let i = 0; i < 100 && receiver.received.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(receiver.received.map((event) => event.type)).toEqual(['customer.created', 'customer.created']);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await receiver.close();
     }
   });
 

@@ -76,8 +76,10 @@ function subscriptionActions(emulator: Emulator, subscription: Stripe.Subscripti
       actions.push({ at: trialEnd, run: (now) => startNextPeriod(emulator, subscription, now) });
       return withScheduledCancel(emulator, subscription, actions);
     }
+    // Stripe keeps invoicing an `unpaid` subscription (without charging: see finalizeAndCollect).
     case 'active':
     case 'past_due':
+    case 'unpaid':
       return withScheduledCancel(emulator, subscription, periodEnd === undefined ? [] : [{ at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) }]);
     case 'incomplete':
       return timeline?.incompleteExpiresAt === undefined ? [] : [{ at: timeline.incompleteExpiresAt, run: (now) => expireIncomplete(emulator, subscription, now) }];

@@ -1,15 +1,19 @@
 /**
  * What happens after an automatic payment fails. Retries happen `retryDays` days after the first failed
- * attempt; when the last retry fails the subscription ends in `finalState`.
- * The default (3, 7, 14, 21 days: four retries over three weeks) has the shape of Stripe's default
- * retry schedule.
+ * attempt; when the last retry fails the subscription ends in `finalState`: `canceled` (its invoice marked
+ * uncollectible), `unpaid` (the invoice stays open; renewals keep invoicing without charging), or `past_due`
+ * (left as it is, the invoice open and no longer retried) - Stripe's three choices.
+ * The default approximates Stripe's default Smart Retries: eight tries (the first and seven retries) within two
+ * weeks, then cancel. Smart Retries picks the instants itself; a fixed schedule keeps tests reproducible.
  */
 export interface DunningPolicy {
   retryDays: number[];
-  finalState: 'canceled' | 'unpaid';
+  finalState: DunningFinalState;
 }
 
-export const DEFAULT_DUNNING: DunningPolicy = { retryDays: [3, 7, 14, 21], finalState: 'canceled' };
+export type DunningFinalState = 'canceled' | 'unpaid' | 'past_due';
+
+export const DEFAULT_DUNNING: DunningPolicy = { retryDays: [1, 3, 5, 7, 9, 11, 14], finalState: 'canceled' };
 
 const DAY = 86_400;
 

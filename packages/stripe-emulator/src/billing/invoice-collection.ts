@@ -3,7 +3,7 @@ import type { Emulator } from '../emulator.ts';
 import { invalidRequest } from '../stripe-error.ts';
 import { assembleInvoice, recomputeTotals, type InvoiceHeader, type LineDraft } from './invoice-assembly.ts';
 import { confirmPaymentIntent, createPaymentIntent } from './payment-intent-engine.ts';
-import { nextRetryAt } from './dunning-policy.ts';
+import { nextRetryAt, type DunningFinalState } from './dunning-policy.ts';
 import { cancelSubscription, setSubscriptionStatus, subscriptionOf } from './subscription-status.ts';
 
 /** Stores a draft invoice and emits `invoice.created`. */
@@ -155,7 +155,7 @@ function recordFailure(emulator: Emulator, invoice: Stripe.Invoice, now: number,
 }
 
 /** Sets `next_payment_attempt` from the dunning schedule; returns the final state once it is exhausted. */
-function scheduleRetry(emulator: Emulator, invoice: Stripe.Invoice): 'canceled' | 'unpaid' | null {
+function scheduleRetry(emulator: Emulator, invoice: Stripe.Invoice): DunningFinalState | null {
   const state = emulator.store.invoiceCollection.get(invoice.id)!;
   state.firstFailedAt ??= emulator.now(invoice.test_clock);
   state.failedAttempts += 1;

@@ -5,7 +5,7 @@ import { StripeApiError } from '../stripe-error.ts';
 import { collectInvoice, finalizeInvoice, paymentIntentOf, storeDraftInvoice, voidInvoice } from './invoice-collection.ts';
 import { nextBoundary, periodBoundary } from './billing-periods.ts';
 import { pendingDrafts, pendingItems, periodDrafts, planOf } from './subscription-lines.ts';
-import { cancelSubscription, setSubscriptionStatus, updateSubscription } from './subscription-status.ts';
+import { cancelSubscription, setSubscriptionStatus, updateSubscription, subscriptionOf } from './subscription-status.ts';
 
 const HOUR = 3_600;
 /** Stripe finalizes a renewal invoice about an hour after drafting it. */
@@ -158,7 +158,8 @@ export function startNextPeriod(emulator: Emulator, subscription: Stripe.Subscri
 /** Finalizes a drafted invoice when its time comes and attempts the charge. */
 export function finalizeAndCollect(emulator: Emulator, invoice: Stripe.Invoice, now: number): void {
   finalizeInvoice(emulator, invoice, now);
-  if (invoice.status === 'open') collectInvoice(emulator, invoice, now, { automatic: true });
+  // An `unpaid` subscription's invoices are finalized but no payment is attempted, as Stripe does.
+  if (invoice.status === 'open' && subscriptionOf(emulator, invoice)?.status !== 'unpaid') collectInvoice(emulator, invoice, now, { automatic: true });
 }
 
 /** After 23 hours without a successful first payment, an incomplete subscription expires. */

@@ -84,6 +84,12 @@ function create(emulator: Emulator, params: RequestParams): Stripe.Subscription 
 
 function update(emulator: Emulator, subscription: Stripe.Subscription, params: RequestParams): Stripe.Subscription {
   if (ENDED.includes(subscription.status)) throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.');
+  // Until its first invoice is paid, Stripe lets an incomplete subscription change only its metadata and the
+  // method that pays that invoice (so a customer can retry with another card).
+  const changing = Object.keys(params.raw).filter((key) => !['metadata', 'default_payment_method', 'expand'].includes(key));
+  if (subscription.status === 'incomplete' && changing.length > 0) {
+    throw invalidRequest(`An incomplete subscription can only have its metadata updated until its first invoice is paid; it cannot take ${changing.join(', ')}.`, 'subscription_update_incomplete', changing[0]);
+  }
   if (params.string('payment_behavior') === 'pending_if_incomplete') throw notEmulated('payment_behavior=pending_if_incomplete');
   const now = emulator.now(subscription.test_clock);
   const behavior: ProrationBehavior = params.oneOf('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
