@@ -32,6 +32,8 @@ export class EmulatorStore {
   readonly invoices = new Collection<Stripe.Invoice>('invoice');
   readonly invoiceItems = new Collection<Stripe.InvoiceItem>('invoiceitem');
   readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
+  readonly charges = new Collection<Stripe.Charge>('charge');
+  readonly refunds = new Collection<Stripe.Refund>('refund');
   /** Stripe keeps events 30 days; the emulator keeps the most recent ones. */
   readonly events = new Collection<Stripe.Event>('event', EVENT_CAPACITY);
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook_endpoint');

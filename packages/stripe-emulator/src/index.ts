@@ -18,6 +18,7 @@ import { registerInvoiceRoutes } from './resources/invoices.ts';
 import { registerEventRoutes } from './resources/events-and-endpoints.ts';
 import { registerTestClockRoutes } from './resources/test-clocks.ts';
 import { registerAdminRoutes } from './resources/admin.ts';
+import { registerChargeAndRefundRoutes } from './resources/refunds.ts';
 import { StateFile } from './persistence/state-file.ts';
 
 export interface StripeEmulatorOptions {
@@ -142,4 +143,5 @@ function registerRoutes(emulator: Emulator, registerAdmin: () => void): void {
   registerInvoiceRoutes(emulator);
   registerEventRoutes(emulator);
   registerTestClockRoutes(emulator);
+  registerChargeAndRefundRoutes(emulator);
 }

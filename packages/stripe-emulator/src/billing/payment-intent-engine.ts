@@ -2,6 +2,7 @@ import { deepCopy } from '../deep-copy.ts';
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { chargeOutcome, SUCCEEDS } from './charge-behaviour.ts';
+import { recordCharge } from './charge-engine.ts';
 
 export interface PaymentIntentDraft {
   amount: number;
@@ -86,6 +87,7 @@ export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentI
     emulator.events.emit('payment_intent.requires_action', intent, now);
     return intent;
   }
+  recordCharge(emulator, intent, now);
   intent.status = 'succeeded';
   intent.amount_received = intent.amount;
   intent.next_action = null;
@@ -97,6 +99,8 @@ export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentI
 export function failPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, code: Stripe.PaymentIntent.LastPaymentError.Code, message: string, declineCode?: string): Stripe.PaymentIntent {
   const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
   const method = methodId ? emulator.store.paymentMethods.get(methodId) : undefined;
+  // A decline is a failed charge; a missing method or an abandoned challenge never reached the card network.
+  if (code === 'card_declined' || code === 'authentication_required') recordCharge(emulator, intent, now, { code, message });
   intent.status = 'requires_payment_method';
   intent.next_action = null;
   intent.last_payment_error = {

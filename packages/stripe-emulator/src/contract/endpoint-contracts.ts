@@ -99,6 +99,12 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   'DELETE /v1/webhook_endpoints/:id': { sdk: 'WebhookEndpointDeleteParams', emulated: [] },
   'GET /v1/webhook_endpoints': { sdk: 'WebhookEndpointListParams', emulated: [...LIST] },
 
+  'GET /v1/charges/:id': retrieve('ChargeRetrieveParams'),
+  'GET /v1/charges': { sdk: 'ChargeListParams', emulated: [...LIST, 'customer', 'payment_intent'] },
+  'POST /v1/refunds': { sdk: 'RefundCreateParams', emulated: ['charge', 'payment_intent', 'amount', 'reason', 'metadata', 'expand'] },
+  'GET /v1/refunds/:id': retrieve('RefundRetrieveParams'),
+  'GET /v1/refunds': { sdk: 'RefundListParams', emulated: [...LIST, 'charge', 'payment_intent'] },
+
   'POST /v1/test_helpers/test_clocks': { sdk: 'TestHelpers.TestClockCreateParams', emulated: ['frozen_time', 'name', 'expand'] },
   'GET /v1/test_helpers/test_clocks/:id': retrieve('TestHelpers.TestClockRetrieveParams'),
   'GET /v1/test_helpers/test_clocks': { sdk: 'TestHelpers.TestClockListParams', emulated: [...LIST] },

@@ -19,6 +19,8 @@ export const EXPANDABLE_OBJECTS = [
   'Event',
   'WebhookEndpoint',
   'TestHelpers.TestClock',
+  'Charge',
+  'Refund',
 ] as const;
 
 /** The generated file's exact text: the SDK parameter types the endpoint contracts name, and expandable fields. */

@@ -62,6 +62,8 @@ const COLLECTIONS: [string, (emulator: Emulator, id: string) => unknown][] = [
   ['in_', (e, id) => e.store.invoices.get(id)],
   ['ii_', (e, id) => e.store.invoiceItems.get(id)],
   ['inpay_', (e, id) => e.store.invoicePayments.get(id)],
+  ['ch_', (e, id) => e.store.charges.get(id)],
+  ['re_', (e, id) => e.store.refunds.get(id)],
   ['clock_', (e, id) => e.store.testClocks.get(id)],
 ];
 
