@@ -54,3 +54,22 @@ describe('refunds', () => {
     expect(await stripe.refunds.retrieve(partial.id, { expand: ['charge'] })).toMatchObject({ charge: { object: 'charge', id: intent.latest_charge } });
   });
 });
+
+describe('hosted invoice pages and PDFs', () => {
+  it('are linked from a finalized invoice and served by the emulator', async () => {
+    const { stripe } = harness;
+    const { customer } = await customerOnClock(stripe);
+    const price = await recurringPrice(stripe, 1000);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const invoice = await stripe.invoices.retrieve(String(subscription.latest_invoice));
+    expect(invoice.hosted_invoice_url).toBe(`${harness.emulator.url}/_emulator/invoices/${invoice.id}`);
+    const page = await fetch(invoice.hosted_invoice_url!);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain(`Invoice ${invoice.number}`);
+    const pdf = await fetch(invoice.invoice_pdf!);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = await pdf.text();
+    expect(bytes.startsWith('%PDF-1.4')).toBe(true);
+    expect(bytes).toContain('Total: 10.00 EUR');
+  });
+});

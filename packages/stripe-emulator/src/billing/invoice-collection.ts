@@ -27,6 +27,9 @@ export function finalizeInvoice(emulator: Emulator, invoice: Stripe.Invoice, now
   invoice.ending_balance = Math.min(0, invoice.total + invoice.starting_balance);
   customer.balance = invoice.ending_balance;
   invoice.status = 'open';
+  // Stripe gives a finalized invoice its hosted page and PDF; the emulator serves both under /_emulator/.
+  invoice.hosted_invoice_url = `${emulator.baseUrl}/_emulator/invoices/${invoice.id}`;
+  invoice.invoice_pdf = `${emulator.baseUrl}/_emulator/invoices/${invoice.id}/pdf`;
   invoice.status_transitions.finalized_at = now;
   invoice.effective_at = now;
   invoice.automatically_finalizes_at = null;

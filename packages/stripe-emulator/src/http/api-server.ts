@@ -5,6 +5,7 @@ import { parseStripeForm, type FormObject } from './form-body.ts';
 import { RequestParams } from './params.ts';
 import { expand } from './expansion.ts';
 import type { MatchedRoute } from './router.ts';
+import { Document } from './document.ts';
 import { IdempotencyCache, requestFingerprint, type StoredResponse } from './idempotency-cache.ts';
 import { RequestLog } from './request-log.ts';
 import { checkParameters } from '../contract/parameter-check.ts';
@@ -72,6 +73,7 @@ export class ApiServer {
       this.requests.add({ id: requestId, method, path: url.pathname, params: form, idempotency_key: idempotencyKey, stripe_version: stripeVersion, status: result.status, idempotent_replayed: replayed });
     }
     send(response, result.status, result.body, {
+      'content-type': result.contentType ?? 'application/json',
       'request-id': requestId,
       'stripe-version': stripeVersion ?? this.emulator.settings.apiVersion,
       ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
@@ -124,6 +126,7 @@ export class ApiServer {
     try {
       const output = route.handler({ params, path: route.path });
       if (method !== 'GET') this.emulator.changed();
+      if (output instanceof Document) return { status: 200, body: output.body, contentType: output.contentType };
       return { status: 200, body: JSON.stringify(expand(this.emulator, output, params.strings('expand') ?? []), null, 2) };
     } finally {
       this.emulator.events.origin = null;

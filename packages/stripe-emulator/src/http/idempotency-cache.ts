@@ -3,6 +3,8 @@ import { StripeApiError, invalidRequest } from '../stripe-error.ts';
 export interface StoredResponse {
   status: number;
   body: string;
+  /** JSON unless a route answered a Document. */
+  contentType?: string;
 }
 
 interface Entry {

@@ -1,4 +1,6 @@
+import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
+import { Document, simplePdf } from '../http/document.ts';
 import type { RequestLog } from '../http/request-log.ts';
 import { invalidRequest, resourceMissing } from '../stripe-error.ts';
 import { confirmPaymentIntent, failPaymentIntent } from '../billing/payment-intent-engine.ts';
@@ -28,6 +30,17 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
     customer.test_clock = clock.id;
     return customer;
   });
+  router.on('GET', '/_emulator/invoices/:id', ({ path }) => {
+    const invoice = finalized(path.id ?? '');
+    const lines = invoiceText(invoice).map((line) => `<p>${line.replace(/[<&>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`);
+    return new Document('text/html; charset=utf-8', `<!doctype html><title>Invoice ${invoice.number}</title>${lines.join('')}`);
+  });
+  router.on('GET', '/_emulator/invoices/:id/pdf', ({ path }) => simplePdf(invoiceText(finalized(path.id ?? ''))));
+  const finalized = (id: string): Stripe.Invoice => {
+    const invoice = store.invoices.require(id);
+    if (invoice.status === 'draft') throw resourceMissing('invoice', id);
+    return invoice;
+  };
   // `result=fail` plays a customer who fails or abandons the challenge.
   router.on('POST', '/_emulator/authenticate/:id', ({ params, path }) => {
     const id = path.id ?? '';
@@ -53,4 +66,14 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
     settleInvoiceOfIntent(emulator, payment, now);
     return payment;
   });
+}
+
+function invoiceText(invoice: Stripe.Invoice): string[] {
+  const amount = (minor: number) => `${(minor / 100).toFixed(2)} ${invoice.currency.toUpperCase()}`;
+  return [
+    `Invoice ${invoice.number ?? invoice.id} (${invoice.status})`,
+    ...invoice.lines.data.map((line) => `${line.description ?? ''}: ${amount(line.amount)}`),
+    `Total: ${amount(invoice.total)}`,
+    `Amount due: ${amount(invoice.amount_due)}`,
+  ];
 }
