@@ -179,7 +179,7 @@ async function openPayments(config: Config, logger: Logger, emulatorOptions: App
       close: async () => undefined,
     };
   }
-  const lock = ownsDatabase && config.database.kind === 'postgres' ? await acquireEmbeddedEmulatorLock(config.database.url) : undefined;
+  const lock = ownsDatabase && config.database.kind === 'postgres' ? await acquireEmbeddedEmulatorLock(config.database.url, (error) => logger.error({ err: error }, 'lost the embedded Stripe emulator lock: another replica could now start its own emulator')) : undefined;
   if (lock === null) {
     throw new StartupError(
       'another instance already runs its own embedded Stripe emulator on this database; replicas in emulator mode must share one: start `npm run stripe-emulator` (with EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET) and set STRIPE_EMULATOR_URL and STRIPE_WEBHOOK_SECRET on every replica',
