@@ -30,7 +30,8 @@ import { ProviderEventReplay } from './webhooks/provider-event-replay.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import type { ProviderCallObserver } from './payments/stripe/stripe-call.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
-import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from './stripe-emulator/index.ts';
+import type { RunningStripeEmulator, StripeEmulatorOptions } from '@billing-subgraph/stripe-emulator';
+import { acquireEmbeddedEmulatorLock } from './db/embedded-emulator-lock.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -67,9 +68,8 @@ interface Payments {
   provider: StripePaymentProvider;
   description: string;
   emulator: RunningStripeEmulator | null;
-  /** False for a shared emulator: another instance closes it. */
-  ownsEmulator: boolean;
   webhookSecret: string;
+  close(): Promise<void>;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<BillingApp> {
@@ -146,7 +146,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Not awaited: until the projection is complete the hot path reads the database, so the service is
     // ready at once however many customers there are.
     void domain.customerProjection.start();
-    const { emulator, webhookSecret, ownsEmulator } = payments;
+    const { emulator, webhookSecret } = payments;
+    const opened = payments;
     const jobs = queue;
     return {
       http,
@@ -160,13 +161,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await apollo.stop();
         await domain.customerProjection.stop();
         await jobs.stop();
-        if (ownsEmulator) await emulator?.close();
+        await opened.close();
         if (!options.database) await database.close();
       },
     };
   } catch (error) {
     await queue?.stop();
-    if (payments?.ownsEmulator) await payments.emulator?.close();
+    await payments?.close();
     if (!options.database) await database.close();
     throw error;
   }
@@ -192,19 +193,56 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
   }
 }
 
-/** Stripe when a key is configured; otherwise the local emulator, in-process, reached through the same adapter. */
-async function openPayments(config: Config, logger: Logger, onCall: ProviderCallObserver, { stripeEmulator: emulatorOptions = {}, sharedStripeEmulator }: AppOptions): Promise<Payments> {
-  if (config.payments.mode === 'stripe') {
-    const { secretKey, webhookSecret } = config.payments;
+/**
+ * Stripe when a key is configured; a shared standalone emulator when its URL is; otherwise the local emulator,
+ * in-process (imported only then), reached through the same adapter. When the app opened the database from
+ * its configuration (a process, not a test handing one in), the one-embedded-emulator-per-PostgreSQL rule applies.
+ */
+async function openPayments(config: Config, logger: Logger, onCall: ProviderCallObserver, options: AppOptions): Promise<Payments> {
+  const { stripeEmulator: emulatorOptions = {}, sharedStripeEmulator } = options;
+  const payments = config.payments;
+  if (payments.mode === 'stripe') {
+    const { secretKey, webhookSecret } = payments;
     return {
       provider: new StripePaymentProvider({ secretKey, webhookSecret, logger, onCall }),
       description: `Stripe (${secretKey.includes('_live_') ? 'live' : 'test'} mode)`,
       emulator: null,
-      ownsEmulator: false,
       webhookSecret,
+      close: async () => undefined,
     };
   }
-  const emulator = sharedStripeEmulator ?? (await startStripeEmulator({ ...emulatorOptions, port: config.payments.port }));
+  // A test's second replica: the first app's emulator, closed by that app.
+  if (sharedStripeEmulator) return emulatedPayments(sharedStripeEmulator, logger, onCall, async () => undefined);
+  if (payments.mode === 'standalone-emulator') {
+    const url = new URL(payments.url);
+    return {
+      provider: new StripePaymentProvider({ secretKey: 'sk_test_emulator', webhookSecret: payments.webhookSecret, host: url.hostname, port: Number(url.port), protocol: 'http', logger, onCall }),
+      description: `emulated (shared standalone Stripe emulator at ${payments.url})`,
+      emulator: null,
+      webhookSecret: payments.webhookSecret,
+      close: async () => undefined,
+    };
+  }
+  const lock = !options.database && config.database.kind === 'postgres' ? await acquireEmbeddedEmulatorLock(config.database.url, (error) => logger.error({ err: error }, 'lost the embedded Stripe emulator lock: another replica could now start its own emulator')) : undefined;
+  if (lock === null) {
+    throw new StartupError(
+      'another instance already runs its own embedded Stripe emulator on this database; replicas in emulator mode must share one: start `npm run stripe-emulator` (with EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET) and set STRIPE_EMULATOR_URL and STRIPE_WEBHOOK_SECRET on every replica',
+    );
+  }
+  try {
+    const { startStripeEmulator } = await import('@billing-subgraph/stripe-emulator');
+    const emulator = await startStripeEmulator({ ...emulatorOptions, port: payments.port, ...(payments.stateFile ? { stateFile: payments.stateFile } : {}) });
+    return emulatedPayments(emulator, logger, onCall, async () => {
+      await emulator.close();
+      await lock?.release();
+    }, payments.stateFile);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+function emulatedPayments(emulator: RunningStripeEmulator, logger: Logger, onCall: ProviderCallObserver, close: () => Promise<void>, stateFile: string | null = null): Payments {
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   return {
     provider: new StripePaymentProvider({
@@ -216,9 +254,9 @@ async function openPayments(config: Config, logger: Logger, onCall: ProviderCall
       logger,
       onCall,
     }),
-    description: `emulated (local Stripe emulator at ${emulator.url})`,
+    description: `emulated (local Stripe emulator at ${emulator.url}${stateFile ? `, state in ${stateFile}` : ''})`,
     emulator,
-    ownsEmulator: !sharedStripeEmulator,
     webhookSecret,
+    close,
   };
 }

@@ -15,7 +15,10 @@ export type AuthConfig =
 
 export type PaymentsConfig =
   | { mode: 'stripe'; secretKey: string; webhookSecret: string }
-  | { mode: 'emulator'; port: number };
+  /** `stateFile`: where the embedded emulator keeps its objects across restarts (null: memory only). */
+  | { mode: 'emulator'; port: number; stateFile: string | null }
+  /** A standalone emulator every replica shares (`npm run stripe-emulator`); it signs webhooks with `webhookSecret`. */
+  | { mode: 'standalone-emulator'; url: string; webhookSecret: string };
 
 export interface SellerIdentity {
   legalName: string;
@@ -133,6 +136,8 @@ const environmentSchema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
   STRIPE_EMULATOR_PORT: port.default(0),
+  STRIPE_EMULATOR_STATE_FILE: z.string().min(1).optional(),
+  STRIPE_EMULATOR_URL: z.url().regex(/^http:\/\/127\.0\.0\.1:\d+\/?$/, 'must be http://127.0.0.1:<port> (the emulator listens on loopback only)').optional(),
   PLAN_CATALOG_FILE: z.string().min(1).optional(),
   CUSTOMER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   CUSTOMER_PROJECTION_SIZE: z.coerce.number().int().min(0).default(2_000_000),
@@ -213,6 +218,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (production && !env.DATABASE_URL) problems.push('DATABASE_URL: required in production (PGlite is for development)');
   if (production && !env.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required in production (the emulator is for development)');
   if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
+  if (env.STRIPE_EMULATOR_URL && env.STRIPE_SECRET_KEY) problems.push('STRIPE_EMULATOR_URL and STRIPE_SECRET_KEY: set one, not both');
+  if (env.STRIPE_EMULATOR_URL && !env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_EMULATOR_URL (the EMULATOR_WEBHOOK_SECRET the standalone emulator signs with)');
 
   const sellerVariables = ['SELLER_LEGAL_NAME', 'SELLER_ADDRESS_LINE1', 'SELLER_POSTAL_CODE', 'SELLER_CITY', 'SELLER_COUNTRY', 'SELLER_VAT_NUMBER'] as const;
   const missingSeller = sellerVariables.filter((name) => !env[name]);
@@ -250,7 +257,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     payments:
       env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
         ? { mode: 'stripe', secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
-        : { mode: 'emulator', port: env.STRIPE_EMULATOR_PORT },
+        : env.STRIPE_EMULATOR_URL && env.STRIPE_WEBHOOK_SECRET
+          ? { mode: 'standalone-emulator', url: env.STRIPE_EMULATOR_URL.replace(/\/$/, ''), webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+          : { mode: 'emulator', port: env.STRIPE_EMULATOR_PORT, stateFile: emulatorStateFile(env) },
     catalog,
     caches: {
       customerEntries: env.CUSTOMER_CACHE_SIZE,
@@ -352,4 +361,14 @@ function readCatalog(file: string, problems: string[]): readonly CatalogPlan[] {
   if (parsed.success) return parsed.data;
   problems.push(...parsed.error.issues.map((i) => `PLAN_CATALOG_FILE ${i.path.join('.') || '(root)'}: ${i.message}`));
   return [];
+}
+
+/**
+ * The embedded emulator keeps its state beside the embedded database in development (`.data/pglite` ->
+ * `.data/pglite-stripe-emulator.json`), so a restart finds the provider objects the database refers to.
+ */
+function emulatorStateFile(env: { NODE_ENV: string; DATABASE_URL?: string; PGLITE_DATA_DIR: string; STRIPE_EMULATOR_STATE_FILE?: string }): string | null {
+  if (env.STRIPE_EMULATOR_STATE_FILE) return path.resolve(env.STRIPE_EMULATOR_STATE_FILE);
+  if (env.NODE_ENV !== 'development' || env.DATABASE_URL) return null;
+  return `${path.resolve(env.PGLITE_DATA_DIR)}-stripe-emulator.json`;
 }

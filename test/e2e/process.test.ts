@@ -16,7 +16,7 @@ describe('the service process', () => {
   it('starts on its embedded defaults, says where it listens, serves, and stops cleanly on SIGTERM', async () => {
     const child = spawn(tsx, ['src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', PGLITE_DATA_DIR: dataDir, DATABASE_URL: '', STRIPE_SECRET_KEY: '', NODE_ENV: 'development' },
+      env: { ...process.env, PORT: '0', PGLITE_DATA_DIR: dataDir, STRIPE_EMULATOR_STATE_FILE: path.join(dataDir, 'stripe-emulator.json'), DATABASE_URL: '', STRIPE_SECRET_KEY: '', NODE_ENV: 'development' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let listening: { url: string; database: string; payments: string } | undefined;

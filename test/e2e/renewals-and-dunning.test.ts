@@ -79,13 +79,14 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     expect(graceEndsAt.getTime()).toBeGreaterThan(Date.now() + 14 * DAY - 5 * 60_000);
     expect(graceEndsAt.getTime()).toBeLessThanOrEqual(Date.now() + 14 * DAY);
 
-    // The provider retries 3, 7 and 14 days after the first failure; each retry fails too. The run of
-    // failures started once: the grace period does not restart with each retry.
-    await h.advance(clock, new Date(firstFailure.getTime() + 15 * DAY));
+    // The provider retries as Stripe's default Smart Retries do (1, 3, 5, 7, 9 and 11 days after the first
+    // failure, the last try on day 14); each retry fails too. The run of failures started once: the grace
+    // period does not restart with each retry.
+    await h.advance(clock, new Date(firstFailure.getTime() + 12 * DAY));
     await h.settled();
     const providerCustomer = await h.providerCustomerId({ userId: 'dunn' });
     const [open] = (await h.stripe.invoices.list({ customer: providerCustomer, status: 'open' })).data;
-    expect(open).toMatchObject({ billing_reason: 'subscription_cycle', attempt_count: 4 });
+    expect(open).toMatchObject({ billing_reason: 'subscription_cycle', attempt_count: 7 });
     const retried = await h.profile(actor, owner);
     expect(retried).toMatchObject({ subscription: { status: 'PAST_DUE' }, unpaidInvoice: true, entitlements: { basis: 'GRACE_PERIOD', graceEndsAt: graceEndsAt.toISOString() } });
 

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import Stripe from 'stripe';
-import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from '../../src/stripe-emulator/index.ts';
+import { startStripeEmulator, type RunningStripeEmulator, type StripeEmulatorOptions } from '@billing-subgraph/stripe-emulator';
 import { StripePaymentProvider, type StripePaymentProviderOptions } from '../../src/payments/stripe/stripe-payment-provider.ts';
 
 export const WEBHOOK_SECRET = 'whsec_test_payments';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
@@ -5,7 +6,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ host: '127.0.0.1', port: 4001, bodyLimitBytes: 100_000 });
     expect(config.database).toMatchObject({ kind: 'pglite' });
-    expect(config.payments).toEqual({ mode: 'emulator', port: 0 });
+    // The embedded emulator keeps its state beside the embedded database.
+    expect(config.payments).toEqual({ mode: 'emulator', port: 0, stateFile: path.resolve('.data/pglite-stripe-emulator.json') });
     expect(config.auth).toMatchObject({ mode: 'hs256', secret: DEV_AUTH_SECRET });
     expect(config.catalog.map((plan) => plan.id)).toEqual(['free', 'lite', 'pro', 'ultra']);
   });
@@ -58,6 +60,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ CREDIT_NOTE_NUMBER_FORMAT: 'F{year}-{seq:4}' })).toThrow(/CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own/);
     expect(() => loadConfig({ SELLER_SIREN: '30326504', SELLER_SIRET: '1234' })).toThrow(/SELLER_SIREN: must be the 9 digits[\s\S]*SELLER_SIRET: must be the 14 digits/);
     expect(() => loadConfig({ SELLER_SIREN: '303265045', SELLER_SIRET: '12345678900012' })).toThrow(/SELLER_SIRET: must start with SELLER_SIREN/);
+  });
+
+  it('keeps the embedded emulator in memory outside development, unless told where to keep its state', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).payments).toEqual({ mode: 'emulator', port: 0, stateFile: null });
+    expect(loadConfig({ NODE_ENV: 'test', STRIPE_EMULATOR_STATE_FILE: 'x/state.json' }).payments).toMatchObject({ stateFile: path.resolve('x/state.json') });
+  });
+
+  it('shares a standalone emulator when STRIPE_EMULATOR_URL is set, with the webhook secret it signs with', () => {
+    expect(loadConfig({ STRIPE_EMULATOR_URL: 'http://127.0.0.1:12111', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments).toEqual({ mode: 'standalone-emulator', url: 'http://127.0.0.1:12111', webhookSecret: 'whsec_x' });
+    expect(() => loadConfig({ STRIPE_EMULATOR_URL: 'http://127.0.0.1:12111' })).toThrow(/STRIPE_WEBHOOK_SECRET: required with STRIPE_EMULATOR_URL/);
+    expect(() => loadConfig({ STRIPE_EMULATOR_URL: 'http://10.0.0.1:12111', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrow(/STRIPE_EMULATOR_URL/);
   });
 });
 

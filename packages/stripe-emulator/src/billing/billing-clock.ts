@@ -1,0 +1,94 @@
+import type Stripe from 'stripe';
+import type { Emulator } from '../emulator.ts';
+import { collectInvoice } from './invoice-collection.ts';
+import { expireIncomplete, finalizeAndCollect, startNextPeriod } from './subscription-lifecycle.ts';
+import { cancelSubscription } from './subscription-status.ts';
+
+const DAY = 86_400;
+/** `customer.subscription.trial_will_end` is sent three days before the trial ends. */
+const TRIAL_WILL_END_NOTICE = 3 * DAY;
+
+const MAX_ACTIONS_PER_ADVANCE = 100_000;
+
+interface DueAction {
+  at: number;
+  run: (now: number) => void;
+}
+
+/**
+ * Moves a test clock to `target`, running everything that falls due on the way in time order:
+ * trial-end notices and trial ends, renewals, scheduled cancellations, incomplete expiry, invoice
+ * finalization and dunning retries. Each action runs at its own instant, so events carry that time.
+ */
+export function advanceClock(emulator: Emulator, clock: Stripe.TestHelpers.TestClock, target: number): void {
+  emulator.events.emit('test_helpers.test_clock.advancing', { ...clock, status: 'advancing' }, clock.frozen_time);
+  // What the clock triggers is Stripe's own doing, not the advance request's: such events have no request id.
+  emulator.events.origin = null;
+  for (let step = 0; ; step += 1) {
+    // A bound on the work of one advance: a runaway loop of actions is an emulator bug, not an endless request.
+    if (step > MAX_ACTIONS_PER_ADVANCE) throw new Error(`test clock ${clock.id} did not settle`);
+    const next = dueActions(emulator, clock.id)
+      .filter((action) => action.at <= target)
+      .sort((a, b) => a.at - b.at)[0];
+    if (!next) break;
+    clock.frozen_time = Math.max(clock.frozen_time, next.at);
+    next.run(clock.frozen_time);
+  }
+  clock.frozen_time = target;
+  clock.status = 'ready';
+  emulator.events.emit('test_helpers.test_clock.ready', clock, target);
+}
+
+function dueActions(emulator: Emulator, clockId: string): DueAction[] {
+  const actions: DueAction[] = [];
+  for (const subscription of emulator.store.subscriptions.all()) {
+    if (subscription.test_clock !== clockId) continue;
+    actions.push(...subscriptionActions(emulator, subscription));
+  }
+  for (const invoice of emulator.store.invoices.all()) {
+    if (invoice.test_clock !== clockId) continue;
+    if (invoice.status === 'draft' && invoice.auto_advance !== false && invoice.automatically_finalizes_at !== null) {
+      actions.push({ at: invoice.automatically_finalizes_at, run: (now) => finalizeAndCollect(emulator, invoice, now) });
+    } else if (invoice.status === 'open' && invoice.next_payment_attempt !== null) {
+      actions.push({ at: invoice.next_payment_attempt, run: (now) => void collectInvoice(emulator, invoice, now, { automatic: true }) });
+    }
+  }
+  return actions;
+}
+
+function subscriptionActions(emulator: Emulator, subscription: Stripe.Subscription): DueAction[] {
+  const timeline = emulator.store.subscriptionTimeline.get(subscription.id);
+  const periodEnd = subscription.items.data[0]?.current_period_end;
+  switch (subscription.status) {
+    case 'trialing': {
+      const actions: DueAction[] = [];
+      const trialEnd = subscription.trial_end ?? periodEnd ?? 0;
+      const notice = trialEnd - TRIAL_WILL_END_NOTICE;
+      if (timeline && !timeline.trialWillEndSent && notice >= subscription.created) {
+        actions.push({
+          at: notice,
+          run: (now) => {
+            timeline.trialWillEndSent = true;
+            emulator.events.emit('customer.subscription.trial_will_end', subscription, now);
+          },
+        });
+      }
+      actions.push({ at: trialEnd, run: (now) => startNextPeriod(emulator, subscription, now) });
+      return withScheduledCancel(emulator, subscription, actions);
+    }
+    // Stripe keeps invoicing an `unpaid` subscription (without charging: see finalizeAndCollect).
+    case 'active':
+    case 'past_due':
+    case 'unpaid':
+      return withScheduledCancel(emulator, subscription, periodEnd === undefined ? [] : [{ at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) }]);
+    case 'incomplete':
+      return timeline?.incompleteExpiresAt === undefined ? [] : [{ at: timeline.incompleteExpiresAt, run: (now) => expireIncomplete(emulator, subscription, now) }];
+    default:
+      return [];
+  }
+}
+
+function withScheduledCancel(emulator: Emulator, subscription: Stripe.Subscription, actions: DueAction[]): DueAction[] {
+  if (subscription.cancel_at === null) return actions;
+  return [...actions, { at: subscription.cancel_at, run: (now) => void cancelSubscription(emulator, subscription, now, 'cancellation_requested') }];
+}

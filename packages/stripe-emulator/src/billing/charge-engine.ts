@@ -1,0 +1,62 @@
+import type Stripe from 'stripe';
+import type { Emulator } from '../emulator.ts';
+
+/**
+ * The charge a payment intent's attempt leaves behind, as Stripe records it: `latest_charge` on the intent,
+ * `charge.succeeded` or `charge.failed`. Refunds move money back against it.
+ */
+export function recordCharge(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, failure?: { code: string; message: string }): Stripe.Charge {
+  const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? null);
+  const method = methodId ? emulator.store.paymentMethods.get(methodId) : undefined;
+  const succeeded = failure === undefined;
+  const charge: Stripe.Charge = {
+    id: emulator.ids.next('ch', 24),
+    object: 'charge',
+    amount: intent.amount,
+    amount_captured: succeeded ? intent.amount : 0,
+    amount_refunded: 0,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: null,
+    billing_details: method?.billing_details ?? { address: null, email: null, name: null, phone: null, tax_id: null },
+    calculated_statement_descriptor: 'EMULATOR',
+    captured: succeeded,
+    created: now,
+    currency: intent.currency,
+    customer: intent.customer,
+    description: intent.description,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: failure?.code ?? null,
+    failure_message: failure?.message ?? null,
+    fraud_details: {},
+    livemode: false,
+    metadata: {},
+    on_behalf_of: null,
+    outcome: succeeded
+      ? { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' }
+      : { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'declined_by_network', reason: 'generic_decline', risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' },
+    paid: succeeded,
+    payment_intent: intent.id,
+    payment_method: methodId,
+    payment_method_details: method ? ({ type: method.type, [method.type]: {} } as unknown as Stripe.Charge.PaymentMethodDetails) : null,
+    receipt_email: null,
+    receipt_number: null,
+    receipt_url: null,
+    refunded: false,
+    review: null,
+    shipping: null,
+    source: null,
+    source_transfer: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: succeeded ? 'succeeded' : 'failed',
+    transfer_data: null,
+    transfer_group: null,
+  };
+  emulator.store.charges.add(charge);
+  intent.latest_charge = charge.id;
+  emulator.events.emit(succeeded ? 'charge.succeeded' : 'charge.failed', charge, now);
+  return charge;
+}

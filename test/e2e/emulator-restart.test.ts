@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import Stripe from 'stripe';
+import { signDevToken } from '../../src/auth/dev-token';
+import { DEV_AUTH_SECRET } from '../../src/config';
+
+const root = path.join(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+interface Running {
+  child: ChildProcess;
+  graphql: string;
+  stripe: Stripe;
+}
+
+async function start(dataDir: string): Promise<Running> {
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', PGLITE_DATA_DIR: dataDir, DATABASE_URL: '', STRIPE_SECRET_KEY: '', STRIPE_EMULATOR_STATE_FILE: '', NODE_ENV: 'development', JOB_POLLING_INTERVAL_SECONDS: '0.5' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const entry = JSON.parse(line) as { msg: string; url: string; payments: string };
+    if (entry.msg !== 'billing subgraph listening') continue;
+    const emulatorUrl = new URL(/at (http:\/\/[\d.:]+)/.exec(entry.payments)![1]!);
+    const stripe = new Stripe('sk_test_emulator', { host: emulatorUrl.hostname, port: Number(emulatorUrl.port), protocol: 'http', maxNetworkRetries: 0 });
+    child.stdout!.resume();
+    return { child, graphql: entry.url, stripe };
+  }
+  throw new Error('the service did not start');
+}
+
+async function stop(running: Running): Promise<void> {
+  const exited = new Promise((resolve) => running.child.once('exit', resolve));
+  running.child.kill('SIGTERM');
+  await exited;
+}
+
+async function mutate(running: Running, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const token = await signDevToken(DEV_AUTH_SECRET, { sub: 'ada' });
+  const response = await fetch(running.graphql, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function savePaymentMethod(running: Running, testMethod: string): Promise<any> {
+  const { startPaymentMethodSetup: setup } = await mutate(running, 'mutation { startPaymentMethodSetup { setupIntentId } }');
+  await running.stripe.setupIntents.confirm(setup.setupIntentId, { payment_method: testMethod });
+  const { completePaymentMethodSetup } = await mutate(running, 'mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename ... on PaymentMethodSaved { paymentMethod { id brand } } } }', { id: setup.setupIntentId });
+  return completePaymentMethodSetup;
+}
+
+describe('the embedded Stripe emulator across a restart', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'billing-restart-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps provider customers, methods and subscriptions beside the embedded database', async () => {
+    // The default state file sits beside the database directory, so both live under `dir`.
+    const dataDir = path.join(dir, 'pglite');
+    const first = await start(dataDir);
+    let version: number;
+    try {
+      expect(await savePaymentMethod(first, 'pm_card_visa')).toMatchObject({ __typename: 'PaymentMethodSaved', paymentMethod: { brand: 'visa' } });
+      const { subscribe } = await mutate(first, 'mutation { subscribe(planId: "pro", interval: MONTH) { __typename ... on Subscribed { subscription { status version } } } }');
+      expect(subscribe).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
+      version = subscribe.subscription.version;
+    } finally {
+      await stop(first);
+    }
+    expect(existsSync(`${dataDir}-stripe-emulator.json`)).toBe(true);
+
+    const second = await start(dataDir);
+    try {
+      expect(await savePaymentMethod(second, 'pm_card_mastercard')).toMatchObject({ __typename: 'PaymentMethodSaved', paymentMethod: { brand: 'mastercard' } });
+      const { cancelSubscription } = await mutate(second, 'mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }', { v: version });
+      expect(cancelSubscription).toEqual({ __typename: 'SubscriptionUpdated' });
+      const [subscription] = (await second.stripe.subscriptions.list({ status: 'all' })).data;
+      expect(subscription).toMatchObject({ status: 'active', cancel_at_period_end: true });
+      expect((await second.stripe.paymentMethods.list()).data.map((method) => method.card?.brand).sort()).toEqual(['mastercard', 'visa']);
+    } finally {
+      await stop(second);
+    }
+  }, 120_000);
+});
