@@ -157,6 +157,8 @@ export interface PaymentProvider {
   setDraftInvoiceTaxRates(id: string, taxRateIds: string[], vatDecision: string, idempotencyKey: string): Promise<void>;
 
   retrieveInvoice(id: string): Promise<ProviderInvoice>;
+  /** How an invoice's collection stands: paid (or nothing due), waiting for 3-D Secure, or failed. */
+  invoicePaymentOutcome(id: string): Promise<PaymentOutcome>;
   listInvoices(customerId: string): Promise<ProviderInvoice[]>;
   payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome>;
   /** An open invoice the customer will not pay: no more attempts, and it no longer counts as owed. */

@@ -65,7 +65,8 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     expect(result).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: expect.stringMatching(/^pi_.*_secret_/), pendingSubscription: { status: 'INCOMPLETE' } });
     expect((await h.profile(di, '{ userId: "di" }')).entitlements.basis).toBe('FREE_PLAN');
     await h.authenticate(result.clientSecret);
-    const active = await eventually(() => h.profile(di, '{ userId: "di" }'), (p) => p.subscription?.status === 'ACTIVE');
+    // The webhook's sync writes the subscription, then the customer's plan: wait for both.
+    const active = await eventually(() => h.profile(di, '{ userId: "di" }'), (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'lite');
     expect(active).toMatchObject({ plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 
@@ -84,6 +85,25 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     await h.authenticate(pending.clientSecret, 'fail');
     const declined = await eventually(() => h.profile(eli, '{ userId: "eli" }'), (p) => p.unpaidInvoice === true);
     expect(declined).toMatchObject({ unpaidInvoice: true, entitlements: { basis: 'FREE_PLAN' } });
+  });
+
+  it('answers a second click during 3-D Secure with the same challenge, making no second provider subscription', async () => {
+    const fay = await actor('fay');
+    const setup = await h.savePaymentMethod(fay, 'pm_card_authenticationRequired');
+    await h.authenticate(setup.clientSecret);
+    await h.mutate(fay, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, { id: setup.clientSecret.split('_secret_')[0] });
+
+    const first = await h.subscribe(fay, 'lite');
+    const second = await h.subscribe(fay, 'lite');
+    expect(first).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: expect.stringMatching(/^pi_.*_secret_/) });
+    expect(second).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: first.clientSecret, pendingSubscription: { status: 'INCOMPLETE' } });
+    const customer = await h.providerCustomerId({ userId: 'fay' });
+    expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data).toHaveLength(1);
+
+    await h.authenticate(second.clientSecret);
+    // The webhook's sync writes the subscription, then the customer's plan: wait for both.
+    const active = await eventually(() => h.profile(fay, '{ userId: "fay" }'), (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'lite');
+    expect(active).toMatchObject({ unpaidInvoice: false, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 
   it('after a decline, subscribes with a new card: the failed attempt is voided and the flag clears', async () => {

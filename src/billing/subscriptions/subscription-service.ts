@@ -29,8 +29,9 @@ export class SubscriptionService {
   /**
    * Subscribes the owner with its default payment method. Never a second live subscription: an owner
    * already subscribed gets `already_subscribed` (a double click's second call, which waits for the first
-   * under the customer's lock); an attempt left incomplete (declined, or 3-D Secure abandoned) is cancelled
-   * and replaced.
+   * under the customer's lock); an attempt still waiting for 3-D Secure on the same plan and card is
+   * answered again with its challenge (a double click makes no second provider subscription); any other
+   * attempt left incomplete (declined, or another plan or card chosen since) is cancelled and replaced.
    */
   async subscribe(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<SubscribeOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
@@ -43,9 +44,13 @@ export class SubscriptionService {
       if (live && live.status !== 'INCOMPLETE') return { kind: 'already_subscribed', subscription: live };
       const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
       if (!method) return { kind: 'payment_method_required' };
-      if (live) await this.abandon(live);
-
       const providerPriceId = await this.providerPrice(plan, price);
+      if (live) {
+        const challenge = await this.pendingChallenge(live, providerPriceId, method.providerPaymentMethodId);
+        if (challenge) return { kind: 'requires_action', clientSecret: challenge, subscription: live };
+        await this.abandon(live);
+      }
+
       // The VAT of the first invoice is decided here, once: the provider charges it and carries its tag.
       const vat = await this.deps.taxRates.forCustomer(customer);
       const charge = await this.deps.provider.createSubscription(
@@ -128,6 +133,15 @@ export class SubscriptionService {
       await this.deps.sync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
     });
+  }
+
+  /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */
+  private async pendingChallenge(incomplete: SubscriptionRecord, providerPriceId: string, providerPaymentMethodId: string): Promise<string | null> {
+    const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
+    if (attempt.status !== 'INCOMPLETE' || attempt.priceId !== providerPriceId || !attempt.latestInvoiceId) return null;
+    if (attempt.defaultPaymentMethodId !== providerPaymentMethodId) return null;
+    const payment = await this.deps.provider.invoicePaymentOutcome(attempt.latestInvoiceId);
+    return payment.kind === 'requires_action' ? payment.clientSecret : null;
   }
 
   /**

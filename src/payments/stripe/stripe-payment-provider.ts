@@ -217,6 +217,10 @@ export class StripePaymentProvider implements PaymentProvider {
     await this.call('invoices.update', () => this.stripe.invoices.update(id, { default_tax_rates: defaultTaxRates, metadata }, { idempotencyKey }));
   }
 
+  invoicePaymentOutcome(id: string): Promise<PaymentOutcome> {
+    return this.outcomeOfInvoice(id);
+  }
+
   async retrieveInvoice(id: string): Promise<ProviderInvoice> {
     const invoice = await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(id));
     return toInvoice(invoice, await this.linesOf(invoice), await this.awaitsFirstAuthentication(invoice));
