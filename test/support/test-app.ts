@@ -59,7 +59,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
   const config = testConfig(replicaOf ? { DATABASE_URL: replicaOf.db.url!, ...overrides } : overrides);
   const app = await createApp(config, {
     database: db,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     stripeEmulator: options.stripeEmulator,
     sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? undefined,
     ...(options.vat ? { vat: options.vat } : {}),

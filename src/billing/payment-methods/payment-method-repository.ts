@@ -43,10 +43,6 @@ export class PaymentMethodRepository {
     await this.prisma.paymentMethod.deleteMany({ where: { customerId, providerPaymentMethodId: { notIn: keptProviderIds } } });
   }
 
-  remove(id: string): Promise<PaymentMethodRecord> {
-    return this.prisma.paymentMethod.delete({ where: { id } });
-  }
-
   async makeDefault(customerId: string, id: string): Promise<PaymentMethodRecord> {
     return this.prisma.$transaction(async (tx) => {
       await tx.paymentMethod.updateMany({ where: { customerId, isDefault: true, NOT: { id } }, data: { isDefault: false } });

@@ -85,9 +85,12 @@ export class PaymentMethodService {
     const live = await this.deps.subscriptions.findLive(customer.id);
     if (methods.length === 1 && live && PAID_STATUSES.has(live.status)) return { kind: 'last_payment_method_required' };
     await this.deps.provider.detachPaymentMethod(method.providerPaymentMethodId, `detach:${method.id}`);
-    await this.deps.paymentMethods.remove(method.id);
-    // The provider must charge the new default too, not only our rows say so.
-    const next = await this.deps.paymentMethods.promoteOldestToDefault(customer.id);
+    // Our rows become the provider's, under the lock the webhook's sync of them takes too: the detach's own
+    // webhook may already be removing the row, and two writers must not race on the one default.
+    await this.deps.sync.paymentMethods(customer);
+    if (!method.isDefault) return { kind: 'payment_method_removed', id: method.id };
+    // The sync made the oldest remaining method our default; the provider must charge it too.
+    const next = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
     if (next) await this.makeDefault(owner, next.id, operationId);
     return { kind: 'payment_method_removed', id: method.id };
   }
