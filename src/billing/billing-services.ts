@@ -22,6 +22,7 @@ import { InvoiceRepository } from './invoices/invoice-repository.ts';
 import { InvoiceService } from './invoices/invoice-service.ts';
 import { BillingOperationRepository } from './operations/billing-operation-repository.ts';
 import { BillingOperations } from './operations/billing-operations.ts';
+import { InvoiceRefundService } from './invoices/invoice-refund-service.ts';
 import { PaymentMethodRepository } from './payment-methods/payment-method-repository.ts';
 import { PaymentMethodService } from './payment-methods/payment-method-service.ts';
 import { PlanRepository } from './plans/plan-repository.ts';
@@ -94,6 +95,7 @@ export function createBillingServices(
     seller,
     documents: invoiceDocuments,
   });
+  const creditNotes = new CreditNoteService(prisma, issuer, invoiceDocuments);
   const taxRates = new ProviderTaxRates(provider, vat);
   const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger);
   const sync = new ProviderSync(
@@ -105,6 +107,7 @@ export function createBillingServices(
     vatDecisions,
     new InvoiceLineDescriber(plans, timeZone),
     locks,
+    creditNotes,
     logger,
   );
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
@@ -130,7 +133,8 @@ export function createBillingServices(
       invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
       customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
-      creditNotes: new CreditNoteService(prisma, issuer, invoiceDocuments),
+      creditNotes,
+      refunds: new InvoiceRefundService(invoices, provider, creditNotes, operations),
       vatReports: new VatReportService(new VatReportRepository(prisma), seller.country, timeZone),
     },
     invoiceDocuments,

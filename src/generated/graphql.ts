@@ -89,13 +89,16 @@ export type BillingErrorCode =
   | 'EVENT_ALREADY_PROCESSED'
   | 'EVENT_PROCESSING_FAILED'
   | 'INVOICE_NOT_OPEN'
+  | 'INVOICE_NOT_PAID'
   | 'LAST_PAYMENT_METHOD'
   | 'NO_PAYMENT_FAILURE'
   | 'PAYMENT_FAILED'
   | 'PAYMENT_METHOD_REQUIRED'
   | 'PLAN_ARCHIVED'
   | 'PLAN_EXISTS'
-  | 'SETUP_INCOMPLETE';
+  | 'REFUND_EXCEEDS_REFUNDABLE'
+  | 'SETUP_INCOMPLETE'
+  | 'UNMATCHED_REFUND';
 
 export type BillingInterval =
   | 'MONTH'
@@ -411,6 +414,14 @@ export type InvoiceNotOpen = BillingError & {
   status: InvoiceStatus;
 };
 
+/** Only a paid invoice can be refunded. */
+export type InvoiceNotPaid = BillingError & {
+  __typename?: 'InvoiceNotPaid';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+  status: InvoiceStatus;
+};
+
 export type InvoicePageInfo = {
   __typename?: 'InvoicePageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -427,6 +438,16 @@ export type InvoiceParty = {
   address?: Maybe<PostalAddress>;
   legalName?: Maybe<Scalars['String']['output']>;
   vatNumber?: Maybe<Scalars['String']['output']>;
+};
+
+export type InvoiceRefunded = {
+  __typename?: 'InvoiceRefunded';
+  /** What was refunded by this call. */
+  amount: Money;
+  /** The credit note just issued, correcting `invoice`. */
+  creditNote: Invoice;
+  /** The refunded invoice. */
+  invoice: Invoice;
 };
 
 export type InvoiceStatus =
@@ -522,6 +543,13 @@ export type Mutation = {
   payInvoice: PayInvoiceResult;
   /** Admin only: re-reads everything of this owner from the payment provider and repairs our state. */
   reconcileCustomer: Customer;
+  /**
+   * Admin only: gives money back on a paid invoice. The provider refunds `amount` (minor units, VAT included;
+   * all that remains refundable when omitted) of the charge that paid it, and a credit note correcting the
+   * invoice records it, with `reason` (1 to 500 characters, on the credit note, never sent to the provider).
+   * One refund at a time per customer: a second click waits for the first and is judged on what remains.
+   */
+  refundInvoice: RefundInvoiceResult;
   /** Refused for the last method while a paid subscription is active. */
   removePaymentMethod: RemovePaymentMethodResult;
   /**
@@ -682,6 +710,18 @@ export type MutationPayInvoiceArgs = {
  */
 export type MutationReconcileCustomerArgs = {
   owner: BillingOwnerInput;
+};
+
+
+/**
+ * Billing actions. Each acts on the viewer's own profile or, with `groupId`, on a group the viewer
+ * administers. Business outcomes (declines, 3-D Secure, refusals, conflicts) are result types; bad input
+ * and denials are errors with `extensions.code`.
+ */
+export type MutationRefundInvoiceArgs = {
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  invoiceId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1071,6 +1111,16 @@ export type QueryVatReportArgs = {
   quarter: Scalars['String']['input'];
 };
 
+/** More than remains refundable: the invoice's total minus its credit notes so far. */
+export type RefundExceedsRefundable = BillingError & {
+  __typename?: 'RefundExceedsRefundable';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+  refundable: Money;
+};
+
+export type RefundInvoiceResult = InvoiceNotPaid | InvoiceRefunded | RefundExceedsRefundable | UnmatchedRefund;
+
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
 
 export type ReplayProviderEventResult = EventAlreadyProcessed | ProviderEventReplayFailed | ProviderEventReplayed;
@@ -1121,6 +1171,18 @@ export type SubscriptionUpdateResult = SubscriptionUpdated | VersionConflict;
 export type SubscriptionUpdated = {
   __typename?: 'SubscriptionUpdated';
   subscription: PlanSubscription;
+};
+
+/**
+ * The provider refunded more on this invoice than its credit notes record (a credit note that failed after its
+ * refund, or a refund made at the provider directly): refund exactly `unmatched` to issue the missing credit
+ * note without refunding again.
+ */
+export type UnmatchedRefund = BillingError & {
+  __typename?: 'UnmatchedRefund';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+  unmatched: Money;
 };
 
 export type UpdatePlanInput = {
@@ -1331,6 +1393,12 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( CatalogChangeRefused )
     | ( Omit<PlanSaved, 'plan'> & { plan: _RefType['Plan'] } )
   ;
+  RefundInvoiceResult:
+    | ( InvoiceNotPaid )
+    | ( Omit<InvoiceRefunded, 'creditNote' | 'invoice'> & { creditNote: _RefType['Invoice'], invoice: _RefType['Invoice'] } )
+    | ( RefundExceedsRefundable )
+    | ( UnmatchedRefund )
+  ;
   RemovePaymentMethodResult:
     | ( LastPaymentMethodRequired )
     | ( PaymentMethodRemoved )
@@ -1365,12 +1433,15 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( DowngradeRefused )
     | ( Omit<EventAlreadyProcessed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
     | ( InvoiceNotOpen )
+    | ( InvoiceNotPaid )
     | ( LastPaymentMethodRequired )
     | ( NoPaymentFailure )
     | ( PaymentFailed )
     | ( PaymentMethodRequired )
     | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( RefundExceedsRefundable )
     | ( SetupIncomplete )
+    | ( UnmatchedRefund )
     | ( VersionConflict )
   ;
 }>;
@@ -1419,9 +1490,11 @@ export type ResolversTypes = ResolversObject<{
   InvoiceListing: ResolverTypeWrapper<InvoiceFilterModel>;
   InvoiceMarkedUncollectible: ResolverTypeWrapper<Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
   InvoiceNotOpen: ResolverTypeWrapper<InvoiceNotOpen>;
+  InvoiceNotPaid: ResolverTypeWrapper<InvoiceNotPaid>;
   InvoicePageInfo: ResolverTypeWrapper<InvoicePageInfo>;
   InvoicePaid: ResolverTypeWrapper<Omit<InvoicePaid, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
   InvoiceParty: ResolverTypeWrapper<InvoicePartyView>;
+  InvoiceRefunded: ResolverTypeWrapper<Omit<InvoiceRefunded, 'creditNote' | 'invoice'> & { creditNote: ResolversTypes['Invoice'], invoice: ResolversTypes['Invoice'] }>;
   InvoiceStatus: InvoiceStatus;
   InvoiceTotals: ResolverTypeWrapper<CurrencyTotals>;
   LastPaymentMethodRequired: ResolverTypeWrapper<LastPaymentMethodRequired>;
@@ -1454,6 +1527,8 @@ export type ResolversTypes = ResolversObject<{
   ProviderEventReplayFailed: ResolverTypeWrapper<Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   ProviderEventReplayed: ResolverTypeWrapper<Omit<ProviderEventReplayed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RefundExceedsRefundable: ResolverTypeWrapper<RefundExceedsRefundable>;
+  RefundInvoiceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RefundInvoiceResult']>;
   RemovePaymentMethodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RemovePaymentMethodResult']>;
   ReplayProviderEventResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReplayProviderEventResult']>;
   SetPlanPriceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetPlanPriceResult']>;
@@ -1465,6 +1540,7 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionStatus: SubscriptionStatus;
   SubscriptionUpdateResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SubscriptionUpdateResult']>;
   SubscriptionUpdated: ResolverTypeWrapper<Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversTypes['PlanSubscription'] }>;
+  UnmatchedRefund: ResolverTypeWrapper<UnmatchedRefund>;
   UpdatePlanInput: UpdatePlanInput;
   User: ResolverTypeWrapper<OwnerEntityRef>;
   VatNumberStatus: VatNumberStatus;
@@ -1513,9 +1589,11 @@ export type ResolversParentTypes = ResolversObject<{
   InvoiceListing: InvoiceFilterModel;
   InvoiceMarkedUncollectible: Omit<InvoiceMarkedUncollectible, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
   InvoiceNotOpen: InvoiceNotOpen;
+  InvoiceNotPaid: InvoiceNotPaid;
   InvoicePageInfo: InvoicePageInfo;
   InvoicePaid: Omit<InvoicePaid, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
   InvoiceParty: InvoicePartyView;
+  InvoiceRefunded: Omit<InvoiceRefunded, 'creditNote' | 'invoice'> & { creditNote: ResolversParentTypes['Invoice'], invoice: ResolversParentTypes['Invoice'] };
   InvoiceTotals: CurrencyTotals;
   LastPaymentMethodRequired: LastPaymentMethodRequired;
   LegalIdentity: CustomerRecord;
@@ -1546,6 +1624,8 @@ export type ResolversParentTypes = ResolversObject<{
   ProviderEventReplayFailed: Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   ProviderEventReplayed: Omit<ProviderEventReplayed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   Query: Record<PropertyKey, never>;
+  RefundExceedsRefundable: RefundExceedsRefundable;
+  RefundInvoiceResult: ResolversUnionTypes<ResolversParentTypes>['RefundInvoiceResult'];
   RemovePaymentMethodResult: ResolversUnionTypes<ResolversParentTypes>['RemovePaymentMethodResult'];
   ReplayProviderEventResult: ResolversUnionTypes<ResolversParentTypes>['ReplayProviderEventResult'];
   SetPlanPriceResult: ResolversUnionTypes<ResolversParentTypes>['SetPlanPriceResult'];
@@ -1556,6 +1636,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subscribed: Omit<Subscribed, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
   SubscriptionUpdateResult: ResolversUnionTypes<ResolversParentTypes>['SubscriptionUpdateResult'];
   SubscriptionUpdated: Omit<SubscriptionUpdated, 'subscription'> & { subscription: ResolversParentTypes['PlanSubscription'] };
+  UnmatchedRefund: UnmatchedRefund;
   UpdatePlanInput: UpdatePlanInput;
   User: OwnerEntityRef;
   VatReport: VatReport;
@@ -1593,7 +1674,7 @@ export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType
 }>;
 
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'LastPaymentMethodRequired' | 'NoPaymentFailure' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'SetupIncomplete' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'InvoiceNotPaid' | 'LastPaymentMethodRequired' | 'NoPaymentFailure' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'RefundExceedsRefundable' | 'SetupIncomplete' | 'UnmatchedRefund' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
@@ -1768,6 +1849,13 @@ export type InvoiceNotOpenResolvers<ContextType = GraphQLContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type InvoiceNotPaidResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceNotPaid'] = ResolversParentTypes['InvoiceNotPaid']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type InvoicePageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoicePageInfo'] = ResolversParentTypes['InvoicePageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1782,6 +1870,13 @@ export type InvoicePartyResolvers<ContextType = GraphQLContext, ParentType exten
   address?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   legalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vatNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type InvoiceRefundedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceRefunded'] = ResolversParentTypes['InvoiceRefunded']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditNote?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type InvoiceTotalsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceTotals'] = ResolversParentTypes['InvoiceTotals']> = ResolversObject<{
@@ -1830,6 +1925,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   markInvoiceUncollectible?: Resolver<ResolversTypes['MarkInvoiceUncollectibleResult'], ParentType, ContextType, RequireFields<MutationMarkInvoiceUncollectibleArgs, 'invoiceId'>>;
   payInvoice?: Resolver<ResolversTypes['PayInvoiceResult'], ParentType, ContextType, RequireFields<MutationPayInvoiceArgs, 'invoiceId'>>;
   reconcileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReconcileCustomerArgs, 'owner'>>;
+  refundInvoice?: Resolver<ResolversTypes['RefundInvoiceResult'], ParentType, ContextType, RequireFields<MutationRefundInvoiceArgs, 'invoiceId' | 'reason'>>;
   removePaymentMethod?: Resolver<ResolversTypes['RemovePaymentMethodResult'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'paymentMethodId'>>;
   replayProviderEvent?: Resolver<ResolversTypes['ReplayProviderEventResult'], ParentType, ContextType, RequireFields<MutationReplayProviderEventArgs, 'id'>>;
   reportStorageUsage?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReportStorageUsageArgs, 'owner' | 'usedBytes'>>;
@@ -2009,6 +2105,17 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   vatReport?: Resolver<ResolversTypes['VatReport'], ParentType, ContextType, RequireFields<QueryVatReportArgs, 'quarter'>>;
 }>;
 
+export type RefundExceedsRefundableResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefundExceedsRefundable'] = ResolversParentTypes['RefundExceedsRefundable']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refundable?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RefundInvoiceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefundInvoiceResult'] = ResolversParentTypes['RefundInvoiceResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvoiceNotPaid' | 'InvoiceRefunded' | 'RefundExceedsRefundable' | 'UnmatchedRefund', ParentType, ContextType>;
+}>;
+
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'LastPaymentMethodRequired' | 'PaymentMethodRemoved', ParentType, ContextType>;
 }>;
@@ -2054,6 +2161,13 @@ export type SubscriptionUpdateResultResolvers<ContextType = GraphQLContext, Pare
 
 export type SubscriptionUpdatedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SubscriptionUpdated'] = ResolversParentTypes['SubscriptionUpdated']> = ResolversObject<{
   subscription?: Resolver<ResolversTypes['PlanSubscription'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnmatchedRefundResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnmatchedRefund'] = ResolversParentTypes['UnmatchedRefund']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unmatched?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2124,9 +2238,11 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   InvoiceListing?: InvoiceListingResolvers<ContextType>;
   InvoiceMarkedUncollectible?: InvoiceMarkedUncollectibleResolvers<ContextType>;
   InvoiceNotOpen?: InvoiceNotOpenResolvers<ContextType>;
+  InvoiceNotPaid?: InvoiceNotPaidResolvers<ContextType>;
   InvoicePageInfo?: InvoicePageInfoResolvers<ContextType>;
   InvoicePaid?: InvoicePaidResolvers<ContextType>;
   InvoiceParty?: InvoicePartyResolvers<ContextType>;
+  InvoiceRefunded?: InvoiceRefundedResolvers<ContextType>;
   InvoiceTotals?: InvoiceTotalsResolvers<ContextType>;
   LastPaymentMethodRequired?: LastPaymentMethodRequiredResolvers<ContextType>;
   LegalIdentity?: LegalIdentityResolvers<ContextType>;
@@ -2156,6 +2272,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ProviderEventReplayFailed?: ProviderEventReplayFailedResolvers<ContextType>;
   ProviderEventReplayed?: ProviderEventReplayedResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RefundExceedsRefundable?: RefundExceedsRefundableResolvers<ContextType>;
+  RefundInvoiceResult?: RefundInvoiceResultResolvers<ContextType>;
   RemovePaymentMethodResult?: RemovePaymentMethodResultResolvers<ContextType>;
   ReplayProviderEventResult?: ReplayProviderEventResultResolvers<ContextType>;
   SetPlanPriceResult?: SetPlanPriceResultResolvers<ContextType>;
@@ -2166,6 +2284,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Subscribed?: SubscribedResolvers<ContextType>;
   SubscriptionUpdateResult?: SubscriptionUpdateResultResolvers<ContextType>;
   SubscriptionUpdated?: SubscriptionUpdatedResolvers<ContextType>;
+  UnmatchedRefund?: UnmatchedRefundResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   VatReport?: VatReportResolvers<ContextType>;
   VatReportLine?: VatReportLineResolvers<ContextType>;

@@ -2,6 +2,7 @@
 import type { ExtendGraceOutcome, GrantPlanOutcome } from '../billing/customers/customer-exceptions.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import type { MarkUncollectibleOutcome } from '../billing/invoices/invoice-collection-admin.ts';
+import type { RefundOutcome } from '../billing/invoices/invoice-refund-service.ts';
 import type { CatalogRefusal, PlanSaved, PriceSet } from '../billing/plans/plan-catalog-admin.ts';
 import type { ReplayOutcome } from '../webhooks/provider-event-replay.ts';
 import { profileOf } from './billing-profile.ts';
@@ -22,6 +23,25 @@ export function markUncollectibleResult(o: MarkUncollectibleOutcome) {
   return o.kind === 'marked_uncollectible'
     ? { __typename: 'InvoiceMarkedUncollectible' as const, invoice: o.invoice }
     : { __typename: 'InvoiceNotOpen' as const, code: 'INVOICE_NOT_OPEN' as const, message: 'Only an open invoice can be marked uncollectible.', status: o.invoice.status };
+}
+
+export function refundResult(o: RefundOutcome) {
+  const money = (amount: number) => ({ amount, currency: o.invoice.currency });
+  switch (o.kind) {
+    case 'refunded':
+      return { __typename: 'InvoiceRefunded' as const, invoice: o.invoice, creditNote: o.creditNote, amount: money(o.amount) };
+    case 'not_paid':
+      return { __typename: 'InvoiceNotPaid' as const, code: 'INVOICE_NOT_PAID' as const, message: 'Only a paid invoice can be refunded.', status: o.invoice.status };
+    case 'exceeds_refundable':
+      return { __typename: 'RefundExceedsRefundable' as const, code: 'REFUND_EXCEEDS_REFUNDABLE' as const, message: `At most ${o.refundable} can still be refunded on this invoice.`, refundable: money(o.refundable) };
+    case 'unmatched_refund':
+      return {
+        __typename: 'UnmatchedRefund' as const,
+        code: 'UNMATCHED_REFUND' as const,
+        message: `${o.unmatched} was refunded at the provider without its credit note: refund exactly that amount to issue it.`,
+        unmatched: money(o.unmatched),
+      };
+  }
 }
 
 export function replayResult(o: ReplayOutcome) {

@@ -18,6 +18,7 @@ import type { PlanService } from '../billing/plans/plan-service.ts';
 import type { PlanCatalogAdmin } from '../billing/plans/plan-catalog-admin.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { BillingLoaders } from './loaders.ts';
+import type { InvoiceRefundService } from '../billing/invoices/invoice-refund-service.ts';
 
 export interface BillingServices {
   plans: PlanService;
@@ -33,6 +34,7 @@ export interface BillingServices {
   customerSearch: CustomerSearchRepository;
   invoiceListing: InvoiceListing;
   invoiceCollection: InvoiceCollectionAdmin;
+  refunds: InvoiceRefundService;
   customerExceptions: CustomerExceptions;
   subscriptionHistory(customerId: string): Promise<SubscriptionRecord[]>;
   /** Built with the webhook inbox, outside the billing domain. */

@@ -96,6 +96,14 @@ export interface PlanChangePreview {
   prorationLines: ProviderInvoiceLine[];
 }
 
+/** Why a refund is made, in the provider's terms (never our free-text reason, which may name a person). */
+export type ProviderRefundReason = 'duplicate' | 'requested_by_customer';
+
+export interface ProviderRefund {
+  id: string;
+  amount: number;
+}
+
 /** A verified provider event: only what the inbox and the dispatcher need; handlers re-read the object. */
 export interface ProviderEvent {
   id: string;
@@ -165,6 +173,17 @@ export interface PaymentProvider {
   markInvoiceUncollectible(id: string, idempotencyKey: string): Promise<void>;
   /** Voids an open invoice: it will not be charged or retried any more. */
   voidInvoice(id: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Gives back `amount` (all that remains when null) of the charge that paid the invoice. `metadata` holds
+   * our ids only (our invoice's, the operation's), never personal data.
+   */
+  refundInvoicePayment(
+    invoiceId: string,
+    refund: { amount: number | null; reason?: ProviderRefundReason; metadata: Record<string, string> },
+    idempotencyKey: string,
+  ): Promise<ProviderRefund>;
+  /** The sum refunded so far of the charge that paid the invoice; 0 when no charge paid it. */
+  refundedAmountOfInvoice(invoiceId: string): Promise<number>;
 
   /** Verifies the signature over the raw body; throws InvalidWebhookSignatureError when it does not hold. */
   parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent;

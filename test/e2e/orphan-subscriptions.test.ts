@@ -28,7 +28,7 @@ describeEachDatabase('orphan provider subscriptions (%s)', (kind) => {
     return { actor, customer, createAtProvider };
   }
 
-  it('cancels a second live subscription made at the provider, records it for a refund, and never retries forever', async () => {
+  it('cancels a second live subscription made at the provider, refunds and credits its paid invoice, and never retries forever', async () => {
     const { actor, customer, createAtProvider } = await customerWithCard('olga');
     expect(await h.subscribe(actor, 'pro')).toMatchObject({ __typename: 'Subscribed' });
     await h.watchEvents();
@@ -41,7 +41,20 @@ describeEachDatabase('orphan provider subscriptions (%s)', (kind) => {
     expect(live).toHaveLength(1);
     expect(live[0]!.id).not.toBe(orphan.id);
     const records = await t.db.prisma.billingOperation.findMany({ where: { customerId: customer.id, kind: 'ORPHAN_CANCELLED' } });
-    expect(records).toEqual([expect.objectContaining({ providerObjectId: orphan.id, status: 'SUCCEEDED', detail: expect.stringContaining('REFUND NEEDED') })]);
+    const paid = await h.stripe.invoices.retrieve(orphan.latest_invoice as string, { expand: ['payments'] });
+    const intent = paid.payments!.data[0]!.payment.payment_intent as string;
+    const refunds = (await h.stripe.refunds.list({ payment_intent: intent })).data;
+    expect(refunds).toEqual([expect.objectContaining({ amount: paid.amount_paid, reason: 'duplicate', status: 'succeeded', metadata: { orphan_subscription: orphan.id } })]);
+    expect(paid.amount_paid).toBeGreaterThan(0);
+    expect(records).toEqual([
+      expect.objectContaining({ providerObjectId: orphan.id, status: 'SUCCEEDED', detail: expect.stringContaining(`paid invoice ${paid.id} refunded (${paid.amount_paid} EUR, refund ${refunds[0]!.id})`) }),
+    ]);
+    const invoice = await t.db.prisma.invoice.findUniqueOrThrow({ where: { providerInvoiceId: paid.id } });
+    const credit = await eventually(() => t.db.prisma.invoice.findFirst({ where: { correctsInvoiceId: invoice.id } }), (note) => note !== null);
+    expect(credit).toMatchObject({ total: -paid.amount_paid, creditReason: 'Refund of a duplicate subscription, cancelled', number: expect.stringMatching(/^A\d{4}-\d{6}$/) });
+    // A later sync of the customer refunds nothing more.
+    await t.app.domain.services.sync.reconcile(customer);
+    expect((await h.stripe.refunds.list({ payment_intent: intent })).data).toHaveLength(1);
     expect(await t.db.prisma.providerEvent.count({ where: { lastError: { not: null } } })).toBe(0);
     expect(await h.profile(actor, '{ userId: "olga" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'pro' } });
   });

@@ -39,6 +39,19 @@ export class InvoiceRepository {
     });
   }
 
+  /**
+   * What the issued credit notes of an invoice gave back, as positive amounts: all of them, and those an
+   * operator issued (no provider invoice behind them: refunds), apart from the provider's own credits.
+   */
+  async creditedOn(invoiceId: string): Promise<{ all: number; byOperators: number }> {
+    const issued = { correctsInvoiceId: invoiceId, issuedAt: { not: null } };
+    const [all, byOperators] = await Promise.all([
+      this.prisma.invoice.aggregate({ where: issued, _sum: { total: true } }),
+      this.prisma.invoice.aggregate({ where: { ...issued, providerInvoiceId: null }, _sum: { total: true } }),
+    ]);
+    return { all: -(all._sum.total ?? 0), byOperators: -(byOperators._sum.total ?? 0) };
+  }
+
   findByProviderId(providerInvoiceId: string): Promise<InvoiceRecord | null> {
     return this.prisma.invoice.findUnique({ where: { providerInvoiceId } });
   }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import type { CreditNoteService } from '../invoices/credit-note-service.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import { customerLockKey } from '../operations/billing-operations.ts';
 import type { BillingOperationRepository } from '../operations/billing-operation-repository.ts';
@@ -38,6 +39,7 @@ export class ProviderSync {
     private readonly vatDecisions: InvoiceVatDecisions,
     private readonly lineDescriptions: InvoiceLineDescriber,
     private readonly locks: DatabaseLocks,
+    private readonly creditNotes: CreditNoteService,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -114,26 +116,50 @@ export class ProviderSync {
 
   /**
    * A second live subscription at the provider (a crashed or duplicated attempt): the one we recorded
-   * stays, this one is cancelled, its open invoice voided, and what was done recorded for admins. A paid
-   * first invoice is recorded for a refund: the payment port has no refunds yet.
+   * stays, this one is cancelled, its open invoice voided or its paid one refunded (keyed by the invoice, so
+   * a repeated sync never refunds twice) and credited, and what was done recorded for admins.
    */
   private async cancelOrphan(customer: CustomerRecord, orphan: ProviderSubscription, kept: string | null): Promise<boolean> {
     const ended = await this.provider.cancelSubscriptionNow(orphan.id, `orphan:${orphan.id}`);
     const notes = [`a second live provider subscription beside ${kept ?? 'the recorded one'}: cancelled`];
+    let refunded: { providerInvoiceId: string; amount: number } | null = null;
     if (ended.latestInvoiceId) {
       const invoice = await this.provider.retrieveInvoice(ended.latestInvoiceId);
       if (invoice.status === 'OPEN') {
         await this.provider.voidInvoice(invoice.id, `void:${invoice.id}`);
         notes.push(`open invoice ${invoice.id} voided`);
       } else if (invoice.status === 'PAID' && invoice.amountPaid > 0) {
-        notes.push(`invoice ${invoice.id} was paid (${invoice.amountPaid} ${invoice.currency}): REFUND NEEDED`);
+        const refund = await this.provider.refundInvoicePayment(
+          invoice.id,
+          { amount: null, reason: 'duplicate', metadata: { orphan_subscription: orphan.id } },
+          `orphan-refund:${invoice.id}`,
+        );
+        refunded = { providerInvoiceId: invoice.id, amount: refund.amount };
+        notes.push(`paid invoice ${invoice.id} refunded (${refund.amount} ${invoice.currency}, refund ${refund.id})`);
       }
     }
     await this.repositories.operations.record(customer.id, 'ORPHAN_CANCELLED', orphan.id, notes.join('; '));
     this.logger.error({ customerId: customer.id, subscription: orphan.id, notes }, 'cancelled an orphan provider subscription');
     await this.writeSubscription(ended, false);
     if (ended.latestInvoiceId) await this.invoice(ended.latestInvoiceId);
+    if (refunded) await this.creditRefund(refunded.providerInvoiceId, refunded.amount);
     return true;
+  }
+
+  /**
+   * The credit note of an orphan's refund, once the invoice is issued. Its failure is logged, not thrown:
+   * the refund stands, and an admin's `refundInvoice` for exactly that amount (UnmatchedRefund says which)
+   * issues the note without refunding again.
+   */
+  private async creditRefund(providerInvoiceId: string, amount: number): Promise<void> {
+    const row = await this.repositories.invoices.findByProviderId(providerInvoiceId);
+    try {
+      if (!row) throw new Error('the refunded invoice is not recorded');
+      const note = await this.creditNotes.issueCreditNote(row.id, amount, 'Refund of a duplicate subscription, cancelled');
+      this.logger.warn({ customerId: row.customerId, invoice: row.number, creditNote: note.number }, 'credited the refund of an orphan subscription');
+    } catch (error) {
+      this.logger.error({ err: error, providerInvoiceId, amount }, 'the credit note of an orphan refund failed; refundInvoice for that amount issues it');
+    }
   }
 
   invoice(providerInvoiceId: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 // records them all.
 import type { MutationResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
-import { extendGraceResult, grantPlanResult, markUncollectibleResult, planCatalogResult, replayResult, setPlanPriceResult } from '../admin-results.ts';
+import { extendGraceResult, grantPlanResult, markUncollectibleResult, planCatalogResult, refundResult, replayResult, setPlanPriceResult } from '../admin-results.ts';
 import { ownerFrom, requireRole } from '../authorization.ts';
 
 export const AdminMutation: MutationResolvers = {
@@ -31,6 +31,10 @@ export const AdminMutation: MutationResolvers = {
   markInvoiceUncollectible: async (_root, { invoiceId }, context) => {
     requireRole(context, 'admin');
     return markUncollectibleResult(await context.services.invoiceCollection.markUncollectible(requireUuid(invoiceId, 'invoiceId')));
+  },
+  refundInvoice: async (_root, { invoiceId, amount, reason }, context) => {
+    requireRole(context, 'admin');
+    return refundResult(await context.services.refunds.refund(requireUuid(invoiceId, 'invoiceId'), amount ?? null, reason));
   },
   replayProviderEvent: async (_root, { id }, context) => {
     requireRole(context, 'admin');

@@ -13,6 +13,8 @@ import type {
   ProviderEvent,
   ProviderInvoice,
   ProviderPaymentMethod,
+  ProviderRefund,
+  ProviderRefundReason,
   ProviderSetupIntent,
   ProviderSubscription,
 } from '../payment-provider.ts';
@@ -249,6 +251,31 @@ export class StripePaymentProvider implements PaymentProvider {
     await this.call('invoices.voidInvoice', () => this.stripe.invoices.voidInvoice(id, {}, { idempotencyKey }));
   }
 
+  async refundInvoicePayment(
+    invoiceId: string,
+    refund: { amount: number | null; reason?: ProviderRefundReason; metadata: Record<string, string> },
+    idempotencyKey: string,
+  ): Promise<ProviderRefund> {
+    const intent = await this.paymentIntentOfInvoice(invoiceId);
+    if (!intent) throw new ProviderRequestError('The invoice was not paid by a charge: there is nothing to refund.');
+    const params: Stripe.RefundCreateParams = {
+      payment_intent: intent,
+      metadata: refund.metadata,
+      ...(refund.amount !== null && { amount: refund.amount }),
+      ...(refund.reason && { reason: refund.reason }),
+    };
+    const created = await this.call('refunds.create', () => this.stripe.refunds.create(params, { idempotencyKey }));
+    return { id: created.id, amount: created.amount };
+  }
+
+  async refundedAmountOfInvoice(invoiceId: string): Promise<number> {
+    const intent = await this.paymentIntentOfInvoice(invoiceId);
+    if (!intent) return 0;
+    const refunds = await this.call('refunds.list', () => this.stripe.refunds.list({ payment_intent: intent, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
+    // A pending refund is under way: counted, so it is never made a second time.
+    return refunds.filter((refund) => refund.status === 'succeeded' || refund.status === 'pending').reduce((sum, refund) => sum + refund.amount, 0);
+  }
+
   parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent {
     let event: Stripe.Event;
     try {
@@ -259,6 +286,14 @@ export class StripePaymentProvider implements PaymentProvider {
     }
     if (!isStorableEvent(event, rawBody)) throw new MalformedWebhookError('The webhook body is not a Stripe event.');
     return toProviderEvent(event);
+  }
+
+  /** Since API version 2025-03-31 an invoice names its payments, not a charge: the paid one's intent. */
+  private async paymentIntentOfInvoice(invoiceId: string): Promise<string | null> {
+    const invoice = await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(invoiceId, { expand: ['payments'] }));
+    const paid = invoice.payments?.data.find((payment) => payment.status === 'paid' && payment.payment.type === 'payment_intent');
+    const intent = paid?.payment.payment_intent;
+    return typeof intent === 'string' ? intent : (intent?.id ?? null);
   }
 
   /** The subscription's single item, whose price a plan change replaces. */

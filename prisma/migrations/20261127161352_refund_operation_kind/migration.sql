@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "BillingOperationKind" ADD VALUE 'REFUND_INVOICE';
