@@ -73,7 +73,7 @@ describeEachDatabase('orphan provider subscriptions (%s)', (kind) => {
     expect((await h.stripe.subscriptions.list({ customer: customer.providerCustomerId!, status: 'all' })).data.map((s) => s.id)).toEqual([left.id]);
     const adopted = await t.db.prisma.billingOperation.findMany({ where: { customerId: customer.id, kind: 'ORPHAN_ADOPTED' } });
     expect(adopted).toEqual([expect.objectContaining({ providerObjectId: left.id })]);
-    const profile = await eventually(() => h.profile(actor, '{ userId: "pavel" }'), (p) => p.subscription?.status === 'ACTIVE');
+    const profile = await eventually(() => h.profile(actor, '{ userId: "pavel" }'), (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'pro');
     expect(profile).toMatchObject({ plan: { id: 'pro' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 });

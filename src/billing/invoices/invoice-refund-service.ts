@@ -36,7 +36,9 @@ export class InvoiceRefundService {
       const invoice = (await this.invoices.findById(invoiceId)) ?? found;
       if (invoice.status !== 'PAID' || !invoice.issuedAt || !invoice.providerInvoiceId) return { kind: 'not_paid', invoice };
       const credited = await this.invoices.creditedOn(invoice.id);
-      const refundable = invoice.total - credited.all;
+      // Only money the provider took can go back: a part paid from the customer's credit balance (a
+      // downgrade's credit) was never charged, and what earlier refunds returned is gone already.
+      const refundable = Math.min(invoice.total - credited.all, invoice.amountPaid - credited.byOperators);
       const wanted = amount ?? refundable;
       if (wanted <= 0 || wanted > refundable) return { kind: 'exceeds_refundable', invoice, refundable: Math.max(refundable, 0) };
       // Checked before any money moves: the credit note must be issuable once the provider has refunded.
