@@ -44,8 +44,8 @@ describe('configuration', () => {
 
   it('serves the admin playground in development, and in production only when asked', () => {
     const production = {
-      NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgresql://x@127.0.0.1/x', STRIPE_SECRET_KEY: 'sk_test_x',
-      STRIPE_WEBHOOK_SECRET: 'whsec_x', INVOICE_LINK_SECRET: 'y'.repeat(40), PUBLIC_BASE_URL: 'https://billing.example',
+      NODE_ENV: 'production', AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8Ue', DATABASE_URL: 'postgresql://x@127.0.0.1/x', STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x', INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0DsAi', PUBLIC_BASE_URL: 'https://billing.example',
       SELLER_LEGAL_NAME: 'S', SELLER_ADDRESS_LINE1: 'A', SELLER_POSTAL_CODE: '1', SELLER_CITY: 'C', SELLER_COUNTRY: 'FR', SELLER_VAT_NUMBER: 'FR40303265045',
     };
     expect(loadConfig({}).adminPlayground).toBe(true);

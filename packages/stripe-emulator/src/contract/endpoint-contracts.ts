@@ -82,7 +82,7 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   },
   'GET /v1/invoices/:id': retrieve('InvoiceRetrieveParams'),
   'GET /v1/invoices/:id/lines': { sdk: 'InvoiceListLineItemsParams', emulated: [...LIST] },
-  'POST /v1/invoices/:id': { sdk: 'InvoiceUpdateParams', emulated: ['auto_advance', 'description', 'metadata', 'expand'] },
+  'POST /v1/invoices/:id': { sdk: 'InvoiceUpdateParams', emulated: ['auto_advance', 'default_tax_rates', 'description', 'metadata', 'expand'] },
   'POST /v1/invoices/:id/finalize': { sdk: 'InvoiceFinalizeInvoiceParams', emulated: ['auto_advance', 'expand'] },
   'POST /v1/invoices/:id/pay': { sdk: 'InvoicePayParams', emulated: ['paid_out_of_band', 'payment_method', 'expand'] },
   'POST /v1/invoices/:id/void': { sdk: 'InvoiceVoidInvoiceParams', emulated: ['expand'] },
