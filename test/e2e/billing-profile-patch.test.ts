@@ -12,8 +12,8 @@ describe('updateBillingProfile is a patch', () => {
 
   const update = (input: Record<string, unknown>) => t.graphql<any>(UPDATE, { token: hans.token, variables: { input } });
   const row = () => t.db.prisma.customer.findFirstOrThrow({ where: { userId: 'hans' } });
-  /** The tax rates the provider applies to the live subscription, as percentages. */
-  const providerTaxRates = async () => (await h.stripe.subscriptions.retrieve(subscriptionId, { expand: ['default_tax_rates'] })).default_tax_rates?.map((rate) => rate.percentage);
+  /** The tax rates the provider applies to the live subscription, as percentages (Stripe embeds them whole). */
+  const providerTaxRates = async () => (await h.stripe.subscriptions.retrieve(subscriptionId)).default_tax_rates?.map((rate) => rate.percentage);
   const taxRateWrites = async () => (await h.requestLog()).filter((r) => r.method === 'POST' && r.path === `/v1/subscriptions/${subscriptionId}`).length;
 
   beforeAll(async () => {
