@@ -113,7 +113,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
 
     metrics = new BillingMetrics({ database, projection: domain.customerProjection, jobSchema: JOB_QUEUE_SCHEMA });
-        const production = config.env === 'production';
+    const production = config.env === 'production';
     const apollo = createApolloServer({
       logger,
       production,
