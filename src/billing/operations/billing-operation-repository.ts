@@ -39,8 +39,4 @@ export class BillingOperationRepository {
       data: { customerId, kind, providerObjectId, detail, status: 'SUCCEEDED', finishedAt: new Date() },
     });
   }
-
-  findByCustomer(customerId: string): Promise<BillingOperationRecord[]> {
-    return this.prisma.billingOperation.findMany({ where: { customerId }, orderBy: { createdAt: 'asc' } });
-  }
 }

@@ -58,10 +58,6 @@ export class SubscriptionRepository {
     return this.prisma.subscription.findUnique({ where: { providerSubscriptionId } });
   }
 
-  countForCustomer(customerId: string): Promise<number> {
-    return this.prisma.subscription.count({ where: { customerId } });
-  }
-
   /**
    * Writes the provider's state, keyed by the provider's id, so a webhook and the browser's return meet on
    * one row. The version moves only when something changed, so an idle re-sync never causes a CONFLICT.
