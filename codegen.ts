@@ -1,8 +1,8 @@
 // GraphQL Code Generator: typed resolvers for schema.graphql, with each GraphQL type mapped to the
 // domain or Prisma type its resolvers receive. Output is committed; CI fails when it is stale.
-import type { CodegenConfig } from '@graphql-codegen/cli';
+import type { Types } from '@graphql-codegen/plugin-helpers';
 
-const config: CodegenConfig = {
+const config: Types.Config = {
   schema: 'schema.graphql',
   generates: {
     'src/generated/graphql.ts': {
