@@ -2,7 +2,7 @@
 // them. The composition root calls it once per process.
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
-import type { PaymentProvider } from '../payments/payment-provider.ts';
+import type { PaymentProvider } from './ports/payment-provider.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { AuditLogRepository } from './audit/audit-log-repository.ts';
 import { CustomerSearchRepository } from './customers/customer-search-repository.ts';

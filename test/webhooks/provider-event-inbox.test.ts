@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProviderEvent } from '../../src/payments/payment-provider';
+import type { ProviderEvent } from '../../src/billing/ports/payment-provider';
 import { resendStalledEvents } from '../../src/jobs/billing-jobs';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
 import { PROVIDER_EVENT_JOB } from '../../src/webhooks/provider-event-processor';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';

@@ -1,5 +1,5 @@
 import type { InvoiceRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { notFound } from '../errors.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { InvoiceRepository } from './invoice-repository.ts';

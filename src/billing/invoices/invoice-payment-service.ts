@@ -1,4 +1,4 @@
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { PayInvoiceOutcome } from '../billing-results.ts';
 import type { CustomerRecord, InvoiceRecord } from '../../db/prisma-types.ts';
 import { invalidInput, notFound } from '../errors.ts';

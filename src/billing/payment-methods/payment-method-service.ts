@@ -1,5 +1,5 @@
 import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
-import { ProviderRequestError, type PaymentProvider } from '../../payments/payment-provider.ts';
+import { ProviderRequestError, type PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
 import type { CustomerService } from '../customers/customer-service.ts';

@@ -1,5 +1,5 @@
 import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/prisma-types.ts';
-import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../../payments/payment-provider.ts';
+import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
 import type { CustomerService } from '../customers/customer-service.ts';

@@ -5,7 +5,7 @@
 // syncing it at once the later read is the one written last.
 import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
+import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../ports/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import type { CreditNoteService } from '../invoices/credit-note-service.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
