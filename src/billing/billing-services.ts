@@ -44,7 +44,7 @@ import { CreditNoteService } from './invoices/credit-note-service.ts';
 import { VatReportRepository } from './vat/vat-report-repository.ts';
 import { VatReportService } from './vat/vat-report-service.ts';
 import { InvoiceLineDescriber } from './invoices/invoice-line-description.ts';
-import type { Config } from '../config.ts';
+import type { InvoicingSettings } from './invoices/invoicing-settings.ts';
 
 export interface BillingSettings {
   customerCache: { maxEntries: number; ttlMs: number };
@@ -52,7 +52,7 @@ export interface BillingSettings {
   customerProjectionEntries: number;
   planCatalogTtlMs: number;
   gracePeriodDays: number;
-  invoicing: Config['invoicing'];
+  invoicing: InvoicingSettings;
   /** Tests replace the VAT number registry and the rate table; production uses the configured ones. */
   vat?: { verifier?: VatNumberVerifier; rates?: VatRateTable };
 }
