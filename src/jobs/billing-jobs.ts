@@ -6,8 +6,6 @@ import type { Logger } from 'pino';
 import type { CustomerRepository } from '../billing/customers/customer-repository.ts';
 import type { PaymentStateService } from '../billing/entitlements/payment-state-service.ts';
 import type { ProviderSync } from '../billing/sync/provider-sync.ts';
-import type { ProviderEventInbox } from '../webhooks/provider-event-inbox.ts';
-import { PROVIDER_EVENT_JOB } from '../webhooks/provider-event-processor.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export const RECONCILIATION_JOB = 'reconcile-customers';
@@ -15,7 +13,6 @@ export const GRACE_EXPIRY_JOB = 'expire-grace-periods';
 export const STALLED_EVENTS_JOB = 'resend-stalled-provider-events';
 /** Older than every retry of a provider-event job (about 3 hours at most), with margin. */
 const STALLED_AFTER_MS = 4 * 3_600_000;
-const STALLED_BATCH = 500;
 const RECONCILIATION_PAGE = 100;
 
 export interface BillingJobSchedules {
@@ -25,7 +22,8 @@ export interface BillingJobSchedules {
 
 export interface BillingJobDependencies {
   customers: CustomerRepository;
-  inbox: ProviderEventInbox;
+  /** Gives stored events received before the date, never processed, another job; how many. */
+  resendStalledEvents: (receivedBefore: Date) => Promise<number>;
   sync: ProviderSync;
   paymentState: PaymentStateService;
   logger: Logger;
@@ -52,14 +50,6 @@ export async function reconcileAllCustomers({ customers, sync, logger }: Pick<Bi
   }
 }
 
-/** Events stored but never processed (a job lost, or out of retries) get another job. */
-export async function resendStalledEvents(queue: Pick<JobQueue, 'send'>, inbox: ProviderEventInbox, receivedBefore: Date): Promise<number> {
-  const stalled = await inbox.findUnprocessed(STALLED_BATCH, receivedBefore);
-  // Under the event's own job id: dropped while its first job is still kept, whatever its state.
-  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { id: entry.id, singletonKey: entry.id });
-  return stalled.length;
-}
-
 export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDependencies, schedules: BillingJobSchedules): Promise<void> {
   await queue.work(RECONCILIATION_JOB, async () => {
     const result = await reconcileAllCustomers(deps);
@@ -70,7 +60,7 @@ export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDepen
     if (moved > 0) deps.logger.info({ customers: moved }, 'grace periods ended');
   });
   await queue.work(STALLED_EVENTS_JOB, async () => {
-    const resent = await resendStalledEvents(queue, deps.inbox, new Date(Date.now() - STALLED_AFTER_MS));
+    const resent = await deps.resendStalledEvents(new Date(Date.now() - STALLED_AFTER_MS));
     if (resent > 0) deps.logger.warn({ events: resent }, 'provider events sent again for processing');
   });
   await queue.schedule(RECONCILIATION_JOB, schedules.reconciliationCron);
