@@ -4,8 +4,8 @@
 // state from the provider and our rows.
 import type { Logger } from 'pino';
 import type { CustomerRepository } from '../billing/customers/customer-repository.ts';
-import type { PaymentStateService } from '../billing/entitlements/payment-state-service.ts';
-import type { ProviderSync } from '../billing/sync/provider-sync.ts';
+import type { PaymentStateService } from '../billing/sync/payment-state-service.ts';
+import type { ProviderSync } from '../billing/sync/subscription-synchronizer.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export const RECONCILIATION_JOB = 'reconcile-customers';

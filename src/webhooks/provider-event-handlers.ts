@@ -1,6 +1,6 @@
 // Which provider events matter, and what each one triggers: always a re-read of the object through the
 // sync, never a write from the event's own (possibly stale) payload. Other events are acknowledged.
-import type { ProviderSync } from '../billing/sync/provider-sync.ts';
+import type { ProviderSync } from '../billing/sync/subscription-synchronizer.ts';
 import type { InboxEvent, ProviderEventProcessor } from './provider-event-processor.ts';
 
 export const SUBSCRIPTION_EVENTS = [

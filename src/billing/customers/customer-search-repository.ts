@@ -4,7 +4,7 @@
 import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import { invalidInput, isUuid } from '../errors.ts';
-import { ownerOf } from './customer-service.ts';
+import { ownerOf } from '../services/customer-service.ts';
 
 export type CustomerMatch = 'OWNER_ID' | 'PROVIDER_CUSTOMER_ID' | 'INVOICE_NUMBER' | 'LEGAL_NAME' | 'BILLING_EMAIL';
 

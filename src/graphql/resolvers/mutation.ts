@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../../generated/graphql.ts';
-import { ownerOf } from '../../billing/customers/customer-service.ts';
+import { ownerOf } from '../../billing/services/customer-service.ts';
 import { notFound, requireUuid } from '../../billing/errors.ts';
 import { canManageBilling } from '../../auth/billing-access-policy.ts';
 import { requirePlanId, requireProviderId } from '../../billing/input-ids.ts';

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
-import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
+import type { PaymentStateService } from '../sync/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
+import type { ProviderSync } from '../sync/subscription-synchronizer.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
-import { IDENTITY_FIELDS, type CustomerRepository, type LegalIdentityInput } from './customer-repository.ts';
-import { validLegalIdentity } from './legal-identity.ts';
+import { IDENTITY_FIELDS, type CustomerRepository, type LegalIdentityInput } from '../customers/customer-repository.ts';
+import { validLegalIdentity } from '../customers/legal-identity.ts';
 
 /** What `updateBillingProfile` is given: undefined leaves a field as it is, null clears it. */
 export type LegalIdentityChanges = { [Field in keyof LegalIdentityInput]?: string | null };

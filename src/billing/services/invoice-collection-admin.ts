@@ -1,8 +1,8 @@
 import type { InvoiceRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { notFound } from '../errors.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { InvoiceRepository } from './invoice-repository.ts';
+import type { ProviderSync } from '../sync/subscription-synchronizer.ts';
+import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
 export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: InvoiceRecord } | { kind: 'not_open'; invoice: InvoiceRecord };
 

@@ -2,12 +2,12 @@ import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
 import { ProviderRequestError, type PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
-import type { CustomerService } from '../customers/customer-service.ts';
+import type { CustomerService } from './customer-service.ts';
 import { notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { PaymentMethodRepository } from './payment-method-repository.ts';
+import type { ProviderSync } from '../sync/subscription-synchronizer.ts';
+import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 
 /** Statuses in which the subscription is still being paid for: its last payment method must stay. */
 const PAID_STATUSES = new Set(['ACTIVE', 'TRIALING', 'PAST_DUE', 'UNPAID']);

@@ -15,7 +15,7 @@ import { ENDED_STATUSES } from '../subscriptions/subscription-status.ts';
 import type { InvoiceLineDescriber } from '../invoices/invoice-line-description.ts';
 import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
-import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
+import type { PaymentStateService } from './payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { PlanService } from '../plans/plan-service.ts';

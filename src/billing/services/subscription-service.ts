@@ -2,14 +2,14 @@ import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/p
 import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
-import type { CustomerService } from '../customers/customer-service.ts';
+import type { CustomerService } from './customer-service.ts';
 import { BillingDomainError, invalidInput, notFound } from '../errors.ts';
 import type { BillingInterval } from '../money.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PlanService } from '../plans/plan-service.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { SubscriptionRepository } from './subscription-repository.ts';
+import type { ProviderSync } from '../sync/subscription-synchronizer.ts';
+import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 
 export interface SubscriptionServiceDependencies {

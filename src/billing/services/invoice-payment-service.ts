@@ -5,8 +5,8 @@ import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { InvoiceRepository } from './invoice-repository.ts';
+import type { ProviderSync } from '../sync/subscription-synchronizer.ts';
+import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
 export class InvoicePaymentService {
   constructor(
