@@ -103,14 +103,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await queue.start();
     const inbox = new ProviderEventInbox(database.prisma);
     const processor = new ProviderEventProcessor(inbox, logger);
-    registerProviderEventHandlers(processor, domain.services.sync);
+    registerProviderEventHandlers(processor, domain.sync);
     await processor.work(queue);
     await registerBillingJobs(
       queue,
       {
         customers: domain.customers,
         resendStalledEvents: (receivedBefore) => resendStalledEvents(queue!, inbox, receivedBefore),
-        sync: domain.services.sync,
+        reconciliation: domain.services.reconciliation,
         paymentState: domain.paymentState,
         logger,
       },

@@ -30,7 +30,10 @@ import { PlanService } from './plans/plan-service.ts';
 import { PlanCatalogAdmin } from './plans/plan-catalog-admin.ts';
 import { SubscriptionRepository } from './subscriptions/subscription-repository.ts';
 import { SubscriptionService } from './services/subscription-service.ts';
-import { ProviderSync } from './sync/subscription-synchronizer.ts';
+import { CustomerReconciliation } from './sync/customer-reconciliation.ts';
+import { InvoiceSynchronizer } from './sync/invoice-synchronizer.ts';
+import { PaymentMethodSynchronizer } from './sync/payment-method-synchronizer.ts';
+import { SubscriptionSynchronizer } from './sync/subscription-synchronizer.ts';
 import { InvoiceIssuer } from './invoices/invoice-issuer.ts';
 import { InvoiceDocumentService } from './invoices/invoice-document-service.ts';
 import { InvoiceLinkSigner } from './invoices/invoice-links.ts';
@@ -98,39 +101,51 @@ export function createBillingServices(
   const creditNotes = new CreditNoteService(prisma, issuer, invoiceDocuments);
   const taxRates = new ProviderTaxRates(provider, vat);
   const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger);
-  const sync = new ProviderSync(
+  const invoiceSync = new InvoiceSynchronizer(
     provider,
-    { customers, subscriptions, invoices, paymentMethods, operations: operationRecords },
-    plans,
+    { customers, invoices },
     paymentState,
     issuer,
     vatDecisions,
     new InvoiceLineDescriber(plans, timeZone),
     locks,
+    logger,
+  );
+  const subscriptionSync = new SubscriptionSynchronizer(
+    provider,
+    { customers, subscriptions, invoices, operations: operationRecords },
+    plans,
+    paymentState,
+    invoiceSync,
+    locks,
     creditNotes,
     logger,
   );
-  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
+  const paymentMethodSync = new PaymentMethodSynchronizer(provider, { customers, paymentMethods }, locks);
+  const reconciliation = new CustomerReconciliation(provider, subscriptionSync, invoiceSync, paymentMethodSync, paymentState, locks);
+  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, subscriptionSync, taxRates, operations });
   return {
     customerCache,
     customerProjection,
     paymentState,
     customers,
     operationRecords,
+    /** What the provider's webhooks sync, one synchronizer per object. */
+    sync: { subscriptions: subscriptionSync, invoices: invoiceSync, paymentMethods: paymentMethodSync },
     services: {
       plans,
       customers: customerService,
       invoices: new InvoiceService(invoices),
-      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync, operations),
-      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync, operations }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, operations }),
-      sync,
+      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, invoiceSync, subscriptionSync, operations),
+      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, paymentMethodSync, operations }),
+      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, operations }),
+      reconciliation,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       audit: new AuditLog(new AuditLogRepository(prisma)),
       planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
       customerSearch: new CustomerSearchRepository(prisma),
       invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
-      invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
+      invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, invoiceSync),
       customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
       creditNotes,

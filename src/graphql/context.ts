@@ -13,7 +13,7 @@ import type { InvoiceService } from '../billing/invoices/invoice-service.ts';
 import type { InvoiceLinkSigner } from '../billing/invoices/invoice-links.ts';
 import type { PaymentMethodService } from '../billing/services/payment-method-service.ts';
 import type { SubscriptionService } from '../billing/services/subscription-service.ts';
-import type { ProviderSync } from '../billing/sync/subscription-synchronizer.ts';
+import type { CustomerReconciliation } from '../billing/sync/customer-reconciliation.ts';
 import type { PlanService } from '../billing/plans/plan-service.ts';
 import type { PlanCatalogAdmin } from '../billing/plans/plan-catalog-admin.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -27,7 +27,7 @@ export interface BillingServices {
   invoicePayments: InvoicePaymentService;
   paymentMethods: PaymentMethodService;
   subscriptions: SubscriptionService;
-  sync: ProviderSync;
+  reconciliation: CustomerReconciliation;
   invoiceLinks: InvoiceLinkSigner;
   audit: AuditLog;
   planCatalog: PlanCatalogAdmin;

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { CustomerRepository } from '../billing/customers/customer-repository.ts';
 import type { PaymentStateService } from '../billing/sync/payment-state-service.ts';
-import type { ProviderSync } from '../billing/sync/subscription-synchronizer.ts';
+import type { CustomerReconciliation } from '../billing/sync/customer-reconciliation.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export const RECONCILIATION_JOB = 'reconcile-customers';
@@ -24,13 +24,13 @@ export interface BillingJobDependencies {
   customers: CustomerRepository;
   /** Gives stored events received before the date, never processed, another job; how many. */
   resendStalledEvents: (receivedBefore: Date) => Promise<number>;
-  sync: ProviderSync;
+  reconciliation: CustomerReconciliation;
   paymentState: PaymentStateService;
   logger: Logger;
 }
 
 /** Every customer known to the provider, page by page; one customer's failure does not stop the sweep. */
-export async function reconcileAllCustomers({ customers, sync, logger }: Pick<BillingJobDependencies, 'customers' | 'sync' | 'logger'>): Promise<{ reconciled: number; failed: number }> {
+export async function reconcileAllCustomers({ customers, reconciliation, logger }: Pick<BillingJobDependencies, 'customers' | 'reconciliation' | 'logger'>): Promise<{ reconciled: number; failed: number }> {
   let after: string | null = null;
   let reconciled = 0;
   let failed = 0;
@@ -38,7 +38,7 @@ export async function reconcileAllCustomers({ customers, sync, logger }: Pick<Bi
     const page = await customers.findWithProviderCustomer(after, RECONCILIATION_PAGE);
     for (const customer of page) {
       try {
-        await sync.reconcile(customer);
+        await reconciliation.reconcile(customer);
         reconciled++;
       } catch (error) {
         failed++;

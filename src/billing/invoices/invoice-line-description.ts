@@ -3,7 +3,7 @@
 // two halves of a plan change. Art. 226(6) asks for the extent and nature of the services supplied.
 import type { ProviderInvoice, ProviderInvoiceLine } from '../ports/payment-provider.ts';
 import type { PlanService } from '../plans/plan-service.ts';
-import { calendarDate } from './legal-invoice.ts';
+import { calendarDate } from '../calendar-date.ts';
 
 const GB = 10n ** 9n;
 

@@ -6,7 +6,7 @@ import type { CustomerService } from './customer-service.ts';
 import { notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/subscription-synchronizer.ts';
+import type { PaymentMethodSynchronizer } from '../sync/payment-method-synchronizer.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 
 /** Statuses in which the subscription is still being paid for: its last payment method must stay. */
@@ -17,7 +17,7 @@ export interface PaymentMethodServiceDependencies {
   paymentMethods: PaymentMethodRepository;
   subscriptions: SubscriptionRepository;
   provider: PaymentProvider;
-  sync: ProviderSync;
+  paymentMethodSync: PaymentMethodSynchronizer;
   operations: BillingOperations;
 }
 
@@ -48,7 +48,7 @@ export class PaymentMethodService {
     if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId) throw notFound('setup');
     if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret };
     if (intent.status !== 'succeeded' || !intent.paymentMethodId) return { kind: 'setup_incomplete', status: intent.status };
-    await this.deps.sync.paymentMethods(customer);
+    await this.deps.paymentMethodSync.paymentMethods(customer);
     const saved = await this.deps.paymentMethods.findByProviderId(intent.paymentMethodId);
     if (!saved) throw notFound('payment method');
     return { kind: 'payment_method_saved', paymentMethod: saved };
@@ -87,7 +87,7 @@ export class PaymentMethodService {
     await this.deps.provider.detachPaymentMethod(method.providerPaymentMethodId, `detach:${method.id}`);
     // Our rows become the provider's, under the lock the webhook's sync of them takes too: the detach's own
     // webhook may already be removing the row, and two writers must not race on the one default.
-    await this.deps.sync.paymentMethods(customer);
+    await this.deps.paymentMethodSync.paymentMethods(customer);
     if (!method.isDefault) return { kind: 'payment_method_removed', id: method.id };
     // The sync made the oldest remaining method our default; the provider must charge it too.
     const next = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
