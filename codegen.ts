@@ -23,7 +23,7 @@ const config: Types.Config = {
           DateTime: { input: 'Date', output: 'Date | string' },
         },
         mappers: {
-          PlanChangePreview: '../payments/payment-provider.ts#PlanChangePreview as ProviderPlanChangePreview',
+          PlanChangePreview: '../billing/ports/payment-provider.ts#PlanChangePreview as ProviderPlanChangePreview',
           User: '../graphql/billing-profile.ts#OwnerEntityRef',
           Group: '../graphql/billing-profile.ts#OwnerEntityRef',
           Customer: '../graphql/billing-profile.ts#BillingProfile',

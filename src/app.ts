@@ -25,7 +25,7 @@ import { BillingMetrics } from './http/billing-metrics.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
 import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
-import { ProviderEventProcessor } from './webhooks/provider-event-processor.ts';
+import { ProviderEventProcessor, resendStalledEvents } from './webhooks/provider-event-processor.ts';
 import { ProviderEventReplay } from './webhooks/provider-event-replay.ts';
 import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
 import type { ProviderCallObserver } from './payments/stripe/stripe-call.ts';
@@ -103,11 +103,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await queue.start();
     const inbox = new ProviderEventInbox(database.prisma);
     const processor = new ProviderEventProcessor(inbox, logger);
-    registerProviderEventHandlers(processor, domain.services.sync);
+    registerProviderEventHandlers(processor, domain.sync);
     await processor.work(queue);
     await registerBillingJobs(
       queue,
-      { customers: domain.customers, inbox, sync: domain.services.sync, paymentState: domain.paymentState, logger },
+      {
+        customers: domain.customers,
+        resendStalledEvents: (receivedBefore) => resendStalledEvents(queue!, inbox, receivedBefore),
+        reconciliation: domain.services.reconciliation,
+        paymentState: domain.paymentState,
+        logger,
+      },
       config.jobs,
     );
     const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { InvoicingSettings, SellerIdentity } from './billing/invoices/invoicing-settings.ts';
 import { DEFAULT_PLAN_CATALOG, type CatalogPlan } from './billing/plans/plan-catalog.ts';
 import type { DatabaseTarget } from './db/database.ts';
 
@@ -19,26 +20,6 @@ export type PaymentsConfig =
   | { mode: 'emulator'; port: number; stateFile: string | null }
   /** A standalone emulator every replica shares (`npm run stripe-emulator`); it signs webhooks with `webhookSecret`. */
   | { mode: 'standalone-emulator'; url: string; webhookSecret: string };
-
-export interface SellerIdentity {
-  legalName: string;
-  addressLine1: string;
-  addressLine2: string | null;
-  postalCode: string;
-  city: string;
-  country: string;
-  vatNumber: string;
-  /** French mentions (Code de commerce R123-237, L441-9): printed when given. */
-  legalForm: string | null;
-  shareCapital: string | null;
-  siren: string | null;
-  siret: string | null;
-  /** The trade registry entry, e.g. "RCS Paris 303 265 045". */
-  registration: string | null;
-  /** Printed on business invoices, with the €40 recovery indemnity (L441-10). */
-  paymentTerms: string;
-  latePaymentPenalty: string;
-}
 
 const DEFAULT_PAYMENT_TERMS = 'Payable on receipt, charged to the payment method on file; no discount for early payment.';
 const DEFAULT_LATE_PAYMENT_PENALTY = 'three times the French legal interest rate';
@@ -74,19 +55,7 @@ export interface Config {
   gracePeriodDays: number;
   jobs: { pollingIntervalSeconds: number; reconciliationCron: string; graceExpiryCron: string };
   webhookBodyLimitBytes: number;
-  invoicing: {
-    seller: SellerIdentity;
-    numberTemplate: string;
-    /** Credit notes are numbered in a series of their own. */
-    creditNoteNumberTemplate: string;
-    timeZone: string;
-    viesCheck: boolean;
-    /** Signs the short-lived PDF links; shared by every replica. */
-    linkSecret: string;
-    linkTtlSeconds: number;
-    /** Where clients reach this service, for the PDF links. */
-    publicBaseUrl: string;
-  };
+  invoicing: InvoicingSettings;
   /** Serve the GraphiQL admin playground at `/admin` (and `GET /graphql` from a browser). */
   adminPlayground: boolean;
   graphql: GraphQLLimits;

@@ -2,35 +2,38 @@
 // them. The composition root calls it once per process.
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
-import type { PaymentProvider } from '../payments/payment-provider.ts';
+import type { PaymentProvider } from './ports/payment-provider.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { AuditLogRepository } from './audit/audit-log-repository.ts';
 import { CustomerSearchRepository } from './customers/customer-search-repository.ts';
 import { InvoiceListing } from './invoices/invoice-listing.ts';
-import { InvoiceCollectionAdmin } from './invoices/invoice-collection-admin.ts';
+import { InvoiceCollectionAdmin } from './services/invoice-collection-admin.ts';
 import { InvoiceListingRepository } from './invoices/invoice-listing-repository.ts';
-import { CustomerExceptions } from './customers/customer-exceptions.ts';
+import { CustomerExceptions } from './services/customer-exceptions.ts';
 import { CustomerCache } from './customers/customer-cache.ts';
 import { CustomerProjection } from './customers/customer-projection.ts';
 import { CustomerReader } from './customers/customer-reader.ts';
 import { CustomerStateReader } from './customers/customer-state-reader.ts';
 import { CustomerRepository } from './customers/customer-repository.ts';
-import { CustomerService } from './customers/customer-service.ts';
-import { PaymentStateService } from './entitlements/payment-state-service.ts';
-import { InvoicePaymentService } from './invoices/invoice-payment-service.ts';
+import { CustomerService } from './services/customer-service.ts';
+import { PaymentStateService } from './sync/payment-state-service.ts';
+import { InvoicePaymentService } from './services/invoice-payment-service.ts';
 import { InvoiceRepository } from './invoices/invoice-repository.ts';
 import { InvoiceService } from './invoices/invoice-service.ts';
 import { BillingOperationRepository } from './operations/billing-operation-repository.ts';
 import { BillingOperations } from './operations/billing-operations.ts';
 import { InvoiceRefundService } from './invoices/invoice-refund-service.ts';
 import { PaymentMethodRepository } from './payment-methods/payment-method-repository.ts';
-import { PaymentMethodService } from './payment-methods/payment-method-service.ts';
+import { PaymentMethodService } from './services/payment-method-service.ts';
 import { PlanRepository } from './plans/plan-repository.ts';
 import { PlanService } from './plans/plan-service.ts';
 import { PlanCatalogAdmin } from './plans/plan-catalog-admin.ts';
 import { SubscriptionRepository } from './subscriptions/subscription-repository.ts';
-import { SubscriptionService } from './subscriptions/subscription-service.ts';
-import { ProviderSync } from './sync/provider-sync.ts';
+import { SubscriptionService } from './services/subscription-service.ts';
+import { CustomerReconciliation } from './sync/customer-reconciliation.ts';
+import { InvoiceSynchronizer } from './sync/invoice-synchronizer.ts';
+import { PaymentMethodSynchronizer } from './sync/payment-method-synchronizer.ts';
+import { SubscriptionSynchronizer } from './sync/subscription-synchronizer.ts';
 import { InvoiceIssuer } from './invoices/invoice-issuer.ts';
 import { InvoiceDocumentService } from './invoices/invoice-document-service.ts';
 import { InvoiceLinkSigner } from './invoices/invoice-links.ts';
@@ -44,7 +47,7 @@ import { CreditNoteService } from './invoices/credit-note-service.ts';
 import { VatReportRepository } from './vat/vat-report-repository.ts';
 import { VatReportService } from './vat/vat-report-service.ts';
 import { InvoiceLineDescriber } from './invoices/invoice-line-description.ts';
-import type { Config } from '../config.ts';
+import type { InvoicingSettings } from './invoices/invoicing-settings.ts';
 
 export interface BillingSettings {
   customerCache: { maxEntries: number; ttlMs: number };
@@ -52,7 +55,7 @@ export interface BillingSettings {
   customerProjectionEntries: number;
   planCatalogTtlMs: number;
   gracePeriodDays: number;
-  invoicing: Config['invoicing'];
+  invoicing: InvoicingSettings;
   /** Tests replace the VAT number registry and the rate table; production uses the configured ones. */
   vat?: { verifier?: VatNumberVerifier; rates?: VatRateTable };
 }
@@ -98,39 +101,51 @@ export function createBillingServices(
   const creditNotes = new CreditNoteService(prisma, issuer, invoiceDocuments);
   const taxRates = new ProviderTaxRates(provider, vat);
   const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger);
-  const sync = new ProviderSync(
+  const invoiceSync = new InvoiceSynchronizer(
     provider,
-    { customers, subscriptions, invoices, paymentMethods, operations: operationRecords },
-    plans,
+    { customers, invoices },
     paymentState,
     issuer,
     vatDecisions,
     new InvoiceLineDescriber(plans, timeZone),
     locks,
+    logger,
+  );
+  const subscriptionSync = new SubscriptionSynchronizer(
+    provider,
+    { customers, subscriptions, invoices, operations: operationRecords },
+    plans,
+    paymentState,
+    invoiceSync,
+    locks,
     creditNotes,
     logger,
   );
-  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
+  const paymentMethodSync = new PaymentMethodSynchronizer(provider, { customers, paymentMethods }, locks);
+  const reconciliation = new CustomerReconciliation(provider, subscriptionSync, invoiceSync, paymentMethodSync, paymentState, locks);
+  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, subscriptionSync, taxRates, operations });
   return {
     customerCache,
     customerProjection,
     paymentState,
     customers,
     operationRecords,
+    /** What the provider's webhooks sync, one synchronizer per object. */
+    sync: { subscriptions: subscriptionSync, invoices: invoiceSync, paymentMethods: paymentMethodSync },
     services: {
       plans,
       customers: customerService,
       invoices: new InvoiceService(invoices),
-      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync, operations),
-      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync, operations }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, operations }),
-      sync,
+      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, invoiceSync, subscriptionSync, operations),
+      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, paymentMethodSync, operations }),
+      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, operations }),
+      reconciliation,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       audit: new AuditLog(new AuditLogRepository(prisma)),
       planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
       customerSearch: new CustomerSearchRepository(prisma),
       invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
-      invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, sync),
+      invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, invoiceSync),
       customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
       creditNotes,

@@ -1,7 +1,7 @@
 // Admin outcomes -> GraphQL result types, as mutation-results.ts does for the web app's.
-import type { ExtendGraceOutcome, GrantPlanOutcome } from '../billing/customers/customer-exceptions.ts';
+import type { ExtendGraceOutcome, GrantPlanOutcome } from '../billing/services/customer-exceptions.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
-import type { MarkUncollectibleOutcome } from '../billing/invoices/invoice-collection-admin.ts';
+import type { MarkUncollectibleOutcome } from '../billing/services/invoice-collection-admin.ts';
 import type { RefundOutcome } from '../billing/invoices/invoice-refund-service.ts';
 import type { CatalogRefusal, PlanSaved, PriceSet } from '../billing/plans/plan-catalog-admin.ts';
 import type { ReplayOutcome } from '../webhooks/provider-event-replay.ts';

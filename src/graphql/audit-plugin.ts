@@ -5,9 +5,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { NewAuditEntry } from '../billing/audit/audit-entry.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
-import { ownerOf } from '../billing/customers/customer-service.ts';
+import { ownerOf } from '../billing/billing-owner.ts';
 import { BillingDomainError, isUuid } from '../billing/errors.ts';
-import { ProviderUnavailableError } from '../payments/payment-provider.ts';
+import { ProviderUnavailableError } from '../billing/ports/payment-provider.ts';
 import type { GraphQLContext } from './context.ts';
 
 interface ResolvedMutation {

@@ -4,7 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { BillingDomainError } from '../billing/errors.ts';
 import { isDatabaseUnavailable } from '../db/database-availability.ts';
-import { ProviderUnavailableError } from '../payments/payment-provider.ts';
+import { ProviderUnavailableError } from '../billing/ports/payment-provider.ts';
 
 export const ERROR_CODES = [
   'UNAUTHENTICATED',

@@ -4,10 +4,8 @@
 // state from the provider and our rows.
 import type { Logger } from 'pino';
 import type { CustomerRepository } from '../billing/customers/customer-repository.ts';
-import type { PaymentStateService } from '../billing/entitlements/payment-state-service.ts';
-import type { ProviderSync } from '../billing/sync/provider-sync.ts';
-import type { ProviderEventInbox } from '../webhooks/provider-event-inbox.ts';
-import { PROVIDER_EVENT_JOB } from '../webhooks/provider-event-processor.ts';
+import type { PaymentStateService } from '../billing/sync/payment-state-service.ts';
+import type { CustomerReconciliation } from '../billing/sync/customer-reconciliation.ts';
 import type { JobQueue } from './job-queue.ts';
 
 export const RECONCILIATION_JOB = 'reconcile-customers';
@@ -15,7 +13,6 @@ export const GRACE_EXPIRY_JOB = 'expire-grace-periods';
 export const STALLED_EVENTS_JOB = 'resend-stalled-provider-events';
 /** Older than every retry of a provider-event job (about 3 hours at most), with margin. */
 const STALLED_AFTER_MS = 4 * 3_600_000;
-const STALLED_BATCH = 500;
 const RECONCILIATION_PAGE = 100;
 
 export interface BillingJobSchedules {
@@ -25,14 +22,15 @@ export interface BillingJobSchedules {
 
 export interface BillingJobDependencies {
   customers: CustomerRepository;
-  inbox: ProviderEventInbox;
-  sync: ProviderSync;
+  /** Gives stored events received before the date, never processed, another job; how many. */
+  resendStalledEvents: (receivedBefore: Date) => Promise<number>;
+  reconciliation: CustomerReconciliation;
   paymentState: PaymentStateService;
   logger: Logger;
 }
 
 /** Every customer known to the provider, page by page; one customer's failure does not stop the sweep. */
-export async function reconcileAllCustomers({ customers, sync, logger }: Pick<BillingJobDependencies, 'customers' | 'sync' | 'logger'>): Promise<{ reconciled: number; failed: number }> {
+export async function reconcileAllCustomers({ customers, reconciliation, logger }: Pick<BillingJobDependencies, 'customers' | 'reconciliation' | 'logger'>): Promise<{ reconciled: number; failed: number }> {
   let after: string | null = null;
   let reconciled = 0;
   let failed = 0;
@@ -40,7 +38,7 @@ export async function reconcileAllCustomers({ customers, sync, logger }: Pick<Bi
     const page = await customers.findWithProviderCustomer(after, RECONCILIATION_PAGE);
     for (const customer of page) {
       try {
-        await sync.reconcile(customer);
+        await reconciliation.reconcile(customer);
         reconciled++;
       } catch (error) {
         failed++;
@@ -50,14 +48,6 @@ export async function reconcileAllCustomers({ customers, sync, logger }: Pick<Bi
     if (page.length < RECONCILIATION_PAGE) return { reconciled, failed };
     after = page[page.length - 1]!.id;
   }
-}
-
-/** Events stored but never processed (a job lost, or out of retries) get another job. */
-export async function resendStalledEvents(queue: Pick<JobQueue, 'send'>, inbox: ProviderEventInbox, receivedBefore: Date): Promise<number> {
-  const stalled = await inbox.findUnprocessed(STALLED_BATCH, receivedBefore);
-  // Under the event's own job id: dropped while its first job is still kept, whatever its state.
-  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { id: entry.id, singletonKey: entry.id });
-  return stalled.length;
 }
 
 export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDependencies, schedules: BillingJobSchedules): Promise<void> {
@@ -70,7 +60,7 @@ export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDepen
     if (moved > 0) deps.logger.info({ customers: moved }, 'grace periods ended');
   });
   await queue.work(STALLED_EVENTS_JOB, async () => {
-    const resent = await resendStalledEvents(queue, deps.inbox, new Date(Date.now() - STALLED_AFTER_MS));
+    const resent = await deps.resendStalledEvents(new Date(Date.now() - STALLED_AFTER_MS));
     if (resent > 0) deps.logger.warn({ events: resent }, 'provider events sent again for processing');
   });
   await queue.schedule(RECONCILIATION_JOB, schedules.reconciliationCron);

@@ -1,6 +1,8 @@
 // Which provider events matter, and what each one triggers: always a re-read of the object through the
 // sync, never a write from the event's own (possibly stale) payload. Other events are acknowledged.
-import type { ProviderSync } from '../billing/sync/provider-sync.ts';
+import type { InvoiceSynchronizer } from '../billing/sync/invoice-synchronizer.ts';
+import type { PaymentMethodSynchronizer } from '../billing/sync/payment-method-synchronizer.ts';
+import type { SubscriptionSynchronizer } from '../billing/sync/subscription-synchronizer.ts';
 import type { InboxEvent, ProviderEventProcessor } from './provider-event-processor.ts';
 
 export const SUBSCRIPTION_EVENTS = [
@@ -28,22 +30,28 @@ function customerOf(event: InboxEvent): string | null {
   return typeof object?.customer === 'string' ? object.customer : null;
 }
 
-export function registerProviderEventHandlers(processor: ProviderEventProcessor, sync: ProviderSync): void {
+export interface ProviderObjectSync {
+  subscriptions: SubscriptionSynchronizer;
+  invoices: InvoiceSynchronizer;
+  paymentMethods: PaymentMethodSynchronizer;
+}
+
+export function registerProviderEventHandlers(processor: ProviderEventProcessor, sync: ProviderObjectSync): void {
   processor
     .on(SUBSCRIPTION_EVENTS, async (event) => {
-      await sync.subscription(event.objectId);
+      await sync.subscriptions.subscription(event.objectId);
     })
     .on(INVOICE_EVENTS, async (event) => {
-      await sync.invoice(event.objectId);
+      await sync.invoices.invoice(event.objectId);
     })
     .on(['payment_method.attached', 'payment_method.updated'], async (event) => {
       const customer = customerOf(event);
-      if (customer) await sync.paymentMethodsOfProviderCustomer(customer);
+      if (customer) await sync.paymentMethods.paymentMethodsOfProviderCustomer(customer);
     })
     .on(['payment_method.detached'], async (event) => {
-      await sync.detachedPaymentMethod(event.objectId);
+      await sync.paymentMethods.detachedPaymentMethod(event.objectId);
     })
     .on(['setup_intent.succeeded'], async (event) => {
-      await sync.setupIntent(event.objectId);
+      await sync.paymentMethods.setupIntent(event.objectId);
     });
 }

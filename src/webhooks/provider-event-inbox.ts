@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/prisma-types.ts';
-import type { ProviderEvent } from '../payments/payment-provider.ts';
+import type { ProviderEvent } from '../billing/ports/payment-provider.ts';
 import { isUuid } from '../billing/errors.ts';
 
 /** A verified provider event as the inbox keeps it, with where its processing stands. */

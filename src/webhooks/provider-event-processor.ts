@@ -6,6 +6,7 @@ import type { JobQueue, RetryPolicy } from '../jobs/job-queue.ts';
 import type { ProviderEventInbox } from './provider-event-inbox.ts';
 
 export const PROVIDER_EVENT_JOB = 'provider-event';
+const STALLED_BATCH = 500;
 
 export interface ProviderEventJob {
   inboxId: string;
@@ -78,4 +79,12 @@ export class ProviderEventProcessor {
     await this.inbox.markProcessed(inboxId);
     this.logger.debug(context, 'provider event processed');
   }
+}
+
+/** Events stored but never processed (a job lost, or out of retries) get another job. */
+export async function resendStalledEvents(queue: Pick<JobQueue, 'send'>, inbox: ProviderEventInbox, receivedBefore: Date): Promise<number> {
+  const stalled = await inbox.findUnprocessed(STALLED_BATCH, receivedBefore);
+  // Under the event's own job id: dropped while its first job is still kept, whatever its state.
+  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { id: entry.id, singletonKey: entry.id });
+  return stalled.length;
 }

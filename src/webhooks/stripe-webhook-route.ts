@@ -3,7 +3,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { InvalidWebhookSignatureError, MalformedWebhookError, type PaymentProvider, type ProviderEvent } from '../payments/payment-provider.ts';
+import { InvalidWebhookSignatureError, MalformedWebhookError, type PaymentProvider, type ProviderEvent } from '../billing/ports/payment-provider.ts';
 import type { ProviderEventInbox } from './provider-event-inbox.ts';
 import { PROVIDER_EVENT_JOB, type ProviderEventJob } from './provider-event-processor.ts';
 

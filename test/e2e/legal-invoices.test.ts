@@ -2,7 +2,7 @@ import { BillingHarness, type Actor } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { pdfText } from '../invoices/pdf-text';
 import { keepArtifact } from '../invoices/pdf-artifacts';
-import { calendarDate } from '../../src/billing/invoices/legal-invoice';
+import { calendarDate } from '../../src/billing/calendar-date';
 import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION } from '../../src/billing/vat/vat-treatment';
 import { describeEachDatabase } from '../support/test-database';
 

@@ -59,7 +59,7 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     expect(stale.invoices.edges).toHaveLength(1);
 
     const { domain } = t.app;
-    const sweep = await reconcileAllCustomers({ customers: domain.customers, sync: domain.services.sync, logger: pino({ enabled: false }) });
+    const sweep = await reconcileAllCustomers({ customers: domain.customers, reconciliation: domain.services.reconciliation, logger: pino({ enabled: false }) });
     expect(sweep.failed).toBe(0);
 
     const repaired = await h.profile(actor, '{ userId: "lost" }');
@@ -115,7 +115,7 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     await lostWhileRefusing(() => h.authenticate(pending.clientSecret));
     expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'INCOMPLETE' }, entitlements: { basis: 'FREE_PLAN' } });
     const { domain } = t.app;
-    await reconcileAllCustomers({ customers: domain.customers, sync: domain.services.sync, logger: pino({ enabled: false }) });
+    await reconcileAllCustomers({ customers: domain.customers, reconciliation: domain.services.reconciliation, logger: pino({ enabled: false }) });
     expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 

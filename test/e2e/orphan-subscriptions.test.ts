@@ -53,7 +53,7 @@ describeEachDatabase('orphan provider subscriptions (%s)', (kind) => {
     const credit = await eventually(() => t.db.prisma.invoice.findFirst({ where: { correctsInvoiceId: invoice.id } }), (note) => note !== null);
     expect(credit).toMatchObject({ total: -paid.amount_paid, creditReason: 'Refund of a duplicate subscription, cancelled', number: expect.stringMatching(/^A\d{4}-\d{6}$/) });
     // A later sync of the customer refunds nothing more.
-    await t.app.domain.services.sync.reconcile(customer);
+    await t.app.domain.services.reconciliation.reconcile(customer);
     expect((await h.stripe.refunds.list({ payment_intent: intent })).data).toHaveLength(1);
     expect(await t.db.prisma.providerEvent.count({ where: { lastError: { not: null } } })).toBe(0);
     expect(await h.profile(actor, '{ userId: "olga" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'pro' } });

@@ -1,5 +1,5 @@
 import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
-import { PaymentStateService } from '../../src/billing/entitlements/payment-state-service';
+import { PaymentStateService } from '../../src/billing/sync/payment-state-service';
 import { SubscriptionRepository } from '../../src/billing/subscriptions/subscription-repository';
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';

@@ -1,4 +1,4 @@
-import { calendarDate } from '../../src/billing/invoices/legal-invoice';
+import { calendarDate } from '../../src/billing/calendar-date';
 import { EU_STANDARD_VAT_RATES } from '../../src/billing/vat/eu-vat-rates';
 import { documentVat } from '../../src/billing/vat/vat-amount';
 import type { VatNumberStatus } from '../../src/billing/vat/vat-number-check';

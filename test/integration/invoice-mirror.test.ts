@@ -1,5 +1,5 @@
 import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
-import type { ProviderInvoice } from '../../src/payments/payment-provider';
+import type { ProviderInvoice } from '../../src/billing/ports/payment-provider';
 import { customerFor } from '../support/factories';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
 

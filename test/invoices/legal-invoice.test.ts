@@ -1,4 +1,5 @@
-import { calendarDate, formatMoney, formatVatRate } from '../../src/billing/invoices/legal-invoice';
+import { calendarDate } from '../../src/billing/calendar-date';
+import { formatMoney, formatVatRate } from '../../src/billing/invoices/legal-invoice';
 
 describe('printing an amount on an invoice', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { ProviderRequestError } from '../../src/payments/payment-provider.ts';
+import { ProviderRequestError } from '../../src/billing/ports/payment-provider.ts';
 import { newKey, requestLog, saveMethod, startProviderHarness, type ProviderHarness } from './provider-harness.ts';
 
 let harness: ProviderHarness;

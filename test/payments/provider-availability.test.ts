@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { ProviderRequestError, ProviderUnavailableError } from '../../src/payments/payment-provider.ts';
+import { ProviderRequestError, ProviderUnavailableError } from '../../src/billing/ports/payment-provider.ts';
 import { StripePaymentProvider } from '../../src/payments/stripe/stripe-payment-provider.ts';
 import { capturingLogger, customerAndPrice, newKey, startProviderHarness, startStripeProxy, type ProviderHarness, type ProxyScript, type StripeProxy } from './provider-harness.ts';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidWebhookSignatureError } from '../../src/payments/payment-provider.ts';
+import { InvalidWebhookSignatureError } from '../../src/billing/ports/payment-provider.ts';
 import { StripePaymentProvider } from '../../src/payments/stripe/stripe-payment-provider.ts';
 import { WEBHOOK_SECRET, newKey, startProviderHarness, type ProviderHarness } from './provider-harness.ts';
 

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { BillingDomainError } from '../../src/billing/errors';
 import { formatError } from '../../src/graphql/errors';
-import { ProviderUnavailableError } from '../../src/payments/payment-provider';
+import { ProviderUnavailableError } from '../../src/billing/ports/payment-provider';
 
 const formatted = (error: Error, extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x (file.ts:1:1)'] }) =>
   formatError({ message: error.message, path: ['field'], extensions }, new GraphQLError(error.message, { originalError: error, path: ['field'] }));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ProviderEvent } from '../../src/payments/payment-provider';
-import { resendStalledEvents } from '../../src/jobs/billing-jobs';
+import type { ProviderEvent } from '../../src/billing/ports/payment-provider';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
-import { PROVIDER_EVENT_JOB } from '../../src/webhooks/provider-event-processor';
+import { PROVIDER_EVENT_JOB, resendStalledEvents } from '../../src/webhooks/provider-event-processor';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';
 
 function providerEvent(fields: Partial<ProviderEvent> = {}): ProviderEvent {

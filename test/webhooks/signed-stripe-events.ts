@@ -2,7 +2,7 @@
 // Stripe adapter does: the route under test sees exactly what it will see in production.
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { InvalidWebhookSignatureError, type PaymentProvider } from '../../src/payments/payment-provider';
+import { InvalidWebhookSignatureError, type PaymentProvider } from '../../src/billing/ports/payment-provider';
 
 export const WEBHOOK_SECRET = 'whsec_inbox_test_secret';
 

@@ -1,4 +1,4 @@
-import { ProviderRequestError } from '../../src/payments/payment-provider';
+import { ProviderRequestError } from '../../src/billing/ports/payment-provider';
 import type { InboxEvent } from '../../src/webhooks/provider-event-processor';
 import { pause, waitUntil } from '../support/eventually';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import { createJobQueue, type JobQueue, type RetryPolicy } from '../../src/jobs/job-queue';
-import type { PaymentProvider } from '../../src/payments/payment-provider';
+import type { PaymentProvider } from '../../src/billing/ports/payment-provider';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
 import { ProviderEventProcessor } from '../../src/webhooks/provider-event-processor';
 import { stripeWebhookRoute } from '../../src/webhooks/stripe-webhook-route';

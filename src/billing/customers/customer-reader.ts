@@ -1,8 +1,7 @@
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import { ownerKey, type BillingOwner } from '../billing-owner.ts';
+import { ownerKey, ownerOf, type BillingOwner } from '../billing-owner.ts';
 import type { CustomerCache } from './customer-cache.ts';
 import type { CustomerRepository } from './customer-repository.ts';
-import { ownerOf } from './customer-service.ts';
 
 /** Batch reads of customers by owner through the cache: only the misses reach the database, in one query. */
 export class CustomerReader {

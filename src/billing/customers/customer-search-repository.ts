@@ -2,9 +2,8 @@
 // invoice number (exact), a legal name or a billing e-mail (substring, any case). Closed profiles, which
 // have no owner any more, are not found (their invoices stay in the invoice listing).
 import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
-import type { BillingOwner } from '../billing-owner.ts';
+import { ownerOf, type BillingOwner } from '../billing-owner.ts';
 import { invalidInput, isUuid } from '../errors.ts';
-import { ownerOf } from './customer-service.ts';
 
 export type CustomerMatch = 'OWNER_ID' | 'PROVIDER_CUSTOMER_ID' | 'INVOICE_NUMBER' | 'LEGAL_NAME' | 'BILLING_EMAIL';
 

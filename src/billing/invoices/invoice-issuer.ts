@@ -3,7 +3,7 @@
 // the supply's one recorded decision, never decided again here. A negative document (a downgrade's credit)
 // is a credit note in its own series, correcting the customer's latest invoice with that invoice's VAT.
 // The provider only ever knew an anonymous id: the identity printed comes from our database, frozen here.
-import type { SellerIdentity } from '../../config.ts';
+import type { SellerIdentity } from './invoicing-settings.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { CustomerRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';

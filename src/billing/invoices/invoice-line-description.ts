@@ -1,9 +1,9 @@
 // What an invoice line says is sold, in our words rather than the provider's ("1 × Lite (at 8.00 EUR /
 // month)"): "Cloud storage subscription, Lite plan, 100 GB, 2026-11-27 – 2026-12-27", prefixed for the
 // two halves of a plan change. Art. 226(6) asks for the extent and nature of the services supplied.
-import type { ProviderInvoice, ProviderInvoiceLine } from '../../payments/payment-provider.ts';
+import type { ProviderInvoice, ProviderInvoiceLine } from '../ports/payment-provider.ts';
 import type { PlanService } from '../plans/plan-service.ts';
-import { calendarDate } from './legal-invoice.ts';
+import { calendarDate } from '../calendar-date.ts';
 
 const GB = 10n ** 9n;
 

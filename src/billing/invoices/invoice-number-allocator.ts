@@ -4,7 +4,7 @@
 // date is read after the format's lock is held, so numbers and dates rise together (art. 226: a number
 // "in one or more series", and a later number never carries an earlier date).
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { calendarDate } from './legal-invoice.ts';
+import { calendarDate } from '../calendar-date.ts';
 
 export interface AllocatedInvoiceNumber {
   /** The counter the number belongs to, e.g. `F2026` (the format without its sequence). */

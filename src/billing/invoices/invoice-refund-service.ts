@@ -4,7 +4,7 @@
 // the note fails after the provider refunded, the provider's refunds exceed our refund credit notes, and
 // the next call for exactly that amount issues the note only (any other amount is refused until then).
 import type { InvoiceRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import { MAX_CREDIT_REASON_LENGTH, splitAtRate, type CreditNoteService } from './credit-note-service.ts';

@@ -1,5 +1,5 @@
 import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
-import type { ProviderInvoice } from '../../payments/payment-provider.ts';
+import type { ProviderInvoice } from '../ports/payment-provider.ts';
 import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
 

@@ -5,7 +5,7 @@
 // came onto the invoice. Issuing reads the tag the provider charged by; it never decides again.
 import type { Logger } from 'pino';
 import type { CustomerRecord, InvoiceRecord } from '../../db/prisma-types.ts';
-import { ProviderRequestError, type PaymentProvider, type ProviderInvoice } from '../../payments/payment-provider.ts';
+import { ProviderRequestError, type PaymentProvider, type ProviderInvoice } from '../ports/payment-provider.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 import { parseVatDecisionTag, type SupplyVatDecision } from '../vat/supply-vat-decision.ts';
 import { InvoiceRepository } from './invoice-repository.ts';

@@ -2,6 +2,7 @@
 // (snapshots, calendar dates, amounts in minor units), so rendering it reads nothing else.
 import type { InvoiceLineRecord, InvoiceRecord } from '../../db/prisma-types.ts';
 import type { VatTreatment } from '../vat/vat-treatment.ts';
+import { calendarDate } from '../calendar-date.ts';
 
 export interface PostalAddress {
   line1: string;
@@ -174,12 +175,6 @@ function partyFrom(snapshot: unknown, who: string): InvoiceParty {
     },
     vatNumber: optional('vatNumber'),
   };
-}
-
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone: an invoice's legal dates are days. */
-export function calendarDate(instant: Date, timeZone = 'UTC'): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 /** `1234567` EUR → `12,345.67 EUR`: integer arithmetic, the currency's own number of decimals. */

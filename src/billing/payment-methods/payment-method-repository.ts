@@ -1,5 +1,5 @@
 import type { PaymentMethodRecord, PrismaClient } from '../../db/prisma-types.ts';
-import type { ProviderPaymentMethod } from '../../payments/payment-provider.ts';
+import type { ProviderPaymentMethod } from '../ports/payment-provider.ts';
 
 export class PaymentMethodRepository {
   constructor(private readonly prisma: PrismaClient) {}

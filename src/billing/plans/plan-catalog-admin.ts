@@ -3,7 +3,7 @@
 // failure leaves the catalog as it was and the admin may simply try again.
 import { createHash, randomUUID } from 'node:crypto';
 import type { PlanPriceRecord, PlanRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingInterval } from '../money.ts';
 import type { CatalogPrice } from './plan-catalog.ts';

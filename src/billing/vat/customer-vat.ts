@@ -1,5 +1,5 @@
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import { calendarDate } from '../invoices/legal-invoice.ts';
+import { calendarDate } from '../calendar-date.ts';
 import type { VatRateTable } from './eu-vat-rates.ts';
 import type { SupplyVatDecision, VatNumberCheck } from './supply-vat-decision.ts';
 import type { VatNumberStatus, VatNumberVerifier } from './vat-number-check.ts';

@@ -1,7 +1,7 @@
 // Makes the provider charge the VAT our invoice will state: one exclusive provider tax rate per
 // (country, rate), applied with the decision's tag, so the provider's amount due equals our invoice total.
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { CustomerVat } from './customer-vat.ts';
 import { vatDecisionTag, type SupplyVatDecision } from './supply-vat-decision.ts';
 

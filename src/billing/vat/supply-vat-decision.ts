@@ -12,8 +12,6 @@ export interface SupplyVatDecision extends VatDecision {
   vatNumberStatus: VatNumberCheck;
 }
 
-export const VAT_DECISION_METADATA_KEY = 'vat_decision';
-
 const TREATMENTS: readonly VatTreatment[] = ['STANDARD', 'REVERSE_CHARGE', 'OUT_OF_SCOPE'];
 const CHECKS: readonly VatNumberCheck[] = ['VERIFIED', 'UNVERIFIED', 'INVALID', 'NOT_CHECKED'];
 

@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../../generated/graphql.ts';
-import { ownerOf } from '../../billing/customers/customer-service.ts';
+import { ownerOf } from '../../billing/billing-owner.ts';
 import { notFound, requireUuid } from '../../billing/errors.ts';
 import { canManageBilling } from '../../auth/billing-access-policy.ts';
 import { requirePlanId, requireProviderId } from '../../billing/input-ids.ts';
@@ -66,7 +66,7 @@ export const Mutation: MutationResolvers = {
     requireRole(context, 'admin');
     const owner = ownerFrom(input);
     const customer = await context.services.customers.require(owner);
-    await context.services.sync.reconcile(customer);
+    await context.services.reconciliation.reconcile(customer);
     return profileOf(owner, await context.services.customers.require(owner));
   },
 };

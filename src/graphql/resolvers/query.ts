@@ -1,7 +1,7 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
 import { requirePlanId } from '../../billing/input-ids.ts';
-import { ownerOf } from '../../billing/customers/customer-service.ts';
+import { ownerOf } from '../../billing/billing-owner.ts';
 import { actingOwner, ownerFrom, requirePersonalBillingReader, requireRole, requireViewer } from '../authorization.ts';
 import { vatReportView } from '../vat-report.ts';
 import { loadBillingProfile } from '../billing-profile.ts';

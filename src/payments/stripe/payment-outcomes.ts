@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { PaymentOutcome } from '../payment-provider.ts';
+import type { PaymentOutcome } from '../../billing/ports/payment-provider.ts';
 import type { PaymentRefusedError } from './stripe-errors.ts';
 
 export const SUCCEEDED: PaymentOutcome = { kind: 'succeeded' };

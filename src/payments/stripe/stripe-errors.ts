@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
-import { ProviderRequestError, ProviderUnavailableError } from '../payment-provider.ts';
+import { ProviderRequestError, ProviderUnavailableError } from '../../billing/ports/payment-provider.ts';
 
 /**
  * A charge Stripe refused (a card error: declined, or 3-D Secure needed). Operations that return a

@@ -1,18 +1,19 @@
 // Stripe objects → the port's: seconds become Dates, statuses and currencies upper-case, amounts stay minor units.
-import { VAT_DECISION_METADATA_KEY } from '../../billing/vat/supply-vat-decision.ts';
 import type Stripe from 'stripe';
-import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../billing/subscriptions/subscription-status.ts';
-import type {
-  PlanChangePreview,
-  ProviderEvent,
-  ProviderInvoice,
-  ProviderInvoiceLine,
-  ProviderInvoiceStatus,
-  ProviderPaymentMethod,
-  ProviderPaymentMethodType,
-  ProviderSetupIntent,
-  ProviderSubscription,
-} from '../payment-provider.ts';
+import {
+  SUBSCRIPTION_STATUSES,
+  VAT_DECISION_METADATA_KEY,
+  type PlanChangePreview,
+  type ProviderEvent,
+  type ProviderInvoice,
+  type ProviderInvoiceLine,
+  type ProviderInvoiceStatus,
+  type ProviderPaymentMethod,
+  type ProviderPaymentMethodType,
+  type ProviderSetupIntent,
+  type ProviderSubscription,
+  type SubscriptionStatus,
+} from '../../billing/ports/payment-provider.ts';
 
 type Expandable<T extends { id: string }> = string | T | null;
 

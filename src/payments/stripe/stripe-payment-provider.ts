@@ -4,7 +4,6 @@
  * the error mapping, the retry policy and the privacy rule.
  */
 import Stripe from 'stripe';
-import { VAT_DECISION_METADATA_KEY } from '../../billing/vat/supply-vat-decision.ts';
 import pino, { type Logger } from 'pino';
 import type {
   PaymentOutcome,
@@ -17,8 +16,8 @@ import type {
   ProviderRefundReason,
   ProviderSetupIntent,
   ProviderSubscription,
-} from '../payment-provider.ts';
-import { InvalidWebhookSignatureError, MalformedWebhookError, ProviderRequestError } from '../payment-provider.ts';
+} from '../../billing/ports/payment-provider.ts';
+import { InvalidWebhookSignatureError, MalformedWebhookError, ProviderRequestError, VAT_DECISION_METADATA_KEY } from '../../billing/ports/payment-provider.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import { createStripeCall, type ProviderCallObserver, type StripeCall } from './stripe-call.ts';
 import { PaymentRefusedError } from './stripe-errors.ts';

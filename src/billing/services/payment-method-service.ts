@@ -1,13 +1,13 @@
 import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
-import { ProviderRequestError, type PaymentProvider } from '../../payments/payment-provider.ts';
+import { ProviderRequestError, type PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
-import type { CustomerService } from '../customers/customer-service.ts';
+import type { CustomerService } from './customer-service.ts';
 import { notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { PaymentMethodRepository } from './payment-method-repository.ts';
+import type { PaymentMethodSynchronizer } from '../sync/payment-method-synchronizer.ts';
+import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 
 /** Statuses in which the subscription is still being paid for: its last payment method must stay. */
 const PAID_STATUSES = new Set(['ACTIVE', 'TRIALING', 'PAST_DUE', 'UNPAID']);
@@ -17,7 +17,7 @@ export interface PaymentMethodServiceDependencies {
   paymentMethods: PaymentMethodRepository;
   subscriptions: SubscriptionRepository;
   provider: PaymentProvider;
-  sync: ProviderSync;
+  paymentMethodSync: PaymentMethodSynchronizer;
   operations: BillingOperations;
 }
 
@@ -48,7 +48,7 @@ export class PaymentMethodService {
     if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId) throw notFound('setup');
     if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret };
     if (intent.status !== 'succeeded' || !intent.paymentMethodId) return { kind: 'setup_incomplete', status: intent.status };
-    await this.deps.sync.paymentMethods(customer);
+    await this.deps.paymentMethodSync.paymentMethods(customer);
     const saved = await this.deps.paymentMethods.findByProviderId(intent.paymentMethodId);
     if (!saved) throw notFound('payment method');
     return { kind: 'payment_method_saved', paymentMethod: saved };
@@ -87,7 +87,7 @@ export class PaymentMethodService {
     await this.deps.provider.detachPaymentMethod(method.providerPaymentMethodId, `detach:${method.id}`);
     // Our rows become the provider's, under the lock the webhook's sync of them takes too: the detach's own
     // webhook may already be removing the row, and two writers must not race on the one default.
-    await this.deps.sync.paymentMethods(customer);
+    await this.deps.paymentMethodSync.paymentMethods(customer);
     if (!method.isDefault) return { kind: 'payment_method_removed', id: method.id };
     // The sync made the oldest remaining method our default; the provider must charge it too.
     const next = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
-import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
+import type { PaymentStateService } from '../sync/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
+import type { SubscriptionSynchronizer } from '../sync/subscription-synchronizer.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
-import { IDENTITY_FIELDS, type CustomerRepository, type LegalIdentityInput } from './customer-repository.ts';
-import { validLegalIdentity } from './legal-identity.ts';
+import { IDENTITY_FIELDS, type CustomerRepository, type LegalIdentityInput } from '../customers/customer-repository.ts';
+import { validLegalIdentity } from '../customers/legal-identity.ts';
 
 /** What `updateBillingProfile` is given: undefined leaves a field as it is, null clears it. */
 export type LegalIdentityChanges = { [Field in keyof LegalIdentityInput]?: string | null };
@@ -22,19 +22,12 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
 }
 
-/** The owner a customer row belongs to; null once closed (the database allows exactly these two cases). */
-export function ownerOf(customer: Pick<CustomerRecord, 'userId' | 'groupId'>): BillingOwner | null {
-  if (customer.userId) return { kind: 'user', id: customer.userId };
-  if (customer.groupId) return { kind: 'group', id: customer.groupId };
-  return null;
-}
-
 export interface CustomerServiceDependencies {
   customers: CustomerRepository;
   subscriptions: SubscriptionRepository;
   paymentState: PaymentStateService;
   provider: PaymentProvider;
-  sync: ProviderSync;
+  subscriptionSync: SubscriptionSynchronizer;
   taxRates: ProviderTaxRates;
   operations: BillingOperations;
 }
@@ -108,7 +101,7 @@ export class CustomerService {
       const live = await this.deps.subscriptions.findLive(customer.id);
       if (live) {
         const ended = await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `close:${live.id}`);
-        await this.deps.sync.applySubscription(ended);
+        await this.deps.subscriptionSync.applySubscription(ended);
       }
       return this.deps.customers.close(customer, await this.deps.paymentState.freeEntitlements());
     });

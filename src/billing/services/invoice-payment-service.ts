@@ -1,12 +1,13 @@
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { PayInvoiceOutcome } from '../billing-results.ts';
 import type { CustomerRecord, InvoiceRecord } from '../../db/prisma-types.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { InvoiceRepository } from './invoice-repository.ts';
+import type { InvoiceSynchronizer } from '../sync/invoice-synchronizer.ts';
+import type { SubscriptionSynchronizer } from '../sync/subscription-synchronizer.ts';
+import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
 export class InvoicePaymentService {
   constructor(
@@ -14,7 +15,8 @@ export class InvoicePaymentService {
     private readonly paymentMethods: PaymentMethodRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly provider: PaymentProvider,
-    private readonly sync: ProviderSync,
+    private readonly invoiceSync: InvoiceSynchronizer,
+    private readonly subscriptionSync: SubscriptionSynchronizer,
     private readonly operations: BillingOperations,
   ) {}
 
@@ -27,7 +29,7 @@ export class InvoicePaymentService {
       const found = await this.invoices.findById(invoiceId);
       if (!found || found.customerId !== customer.id || !found.providerInvoiceId) throw notFound('invoice');
       // An earlier attempt's outcome is unknown (it failed or crashed): the provider says whether it paid.
-      if (operation.previousUnsettled && found.status === 'OPEN') await this.sync.invoice(found.providerInvoiceId);
+      if (operation.previousUnsettled && found.status === 'OPEN') await this.invoiceSync.invoice(found.providerInvoiceId);
       const invoice = (await this.invoices.findById(invoiceId)) ?? found;
       if (invoice.status === 'PAID') return { kind: 'invoice_paid', invoice };
       return this.payOpen(customer, invoice, found.providerInvoiceId, paymentMethodId, operation.id);
@@ -43,10 +45,10 @@ export class InvoicePaymentService {
       providerMethodId = method.providerPaymentMethodId;
     }
     const outcome = await this.provider.payInvoice(providerInvoiceId, providerMethodId, `pay:${operationId}`);
-    await this.sync.invoice(providerInvoiceId);
+    await this.invoiceSync.invoice(providerInvoiceId);
     // Paying may end a past-due period: the subscription is re-read too, not left to the webhook.
     const live = await this.subscriptions.findLive(customer.id);
-    if (live) await this.sync.subscription(live.providerSubscriptionId);
+    if (live) await this.subscriptionSync.subscription(live.providerSubscriptionId);
     const paid = await this.invoices.findById(invoice.id);
     if (outcome.kind === 'failed') return { kind: 'payment_failed', declineCode: outcome.declineCode };
     if (outcome.kind === 'requires_action') return { kind: 'requires_action', clientSecret: outcome.clientSecret, subscription: null };

@@ -1,7 +1,13 @@
-// The payments boundary in domain terms. Billing services depend on this port only; the Stripe
-// adapter (payments/stripe/) is the one implementation, against Stripe or the local emulator.
+// The payments boundary in domain terms, owned by the domain. Billing services depend on this port only;
+// the Stripe adapter (payments/stripe/) is the one implementation, against Stripe or the local emulator,
+// and sees billing through this module alone (the domain types it speaks are re-exported here).
 // Amounts are integer minor units; dates are Dates; statuses are the domain's, never the provider's.
-import type { SubscriptionStatus } from '../billing/subscriptions/subscription-status.ts';
+import type { SubscriptionStatus } from '../subscriptions/subscription-status.ts';
+
+export { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../subscriptions/subscription-status.ts';
+
+/** The provider metadata key that carries a supply's VAT decision tag (`vatDecision` below). */
+export const VAT_DECISION_METADATA_KEY = 'vat_decision';
 
 export type ProviderInvoiceStatus = 'DRAFT' | 'OPEN' | 'PAID' | 'VOID' | 'UNCOLLECTIBLE';
 export type ProviderPaymentMethodType = 'CARD' | 'PAYPAL' | 'SEPA_DEBIT' | 'OTHER';

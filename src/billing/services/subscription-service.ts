@@ -1,15 +1,16 @@
 import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/prisma-types.ts';
-import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../../payments/payment-provider.ts';
+import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
-import type { CustomerService } from '../customers/customer-service.ts';
+import type { CustomerService } from './customer-service.ts';
 import { BillingDomainError, invalidInput, notFound } from '../errors.ts';
 import type { BillingInterval } from '../money.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PlanService } from '../plans/plan-service.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { SubscriptionRepository } from './subscription-repository.ts';
+import type { InvoiceSynchronizer } from '../sync/invoice-synchronizer.ts';
+import type { SubscriptionSynchronizer } from '../sync/subscription-synchronizer.ts';
+import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 
 export interface SubscriptionServiceDependencies {
@@ -18,7 +19,8 @@ export interface SubscriptionServiceDependencies {
   paymentMethods: PaymentMethodRepository;
   plans: PlanService;
   provider: PaymentProvider;
-  sync: ProviderSync;
+  subscriptionSync: SubscriptionSynchronizer;
+  invoiceSync: InvoiceSynchronizer;
   taxRates: ProviderTaxRates;
   operations: BillingOperations;
 }
@@ -39,7 +41,7 @@ export class SubscriptionService {
     return this.deps.operations.run(customerId, 'SUBSCRIBE', async (operation) => {
       const customer = await this.deps.customers.ensureProviderCustomer(owner);
       // An earlier attempt may have been charged at the provider and never recorded here: adopt it first.
-      if (operation.previousUnsettled) await this.deps.sync.subscriptionsOf(customer);
+      if (operation.previousUnsettled) await this.deps.subscriptionSync.subscriptionsOf(customer);
       const live = await this.deps.subscriptions.findLive(customer.id);
       if (live && live.status !== 'INCOMPLETE') return { kind: 'already_subscribed', subscription: live };
       const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
@@ -114,7 +116,7 @@ export class SubscriptionService {
           ? this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, true, key)
           : this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, key),
       );
-      await this.deps.sync.applySubscription(updated);
+      await this.deps.subscriptionSync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
     });
   }
@@ -130,7 +132,7 @@ export class SubscriptionService {
       const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
         this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`),
       );
-      await this.deps.sync.applySubscription(updated);
+      await this.deps.subscriptionSync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
     });
   }
@@ -153,9 +155,9 @@ export class SubscriptionService {
     if (ended.latestInvoiceId) {
       const invoice = await this.deps.provider.retrieveInvoice(ended.latestInvoiceId);
       if (invoice.status === 'OPEN') await this.deps.provider.voidInvoice(invoice.id, `void:${invoice.id}`);
-      await this.deps.sync.invoice(invoice.id);
+      await this.deps.invoiceSync.invoice(invoice.id);
     }
-    await this.deps.sync.applySubscription(ended);
+    await this.deps.subscriptionSync.applySubscription(ended);
   }
 
   private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: PlanRecord; price: PlanPriceRecord }> {
@@ -209,8 +211,8 @@ export class SubscriptionService {
     { subscription, payment }: { subscription: ProviderSubscription; payment: PaymentOutcome },
     succeeded: (row: SubscriptionRecord) => T,
   ) {
-    await this.deps.sync.applySubscription(subscription);
-    if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);
+    await this.deps.subscriptionSync.applySubscription(subscription);
+    if (subscription.latestInvoiceId) await this.deps.invoiceSync.invoice(subscription.latestInvoiceId);
     const row = await this.row(subscription.id);
     if (payment.kind === 'failed') return { kind: 'payment_failed' as const, declineCode: payment.declineCode };
     if (payment.kind === 'requires_action') return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription: row };

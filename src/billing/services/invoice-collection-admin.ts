@@ -1,8 +1,8 @@
 import type { InvoiceRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { notFound } from '../errors.ts';
-import type { ProviderSync } from '../sync/provider-sync.ts';
-import type { InvoiceRepository } from './invoice-repository.ts';
+import type { InvoiceSynchronizer } from '../sync/invoice-synchronizer.ts';
+import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
 export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: InvoiceRecord } | { kind: 'not_open'; invoice: InvoiceRecord };
 
@@ -11,7 +11,7 @@ export class InvoiceCollectionAdmin {
   constructor(
     private readonly invoices: InvoiceRepository,
     private readonly provider: PaymentProvider,
-    private readonly sync: ProviderSync,
+    private readonly invoiceSync: InvoiceSynchronizer,
   ) {}
 
   async markUncollectible(invoiceId: string): Promise<MarkUncollectibleOutcome> {
@@ -20,7 +20,7 @@ export class InvoiceCollectionAdmin {
     if (invoice.status !== 'OPEN') return { kind: 'not_open', invoice };
     await this.provider.markInvoiceUncollectible(invoice.providerInvoiceId, `invoice:${invoice.id}:uncollectible`);
     // Our row, the legal invoice's status and the customer's flag follow the provider's state.
-    await this.sync.invoice(invoice.providerInvoiceId);
+    await this.invoiceSync.invoice(invoice.providerInvoiceId);
     const updated = await this.invoices.findById(invoiceId);
     if (!updated) throw notFound('invoice');
     return { kind: 'marked_uncollectible', invoice: updated };

@@ -1,43 +1,38 @@
 // Makes our rows match the provider's current state. Every path that learns something changed (a
 // webhook, the browser's return, a mutation's answer, the reconciliation sweep) re-reads the object from
-// the provider and comes through here, so duplicates and any order of events converge on one state.
+// the provider and comes through a synchronizer of that object (this one, invoice-synchronizer.ts,
+// payment-method-synchronizer.ts), so duplicates and any order of events converge on one state.
 // The sync of one object runs under that object's database lock (re-read included), so of two replicas
 // syncing it at once the later read is the one written last.
 import type { Logger } from 'pino';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
-import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
-import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import type { PaymentProvider, ProviderSubscription } from '../ports/payment-provider.ts';
 import type { CreditNoteService } from '../invoices/credit-note-service.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import { customerLockKey } from '../operations/billing-operations.ts';
 import type { BillingOperationRepository } from '../operations/billing-operation-repository.ts';
 import { ENDED_STATUSES } from '../subscriptions/subscription-status.ts';
-import type { InvoiceLineDescriber } from '../invoices/invoice-line-description.ts';
-import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
-import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
+import type { PaymentStateService } from './payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
-import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { PlanService } from '../plans/plan-service.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
+import type { InvoiceSynchronizer } from './invoice-synchronizer.ts';
 
-export interface SyncRepositories {
+export interface SubscriptionSyncRepositories {
   customers: CustomerRepository;
   subscriptions: SubscriptionRepository;
   invoices: InvoiceRepository;
-  paymentMethods: PaymentMethodRepository;
   operations: BillingOperationRepository;
 }
 
-export class ProviderSync {
+export class SubscriptionSynchronizer {
   constructor(
     private readonly provider: PaymentProvider,
-    private readonly repositories: SyncRepositories,
+    private readonly repositories: SubscriptionSyncRepositories,
     private readonly plans: PlanService,
     private readonly paymentState: PaymentStateService,
-    private readonly issuer: InvoiceIssuer,
-    private readonly vatDecisions: InvoiceVatDecisions,
-    private readonly lineDescriptions: InvoiceLineDescriber,
+    private readonly invoiceSync: InvoiceSynchronizer,
     private readonly locks: DatabaseLocks,
     private readonly creditNotes: CreditNoteService,
     private readonly logger: Logger,
@@ -141,7 +136,7 @@ export class ProviderSync {
     await this.repositories.operations.record(customer.id, 'ORPHAN_CANCELLED', orphan.id, notes.join('; '));
     this.logger.error({ customerId: customer.id, subscription: orphan.id, notes }, 'cancelled an orphan provider subscription');
     await this.writeSubscription(ended, false);
-    if (ended.latestInvoiceId) await this.invoice(ended.latestInvoiceId);
+    if (ended.latestInvoiceId) await this.invoiceSync.invoice(ended.latestInvoiceId);
     if (refunded) await this.creditRefund(refunded.providerInvoiceId, refunded.amount);
     return true;
   }
@@ -160,89 +155,5 @@ export class ProviderSync {
     } catch (error) {
       this.logger.error({ err: error, providerInvoiceId, amount }, 'the credit note of an orphan refund failed; refundInvoice for that amount issues it');
     }
-  }
-
-  invoice(providerInvoiceId: string): Promise<boolean> {
-    return this.locks.withLock(`invoice:${providerInvoiceId}`, async () => {
-      const invoice = await this.provider.retrieveInvoice(providerInvoiceId);
-      const customer = await this.repositories.customers.findByProviderCustomerId(invoice.customerId);
-      if (!customer) return false;
-      await this.applyInvoice(customer, invoice);
-      await this.paymentState.refresh(customer.id);
-      return true;
-    });
-  }
-
-  /**
-   * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
-   * has finalized it, it is issued from that decision as our legal invoice or credit note.
-   */
-  private async applyInvoice(customer: CustomerRecord, provided: ProviderInvoice): Promise<void> {
-    const invoice = await this.lineDescriptions.describe(provided);
-    const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
-    if (row.issuedAt) return;
-    if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
-    const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
-    if (!chargedVatMatches(issued, invoice.lines.map((line) => line.amount))) {
-      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the VAT stated');
-    }
-  }
-
-  /** Our payment methods of a customer become exactly the provider's, its default included. */
-  async paymentMethods(customer: CustomerRecord): Promise<void> {
-    await this.locks.withLock(`payment-methods:${customer.id}`, () => this.writePaymentMethods(customer));
-  }
-
-  private async writePaymentMethods(customer: CustomerRecord): Promise<void> {
-    if (!customer.providerCustomerId) return;
-    const [methods, providerDefault] = await Promise.all([
-      this.provider.listPaymentMethods(customer.providerCustomerId),
-      this.provider.defaultPaymentMethod(customer.providerCustomerId),
-    ]);
-    for (const method of methods) await this.repositories.paymentMethods.upsert(customer.id, method);
-    await this.repositories.paymentMethods.removeAllExcept(customer.id, methods.map((method) => method.id));
-    const chosen = providerDefault ? await this.repositories.paymentMethods.findByProviderId(providerDefault) : null;
-    if (chosen && !chosen.isDefault) await this.repositories.paymentMethods.makeDefault(customer.id, chosen.id);
-    if (!chosen) await this.repositories.paymentMethods.promoteOldestToDefault(customer.id);
-  }
-
-  async paymentMethodsOfProviderCustomer(providerCustomerId: string): Promise<boolean> {
-    const customer = await this.repositories.customers.findByProviderCustomerId(providerCustomerId);
-    if (!customer) return false;
-    await this.paymentMethods(customer);
-    return true;
-  }
-
-  /** A detached method names no customer any more: find whose it was from our own row. */
-  async detachedPaymentMethod(providerPaymentMethodId: string): Promise<boolean> {
-    const row = await this.repositories.paymentMethods.findByProviderId(providerPaymentMethodId);
-    const customer = row && (await this.repositories.customers.findById(row.customerId));
-    if (!customer) return false;
-    await this.paymentMethods(customer);
-    return true;
-  }
-
-  async setupIntent(setupIntentId: string): Promise<boolean> {
-    const intent = await this.provider.retrieveSetupIntent(setupIntentId);
-    if (!intent.customerId) return false;
-    return intent.status === 'succeeded' ? this.paymentMethodsOfProviderCustomer(intent.customerId) : true;
-  }
-
-  /**
-   * Everything of one customer, from scratch, under the customer's lock (so no mutation of it is half
-   * done): what a lost webhook or a crashed attempt left behind is repaired here.
-   */
-  async reconcile(customer: CustomerRecord): Promise<void> {
-    const { providerCustomerId } = customer;
-    if (!providerCustomerId) return;
-    await this.locks.withLock(customerLockKey(customer.id), async () => {
-      await this.subscriptionsOf(customer);
-      // Oldest first, so invoices a lost webhook left unissued are numbered in the order they were finalized.
-      const invoices = await this.provider.listInvoices(providerCustomerId);
-      invoices.sort((a, b) => (a.finalizedAt ?? a.createdAt).getTime() - (b.finalizedAt ?? b.createdAt).getTime());
-      for (const invoice of invoices) await this.locks.withLock(`invoice:${invoice.id}`, () => this.applyInvoice(customer, invoice));
-      await this.paymentMethods(customer);
-      await this.paymentState.refresh(customer.id);
-    });
   }
 }

@@ -3,11 +3,11 @@
 // so every later payment change keeps them in force until they end.
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { BillingOwner } from '../billing-owner.ts';
-import type { PaymentStateService } from '../entitlements/payment-state-service.ts';
+import type { PaymentStateService } from '../sync/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { PlanService } from '../plans/plan-service.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { CustomerRepository } from './customer-repository.ts';
+import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { CustomerService } from './customer-service.ts';
 
 export type ExtendGraceOutcome = { kind: 'grace_extended'; customer: CustomerRecord } | { kind: 'no_payment_failure' };

@@ -1,0 +1,62 @@
+// Mirrors one provider invoice into ours under the invoice's lock, and issues it as our legal invoice
+// once the provider has finalized it (see subscription-synchronizer.ts for why every sync re-reads).
+import type { Logger } from 'pino';
+import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { PaymentProvider, ProviderInvoice } from '../ports/payment-provider.ts';
+import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import type { DatabaseLocks } from '../../db/database-locks.ts';
+import type { InvoiceLineDescriber } from '../invoices/invoice-line-description.ts';
+import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
+import type { CustomerRepository } from '../customers/customer-repository.ts';
+import type { PaymentStateService } from './payment-state-service.ts';
+import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
+
+export interface InvoiceSyncRepositories {
+  customers: CustomerRepository;
+  invoices: InvoiceRepository;
+}
+
+export class InvoiceSynchronizer {
+  constructor(
+    private readonly provider: PaymentProvider,
+    private readonly repositories: InvoiceSyncRepositories,
+    private readonly paymentState: PaymentStateService,
+    private readonly issuer: InvoiceIssuer,
+    private readonly vatDecisions: InvoiceVatDecisions,
+    private readonly lineDescriptions: InvoiceLineDescriber,
+    private readonly locks: DatabaseLocks,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  invoice(providerInvoiceId: string): Promise<boolean> {
+    return this.locks.withLock(`invoice:${providerInvoiceId}`, async () => {
+      const invoice = await this.provider.retrieveInvoice(providerInvoiceId);
+      const customer = await this.repositories.customers.findByProviderCustomerId(invoice.customerId);
+      if (!customer) return false;
+      await this.writeInvoice(customer, invoice);
+      await this.paymentState.refresh(customer.id);
+      return true;
+    });
+  }
+
+  /**
+   * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
+   * has finalized it, it is issued from that decision as our legal invoice or credit note.
+   */
+  private async writeInvoice(customer: CustomerRecord, provided: ProviderInvoice): Promise<void> {
+    const invoice = await this.lineDescriptions.describe(provided);
+    const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
+    if (row.issuedAt) return;
+    if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
+    const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
+    if (!chargedVatMatches(issued, invoice.lines.map((line) => line.amount))) {
+      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the VAT stated');
+    }
+  }
+
+  /** An invoice the provider listed (the reconciliation's), written under its lock without a re-read. */
+  applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
+    return this.locks.withLock(`invoice:${invoice.id}`, () => this.writeInvoice(customer, invoice));
+  }
+}

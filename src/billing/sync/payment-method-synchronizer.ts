@@ -1,0 +1,60 @@
+// Our payment methods of a customer follow the provider's, under the customer's payment-methods lock
+// (see subscription-synchronizer.ts for why every sync re-reads).
+import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { PaymentProvider } from '../ports/payment-provider.ts';
+import type { DatabaseLocks } from '../../db/database-locks.ts';
+import type { CustomerRepository } from '../customers/customer-repository.ts';
+import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
+
+export interface PaymentMethodSyncRepositories {
+  customers: CustomerRepository;
+  paymentMethods: PaymentMethodRepository;
+}
+
+export class PaymentMethodSynchronizer {
+  constructor(
+    private readonly provider: PaymentProvider,
+    private readonly repositories: PaymentMethodSyncRepositories,
+    private readonly locks: DatabaseLocks,
+  ) {}
+
+  /** Our payment methods of a customer become exactly the provider's, its default included. */
+  async paymentMethods(customer: CustomerRecord): Promise<void> {
+    await this.locks.withLock(`payment-methods:${customer.id}`, () => this.writePaymentMethods(customer));
+  }
+
+  private async writePaymentMethods(customer: CustomerRecord): Promise<void> {
+    if (!customer.providerCustomerId) return;
+    const [methods, providerDefault] = await Promise.all([
+      this.provider.listPaymentMethods(customer.providerCustomerId),
+      this.provider.defaultPaymentMethod(customer.providerCustomerId),
+    ]);
+    for (const method of methods) await this.repositories.paymentMethods.upsert(customer.id, method);
+    await this.repositories.paymentMethods.removeAllExcept(customer.id, methods.map((method) => method.id));
+    const chosen = providerDefault ? await this.repositories.paymentMethods.findByProviderId(providerDefault) : null;
+    if (chosen && !chosen.isDefault) await this.repositories.paymentMethods.makeDefault(customer.id, chosen.id);
+    if (!chosen) await this.repositories.paymentMethods.promoteOldestToDefault(customer.id);
+  }
+
+  async paymentMethodsOfProviderCustomer(providerCustomerId: string): Promise<boolean> {
+    const customer = await this.repositories.customers.findByProviderCustomerId(providerCustomerId);
+    if (!customer) return false;
+    await this.paymentMethods(customer);
+    return true;
+  }
+
+  /** A detached method names no customer any more: find whose it was from our own row. */
+  async detachedPaymentMethod(providerPaymentMethodId: string): Promise<boolean> {
+    const row = await this.repositories.paymentMethods.findByProviderId(providerPaymentMethodId);
+    const customer = row && (await this.repositories.customers.findById(row.customerId));
+    if (!customer) return false;
+    await this.paymentMethods(customer);
+    return true;
+  }
+
+  async setupIntent(setupIntentId: string): Promise<boolean> {
+    const intent = await this.provider.retrieveSetupIntent(setupIntentId);
+    if (!intent.customerId) return false;
+    return intent.status === 'succeeded' ? this.paymentMethodsOfProviderCustomer(intent.customerId) : true;
+  }
+}
