@@ -34,6 +34,7 @@ export class EmulatorStore {
   readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
   readonly charges = new Collection<Stripe.Charge>('charge');
   readonly refunds = new Collection<Stripe.Refund>('refund');
+  readonly creditNotes = new Collection<Stripe.CreditNote>('credit_note');
   /** Stripe keeps events 30 days; the emulator keeps the most recent ones. */
   readonly events = new Collection<Stripe.Event>('event', EVENT_CAPACITY);
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook_endpoint');

@@ -19,6 +19,7 @@ import { registerEventRoutes } from './resources/events-and-endpoints.ts';
 import { registerTestClockRoutes } from './resources/test-clocks.ts';
 import { registerAdminRoutes } from './resources/admin.ts';
 import { registerChargeAndRefundRoutes } from './resources/refunds.ts';
+import { registerCreditNoteRoutes } from './resources/credit-notes.ts';
 import { StateFile } from './persistence/state-file.ts';
 
 export interface StripeEmulatorOptions {
@@ -144,4 +145,5 @@ function registerRoutes(emulator: Emulator, registerAdmin: () => void): void {
   registerEventRoutes(emulator);
   registerTestClockRoutes(emulator);
   registerChargeAndRefundRoutes(emulator);
+  registerCreditNoteRoutes(emulator);
 }
