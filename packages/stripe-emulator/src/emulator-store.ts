@@ -15,6 +15,8 @@ export interface InvoiceCollectionState {
 /** Bookkeeping of a subscription that is not part of its public shape. */
 export interface SubscriptionTimeline {
   trialWillEndSent: boolean;
+  /** The renewal (period end) whose `invoice.upcoming` was sent, so each renewal gets one. */
+  upcomingNoticeFor?: number;
   /** An `incomplete` subscription whose first invoice is unpaid expires 23 hours after creation. */
   incompleteExpiresAt?: number;
 }

@@ -34,6 +34,8 @@ export interface StripeEmulatorOptions {
   /** Delivers webhooks duplicated, delayed and out of order, as Stripe may; seeded. */
   chaos?: { seed: number; duplicateRate?: number; maxDelayMs?: number; shuffle?: boolean };
   dunning?: { retryDays?: number[]; finalState?: DunningFinalState };
+  /** Days before each renewal that `invoice.upcoming` is sent, as the account's "upcoming renewal events" setting (default 3; 0 turns it off). */
+  upcomingRenewalDays?: number;
   /** Backoff of webhook redelivery after a non-2xx answer: `initialDelayMs × 2^(attempt-1)`. */
   webhookRetry?: { maxAttempts?: number; initialDelayMs?: number };
   /** Largest request body accepted (default 1 MiB); a larger one is answered 413 and never held in memory. */
@@ -87,6 +89,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     {
       seed: options.seed,
       apiVersion: Stripe.API_VERSION,
+      upcomingRenewalDays: options.upcomingRenewalDays ?? 3,
       dunning: { retryDays: options.dunning?.retryDays ?? DEFAULT_DUNNING.retryDays, finalState: options.dunning?.finalState ?? DEFAULT_DUNNING.finalState },
       log,
     },

@@ -68,6 +68,24 @@ describe('webhooks', () => {
     expect(receiver.received).toEqual([]);
   });
 
+  it('counts in pending_webhooks the endpoints an event has not reached with a 2xx yet', async () => {
+    const stripe = await start((target) => ({ webhookEndpoints: [{ url: target.url, secret: target.secret }, { url: 'http://127.0.0.1:9/unreachable', secret: 'whsec_unreachable' }], webhookRetry: { maxAttempts: 2, initialDelayMs: 20 } }));
+    receiver.failNext(1, 503);
+    await stripe.customers.create({});
+    const [created] = (await stripe.events.list({ type: 'customer.created' })).data;
+    expect(created!.pending_webhooks).toBe(2);
+    await receiver.waitFor((events) => events.length === 1);
+    expect(receiver.received[0]!.pending_webhooks).toBe(2);
+    const deadline = Date.now() + 5000;
+    let pending = created!.pending_webhooks;
+    while (pending !== 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      pending = (await stripe.events.retrieve(created!.id)).pending_webhooks;
+    }
+    // The receiver answered 2xx at the second attempt; the unreachable endpoint never will.
+    expect(pending).toBe(1);
+  });
+
   it('lists and retrieves events', async () => {
     const stripe = await start(configured);
     const customer = await stripe.customers.create({});

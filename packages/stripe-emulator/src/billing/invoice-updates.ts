@@ -10,6 +10,11 @@ import { changedFields } from '../webhooks/event-log.ts';
 export function updateInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: number, change: (invoice: Stripe.Invoice) => void): void {
   const before = deepCopy(invoice);
   change(invoice);
+  invoiceUpdated(emulator, invoice, before, now);
+}
+
+/** Emits `invoice.updated` for what changed since `before` (a copy taken before the change began), if anything. */
+export function invoiceUpdated(emulator: Emulator, invoice: Stripe.Invoice, before: Stripe.Invoice, now: number): void {
   const previous = changedFields(before, invoice);
   if (Object.keys(previous).length > 0) emulator.events.emit('invoice.updated', invoice, now, previous);
 }
