@@ -24,6 +24,8 @@ export function finalizeInvoice(emulator: Emulator, invoice: Stripe.Invoice, now
   const sequence = customer.next_invoice_sequence ?? 1;
   invoice.number = `${customer.invoice_prefix}-${String(sequence).padStart(4, '0')}`;
   customer.next_invoice_sequence = sequence + 1;
+  // A customer's currency is set by its first invoice, as Stripe does.
+  customer.currency ??= invoice.currency;
   invoice.starting_balance = customer.balance;
   recomputeTotals(invoice);
   invoice.ending_balance = Math.min(0, invoice.total + invoice.starting_balance);
