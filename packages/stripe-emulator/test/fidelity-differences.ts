@@ -80,7 +80,6 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
   },
   'invoice': {
     'never filled automatic_tax.liability': 'Stripe Tax (automatic_tax) is not emulated; null while it is disabled, as in Stripe.',
-    'never filled customer_address': 'The invoice copies the customer\'s address; the customers of these samples have none (the service only gives Stripe an anonymous id).',
     'never filled customer_shipping': SHIPPING,
     'never filled due_date': 'Set only for send_invoice collection, which is not emulated.',
     'never filled from_invoice': 'Invoice revisions are not emulated.',
@@ -100,7 +99,6 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
   },
   'charge': {
     'never filled balance_transaction': BALANCE_TRANSACTIONS,
-    'never filled billing_details.name': 'Copied from the payment method\'s billing details, which the charged samples leave unset.',
     'never filled payment_method_details.card.installments': 'Installments (Mexico, Japan) are not emulated; null otherwise, as in Stripe.',
     'never filled payment_method_details.card.three_d_secure': 'The samples\' 3-D Secure payment is not authenticated; the emulator records no 3-D Secure outcome on charges.',
     'never filled payment_method_details.card.wallet': WALLET,

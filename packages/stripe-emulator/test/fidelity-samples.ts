@@ -44,6 +44,8 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
   const productPrice = await stripe.prices.create({ product: product.id, currency: 'eur', unit_amount: 1000, recurring: { interval: 'month' } });
   const addressed = await stripe.customers.create({ name: 'Ada', email: 'ada@example.com', phone: '+33100000000', address: { line1: '1 rue de Rivoli', city: 'Paris', postal_code: '75001', country: 'FR', state: 'IDF' } });
   const billed = await stripe.paymentMethods.update(String((await stripe.paymentMethods.attach('pm_card_visa', { customer: addressed.id })).id), { billing_details: { name: 'Ada', email: 'ada@example.com', phone: '+33100000000', address: { line1: '1 rue de Rivoli', city: 'Paris', postal_code: '75001', country: 'FR', state: 'IDF' } } });
+  const addressedSubscription = await stripe.subscriptions.create({ customer: addressed.id, items: [{ price: productPrice.id }], default_payment_method: billed.id, expand: ['latest_invoice'] });
+  const addressedInvoice = addressedSubscription.latest_invoice as Stripe.Invoice;
   const refusedSetup = await stripe.setupIntents.create({ customer: addressed.id, payment_method: 'pm_card_chargeDeclined', confirm: true }).catch(() => undefined);
   const setupIntent = await stripe.setupIntents.create({ customer: paid.customer.id, payment_method: 'pm_card_mastercard', confirm: true });
   const secureSetup = await stripe.setupIntents.create({ customer: paid.customer.id, payment_method: 'pm_card_authenticationRequired', confirm: true });
@@ -82,12 +84,17 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
       open: await stripe.invoices.retrieve(declined.invoice.id),
       void: voidedInvoice,
       'draft renewal with prorations': draft,
+      'paid, of a customer with an address': addressedInvoice,
       'open renewal awaiting a retry': await stripe.invoices.retrieve((await stripe.subscriptions.retrieve(pastDue.subscription.id)).latest_invoice as string),
     },
     line_item: Object.fromEntries(draft.lines.data.map((line, i) => [`renewal line ${i + 1}`, line])),
     invoice_payment: { paid: paid.invoice.payments?.data[0] },
     invoiceitem: { proration: invoiceItem },
-    charge: { succeeded: await stripe.charges.retrieve((await intentOf(stripe, paid.customer)).latest_charge as string), failed: await stripe.charges.retrieve((await intentOf(stripe, declined.customer)).latest_charge as string) },
+    charge: {
+      succeeded: await stripe.charges.retrieve((await intentOf(stripe, paid.customer)).latest_charge as string),
+      'succeeded, by a method with billing details': await stripe.charges.retrieve((await intentOf(stripe, addressed)).latest_charge as string),
+      failed: await stripe.charges.retrieve((await intentOf(stripe, declined.customer)).latest_charge as string),
+    },
     refund: { 'of a credit note': await stripe.refunds.retrieve(note.refunds[0]!.refund as string) },
     credit_note: { 'refunding a line': note, 'crediting the balance, voided': await stripe.creditNotes.voidCreditNote(credit.id) },
     credit_note_line_item: { 'of an invoice line': note.lines.data[0] },
