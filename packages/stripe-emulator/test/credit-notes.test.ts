@@ -63,6 +63,8 @@ describe('credit notes on a paid invoice', () => {
     const preview = await stripe.creditNotes.preview({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, amount: 500 }], refund_amount: 600 });
     expect(preview).toMatchObject({ subtotal: 500, total: 600, total_excluding_tax: 500, total_taxes: [{ amount: 100, tax_behavior: 'exclusive', taxable_amount: 500 }] });
     expect(preview.lines.data[0]).toMatchObject({ object: 'credit_note_line_item', type: 'invoice_line_item', invoice_line_item: line.id, amount: 500, taxes: [{ amount: 100 }], tax_rates: [{ percentage: 20 }] });
+    const previewLines = await stripe.creditNotes.listPreviewLineItems({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, amount: 500 }], refund_amount: 600 });
+    expect(previewLines).toMatchObject({ object: 'list', url: '/v1/credit_notes/preview/lines', data: [{ amount: 500, invoice_line_item: line.id }] });
     expect((await stripe.creditNotes.list()).data).toEqual([]);
     const whole = await stripe.creditNotes.create({ invoice: invoice.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, quantity: 1 }], refund_amount: 1200 });
     expect(whole).toMatchObject({ total: 1200, subtotal: 1000 });
@@ -111,6 +113,8 @@ describe('listing and updating credit notes', () => {
     const list = await stripe.creditNotes.list({ limit: 1 });
     expect(list).toMatchObject({ object: 'list', url: '/v1/credit_notes', has_more: true, data: [{ id: b.id }] });
     expect(await stripe.creditNotes.update(a.id, { memo: 'Corrected', metadata: { k: 'v' } })).toMatchObject({ memo: 'Corrected', metadata: { k: 'v' } });
+    const [updated] = (await stripe.events.list({ type: 'credit_note.updated' })).data;
+    expect(updated!.data.previous_attributes).toEqual({ memo: null, metadata: {} });
     expect(await stripe.creditNotes.retrieve(a.id, { expand: ['invoice'] })).toMatchObject({ invoice: { id: first.id, object: 'invoice' } });
     const pdf = await fetch(a.pdf);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
