@@ -95,6 +95,10 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     },
     webhooks,
   );
+  webhooks.onAllDelivered = (event) => {
+    const invoice = event.type === 'invoice.created' ? emulator.store.invoices.get((event.data.object as Stripe.Invoice).id) : undefined;
+    if (invoice) invoice.webhooks_delivered_at = emulator.now(invoice.test_clock);
+  };
   const api = new ApiServer(emulator, { bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, logCapacity });
   const reset = (): void => {
     emulator.reset();

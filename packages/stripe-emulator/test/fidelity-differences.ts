@@ -90,7 +90,6 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'never filled payment_settings.payment_method_options': UNUSED_FEATURE,
     'never filled shipping_cost': SHIPPING,
     'never filled shipping_details': SHIPPING,
-    'never filled webhooks_delivered_at': 'Not tracked (Stripe sets it once the invoice.created webhooks are delivered).',
   },
   'line_item': {
     'never filled parent.invoice_item_details': ONE_PARENT,

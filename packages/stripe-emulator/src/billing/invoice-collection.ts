@@ -13,7 +13,9 @@ export function storeDraftInvoice(emulator: Emulator, header: Omit<InvoiceHeader
   const invoice = assembleInvoice(emulator, { ...header, id: emulator.ids.next('in', 24) }, drafts);
   emulator.store.invoices.add(invoice);
   emulator.store.invoiceCollection.set(invoice.id, { failedAttempts: 0 });
-  emulator.events.emit('invoice.created', invoice, header.created);
+  const created = emulator.events.emit('invoice.created', invoice, header.created);
+  // Stripe records when the invoice.created webhooks were delivered; with none to deliver, at creation.
+  if (created.pending_webhooks === 0) invoice.webhooks_delivered_at = header.created;
   return invoice;
 }
 

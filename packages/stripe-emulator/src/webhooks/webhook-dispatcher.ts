@@ -46,6 +46,8 @@ export class WebhookDispatcher {
   /** The endpoints each event reached with a 2xx: `pending_webhooks` counts the others. */
   private readonly delivered = new WeakMap<Stripe.Event, Set<string>>();
   private closed = false;
+  /** Called when an event has reached every endpoint it is for (Stripe then sets `webhooks_delivered_at`). */
+  onAllDelivered: (event: Stripe.Event) => void = () => undefined;
 
   constructor(
     private readonly targets: () => WebhookTarget[],
@@ -139,6 +141,7 @@ export class WebhookDispatcher {
     if (reached.has(target.url)) return;
     reached.add(target.url);
     event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
+    if (event.pending_webhooks === 0) this.onAllDelivered(event);
   }
 
   private later(delayMs: number, action: () => void): void {
