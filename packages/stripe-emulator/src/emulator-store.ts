@@ -15,6 +15,8 @@ export interface InvoiceCollectionState {
 /** Bookkeeping of a subscription that is not part of its public shape. */
 export interface SubscriptionTimeline {
   trialWillEndSent: boolean;
+  /** The renewal (period end) whose `invoice.upcoming` was sent, so each renewal gets one. */
+  upcomingNoticeFor?: number;
   /** An `incomplete` subscription whose first invoice is unpaid expires 23 hours after creation. */
   incompleteExpiresAt?: number;
 }
@@ -34,6 +36,7 @@ export class EmulatorStore {
   readonly invoicePayments = new Collection<Stripe.InvoicePayment>('invoice_payment');
   readonly charges = new Collection<Stripe.Charge>('charge');
   readonly refunds = new Collection<Stripe.Refund>('refund');
+  readonly creditNotes = new Collection<Stripe.CreditNote>('credit_note');
   /** Stripe keeps events 30 days; the emulator keeps the most recent ones. */
   readonly events = new Collection<Stripe.Event>('event', EVENT_CAPACITY);
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook_endpoint');

@@ -11,6 +11,8 @@ export interface EmulatorSettings {
   seed: number | undefined;
   apiVersion: string;
   dunning: DunningPolicy;
+  /** Days before a renewal that `invoice.upcoming` is sent (the account's "upcoming renewal events" setting); 0: never. */
+  upcomingRenewalDays: number;
   log: (line: string) => void;
 }
 

@@ -19,6 +19,7 @@ import { registerEventRoutes } from './resources/events-and-endpoints.ts';
 import { registerTestClockRoutes } from './resources/test-clocks.ts';
 import { registerAdminRoutes } from './resources/admin.ts';
 import { registerChargeAndRefundRoutes } from './resources/refunds.ts';
+import { registerCreditNoteRoutes } from './resources/credit-notes.ts';
 import { StateFile } from './persistence/state-file.ts';
 
 export interface StripeEmulatorOptions {
@@ -33,6 +34,8 @@ export interface StripeEmulatorOptions {
   /** Delivers webhooks duplicated, delayed and out of order, as Stripe may; seeded. */
   chaos?: { seed: number; duplicateRate?: number; maxDelayMs?: number; shuffle?: boolean };
   dunning?: { retryDays?: number[]; finalState?: DunningFinalState };
+  /** Days before each renewal that `invoice.upcoming` is sent, as the account's "upcoming renewal events" setting (default 3; 0 turns it off). */
+  upcomingRenewalDays?: number;
   /** Backoff of webhook redelivery after a non-2xx answer: `initialDelayMs × 2^(attempt-1)`. */
   webhookRetry?: { maxAttempts?: number; initialDelayMs?: number };
   /** Largest request body accepted (default 1 MiB); a larger one is answered 413 and never held in memory. */
@@ -86,11 +89,16 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     {
       seed: options.seed,
       apiVersion: Stripe.API_VERSION,
+      upcomingRenewalDays: options.upcomingRenewalDays ?? 3,
       dunning: { retryDays: options.dunning?.retryDays ?? DEFAULT_DUNNING.retryDays, finalState: options.dunning?.finalState ?? DEFAULT_DUNNING.finalState },
       log,
     },
     webhooks,
   );
+  webhooks.onAllDelivered = (event) => {
+    const invoice = event.type === 'invoice.created' ? emulator.store.invoices.get((event.data.object as Stripe.Invoice).id) : undefined;
+    if (invoice) invoice.webhooks_delivered_at = emulator.now(invoice.test_clock);
+  };
   const api = new ApiServer(emulator, { bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, logCapacity });
   const reset = (): void => {
     emulator.reset();
@@ -144,4 +152,5 @@ function registerRoutes(emulator: Emulator, registerAdmin: () => void): void {
   registerEventRoutes(emulator);
   registerTestClockRoutes(emulator);
   registerChargeAndRefundRoutes(emulator);
+  registerCreditNoteRoutes(emulator);
 }

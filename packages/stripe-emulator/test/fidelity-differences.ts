@@ -1,142 +1,120 @@
 /**
- * Every way an emulator object differs in shape from Stripe's example of the same resource
- * (stripe-openapi/fixtures3.json, vendored from shared/), with the reason. fidelity.test.ts fails on any difference
- * not listed here and on any entry here that no longer occurs.
+ * Every way the emulator's objects differ from the SDK's types or from Stripe's example objects
+ * (stripe-openapi/fixtures3.json), with the reason. fidelity.test.ts fails on any difference not listed here
+ * and on any entry here that no longer occurs.
  *
- * `null X`: the emulator answers null where the example shows a value; `extra X`: a field the SDK's types
- * have and the example lacks; `missing X`: a field the example has and the SDK's types no longer have.
+ * `never filled X`: the example fills X, and no state the test puts the object in does (X stays null or
+ * empty). `value X`: a deterministic value (id prefix, object name, currency) differs from the example's.
+ * `sdk ...`: the object departs from the SDK's type. Fields the SDK's types of the pinned API version add or
+ * remove are not differences: the SDK, newer than the fixtures, is the reference.
  */
 
-/** The SDK pins API version 2026-10-28.endive; the fixtures (openapi v2436) predate it, and the types win. */
-const NEWER = 'Present in the SDK types of the pinned API version, newer than the fixtures.';
-const REMOVED = 'No longer part of the resource in the pinned API version (absent from the SDK types).';
-const STATE = 'Null in this state of the object (not yet set, not canceled, not failed...), exactly as Stripe answers.';
-const UNUSED_FEATURE = 'Belongs to a Stripe feature the emulator does not emulate; Stripe also answers null when it is unused.';
-const UNSET_BILLING = 'Billing details the client did not provide are null, as in Stripe (the example shows a filled-in card).';
+const UNUSED_FEATURE = 'Belongs to a Stripe feature the emulator does not emulate (see the README\'s limits); Stripe answers null too when it is unused.';
 const CONNECT = 'Stripe Connect is not emulated; null for a platform\'s own payments, as in Stripe.';
-const DISCOUNTS = 'Discounts and coupons are not emulated.';
-const ONE_PARENT = 'A line has one parent: subscription lines fill subscription_item_details only (the example fills both kinds).';
-const CREDITED_ITEMS = 'Not tracked by the emulator: Stripe names the invoice line a credit proration reverses.';
+const DISCOUNTS = 'Discounts, coupons and credit grants are not emulated.';
+const SHIPPING = 'Shipping is not emulated: null when no shipping details are given, as in Stripe.';
+const PRICE_OPTIONS = 'Custom unit amounts and quantity transforms are not emulated; null on a plain recurring price, as in Stripe.';
+const BILLING_THRESHOLDS = 'Billing thresholds are not emulated; null without thresholds, as in Stripe.';
+const TRANSFORM_USAGE = 'Metered usage is not emulated; null on a licensed plan, as in Stripe.';
+const BALANCE_TRANSACTIONS = 'Balance transactions are not emulated (see the README\'s limits).';
+const ONE_PARENT = 'A line has one parent: subscription and proration lines fill subscription_item_details only (the example fills both kinds at once, which no real line does).';
+const CREDITED_ITEMS = 'Not tracked: Stripe names the invoice line a credit proration reverses.';
+const FLAT_AMOUNT = 'Flat-amount tax rates (US retail delivery fees) are not emulated; null on a percentage rate, as in Stripe.';
+const WALLET = 'Cards stored from wallets (Apple Pay, Google Pay) are not emulated; null for a card typed in, as in Stripe.';
 
 export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
   'customer': {
-    'extra customer_account': NEWER,
-    'null address': 'Stripe returns null until an address is set; the customer only knows an anonymous id.',
-    'null currency': 'Null until the customer is first billed, as in Stripe.',
-    'null discount': DISCOUNTS,
-    'null invoice_settings.rendering_options': STATE,
-    'null shipping': 'Null when no shipping details are set, as in Stripe.',
+    'never filled discount': DISCOUNTS,
+    'never filled invoice_settings.rendering_options': 'Invoice rendering options are not emulated; null until set, as in Stripe.',
+    'never filled shipping': SHIPPING,
   },
   'payment_method': {
-    'null billing_details.address.city': UNSET_BILLING,
-    'null billing_details.address.country': UNSET_BILLING,
-    'null billing_details.address.line1': UNSET_BILLING,
-    'null billing_details.address.postal_code': UNSET_BILLING,
-    'null billing_details.address.state': UNSET_BILLING,
-    'null billing_details.email': UNSET_BILLING,
-    'null billing_details.phone': UNSET_BILLING,
-    'null card.generated_from': 'Null for a card not generated from a card-present payment, as in Stripe.',
-    'null card.wallet': 'Null for a card not stored from a wallet, as in Stripe.',
+    'never filled card.generated_from': 'Cards generated from card-present payments are not emulated; null otherwise, as in Stripe.',
+    'never filled card.wallet': WALLET,
   },
   'setup_intent': {
-    'extra allowed_payment_method_types': NEWER,
-    'extra customer_account': NEWER,
-    'null automatic_payment_methods': UNUSED_FEATURE,
-    'null last_setup_error': STATE,
-    'null next_action': STATE,
-    'null payment_method_configuration_details': UNUSED_FEATURE,
+    'never filled automatic_payment_methods': UNUSED_FEATURE,
+    'never filled payment_method_configuration_details': UNUSED_FEATURE,
   },
   'payment_intent': {
-    'extra allowed_payment_method_types': NEWER,
-    'extra payment_record': NEWER,
-    'null automatic_payment_methods': UNUSED_FEATURE,
-    'null canceled_at': STATE,
-    'null last_payment_error': STATE,
-    'null managed_payments': UNUSED_FEATURE,
-    'null next_action': STATE,
-    'null payment_method_configuration_details': UNUSED_FEATURE,
-    'null processing': UNUSED_FEATURE,
-    'null shipping': UNUSED_FEATURE,
-    'null transfer_data': CONNECT,
+    'never filled automatic_payment_methods': UNUSED_FEATURE,
+    'never filled managed_payments': UNUSED_FEATURE,
+    'never filled payment_method_configuration_details': UNUSED_FEATURE,
+    'never filled processing': 'Card payments settle at once; `processing` details belong to asynchronous card payments.',
+    'never filled shipping': SHIPPING,
+    'never filled transfer_data': CONNECT,
   },
   'product': {
-    'extra tax_details': NEWER,
-    'null default_price': STATE,
-    'null description': STATE,
-    'null package_dimensions': UNUSED_FEATURE,
+    'never filled package_dimensions': SHIPPING,
   },
   'price': {
-    'null custom_unit_amount': UNUSED_FEATURE,
-    'null transform_quantity': UNUSED_FEATURE,
+    'never filled custom_unit_amount': PRICE_OPTIONS,
+    'never filled transform_quantity': PRICE_OPTIONS,
   },
   'tax_rate': {
-    'null description': STATE,
-    'null flat_amount': UNUSED_FEATURE,
-    'null tax_type': UNUSED_FEATURE,
+    'never filled flat_amount': FLAT_AMOUNT,
   },
   'subscription': {
-    'extra cancellation_details.feedback_option': NEWER,
-    'extra items.data[].current_trial': NEWER,
-    'extra trial_settings.end_behavior.billing_cycle_anchor': NEWER,
-    'null automatic_tax.liability': UNUSED_FEATURE,
-    'null billing_cycle_anchor_config': UNUSED_FEATURE,
-    'null billing_mode.flexible': UNUSED_FEATURE,
-    'null billing_thresholds': UNUSED_FEATURE,
-    'null cancel_at': STATE,
-    'null canceled_at': STATE,
-    'null ended_at': STATE,
-    'null items.data[].billing_thresholds': UNUSED_FEATURE,
-    'null items.data[].plan.transform_usage': UNUSED_FEATURE,
-    'null items.data[].price.custom_unit_amount': UNUSED_FEATURE,
-    'null items.data[].price.transform_quantity': UNUSED_FEATURE,
-    'null managed_payments': UNUSED_FEATURE,
-    'null next_pending_invoice_item_invoice': UNUSED_FEATURE,
-    'null pause_collection': UNUSED_FEATURE,
-    'null payment_settings.payment_method_options': UNUSED_FEATURE,
-    'null pending_invoice_item_interval': UNUSED_FEATURE,
-    'null pending_update': UNUSED_FEATURE,
-    'null transfer_data': CONNECT,
-    'null trial_end': STATE,
-    'null trial_start': STATE,
+    'never filled automatic_tax.liability': 'Stripe Tax (automatic_tax) is not emulated; null while it is disabled, as in Stripe.',
+    'never filled billing_cycle_anchor_config': 'Set only when a subscription is created with billing_cycle_anchor_config, which is not emulated.',
+    'never filled billing_mode.flexible': 'Flexible billing mode is not emulated; subscriptions use classic mode, where this is null.',
+    'never filled billing_schedules': 'Billing schedules are not emulated; empty without them, as in Stripe.',
+    'never filled billing_thresholds': BILLING_THRESHOLDS,
+    'never filled items.data[].billing_thresholds': BILLING_THRESHOLDS,
+    'never filled items.data[].plan.transform_usage': TRANSFORM_USAGE,
+    'never filled items.data[].price.custom_unit_amount': PRICE_OPTIONS,
+    'never filled items.data[].price.transform_quantity': PRICE_OPTIONS,
+    'never filled managed_payments': UNUSED_FEATURE,
+    'never filled next_pending_invoice_item_invoice': 'Pending invoice item intervals are not emulated; null without them, as in Stripe.',
+    'never filled pause_collection': 'Pausing collection is not emulated; null while not paused, as in Stripe.',
+    'never filled payment_settings.payment_method_options': UNUSED_FEATURE,
+    'never filled pending_invoice_item_interval': 'Pending invoice item intervals are not emulated; null without them, as in Stripe.',
+    'never filled pending_update': 'payment_behavior=pending_if_incomplete is not emulated yet (README limits); null without a pending update, as in Stripe.',
+    'never filled transfer_data': CONNECT,
   },
   'subscription_item': {
-    'extra current_trial': NEWER,
-    'null billing_thresholds': UNUSED_FEATURE,
-    'null plan.transform_usage': UNUSED_FEATURE,
-    'null price.custom_unit_amount': UNUSED_FEATURE,
-    'null price.transform_quantity': UNUSED_FEATURE,
+    'never filled billing_thresholds': BILLING_THRESHOLDS,
+    'never filled plan.transform_usage': TRANSFORM_USAGE,
+    'never filled price.custom_unit_amount': PRICE_OPTIONS,
+    'never filled price.transform_quantity': PRICE_OPTIONS,
   },
   'invoice': {
-    'extra lines.data[].pricing.price_details': NEWER,
-    'missing subscription': REMOVED,
-    'null automatic_tax.liability': UNUSED_FEATURE,
-    'null customer_address': 'The customer has no address: the provider only knows an anonymous id.',
-    'null customer_shipping': UNUSED_FEATURE,
-    'null due_date': STATE,
-    'null from_invoice': UNUSED_FEATURE,
-    'null last_finalization_error': STATE,
-    'null lines.data[].parent.invoice_item_details': ONE_PARENT,
-    'null lines.data[].parent.subscription_item_details.proration_details.credited_items': CREDITED_ITEMS,
-    'null next_payment_attempt': STATE,
-    'null parent.quote_details': UNUSED_FEATURE,
-    'null payment_settings.payment_method_options': UNUSED_FEATURE,
-    'null shipping_cost': UNUSED_FEATURE,
-    'null shipping_details': UNUSED_FEATURE,
-    'null webhooks_delivered_at': 'Not tracked by the emulator (Stripe sets it once the invoice.created webhooks are delivered).',
-  },
-  'invoiceitem': {
-    'extra parent.subscription_details.subscription_item': NEWER,
-    'extra pricing.price_details': NEWER,
+    'never filled automatic_tax.liability': 'Stripe Tax (automatic_tax) is not emulated; null while it is disabled, as in Stripe.',
+    'never filled customer_shipping': SHIPPING,
+    'never filled due_date': 'Set only for send_invoice collection, which is not emulated.',
+    'never filled from_invoice': 'Invoice revisions are not emulated.',
+    'never filled last_finalization_error': 'Finalization never fails in the emulator (it would need Stripe Tax or invalid customer data).',
+    'never filled lines.data[].parent.invoice_item_details': ONE_PARENT,
+    'never filled lines.data[].parent.subscription_item_details.proration_details.credited_items': CREDITED_ITEMS,
+    'never filled parent.quote_details': 'Quotes are not emulated.',
+    'never filled payment_settings.payment_method_options': UNUSED_FEATURE,
+    'never filled shipping_cost': SHIPPING,
+    'never filled shipping_details': SHIPPING,
   },
   'line_item': {
-    'extra pricing.price_details': NEWER,
-    'null parent.invoice_item_details': ONE_PARENT,
-    'null parent.subscription_item_details.proration_details.credited_items': CREDITED_ITEMS,
+    'never filled parent.invoice_item_details': ONE_PARENT,
+    'never filled parent.subscription_item_details.proration_details.credited_items': CREDITED_ITEMS,
+    'value id: does not start with il_tmp_': 'The example is a line of an upcoming-invoice preview, whose lines carry temporary il_tmp_ ids; lines of stored invoices are il_.',
   },
-  'invoice_payment': {
-    'extra payment.payment_intent': 'The example shows only the payment type; a payment made through a payment intent names it, as the SDK types define.',
+  'charge': {
+    'never filled balance_transaction': BALANCE_TRANSACTIONS,
+    'never filled payment_method_details.card.installments': 'Installments (Mexico, Japan) are not emulated; null otherwise, as in Stripe.',
+    'never filled payment_method_details.card.three_d_secure': 'The samples\' 3-D Secure payment is not authenticated; the emulator records no 3-D Secure outcome on charges.',
+    'never filled payment_method_details.card.wallet': WALLET,
+    'never filled receipt_url': 'Receipts are not emulated.',
+    'never filled shipping': SHIPPING,
+    'never filled source': 'Legacy Sources are not emulated; null for PaymentMethod charges, as in Stripe.',
+    'never filled transfer_data': CONNECT,
+    'value payment_method: does not start with card_': 'The example names a legacy card_ source; PaymentMethod charges name a pm_, as the SDK types describe.',
   },
-  'webhook_endpoint': {
-    'null description': STATE,
+  'credit_note': {
+    'never filled lines.data[].pretax_credit_amounts': DISCOUNTS,
+    'never filled lines.data[].tax_rates[].flat_amount': FLAT_AMOUNT,
+    'never filled pretax_credit_amounts': DISCOUNTS,
+    'never filled refunds[].payment_record_refund': 'Null for a refund of a Stripe payment (type refund), as in Stripe; payment records are not emulated.',
+    'never filled shipping_cost': SHIPPING,
+  },
+  'credit_note_line_item': {
+    'never filled pretax_credit_amounts': DISCOUNTS,
   },
 };

@@ -67,7 +67,7 @@ describe('creating a subscription', () => {
     expect(intent.data[0]).toMatchObject({ status: 'requires_action', next_action: { type: 'redirect_to_url' } });
     await fetch(`${harness.emulator.url}/_emulator/authenticate/${intent.data[0]!.id}`, { method: 'POST' });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
-    expect(await eventTypes(stripe, (event) => event.type.startsWith('invoice.'))).toEqual(['invoice.created', 'invoice.finalized', 'invoice.payment_action_required', 'invoice.paid', 'invoice.payment_succeeded']);
+    expect(await eventTypes(stripe, (event) => event.type.startsWith('invoice.'))).toEqual(['invoice.created', 'invoice.finalized', 'invoice.updated', 'invoice.payment_action_required', 'invoice.updated', 'invoice.paid', 'invoice.payment_succeeded']);
   });
 
   it('with a trial starts trialing with a paid zero invoice', async () => {

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { startHarness, startWebhookReceiver, type Harness, type WebhookReceiver } from './emulator-harness.ts';
+import { customerOnClock, MARCH_1, recurringPrice, startHarness, startWebhookReceiver, type Harness, type WebhookReceiver } from './emulator-harness.ts';
 import type { StripeEmulatorOptions } from '../src/index.ts';
 
 let harness: Harness;
@@ -13,6 +13,17 @@ afterEach(async () => {
   await harness.close();
   await receiver.close();
 });
+
+/** Waits until `read` answers `expected` (what a delivery changes shows shortly after the receiver has it). */
+async function settles<T>(read: () => Promise<T>, expected: T): Promise<void> {
+  const deadline = Date.now() + 5000;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = await read();
+  }
+  expect(value).toBe(expected);
+}
 
 const configured = (target: WebhookReceiver): StripeEmulatorOptions => ({ webhookEndpoints: [{ url: target.url, secret: target.secret }], webhookRetry: { initialDelayMs: 20 } });
 
@@ -66,6 +77,29 @@ describe('webhooks', () => {
     const deliveries = (await (await fetch(`${harness.emulator.url}/_emulator/webhook_deliveries`)).json()) as { data: { attempt: number; status: number }[] };
     expect(deliveries.data.map((delivery) => [delivery.attempt, delivery.status])).toEqual([[1, 500], [2, 500]]);
     expect(receiver.received).toEqual([]);
+  });
+
+  it('counts in pending_webhooks the endpoints an event has not reached with a 2xx yet', async () => {
+    const stripe = await start((target) => ({ webhookEndpoints: [{ url: target.url, secret: target.secret }, { url: 'http://127.0.0.1:9/unreachable', secret: 'whsec_unreachable' }], webhookRetry: { maxAttempts: 2, initialDelayMs: 20 } }));
+    receiver.failNext(1, 503);
+    await stripe.customers.create({});
+    const [created] = (await stripe.events.list({ type: 'customer.created' })).data;
+    expect(created!.pending_webhooks).toBe(2);
+    await receiver.waitFor((events) => events.length === 1);
+    expect(receiver.received[0]!.pending_webhooks).toBe(2);
+    // The receiver answered 2xx at the second attempt; the unreachable endpoint never will.
+    await settles(async () => (await stripe.events.retrieve(created!.id)).pending_webhooks, 1);
+  });
+
+  it("sets an invoice's webhooks_delivered_at once its invoice.created reached every endpoint", async () => {
+    const stripe = await start(configured);
+    receiver.failNext(1, 503);
+    const { customer } = await customerOnClock(stripe);
+    const price = await recurringPrice(stripe, 1000);
+    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], expand: ['latest_invoice'] });
+    expect((subscription.latest_invoice as Stripe.Invoice).webhooks_delivered_at).toBeNull();
+    await receiver.waitFor((events) => events.some((event) => event.type === 'invoice.created'));
+    await settles(async () => (await stripe.invoices.retrieve((subscription.latest_invoice as Stripe.Invoice).id)).webhooks_delivered_at, MARCH_1);
   });
 
   it('lists and retrieves events', async () => {

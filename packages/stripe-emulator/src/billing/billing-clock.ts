@@ -3,6 +3,7 @@ import type { Emulator } from '../emulator.ts';
 import { collectInvoice } from './invoice-collection.ts';
 import { expireIncomplete, finalizeAndCollect, startNextPeriod } from './subscription-lifecycle.ts';
 import { cancelSubscription } from './subscription-status.ts';
+import { previewChange } from './subscription-changes.ts';
 
 const DAY = 86_400;
 /** `customer.subscription.trial_will_end` is sent three days before the trial ends. */
@@ -73,19 +74,43 @@ function subscriptionActions(emulator: Emulator, subscription: Stripe.Subscripti
           },
         });
       }
-      actions.push({ at: trialEnd, run: (now) => startNextPeriod(emulator, subscription, now) });
+      actions.push(...upcomingNotice(emulator, subscription, trialEnd), { at: trialEnd, run: (now) => startNextPeriod(emulator, subscription, now) });
       return withScheduledCancel(emulator, subscription, actions);
     }
     // Stripe keeps invoicing an `unpaid` subscription (without charging: see finalizeAndCollect).
     case 'active':
     case 'past_due':
     case 'unpaid':
-      return withScheduledCancel(emulator, subscription, periodEnd === undefined ? [] : [{ at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) }]);
+      return withScheduledCancel(emulator, subscription, periodEnd === undefined ? [] : [...upcomingNotice(emulator, subscription, periodEnd), { at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) }]);
     case 'incomplete':
       return timeline?.incompleteExpiresAt === undefined ? [] : [{ at: timeline.incompleteExpiresAt, run: (now) => expireIncomplete(emulator, subscription, now) }];
     default:
       return [];
   }
+}
+
+/**
+ * `invoice.upcoming`, the account's "upcoming renewal events" days before a subscription creates its next
+ * automatically charged invoice (https://docs.stripe.com/api/events/types#event_types-invoice.upcoming):
+ * once per renewal, not when the subscription ends before it, nor when the period is shorter than the notice.
+ * The invoice is the preview of that renewal (`billing_reason: 'upcoming'`), not a stored invoice.
+ */
+function upcomingNotice(emulator: Emulator, subscription: Stripe.Subscription, renewal: number): DueAction[] {
+  const days = emulator.settings.upcomingRenewalDays;
+  const timeline = emulator.store.subscriptionTimeline.get(subscription.id);
+  const periodStart = subscription.items.data[0]?.current_period_start ?? subscription.created;
+  const at = renewal - days * DAY;
+  const ending = subscription.cancel_at_period_end || (subscription.cancel_at !== null && subscription.cancel_at <= renewal);
+  if (days <= 0 || !timeline || timeline.upcomingNoticeFor === renewal || ending || at < periodStart) return [];
+  return [
+    {
+      at,
+      run: (now) => {
+        timeline.upcomingNoticeFor = renewal;
+        emulator.events.emit('invoice.upcoming', previewChange(emulator, subscription, [], 'create_prorations', now), now);
+      },
+    },
+  ];
 }
 
 function withScheduledCancel(emulator: Emulator, subscription: Stripe.Subscription, actions: DueAction[]): DueAction[] {

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
+import { paymentMethodDetails } from './charge-details.ts';
 
 /**
  * The charge a payment intent's attempt leaves behind, as Stripe records it: `latest_charge` on the intent,
@@ -40,7 +41,7 @@ export function recordCharge(emulator: Emulator, intent: Stripe.PaymentIntent, n
     paid: succeeded,
     payment_intent: intent.id,
     payment_method: methodId,
-    payment_method_details: method ? ({ type: method.type, [method.type]: {} } as unknown as Stripe.Charge.PaymentMethodDetails) : null,
+    payment_method_details: paymentMethodDetails(method, intent.amount, succeeded),
     receipt_email: null,
     receipt_number: null,
     receipt_url: null,

@@ -5,13 +5,17 @@ import { assembleInvoice, recomputeTotals, type InvoiceHeader, type LineDraft } 
 import { confirmPaymentIntent, createPaymentIntent } from './payment-intent-engine.ts';
 import { nextRetryAt, type DunningFinalState } from './dunning-policy.ts';
 import { cancelSubscription, setSubscriptionStatus, subscriptionOf } from './subscription-status.ts';
+import { invoiceUpdated } from './invoice-updates.ts';
+import { deepCopy } from '../deep-copy.ts';
 
 /** Stores a draft invoice and emits `invoice.created`. */
 export function storeDraftInvoice(emulator: Emulator, header: Omit<InvoiceHeader, 'id'>, drafts: LineDraft[]): Stripe.Invoice {
   const invoice = assembleInvoice(emulator, { ...header, id: emulator.ids.next('in', 24) }, drafts);
   emulator.store.invoices.add(invoice);
   emulator.store.invoiceCollection.set(invoice.id, { failedAttempts: 0 });
-  emulator.events.emit('invoice.created', invoice, header.created);
+  const created = emulator.events.emit('invoice.created', invoice, header.created);
+  // Stripe records when the invoice.created webhooks were delivered; with none to deliver, at creation.
+  if (created.pending_webhooks === 0) invoice.webhooks_delivered_at = header.created;
   return invoice;
 }
 
@@ -22,6 +26,8 @@ export function finalizeInvoice(emulator: Emulator, invoice: Stripe.Invoice, now
   const sequence = customer.next_invoice_sequence ?? 1;
   invoice.number = `${customer.invoice_prefix}-${String(sequence).padStart(4, '0')}`;
   customer.next_invoice_sequence = sequence + 1;
+  // A customer's currency is set by its first invoice, as Stripe does.
+  customer.currency ??= invoice.currency;
   invoice.starting_balance = customer.balance;
   recomputeTotals(invoice);
   invoice.ending_balance = Math.min(0, invoice.total + invoice.starting_balance);
@@ -62,30 +68,33 @@ export function collectInvoice(emulator: Emulator, invoice: Stripe.Invoice, now:
   const subscription = subscriptionOf(emulator, invoice);
   const methodId = options.paymentMethod ?? paymentMethodFor(emulator, invoice, subscription);
   const intent = paymentIntentOf(emulator, invoice);
+  // One `invoice.updated` per attempt, with its outcome: the attempt count and what the outcome changed.
+  const before = deepCopy(invoice);
   invoice.attempt_count += 1;
   invoice.attempted = true;
-  if (!methodId || !intent) return recordFailure(emulator, invoice, now, 'failed', options.automatic);
+  if (!methodId || !intent) return recordFailure(emulator, invoice, now, 'failed', options.automatic, before);
   intent.payment_method = methodId;
   confirmPaymentIntent(emulator, intent, now);
   if (intent.status === 'succeeded') {
-    markInvoicePaid(emulator, invoice, now, intent);
+    markInvoicePaid(emulator, invoice, now, intent, before);
     return 'paid';
   }
-  return recordFailure(emulator, invoice, now, intent.status === 'requires_action' ? 'requires_action' : 'failed', options.automatic);
+  return recordFailure(emulator, invoice, now, intent.status === 'requires_action' ? 'requires_action' : 'failed', options.automatic, before);
 }
 
 /** Reacts to a payment intent the customer confirmed or authenticated themselves. */
 export function settleInvoiceOfIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number): void {
   const invoice = emulator.store.invoices.all().find((candidate) => emulator.store.invoiceCollection.get(candidate.id)?.paymentIntentId === intent.id);
   if (!invoice || invoice.status !== 'open') return;
+  const before = deepCopy(invoice);
   invoice.attempt_count += 1;
   invoice.attempted = true;
-  if (intent.status === 'succeeded') markInvoicePaid(emulator, invoice, now, intent);
-  else if (intent.status === 'requires_action') emulator.events.emit('invoice.payment_action_required', invoice, now);
-  else emulator.events.emit('invoice.payment_failed', invoice, now);
+  if (intent.status === 'succeeded') return void markInvoicePaid(emulator, invoice, now, intent, before);
+  invoiceUpdated(emulator, invoice, before, now);
+  emulator.events.emit(intent.status === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
 }
 
-export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now: number, intent: Stripe.PaymentIntent | null): Stripe.Invoice {
+export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now: number, intent: Stripe.PaymentIntent | null, before = deepCopy(invoice)): Stripe.Invoice {
   invoice.amount_paid = invoice.amount_due;
   invoice.amount_remaining = 0;
   invoice.status = 'paid';
@@ -109,6 +118,7 @@ export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now
     emulator.store.invoicePayments.add(payment);
     emulator.events.emit('invoice_payment.paid', payment, now);
   }
+  invoiceUpdated(emulator, invoice, before, now);
   emulator.events.emit('invoice.paid', invoice, now);
   emulator.events.emit('invoice.payment_succeeded', invoice, now);
   const subscription = subscriptionOf(emulator, invoice);
@@ -123,27 +133,32 @@ export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now
 
 export function voidInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: number): Stripe.Invoice {
   if (invoice.status !== 'open' && invoice.status !== 'uncollectible') throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, 'invoice_not_open');
+  const before = deepCopy(invoice);
   invoice.status = 'void';
   invoice.status_transitions.voided_at = now;
   invoice.next_payment_attempt = null;
   cancelIntentOf(emulator, invoice, now);
+  invoiceUpdated(emulator, invoice, before, now);
   emulator.events.emit('invoice.voided', invoice, now);
   return invoice;
 }
 
 export function markInvoiceUncollectible(emulator: Emulator, invoice: Stripe.Invoice, now: number): Stripe.Invoice {
   if (invoice.status !== 'open') throw invalidRequest(`You can only mark an open invoice as uncollectible; this one is ${invoice.status}.`, 'invoice_not_open');
+  const before = deepCopy(invoice);
   invoice.status = 'uncollectible';
   invoice.status_transitions.marked_uncollectible_at = now;
   invoice.next_payment_attempt = null;
+  invoiceUpdated(emulator, invoice, before, now);
   emulator.events.emit('invoice.marked_uncollectible', invoice, now);
   return invoice;
 }
 
-function recordFailure(emulator: Emulator, invoice: Stripe.Invoice, now: number, kind: 'failed' | 'requires_action', automatic: boolean): CollectionResult {
+function recordFailure(emulator: Emulator, invoice: Stripe.Invoice, now: number, kind: 'failed' | 'requires_action', automatic: boolean, before: Stripe.Invoice): CollectionResult {
   const subscription = subscriptionOf(emulator, invoice);
   const firstInvoice = invoice.billing_reason === 'subscription_create';
   const finalState = automatic && !firstInvoice ? scheduleRetry(emulator, invoice) : null;
+  invoiceUpdated(emulator, invoice, before, now);
   emulator.events.emit(kind === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
   if (subscription && !firstInvoice && (subscription.status === 'active' || subscription.status === 'trialing')) {
     setSubscriptionStatus(emulator, subscription, 'past_due', now);

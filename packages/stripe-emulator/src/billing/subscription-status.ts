@@ -2,6 +2,7 @@ import { deepCopy } from '../deep-copy.ts';
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { changedFields } from '../webhooks/event-log.ts';
+import { updateInvoice } from './invoice-updates.ts';
 
 /** Applies `change` to a subscription and emits `customer.subscription.updated` with what changed. */
 export function updateSubscription(emulator: Emulator, subscription: Stripe.Subscription, now: number, change: (subscription: Stripe.Subscription) => void): void {
@@ -25,8 +26,10 @@ export function setSubscriptionStatus(emulator: Emulator, subscription: Stripe.S
 export function cancelSubscription(emulator: Emulator, subscription: Stripe.Subscription, now: number, reason: Stripe.Subscription.CancellationDetails.Reason): Stripe.Subscription {
   for (const invoice of emulator.store.invoices.all()) {
     if (invoice.parent?.subscription_details?.subscription !== subscription.id) continue;
-    invoice.next_payment_attempt = null;
-    invoice.automatically_finalizes_at = null;
+    updateInvoice(emulator, invoice, now, (target) => {
+      target.next_payment_attempt = null;
+      target.automatically_finalizes_at = null;
+    });
   }
   subscription.status = 'canceled';
   subscription.canceled_at = subscription.canceled_at ?? now;

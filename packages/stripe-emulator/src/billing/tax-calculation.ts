@@ -19,7 +19,7 @@ export function lineTaxes(amount: number, rates: Stripe.TaxRate[]): Stripe.Invoi
 }
 
 /** The invoice's `total_taxes`: line taxes summed per rate and behaviour. */
-export function totalTaxes(lines: Stripe.InvoiceLineItem[]): Stripe.Invoice.TotalTax[] {
+export function totalTaxes(lines: { taxes?: Stripe.InvoiceLineItem.Tax[] | null }[]): Stripe.Invoice.TotalTax[] {
   const totals = new Map<string, Stripe.Invoice.TotalTax>();
   for (const tax of lines.flatMap((line) => line.taxes ?? [])) {
     const key = `${tax.tax_rate_details?.tax_rate}:${tax.tax_behavior}`;

@@ -20,6 +20,8 @@ function retrieve(sdk: string): EndpointContract {
 const ADDRESS = 'address';
 const BILLING_DETAILS = ['billing_details.address', 'billing_details.email', 'billing_details.name', 'billing_details.phone'];
 const NEW_ITEMS = ['items.price', 'items.quantity', 'items.tax_rates'];
+/** Credit notes: lines of either kind, the three ways of giving back, and the note's own fields. */
+const CREDIT_NOTE = ['invoice', 'amount', 'lines.type', 'lines.invoice_line_item', 'lines.quantity', 'lines.amount', 'lines.unit_amount', 'lines.description', 'lines.tax_rates', 'lines.metadata', 'refund_amount', 'credit_amount', 'out_of_band_amount', 'reason', 'memo', 'metadata', 'effective_at', 'expand'];
 const ITEM_CHANGES = ['items.id', 'items.price', 'items.quantity', 'items.deleted'];
 
 export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
@@ -104,6 +106,15 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   'POST /v1/refunds': { sdk: 'RefundCreateParams', emulated: ['charge', 'payment_intent', 'amount', 'reason', 'metadata', 'expand'] },
   'GET /v1/refunds/:id': retrieve('RefundRetrieveParams'),
   'GET /v1/refunds': { sdk: 'RefundListParams', emulated: [...LIST, 'charge', 'payment_intent'] },
+
+  'POST /v1/credit_notes': { sdk: 'CreditNoteCreateParams', emulated: CREDIT_NOTE },
+  'GET /v1/credit_notes/preview': { sdk: 'CreditNotePreviewParams', emulated: CREDIT_NOTE },
+  'GET /v1/credit_notes/preview/lines': { sdk: 'CreditNoteListPreviewLineItemsParams', emulated: [...CREDIT_NOTE, ...LIST] },
+  'GET /v1/credit_notes/:id': retrieve('CreditNoteRetrieveParams'),
+  'GET /v1/credit_notes/:id/lines': { sdk: 'CreditNoteListLineItemsParams', emulated: [...LIST] },
+  'POST /v1/credit_notes/:id': { sdk: 'CreditNoteUpdateParams', emulated: ['memo', 'metadata', 'expand'] },
+  'POST /v1/credit_notes/:id/void': { sdk: 'CreditNoteVoidCreditNoteParams', emulated: ['expand'] },
+  'GET /v1/credit_notes': { sdk: 'CreditNoteListParams', emulated: [...CREATED, 'invoice', 'customer'] },
 
   'POST /v1/test_helpers/test_clocks': { sdk: 'TestHelpers.TestClockCreateParams', emulated: ['frozen_time', 'name', 'expand'] },
   'GET /v1/test_helpers/test_clocks/:id': retrieve('TestHelpers.TestClockRetrieveParams'),

@@ -26,7 +26,8 @@ export function readSdkContract(paramTypes: readonly string[], objectTypes: read
   return { params, expandable };
 }
 
-function compile(typeNames: readonly string[], projectRoot: string): { checker: ts.TypeChecker; aliases: Map<string, ts.Type> } {
+/** Compiles `Stripe.<name>` for each name against the installed SDK: the checker and each name's type. */
+export function compile(typeNames: readonly string[], projectRoot: string): { checker: ts.TypeChecker; aliases: Map<string, ts.Type> } {
   const entry = path.join(projectRoot, ENTRY);
   const source = ["import type Stripe from 'stripe';", ...typeNames.map((name, i) => `export type P${i} = Stripe.${name};`)].join('\n');
   const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [] };
@@ -125,7 +126,7 @@ function describe(checker: ts.TypeChecker, type: ts.Type, depth: number): ParamN
 }
 
 /** The SDK's branded `Decimal` (a class behind an intersection): sent as a decimal string. */
-function isDecimal(type: ts.Type): boolean {
+export function isDecimal(type: ts.Type): boolean {
   const parts = type.isIntersection() ? type.types : [type];
   return parts.some((part) => /^Decimal/.test(part.getSymbol()?.getName() ?? part.aliasSymbol?.getName() ?? ''));
 }

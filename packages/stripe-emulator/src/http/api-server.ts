@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Emulator } from '../emulator.ts';
-import { StripeApiError } from '../stripe-error.ts';
+import { StripeApiError, withDocUrl } from '../stripe-error.ts';
 import { parseStripeForm, type FormObject } from './form-body.ts';
 import { RequestParams } from './params.ts';
 import { expand } from './expansion.ts';
@@ -67,7 +67,7 @@ export class ApiServer {
         if (idempotencyKey && outcome.save) this.idempotency.remember(idempotencyKey, fingerprint, result);
       }
     } catch (error) {
-      result = errorResponse(error, this.emulator.settings.log);
+      result = this.errorResponse(error, requestId);
     }
     if (!url.pathname.startsWith(ADMIN_PREFIX)) {
       this.requests.add({ id: requestId, method, path: url.pathname, params: form, idempotency_key: idempotencyKey, stripe_version: stripeVersion, status: result.status, idempotent_replayed: replayed });
@@ -115,8 +115,19 @@ export class ApiServer {
       return { response: this.execute(method, route, form, origin), save: true };
     } catch (error) {
       const parameterError = error instanceof StripeApiError && (error.body.code?.startsWith('parameter_') ?? false);
-      return { response: errorResponse(error, this.emulator.settings.log), save: started && !parameterError };
+      return { response: this.errorResponse(error, origin.id), save: started && !parameterError };
     }
+  }
+
+  /**
+   * Stripe's error object, with what Stripe adds to every error: `request_log_url` (here, the request's entry in
+   * the emulator's request log) and, for a documented error code, its `doc_url`.
+   */
+  private errorResponse(error: unknown, requestId: string): StoredResponse {
+    const request_log_url = `${this.emulator.baseUrl}/_emulator/requests/${requestId}`;
+    if (error instanceof StripeApiError) return { status: error.status, body: JSON.stringify({ error: { ...withDocUrl(error.body), request_log_url } }, null, 2) };
+    this.emulator.settings.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { status: 500, body: JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.', request_log_url } }) };
   }
 
   private execute(method: string, route: MatchedRoute, form: FormObject, origin: { id: string; idempotency_key: string | null }): StoredResponse {
@@ -146,11 +157,6 @@ function authenticate(request: IncomingMessage): void {
   }
 }
 
-function errorResponse(error: unknown, log: (line: string) => void): StoredResponse {
-  if (error instanceof StripeApiError) return { status: error.status, body: JSON.stringify({ error: error.body }, null, 2) };
-  log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return { status: 500, body: JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.' } }) };
-}
 
 function headerOf(request: IncomingMessage, name: string): string | null {
   const value = request.headers[name];

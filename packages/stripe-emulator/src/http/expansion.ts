@@ -64,6 +64,7 @@ const COLLECTIONS: [string, (emulator: Emulator, id: string) => unknown][] = [
   ['inpay_', (e, id) => e.store.invoicePayments.get(id)],
   ['ch_', (e, id) => e.store.charges.get(id)],
   ['re_', (e, id) => e.store.refunds.get(id)],
+  ['cn_', (e, id) => e.store.creditNotes.get(id)],
   ['clock_', (e, id) => e.store.testClocks.get(id)],
 ];
 

@@ -14,6 +14,12 @@ import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
 export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, reset: () => void): void {
   const { router, store } = emulator;
   router.on('GET', '/_emulator/requests', ({ params }) => requests.page(params.integer('limit'), params.string('starting_after'), '/_emulator/requests'));
+  // Where an error's `request_log_url` points.
+  router.on('GET', '/_emulator/requests/:id', ({ path }) => {
+    const entry = requests.entries.find((candidate) => candidate.id === path.id);
+    if (!entry) throw resourceMissing('request', path.id ?? '');
+    return entry;
+  });
   router.on('GET', '/_emulator/webhook_deliveries', ({ params }) => emulator.webhooks.deliveries.page(params.integer('limit'), params.string('starting_after'), '/_emulator/webhook_deliveries'));
   router.on('POST', '/_emulator/reset', () => {
     reset();

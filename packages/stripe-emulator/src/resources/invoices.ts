@@ -10,6 +10,7 @@ import { resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
 import { itemChanges } from './subscriptions.ts';
 import { recomputeTotals } from '../billing/invoice-assembly.ts';
 import { lineTaxes } from '../billing/tax-calculation.ts';
+import { updateInvoice } from '../billing/invoice-updates.ts';
 
 /**
  * `/v1/invoices`: retrieve, list, update, finalize, pay, void, mark uncollectible, lines, create_preview;
@@ -27,11 +28,12 @@ export function registerInvoiceRoutes(emulator: Emulator): void {
   });
   router.on('POST', '/v1/invoices/:id', ({ params, path }) => {
     const invoice = invoiceAt(path.id);
-    invoice.metadata = params.metadata('metadata', invoice.metadata ?? {});
-    if (params.has('description')) invoice.description = params.nullableString('description') ?? null;
-    if (params.has('auto_advance')) invoice.auto_advance = params.boolean('auto_advance') ?? true;
-    if (params.has('default_tax_rates')) setDefaultTaxRates(invoice, taxRates(emulator, params.strings('default_tax_rates') ?? []));
-    emulator.events.emit('invoice.updated', invoice, nowFor(invoice));
+    updateInvoice(emulator, invoice, nowFor(invoice), (target) => {
+      target.metadata = params.metadata('metadata', target.metadata ?? {});
+      if (params.has('description')) target.description = params.nullableString('description') ?? null;
+      if (params.has('auto_advance')) target.auto_advance = params.boolean('auto_advance') ?? true;
+      if (params.has('default_tax_rates')) setDefaultTaxRates(target, taxRates(emulator, params.strings('default_tax_rates') ?? []));
+    });
     return invoice;
   });
   router.on('POST', '/v1/invoices/:id/finalize', ({ params, path }) => {

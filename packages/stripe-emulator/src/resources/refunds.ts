@@ -28,12 +28,20 @@ export function registerChargeAndRefundRoutes(emulator: Emulator): void {
 
 function createRefund(emulator: Emulator, params: RequestParams): Stripe.Refund {
   const charge = chargeToRefund(emulator, params);
-  if (charge.status !== 'succeeded') throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, 'charge_not_refundable', 'charge');
-  const remaining = charge.amount_captured - charge.amount_refunded;
-  if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded', 'charge');
-  const amount = params.integer('amount') ?? remaining;
-  if (amount > remaining) throw invalidRequest(`Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount_too_large', 'amount');
   const now = emulator.now(emulator.clockOf(typeof charge.customer === 'string' ? charge.customer : null));
+  return refundCharge(emulator, charge, now, { amount: params.integer('amount'), reason: params.oneOf('reason', REASONS) ?? null, metadata: params.metadata('metadata') });
+}
+
+/**
+ * Gives back `amount` of a succeeded charge (what remains when unset): the refund settles at once, with
+ * `refund.created` and `charge.refunded`. Credit notes with a `refund_amount` refund through here too.
+ */
+export function refundCharge(emulator: Emulator, charge: Stripe.Charge, now: number, request: { amount: number | undefined; reason: Stripe.Refund.Reason | null; metadata: Record<string, string> }, param = 'charge'): Stripe.Refund {
+  if (charge.status !== 'succeeded') throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, 'charge_not_refundable', param);
+  const remaining = charge.amount_captured - charge.amount_refunded;
+  if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded', param);
+  const amount = request.amount ?? remaining;
+  if (amount > remaining) throw invalidRequest(`Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount_too_large', param === 'charge' ? 'amount' : param);
   const refund: Stripe.Refund = {
     id: emulator.ids.next('re', 24),
     object: 'refund',
@@ -44,10 +52,10 @@ function createRefund(emulator: Emulator, params: RequestParams): Stripe.Refund 
     currency: charge.currency,
     customer: charge.customer,
     customer_account: null,
-    metadata: params.metadata('metadata'),
+    metadata: request.metadata,
     payment_intent: charge.payment_intent,
     payment_method: charge.payment_method,
-    reason: params.oneOf('reason', REASONS) ?? null,
+    reason: request.reason,
     receipt_number: null,
     source_transfer_reversal: null,
     status: 'succeeded',

@@ -43,7 +43,11 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** The endpoints each event reached with a 2xx: `pending_webhooks` counts the others. */
+  private readonly delivered = new WeakMap<Stripe.Event, Set<string>>();
   private closed = false;
+  /** Called when an event has reached every endpoint it is for (Stripe then sets `webhooks_delivered_at`). */
+  onAllDelivered: (event: Stripe.Event) => void = () => undefined;
 
   constructor(
     private readonly targets: () => WebhookTarget[],
@@ -55,7 +59,9 @@ export class WebhookDispatcher {
     this.deliveries = new BoundedLog(logCapacity);
   }
 
+  /** Holds the event for the next flush; its `pending_webhooks` counts the endpoints it is for. */
   enqueue(event: Stripe.Event): void {
+    event.pending_webhooks = this.targets().filter((target) => wants(target, event)).length;
     this.batch.push(event);
   }
 
@@ -64,7 +70,7 @@ export class WebhookDispatcher {
     const events = this.batch;
     this.batch = [];
     for (const target of this.targets()) {
-      const wanted = events.filter((event) => target.enabledEvents.includes('*') || target.enabledEvents.includes(event.type));
+      const wanted = events.filter((event) => wants(target, event));
       if (this.chaos) this.scatter(wanted, target, this.chaos);
       else for (const event of wanted) this.inOrder(event, target);
     }
@@ -122,10 +128,20 @@ export class WebhookDispatcher {
     if (this.closed) return;
     this.deliveries.add(record);
     const delivered = record.status !== null && record.status >= 200 && record.status < 300;
-    if (delivered) return;
+    if (delivered) return this.markDelivered(event, target);
     this.log(`webhook ${event.type} ${event.id} to ${target.url} failed (attempt ${attempt}: ${record.status ?? record.error})`);
     if (attempt >= this.retry.maxAttempts) return;
     this.later(this.retry.initialDelayMs * 2 ** (attempt - 1), () => void this.attempt(event, target, attempt + 1));
+  }
+
+  /** Stripe's `pending_webhooks`: one fewer once an endpoint answered 2xx (a duplicate delivery counts once). */
+  private markDelivered(event: Stripe.Event, target: WebhookTarget): void {
+    const reached = this.delivered.get(event) ?? new Set<string>();
+    this.delivered.set(event, reached);
+    if (reached.has(target.url)) return;
+    reached.add(target.url);
+    event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
+    if (event.pending_webhooks === 0) this.onAllDelivered(event);
   }
 
   private later(delayMs: number, action: () => void): void {
@@ -135,4 +151,8 @@ export class WebhookDispatcher {
     }, delayMs);
     this.timers.add(timer);
   }
+}
+
+function wants(target: WebhookTarget, event: Stripe.Event): boolean {
+  return target.enabledEvents.includes('*') || target.enabledEvents.includes(event.type);
 }
