@@ -44,6 +44,19 @@ const FLOWS: Record<string, (stripe: Stripe) => Promise<number>> = {
     await advance(stripe, clock, APRIL_1 + 2 * 3600);
     return before;
   },
+  'upgrade with pending_if_incomplete, the card is declined, the update expires': async (stripe) => {
+    const { clock, subscription, pro, before } = await subscribedThenDeclining(stripe);
+    await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: pro.id }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+    await advance(stripe, clock, clock.frozen_time + 24 * 3600);
+    return before;
+  },
+  'upgrade with pending_if_incomplete, the card is declined, the invoice is paid later': async (stripe) => {
+    const { subscription, pro, before } = await subscribedThenDeclining(stripe);
+    const held = await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: pro.id }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+    const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: String(subscription.customer) });
+    await stripe.invoices.pay(String(held.latest_invoice), { payment_method: visa.id });
+    return before;
+  },
   'refund of a payment': async (stripe) => {
     const customer = await stripe.customers.create({});
     const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
@@ -52,6 +65,17 @@ const FLOWS: Record<string, (stripe: Stripe) => Promise<number>> = {
     return 0;
   },
 };
+
+/** A subscription paid by a working card, whose customer's default card then declines every charge. */
+async function subscribedThenDeclining(stripe: Stripe) {
+  const { customer, clock } = await customerOnClock(stripe);
+  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await recurringPrice(stripe, 1000)).id }] });
+  const pro = await recurringPrice(stripe, 3000);
+  const declining = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: declining.id } });
+  const before = (await eventTypes(stripe, (event) => OF_THE_FLOW.test(event.type))).length;
+  return { clock, subscription, pro, before };
+}
 
 describe('event sequences, as tabled in the README', () => {
   const documented = documentedSequences();

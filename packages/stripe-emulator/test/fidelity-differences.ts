@@ -94,7 +94,7 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'null pause_collection': UNUSED_FEATURE,
     'null payment_settings.payment_method_options': UNUSED_FEATURE,
     'null pending_invoice_item_interval': UNUSED_FEATURE,
-    'null pending_update': UNUSED_FEATURE,
+    'null pending_update': STATE,
     'null transfer_data': CONNECT,
     'null trial_end': STATE,
     'null trial_start': STATE,
