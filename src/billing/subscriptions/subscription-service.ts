@@ -74,8 +74,11 @@ export class SubscriptionService {
   }
 
   /**
-   * Takes effect at once, prorated and invoiced now (a downgrade's unused time becomes a credit). Refused
-   * when the used storage exceeds the new plan's; CONFLICT when the subscription moved since it was read.
+   * Takes effect at once, prorated and invoiced now (a downgrade's unused time becomes a credit), but only
+   * once that invoice is paid: declined or awaiting 3-D Secure, the customer stays on the old plan and its
+   * entitlements, the change pending (`pendingChange`) until paid (the webhook's sync then moves them) or
+   * dropped by the provider after 23 hours. Refused when the used storage exceeds the new plan's; CONFLICT
+   * when the subscription moved since it was read.
    */
   async changePlan(owner: BillingOwner, planId: string, interval: BillingInterval, expectedVersion: number): Promise<ChangePlanOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
