@@ -94,6 +94,19 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
     expect(await h.profile(actor, owner)).toMatchObject({ plan: { id: 'pro' }, unpaidInvoice: false });
   });
 
+  it("replaces a pending change by a new choice: the first one's invoice is voided, never charged later", async () => {
+    const { actor, owner, version } = await onLiteThenCard('hope', 'pm_card_chargeCustomerFail');
+    expect((await h.mutate(actor, CHANGE, { planId: 'pro', v: version })).changePlan.__typename).toBe('PaymentFailed');
+    const visa = (await h.profile(actor, owner)).paymentMethods.find((m: any) => m.last4 === '4242');
+    await h.mutate(actor, SET_DEFAULT, { id: visa.id });
+    const { subscription } = await h.profile(actor, owner);
+    const { changePlan } = await h.mutate(actor, CHANGE, { planId: 'ultra', v: subscription.version });
+    expect(changePlan).toEqual({ __typename: 'PlanChanged', subscription: { plan: { id: 'ultra' }, pendingChange: null } });
+    const after = await h.profile(actor, owner);
+    expect(after).toMatchObject({ unpaidInvoice: false, plan: { id: 'ultra' } });
+    expect(after.invoices.edges.map((e: any) => e.node.status).sort()).toEqual(['PAID', 'PAID', 'VOID']);
+  });
+
   it('drops the pending upgrade when it expires: old plan, its invoice voided', async () => {
     const { actor, owner, version, clock } = await onLiteThenCard('gabe', 'pm_card_chargeCustomerFail', true);
     expect((await h.mutate(actor, CHANGE, { planId: 'pro', v: version })).changePlan.__typename).toBe('PaymentFailed');

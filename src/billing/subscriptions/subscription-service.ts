@@ -97,6 +97,7 @@ export class SubscriptionService {
       // Keyed by the version claimed under the lock: a retry of a failed call (the version given back)
       // replays the same request at the provider instead of making a second change.
       const charge = await this.releasingOnFailure(live.id, expectedVersion, async () => {
+        await this.dropPendingChange(live);
         // The invoice this change produces at once is charged with the VAT decided now, and names it.
         const vat = await this.deps.taxRates.forCustomer(customer);
         await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${expectedVersion}`, vat.tag);
@@ -136,6 +137,18 @@ export class SubscriptionService {
       await this.deps.sync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
     });
+  }
+
+  /**
+   * A new choice replaces a change still waiting for its payment: that change's invoice is voided first,
+   * so it can never be charged later, nor stay open (and raise the unpaid flag) once nothing is pending.
+   */
+  private async dropPendingChange(live: SubscriptionRecord): Promise<void> {
+    const invoiceId = live.pendingProviderInvoiceId;
+    if (!invoiceId) return;
+    const invoice = await this.deps.provider.retrieveInvoice(invoiceId);
+    if (invoice.status === 'OPEN') await this.deps.provider.voidInvoice(invoiceId, `void:${invoiceId}`);
+    await this.deps.sync.invoice(invoiceId);
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */
