@@ -5,7 +5,7 @@ import { BillingHarness } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeOnPostgres } from '../support/test-database';
 
-const UPDATE = `mutation($input: BillingProfileInput!) { updateBillingProfile(input: $input) { legalIdentity { country } } }`;
+const UPDATE = `mutation($input: BillingProfileInput!) { updateBillingProfile(input: $input) { legalIdentity { address { country } } } }`;
 /** Consumer VAT of each country the test moves between, in percent. */
 const RATES: Record<string, number> = { FR: 20, LU: 17, DE: 19, HU: 27 };
 
