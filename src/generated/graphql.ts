@@ -899,6 +899,15 @@ export type PaymentRequiresAction = {
   pendingSubscription?: Maybe<PlanSubscription>;
 };
 
+/** A plan change that applies once its invoice is paid, and is dropped (its invoice voided) at `expiresAt`. */
+export type PendingPlanChange = {
+  __typename?: 'PendingPlanChange';
+  expiresAt: Scalars['DateTime']['output'];
+  interval: BillingInterval;
+  plan: Plan;
+  price: Money;
+};
+
 export type Plan = {
   __typename?: 'Plan';
   driveStorage: Scalars['Bytes']['output'];
@@ -982,6 +991,8 @@ export type PlanSubscription = {
   currentPeriodStart: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   interval: BillingInterval;
+  /** A plan change waiting for its payment (declined, or awaiting 3-D Secure): the subscription stays on `plan` until it is paid. */
+  pendingChange?: Maybe<PendingPlanChange>;
   plan: Plan;
   price: Money;
   status: SubscriptionStatus;
@@ -1512,6 +1523,7 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethodSetup: ResolverTypeWrapper<PaymentMethodSetup>;
   PaymentMethodType: PaymentMethodType;
   PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
+  PendingPlanChange: ResolverTypeWrapper<Omit<PendingPlanChange, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   Plan: ResolverTypeWrapper<PlanRecord>;
   PlanCatalogResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PlanCatalogResult']>;
   PlanChangePreview: ResolverTypeWrapper<ProviderPlanChangePreview>;
@@ -1609,6 +1621,7 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentMethodSaved: Omit<PaymentMethodSaved, 'paymentMethod'> & { paymentMethod: ResolversParentTypes['PaymentMethod'] };
   PaymentMethodSetup: PaymentMethodSetup;
   PaymentRequiresAction: Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversParentTypes['PlanSubscription']> };
+  PendingPlanChange: Omit<PendingPlanChange, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   Plan: PlanRecord;
   PlanCatalogResult: ResolversUnionTypes<ResolversParentTypes>['PlanCatalogResult'];
   PlanChangePreview: ProviderPlanChangePreview;
@@ -1992,6 +2005,13 @@ export type PaymentRequiresActionResolvers<ContextType = GraphQLContext, ParentT
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PendingPlanChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PendingPlanChange'] = ResolversParentTypes['PendingPlanChange']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  interval?: Resolver<ResolversTypes['BillingInterval'], ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
 export type PlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = ResolversObject<{
   driveStorage?: Resolver<ResolversTypes['Bytes'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2053,6 +2073,7 @@ export type PlanSubscriptionResolvers<ContextType = GraphQLContext, ParentType e
   currentPeriodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   interval?: Resolver<ResolversTypes['BillingInterval'], ParentType, ContextType>;
+  pendingChange?: Resolver<Maybe<ResolversTypes['PendingPlanChange']>, ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SubscriptionStatus'], ParentType, ContextType>;
@@ -2258,6 +2279,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PaymentMethodSaved?: PaymentMethodSavedResolvers<ContextType>;
   PaymentMethodSetup?: PaymentMethodSetupResolvers<ContextType>;
   PaymentRequiresAction?: PaymentRequiresActionResolvers<ContextType>;
+  PendingPlanChange?: PendingPlanChangeResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   PlanCatalogResult?: PlanCatalogResultResolvers<ContextType>;
   PlanChangePreview?: PlanChangePreviewResolvers<ContextType>;

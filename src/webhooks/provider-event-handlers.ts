@@ -10,6 +10,8 @@ export const SUBSCRIPTION_EVENTS = [
   'customer.subscription.updated',
   'customer.subscription.deleted',
   'customer.subscription.trial_will_end',
+  'customer.subscription.pending_update_applied',
+  'customer.subscription.pending_update_expired',
 ];
 
 export const INVOICE_EVENTS = [

@@ -29,6 +29,7 @@ describe('subscribing', () => {
       trialEnd: null,
       defaultPaymentMethodId: paymentMethodId,
       latestInvoiceId: expect.stringMatching(/^in_/),
+      pendingUpdate: null,
     });
     expect(subscription.currentPeriodStart.getTime()).toBeGreaterThanOrEqual(JANUARY_1);
     expect(subscription.currentPeriodEnd.getTime()).toBeGreaterThanOrEqual(FEBRUARY_1);
@@ -78,11 +79,11 @@ describe('subscribing', () => {
 });
 
 describe('changing plan', () => {
-  async function subscribed(testMethod = 'pm_card_visa'): Promise<{ subscriptionId: string; customerId: string; upgradeId: string }> {
+  async function subscribed(testMethod = 'pm_card_visa'): Promise<{ subscriptionId: string; customerId: string; priceId: string; upgradeId: string }> {
     const { customerId, paymentMethodId, priceId } = await customerAndPrice(harness, testMethod);
     const { subscription } = await harness.provider.createSubscription({ customerId, priceId, paymentMethodId, taxRateIds: [] }, newKey());
     const upgradeId = await harness.provider.ensurePrice({ id: 'plan-max', name: 'Max' }, { id: 'price-max-monthly', interval: 'MONTH', amount: 2000, currency: 'EUR' }, newKey());
-    return { subscriptionId: subscription.id, customerId, upgradeId };
+    return { subscriptionId: subscription.id, customerId, priceId, upgradeId };
   }
 
   it('previews the prorated charge of an upgrade', async () => {
@@ -118,13 +119,14 @@ describe('changing plan', () => {
     expect(subscription).toMatchObject({ priceId: upgradeId, latestInvoiceId: before.latestInvoiceId });
   });
 
-  it('answers failed when the upgrade charge is declined', async () => {
-    const { subscriptionId, customerId, upgradeId } = await subscribed();
+  it('answers failed when the upgrade charge is declined, the old price kept and the change pending', async () => {
+    const { subscriptionId, customerId, priceId, upgradeId } = await subscribed();
     const failing = await harness.browser.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customerId });
     await harness.provider.setSubscriptionDefaultPaymentMethod(subscriptionId, failing.id, newKey());
     const { subscription, payment } = await harness.provider.changeSubscriptionPrice(subscriptionId, upgradeId, 'always_invoice', newKey());
     expect(payment).toEqual({ kind: 'failed', declineCode: 'generic_decline' });
-    expect(subscription).toMatchObject({ status: 'PAST_DUE', priceId: upgradeId, defaultPaymentMethodId: failing.id });
+    expect(subscription).toMatchObject({ status: 'ACTIVE', priceId, defaultPaymentMethodId: failing.id, pendingUpdate: { priceId: upgradeId, expiresAt: expect.any(Date) } });
+    expect((await harness.provider.retrieveInvoice(subscription.latestInvoiceId!)).status).toBe('OPEN');
   });
 });
 

@@ -10,6 +10,8 @@ export interface InvoiceCollectionState {
   /** When the first automatic payment attempt failed: the dunning schedule counts from here. */
   firstFailedAt?: number;
   failedAttempts: number;
+  /** The invoice of a pending update (`pending_if_incomplete`): paying it applies the update. */
+  holdsPendingUpdate?: boolean;
 }
 
 /** Bookkeeping of a subscription that is not part of its public shape. */

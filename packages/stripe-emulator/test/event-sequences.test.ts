@@ -94,7 +94,34 @@ const FLOWS: Record<string, Flow> = {
       return setUp;
     },
   },
+  'upgrade with pending_if_incomplete, the card is declined, the update expires': {
+    run: async (stripe) => {
+      const { clock, subscription, pro, before } = await subscribedThenDeclining(stripe);
+      await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: pro.id }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+      await advance(stripe, clock, clock.frozen_time + 24 * HOUR);
+      return before;
+    },
+  },
+  'upgrade with pending_if_incomplete, the card is declined, the invoice is paid later': {
+    run: async (stripe) => {
+      const { subscription, pro, before } = await subscribedThenDeclining(stripe);
+      const held = await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: pro.id }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+      const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: String(subscription.customer) });
+      await stripe.invoices.pay(String(held.latest_invoice), { payment_method: visa.id });
+      return before;
+    },
+  },
 };
+
+/** A subscription paid by a working card, whose customer's default card then declines every charge. */
+async function subscribedThenDeclining(stripe: Stripe) {
+  const { customer, clock } = await customerOnClock(stripe);
+  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await recurringPrice(stripe, 1000)).id }] });
+  const pro = await recurringPrice(stripe, 3000);
+  const declining = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: declining.id } });
+  return { clock, subscription, pro, before: await flowEvents(stripe) };
+}
 
 describe('event sequences, as tabled in the README', () => {
   const documented = documentedSequences();

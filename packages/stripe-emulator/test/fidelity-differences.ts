@@ -69,7 +69,7 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'never filled pause_collection': 'Pausing collection is not emulated; null while not paused, as in Stripe.',
     'never filled payment_settings.payment_method_options': UNUSED_FEATURE,
     'never filled pending_invoice_item_interval': 'Pending invoice item intervals are not emulated; null without them, as in Stripe.',
-    'never filled pending_update': 'payment_behavior=pending_if_incomplete is not emulated yet (README limits); null without a pending update, as in Stripe.',
+    'never filled pending_update': 'Filled only while an update made with payment_behavior=pending_if_incomplete waits for its payment; null otherwise, as in Stripe.',
     'never filled transfer_data': CONNECT,
   },
   'subscription_item': {

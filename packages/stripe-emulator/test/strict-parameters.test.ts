@@ -121,8 +121,9 @@ describe("values, as Stripe's API reference states them", () => {
     expect(expanded.default_payment_method).toBeNull();
   });
 
-  it('refuses payment_behavior=pending_if_incomplete as not emulated', async () => {
+  it('refuses, beside payment_behavior=pending_if_incomplete, what pending updates do not support', async () => {
     const { id } = await subscription();
-    expect((await post(`/v1/subscriptions/${id}`, 'payment_behavior=pending_if_incomplete')).body.error).toMatchObject({ code: 'parameter_not_emulated' });
+    expect((await post(`/v1/subscriptions/${id}`, 'payment_behavior=pending_if_incomplete&description=x')).body.error).toMatchObject({ type: 'invalid_request_error', param: 'description' });
+    expect((await post(`/v1/subscriptions/${id}`, 'payment_behavior=pending_if_incomplete&trial_end=now')).body.error).toMatchObject({ code: 'parameter_not_emulated', param: 'trial_end' });
   });
 });

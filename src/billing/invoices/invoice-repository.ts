@@ -97,10 +97,18 @@ export class InvoiceRepository {
     return row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null;
   }
 
-  /** The definition of the `unpaidInvoice` flag: an open invoice whose payment failed, or that is past due. */
-  async hasUnpaid(customerId: string, now: Date): Promise<boolean> {
+  /**
+   * The definition of the `unpaidInvoice` flag: an open invoice whose payment failed, or that is past due;
+   * not the invoice of a pending plan change (`pendingInvoiceId`), which only decides whether the change applies.
+   */
+  async hasUnpaid(customerId: string, now: Date, pendingInvoiceId: string | null = null): Promise<boolean> {
     const count = await this.prisma.invoice.count({
-      where: { customerId, status: 'OPEN', OR: [{ paymentFailedAt: { not: null } }, { dueAt: { lt: now } }] },
+      where: {
+        customerId,
+        status: 'OPEN',
+        OR: [{ paymentFailedAt: { not: null } }, { dueAt: { lt: now } }],
+        ...(pendingInvoiceId ? { NOT: { providerInvoiceId: pendingInvoiceId } } : {}),
+      },
     });
     return count > 0;
   }

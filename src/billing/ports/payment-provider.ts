@@ -51,6 +51,11 @@ export interface ProviderSubscription {
   trialEnd: Date | null;
   defaultPaymentMethodId: string | null;
   latestInvoiceId: string | null;
+  /**
+   * A price change the provider holds until its invoice (`latestInvoiceId`) is paid (Stripe's
+   * `pending_update`); the subscription stays on `priceId` until then, and the change is dropped at `expiresAt`.
+   */
+  pendingUpdate: { priceId: string; expiresAt: Date } | null;
 }
 
 export interface ProviderInvoiceLine {
@@ -154,6 +159,10 @@ export interface PaymentProvider {
   retrieveSubscription(id: string): Promise<ProviderSubscription>;
   /** Every subscription of the customer, ended ones included. */
   listSubscriptions(customerId: string): Promise<ProviderSubscription[]>;
+  /**
+   * Changes the price at once. A change invoiced now applies only once that invoice is paid: declined or
+   * awaiting 3-D Secure, the subscription stays on its price with the change pending (`pendingUpdate`).
+   */
   changeSubscriptionPrice(
     id: string,
     priceId: string,

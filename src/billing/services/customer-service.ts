@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CustomerRecord } from '../../db/prisma-types.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
@@ -70,19 +69,27 @@ export class CustomerService {
    * VAT number changes, so does the VAT of the next invoice, and the live subscription's tax rates follow.
    */
   async updateBillingProfile(owner: BillingOwner, changes: LegalIdentityChanges): Promise<CustomerRecord> {
-    const current = await this.deps.customers.findByOwner(owner);
     const given = IDENTITY_FIELDS.filter((field) => changes[field] !== undefined);
-    const identity = validLegalIdentity({ ...(current && legalIdentityOf(current)), ...pick(changes, given) });
-    const updated = await this.deps.customers.updateLegalIdentity((current ?? (await this.ensure(owner))).id, pick(identity, given));
-    const vatChanged = (current?.country ?? null) !== updated.country || (current?.vatNumber ?? null) !== updated.vatNumber;
-    // Checked at once, so the profile shows the VAT number's status (VERIFIED, UNVERIFIED, ...).
-    const decision = await this.deps.taxRates.decide(updated);
-    const live = vatChanged ? await this.deps.subscriptions.findLive(updated.id) : null;
-    if (live) {
-      const vat = await this.deps.taxRates.forDecision(decision);
-      await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${randomUUID()}`, vat.tag);
-    }
-    return (await this.deps.customers.findById(updated.id)) ?? updated;
+    const existing = await this.deps.customers.findByOwner(owner);
+    // Bad input changes nothing: refused before a profile is created or the lock taken.
+    validLegalIdentity({ ...(existing && legalIdentityOf(existing)), ...pick(changes, given) });
+    const { id } = existing ?? (await this.ensure(owner));
+    // Under the customer's lock, as every provider write: of two concurrent changes (or one and a plan
+    // change), the provider's tax rates end on the VAT of the identity written last.
+    return this.deps.operations.run(id, 'UPDATE_BILLING_PROFILE', async (operation) => {
+      const current = await this.require(owner);
+      const identity = validLegalIdentity({ ...legalIdentityOf(current), ...pick(changes, given) });
+      const updated = await this.deps.customers.updateLegalIdentity(id, pick(identity, given));
+      const vatChanged = current.country !== updated.country || current.vatNumber !== updated.vatNumber;
+      // Checked at once, so the profile shows the VAT number's status (VERIFIED, UNVERIFIED, ...).
+      const decision = await this.deps.taxRates.decide(updated);
+      const live = vatChanged ? await this.deps.subscriptions.findLive(id) : null;
+      if (live) {
+        const vat = await this.deps.taxRates.forDecision(decision);
+        await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${operation.id}`, vat.tag);
+      }
+      return (await this.deps.customers.findById(id)) ?? updated;
+    });
   }
 
   async reportStorageUsage(owner: BillingOwner, usedBytes: bigint): Promise<CustomerRecord> {

@@ -76,8 +76,11 @@ export class SubscriptionService {
   }
 
   /**
-   * Takes effect at once, prorated and invoiced now (a downgrade's unused time becomes a credit). Refused
-   * when the used storage exceeds the new plan's; CONFLICT when the subscription moved since it was read.
+   * Takes effect at once, prorated and invoiced now (a downgrade's unused time becomes a credit), but only
+   * once that invoice is paid: declined or awaiting 3-D Secure, the customer stays on the old plan and its
+   * entitlements, the change pending (`pendingChange`) until paid (the webhook's sync then moves them) or
+   * dropped by the provider after 23 hours. Refused when the used storage exceeds the new plan's; CONFLICT
+   * when the subscription moved since it was read.
    */
   async changePlan(owner: BillingOwner, planId: string, interval: BillingInterval, expectedVersion: number): Promise<ChangePlanOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
@@ -96,6 +99,7 @@ export class SubscriptionService {
       // Keyed by the version claimed under the lock: a retry of a failed call (the version given back)
       // replays the same request at the provider instead of making a second change.
       const charge = await this.releasingOnFailure(live.id, expectedVersion, async () => {
+        await this.dropPendingChange(live);
         // The invoice this change produces at once is charged with the VAT decided now, and names it.
         const vat = await this.deps.taxRates.forCustomer(customer);
         await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${live.id}:${expectedVersion}`, vat.tag);
@@ -135,6 +139,18 @@ export class SubscriptionService {
       await this.deps.subscriptionSync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
     });
+  }
+
+  /**
+   * A new choice replaces a change still waiting for its payment: that change's invoice is voided first,
+   * so it can never be charged later, nor stay open (and raise the unpaid flag) once nothing is pending.
+   */
+  private async dropPendingChange(live: SubscriptionRecord): Promise<void> {
+    const invoiceId = live.pendingProviderInvoiceId;
+    if (!invoiceId) return;
+    const invoice = await this.deps.provider.retrieveInvoice(invoiceId);
+    if (invoice.status === 'OPEN') await this.deps.provider.voidInvoice(invoiceId, `void:${invoiceId}`);
+    await this.deps.invoiceSync.invoice(invoiceId);
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */

@@ -16,7 +16,16 @@ export interface SubscriptionState {
   canceledAt: Date | null;
   trialEnd: Date | null;
   pastDueSince: Date | null;
+  pendingPlanId: string | null;
+  pendingPriceId: string | null;
+  pendingExpiresAt: Date | null;
+  pendingProviderInvoiceId: string | null;
 }
+
+/** A plan change the provider holds until its invoice is paid (all null when none is pending). */
+export type PendingPlanChange = Pick<SubscriptionState, 'pendingPlanId' | 'pendingPriceId' | 'pendingExpiresAt' | 'pendingProviderInvoiceId'>;
+
+export const NO_PENDING_CHANGE: PendingPlanChange = { pendingPlanId: null, pendingPriceId: null, pendingExpiresAt: null, pendingProviderInvoiceId: null };
 
 const TRACKED: (keyof SubscriptionState)[] = [
   'planId',
@@ -29,6 +38,10 @@ const TRACKED: (keyof SubscriptionState)[] = [
   'canceledAt',
   'trialEnd',
   'pastDueSince',
+  'pendingPlanId',
+  'pendingPriceId',
+  'pendingExpiresAt',
+  'pendingProviderInvoiceId',
 ];
 
 export class SubscriptionRepository {

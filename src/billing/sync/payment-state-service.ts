@@ -25,12 +25,12 @@ export class PaymentStateService {
 
   async refresh(customerId: string): Promise<CustomerRecord> {
     const now = this.now();
-    const [subscription, catalog, unpaid, exceptions] = await Promise.all([
+    const [subscription, catalog, exceptions] = await Promise.all([
       this.subscriptions.findLive(customerId),
       this.plans.catalog(),
-      this.invoices.hasUnpaid(customerId, now),
       this.customers.findAdminExceptions(customerId),
     ]);
+    const unpaid = await this.invoices.hasUnpaid(customerId, now, subscription?.pendingProviderInvoiceId ?? null);
     const plan = subscription ? catalog.byId.get(subscription.planId) : undefined;
     const grantedPlan = exceptions.grantedPlanId ? catalog.byId.get(exceptions.grantedPlanId) : undefined;
     const entitlements = resolveEntitlements(

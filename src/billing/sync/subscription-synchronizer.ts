@@ -15,8 +15,8 @@ import { ENDED_STATUSES } from '../subscriptions/subscription-status.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from './payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
-import type { PlanService } from '../plans/plan-service.ts';
-import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
+import type { PlanCatalogView, PlanService } from '../plans/plan-service.ts';
+import { NO_PENDING_CHANGE, type PendingPlanChange, type SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { InvoiceSynchronizer } from './invoice-synchronizer.ts';
 
 export interface SubscriptionSyncRepositories {
@@ -72,7 +72,8 @@ export class SubscriptionSynchronizer {
   private async writeSubscription(subscription: ProviderSubscription, repairing: boolean): Promise<boolean> {
     const customer = await this.repositories.customers.findByProviderCustomerId(subscription.customerId);
     if (!customer) return false;
-    const price = (await this.plans.catalog()).priceByProviderId.get(subscription.priceId);
+    const catalog = await this.plans.catalog();
+    const price = catalog.priceByProviderId.get(subscription.priceId);
     if (!price) {
       this.logger.warn({ subscription: subscription.id, price: subscription.priceId }, 'subscription on a price not in our catalog; ignored');
       return false;
@@ -84,6 +85,7 @@ export class SubscriptionSynchronizer {
       if (other) return this.cancelOrphan(customer, subscription, other.providerSubscriptionId);
     }
     const failing = subscription.status === 'PAST_DUE' || subscription.status === 'UNPAID';
+    const pending = this.pendingChange(subscription, catalog);
     const written = await this.repositories.subscriptions.upsert({
       providerSubscriptionId: subscription.id,
       customerId: customer.id,
@@ -98,6 +100,7 @@ export class SubscriptionSynchronizer {
       trialEnd: subscription.trialEnd,
       // The grace period counts from the first failure of a run of failures; paying ends the run.
       pastDueSince: failing ? (existing?.pastDueSince ?? this.now()) : null,
+      ...pending,
     });
     // Not written: another live subscription of the customer was recorded between our read and insert.
     if (!written) return this.cancelOrphan(customer, subscription, null);
@@ -107,6 +110,13 @@ export class SubscriptionSynchronizer {
     }
     await this.paymentState.refresh(customer.id);
     return true;
+  }
+
+  /** The plan change the provider holds until its invoice is paid, when it is to a price of our catalog. */
+  private pendingChange(subscription: ProviderSubscription, catalog: PlanCatalogView): PendingPlanChange {
+    const price = subscription.pendingUpdate && catalog.priceByProviderId.get(subscription.pendingUpdate.priceId);
+    if (!subscription.pendingUpdate || !price) return NO_PENDING_CHANGE;
+    return { pendingPlanId: price.planId, pendingPriceId: price.id, pendingExpiresAt: subscription.pendingUpdate.expiresAt, pendingProviderInvoiceId: subscription.latestInvoiceId };
   }
 
   /**

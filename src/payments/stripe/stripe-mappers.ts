@@ -55,7 +55,14 @@ export function toSubscription(subscription: Stripe.Subscription): ProviderSubsc
     trialEnd: dateOf(subscription.trial_end),
     defaultPaymentMethodId: idOf(subscription.default_payment_method),
     latestInvoiceId: idOf(subscription.latest_invoice),
+    pendingUpdate: pendingUpdateOf(subscription.pending_update),
   };
+}
+
+/** A pending change of the single item's price; null when none is pending, or it changes no price. */
+function pendingUpdateOf(pending: Stripe.Subscription.PendingUpdate | null): ProviderSubscription['pendingUpdate'] {
+  const price = pending?.subscription_items?.[0]?.price.id;
+  return pending && price ? { priceId: price, expiresAt: requiredDate(pending.expires_at) } : null;
 }
 
 const PAYMENT_METHOD_TYPES: Partial<Record<Stripe.PaymentMethod.Type, ProviderPaymentMethodType>> = { card: 'CARD', paypal: 'PAYPAL', sepa_debit: 'SEPA_DEBIT' };

@@ -158,9 +158,11 @@ export class StripePaymentProvider implements PaymentProvider {
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }> {
     const itemId = await this.itemIdOf(id);
     try {
-      // allow_incomplete, as on creation: a declined upgrade stays applied with an open invoice (past_due, dunning).
+      // pending_if_incomplete: a change invoiced now applies only once that invoice is paid. Declined or
+      // awaiting 3-D Secure, Stripe keeps the old price and holds the change in `pending_update` (23 hours at
+      // most); the customer is never moved to a plan they have not paid for.
       const subscription = await this.call('subscriptions.update', () =>
-        this.stripe.subscriptions.update(id, { items: [{ id: itemId, price: priceId }], proration_behavior: proration, payment_behavior: 'allow_incomplete', expand: EXPAND_PAYMENT }, { idempotencyKey }),
+        this.stripe.subscriptions.update(id, { items: [{ id: itemId, price: priceId }], proration_behavior: proration, payment_behavior: 'pending_if_incomplete', expand: EXPAND_PAYMENT }, { idempotencyKey }),
       );
       // Only an invoice this change produced says how the change was paid; an older open one is not its outcome.
       const invoice = typeof subscription.latest_invoice === 'object' ? subscription.latest_invoice : null;

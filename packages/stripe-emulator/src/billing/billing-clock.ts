@@ -4,6 +4,7 @@ import { collectInvoice } from './invoice-collection.ts';
 import { expireIncomplete, finalizeAndCollect, startNextPeriod } from './subscription-lifecycle.ts';
 import { cancelSubscription } from './subscription-status.ts';
 import { previewChange } from './subscription-changes.ts';
+import { expirePendingUpdate } from './pending-updates.ts';
 
 const DAY = 86_400;
 /** `customer.subscription.trial_will_end` is sent three days before the trial ends. */
@@ -18,8 +19,8 @@ interface DueAction {
 
 /**
  * Moves a test clock to `target`, running everything that falls due on the way in time order:
- * trial-end notices and trial ends, renewals, scheduled cancellations, incomplete expiry, invoice
- * finalization and dunning retries. Each action runs at its own instant, so events carry that time.
+ * trial-end notices and trial ends, renewals, scheduled cancellations, incomplete and pending-update
+ * expiry, invoice finalization and dunning retries. Each action runs at its own instant, so events carry that time.
  */
 export function advanceClock(emulator: Emulator, clock: Stripe.TestHelpers.TestClock, target: number): void {
   emulator.events.emit('test_helpers.test_clock.advancing', { ...clock, status: 'advancing' }, clock.frozen_time);
@@ -44,6 +45,9 @@ function dueActions(emulator: Emulator, clockId: string): DueAction[] {
   const actions: DueAction[] = [];
   for (const subscription of emulator.store.subscriptions.all()) {
     if (subscription.test_clock !== clockId) continue;
+    // Listed first: a pending update expiring at the period end is dropped before the renewal.
+    const pending = subscription.pending_update;
+    if (pending) actions.push({ at: pending.expires_at, run: (now) => expirePendingUpdate(emulator, subscription, now) });
     actions.push(...subscriptionActions(emulator, subscription));
   }
   for (const invoice of emulator.store.invoices.all()) {

@@ -7,6 +7,7 @@ import { nextRetryAt, type DunningFinalState } from './dunning-policy.ts';
 import { cancelSubscription, setSubscriptionStatus, subscriptionOf } from './subscription-status.ts';
 import { invoiceUpdated } from './invoice-updates.ts';
 import { deepCopy } from '../deep-copy.ts';
+import { applyPendingUpdate } from './pending-updates.ts';
 
 /** Stores a draft invoice and emits `invoice.created`. */
 export function storeDraftInvoice(emulator: Emulator, header: Omit<InvoiceHeader, 'id'>, drafts: LineDraft[]): Stripe.Invoice {
@@ -125,7 +126,9 @@ export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now
   if (subscription && intent && subscription.payment_settings?.save_default_payment_method === 'on_subscription') {
     subscription.default_payment_method = intent.payment_method;
   }
-  if (subscription && ['incomplete', 'past_due', 'unpaid'].includes(subscription.status)) {
+  if (subscription && emulator.store.invoiceCollection.get(invoice.id)?.holdsPendingUpdate) {
+    applyPendingUpdate(emulator, subscription, invoice, now);
+  } else if (subscription && ['incomplete', 'past_due', 'unpaid'].includes(subscription.status)) {
     setSubscriptionStatus(emulator, subscription, 'active', now);
   }
   return invoice;
@@ -156,6 +159,12 @@ export function markInvoiceUncollectible(emulator: Emulator, invoice: Stripe.Inv
 
 function recordFailure(emulator: Emulator, invoice: Stripe.Invoice, now: number, kind: 'failed' | 'requires_action', automatic: boolean, before: Stripe.Invoice): CollectionResult {
   const subscription = subscriptionOf(emulator, invoice);
+  // A pending update's invoice leaves the subscription as it was: no past_due, no retries; it expires.
+  if (emulator.store.invoiceCollection.get(invoice.id)?.holdsPendingUpdate) {
+    invoiceUpdated(emulator, invoice, before, now);
+    emulator.events.emit(kind === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
+    return kind;
+  }
   const firstInvoice = invoice.billing_reason === 'subscription_create';
   const finalState = automatic && !firstInvoice ? scheduleRetry(emulator, invoice) : null;
   invoiceUpdated(emulator, invoice, before, now);

@@ -51,19 +51,31 @@ export function applyItemChanges(emulator: Emulator, subscription: Stripe.Subscr
  * `always_invoice` or when the cycle restarted. `errorIfIncomplete` turns a failed charge into a card error.
  */
 export function billItemChanges(emulator: Emulator, subscription: Stripe.Subscription, applied: AppliedItemChanges, behavior: ProrationBehavior, now: number, errorIfIncomplete: boolean): void {
+  const invoice = invoiceItemChanges(emulator, subscription, applied, behavior, now);
+  if (!invoice || invoice.status !== 'open') return;
+  const result = collectInvoice(emulator, invoice, now, { automatic: true });
+  if (result !== 'paid' && errorIfIncomplete) throw paymentError(paymentIntentOf(emulator, invoice));
+}
+
+/** Whether the changes are invoiced at once (else their prorations wait for the next renewal). */
+export function invoicedAtOnce(applied: AppliedItemChanges, behavior: ProrationBehavior): boolean {
+  return applied.cycleRestarted || (behavior === 'always_invoice' && applied.prorations.length > 0);
+}
+
+/**
+ * Stores the prorations as invoice items and, when the change is invoiced at once, drafts and finalizes
+ * that invoice (`subscription_update`, not yet charged). Returns it, or null when nothing is invoiced now.
+ */
+export function invoiceItemChanges(emulator: Emulator, subscription: Stripe.Subscription, applied: AppliedItemChanges, behavior: ProrationBehavior, now: number): Stripe.Invoice | null {
   for (const draft of applied.prorations) storePendingItem(emulator, subscription, draft, now);
-  const immediate = applied.cycleRestarted || (behavior === 'always_invoice' && applied.prorations.length > 0);
-  if (!immediate) return;
+  if (!invoicedAtOnce(applied, behavior)) return null;
   const period = { start: subscription.items.data[0]?.current_period_start ?? now, end: subscription.items.data[0]?.current_period_end ?? now };
   const lines = [...pendingDrafts(emulator, subscription), ...(applied.cycleRestarted ? periodDrafts(emulator, subscription, period, false) : [])];
   const customer = emulator.store.customers.require(String(subscription.customer), 'customer');
   const invoice = storeDraftInvoice(emulator, { customer, subscription, billingReason: 'subscription_update', periodStart: now, periodEnd: now, created: now, currency: subscription.currency }, lines);
   for (const item of pendingItems(emulator, subscription)) item.invoice = invoice.id;
   subscription.latest_invoice = invoice.id;
-  finalizeInvoice(emulator, invoice, now);
-  if (invoice.status !== 'open') return;
-  const result = collectInvoice(emulator, invoice, now, { automatic: true });
-  if (result !== 'paid' && errorIfIncomplete) throw paymentError(paymentIntentOf(emulator, invoice));
+  return finalizeInvoice(emulator, invoice, now);
 }
 
 /** The invoice a change would produce (`POST /v1/invoices/create_preview`), without storing anything. */

@@ -9,8 +9,10 @@ import { createSubscription, startNextPeriod } from '../billing/subscription-lif
 import { applyItemChanges, billItemChanges, type AppliedItemChanges, type ItemChange, type ProrationBehavior } from '../billing/subscription-changes.ts';
 import { cancelSubscription, updateSubscription } from '../billing/subscription-status.ts';
 import { notEmulated } from '../contract/parameter-check.ts';
+import { checkPendingUpdateParams, updateWithPendingUpdate } from '../billing/pending-updates.ts';
 
 const PRORATION_BEHAVIORS = ['create_prorations', 'always_invoice', 'none'] as const;
+const PAYMENT_BEHAVIORS = ['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'] as const;
 const ENDED: Stripe.Subscription.Status[] = ['canceled', 'incomplete_expired'];
 
 /** `/v1/subscriptions`: create, retrieve, update (items, proration, cancellation), cancel, resume, list. */
@@ -90,10 +92,17 @@ function update(emulator: Emulator, subscription: Stripe.Subscription, params: R
   if (subscription.status === 'incomplete' && changing.length > 0) {
     throw invalidRequest(`An incomplete subscription can only have its metadata updated until its first invoice is paid; it cannot take ${changing.join(', ')}.`, 'subscription_update_incomplete', changing[0]);
   }
-  if (params.string('payment_behavior') === 'pending_if_incomplete') throw notEmulated('payment_behavior=pending_if_incomplete');
   const now = emulator.now(subscription.test_clock);
   const behavior: ProrationBehavior = params.oneOf('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
   const prorationDate = params.integer('proration_date') ?? now;
+  if (params.oneOf('payment_behavior', PAYMENT_BEHAVIORS) === 'pending_if_incomplete') {
+    checkPendingUpdateParams(params);
+    // A trial change held until payment is not emulated; Stripe accepts it.
+    if (params.has('trial_end')) throw notEmulated('trial_end');
+    const items = itemChanges(emulator, subscription, params.objects('items') ?? []);
+    updateWithPendingUpdate(emulator, subscription, { items, behavior, prorationDate, metadata: params.has('metadata') ? params.metadata('metadata') : null }, now);
+    return subscription;
+  }
   const changes = itemChanges(emulator, subscription, params.objects('items') ?? []);
   const defaultTaxRates = params.has('default_tax_rates') ? taxRatesOf(emulator, params.strings('default_tax_rates') ?? []) : undefined;
   const method = params.has('default_payment_method') ? defaultMethod(emulator, params, String(subscription.customer)) : undefined;
