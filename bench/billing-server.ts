@@ -13,13 +13,19 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) throw new Error('BENCH_DATABASE_URL is required');
   let statements = 0;
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url,
+    STRIPE_EMULATOR_URL: process.env.BENCH_STRIPE_EMULATOR_URL,
+    STRIPE_WEBHOOK_SECRET: process.env.BENCH_WEBHOOK_SECRET,
+  });
   const database = await openDatabase({ kind: 'postgres', url, poolSize: 10 }, { onQuery: () => statements++ });
   const app = await createApp(config, { database, logger: pino({ level: 'silent' }) });
   const server = createServer((req, res) => {
     if (req.url === '/__bench/state') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ statements, projection: app.domain.customerProjection.status() }));
+      res.end(JSON.stringify({ statements, projection: app.domain.customerProjection.status(), memory: process.memoryUsage() }));
       return;
     }
     app.http(req, res);

@@ -1,0 +1,17 @@
+// Benchmark child process: the Stripe emulator on its own, as the standalone emulator replicas share (and
+// in the place of Stripe, which production reaches over the network): the billing process under
+// measurement then holds no emulator. Prints {"port": N} when listening.
+import { startStripeEmulator } from '@billing-subgraph/stripe-emulator';
+
+async function main(): Promise<void> {
+  const emulator = await startStripeEmulator({ port: 0 });
+  console.log(JSON.stringify({ port: emulator.port }));
+  process.on('SIGTERM', () => {
+    emulator.close().finally(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
