@@ -13,6 +13,7 @@ import { parse } from 'graphql';
 import pino from 'pino';
 import { schemaPath } from '../src/graphql/schema.ts';
 import { USERS_SDL } from './users-sdl.ts';
+import { announce, runChild } from './child.ts';
 
 interface Context {
   userId: string;
@@ -52,13 +53,7 @@ async function main(): Promise<void> {
     listen: { port: 0, host: '127.0.0.1' },
     context: async ({ req }) => ({ userId: String(req.headers['x-user-id'] ?? '') }),
   });
-  console.log(JSON.stringify({ port: Number(new URL(url).port) }));
-  process.on('SIGTERM', () => {
-    apollo.stop().finally(() => process.exit(0));
-  });
+  announce(Number(new URL(url).port), () => apollo.stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChild(main);

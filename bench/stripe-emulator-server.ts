@@ -2,16 +2,11 @@
 // in the place of Stripe, which production reaches over the network): the billing process under
 // measurement then holds no emulator. Prints {"port": N} when listening.
 import { startStripeEmulator } from '@billing-subgraph/stripe-emulator';
+import { announce, runChild } from './child.ts';
 
 async function main(): Promise<void> {
   const emulator = await startStripeEmulator({ port: 0 });
-  console.log(JSON.stringify({ port: emulator.port }));
-  process.on('SIGTERM', () => {
-    emulator.close().finally(() => process.exit(0));
-  });
+  announce(emulator.port, () => emulator.close());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChild(main);

@@ -7,6 +7,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import pino from 'pino';
 import { USERS_SDL } from './users-sdl.ts';
+import { announce, runChild } from './child.ts';
 
 interface Context {
   userId: string | null;
@@ -22,13 +23,7 @@ async function main(): Promise<void> {
     listen: { port: 0, host: '127.0.0.1' },
     context: async ({ req }) => ({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
   });
-  console.log(JSON.stringify({ port: Number(new URL(url).port) }));
-  process.on('SIGTERM', () => {
-    apollo.stop().finally(() => process.exit(0));
-  });
+  announce(Number(new URL(url).port), () => apollo.stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChild(main);

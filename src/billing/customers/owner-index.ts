@@ -1,5 +1,5 @@
-// A map from owner id to a small number (0 to MAX_VALUE, 254), held in typed arrays rather than a JS Map: a million owners
-// cost about 25 MB outside the JS heap (the ids' bytes, an offset, a length and a value each, and a slot
+// A map from owner id to a small number (0 to MAX_VALUE, 254), held in typed arrays rather than a JS Map:
+// a million owners cost about 30 MB outside the JS heap (the ids' bytes, an offset, a length and a value each, and a slot
 // table), where a Map<string, number> costs about 55 MB of heap that every major GC walks, and twice the
 // table while it grows. Ids that are not ASCII, or longer than 255 characters, go to a plain Map.
 // A deleted id keeps its bytes (its slot is reused if it comes back) until `clear`.
