@@ -1,6 +1,7 @@
 // Benchmark child process: the real billing app (createApp) on a seeded PostgreSQL database
-// (BENCH_DATABASE_URL), counting the SQL statements it sends. Prints {"port": N, "readyMs": T} once
-// listening; `GET /__bench/state` reports the statement count and the customer projection's state.
+// (BENCH_DATABASE_URL), its Stripe the emulator process at BENCH_STRIPE_EMULATOR_URL (webhooks signed with
+// BENCH_WEBHOOK_SECRET), counting the SQL statements it sends. Prints {"port": N, "readyMs": T} once
+// listening; `GET /__bench/state` reports the statement count, the customer projection's state and memory.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
