@@ -1,5 +1,5 @@
-// Load generation with autocannon: every request asks for `reps` users drawn at random from a
-// population, so a server cannot answer from a handful of hot cache entries.
+// Load generation with autocannon: every request asks for users drawn at random from a population, so a
+// server cannot answer from a handful of hot cache entries.
 import autocannon from 'autocannon';
 import type { Population } from './population.ts';
 
@@ -24,16 +24,32 @@ export interface LoadResult {
   errors: number;
 }
 
-export async function load(url: string, token: string, population: Population, reps: number, seconds: number, connections: number): Promise<LoadResult> {
+export interface LoadOptions {
+  url: string;
+  seconds: number;
+  connections: number;
+  headers: Record<string, string>;
+  /** Each request's body and extra headers, made as it is sent. */
+  next: () => { body: string; headers?: Record<string, string> };
+  /** Requests per second offered in all, rather than as fast as the server answers. */
+  overallRate?: number;
+}
+
+/** POSTs for `seconds`; a request that fails or does not answer 2xx counts as an error. */
+export async function drive({ url, seconds, connections, headers, next, overallRate }: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
-    url: `${url}/graphql`,
+    url,
     connections,
     duration: seconds,
+    ...(overallRate ? { overallRate } : {}),
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        setupRequest: (request) => ({ ...request, body: entitiesBody(population, randomIndexes(population, reps)) }),
+        headers,
+        setupRequest: (request) => {
+          const made = next();
+          return { ...request, body: made.body, headers: { ...request.headers, ...made.headers } };
+        },
       },
     ],
   });
@@ -44,4 +60,14 @@ export async function load(url: string, token: string, population: Population, r
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
   };
+}
+
+export function load(url: string, token: string, population: Population, reps: number, seconds: number, connections: number): Promise<LoadResult> {
+  return drive({
+    url: `${url}/graphql`,
+    seconds,
+    connections,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    next: () => ({ body: entitiesBody(population, randomIndexes(population, reps)) }),
+  });
 }

@@ -6,6 +6,7 @@ import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/
 import { startStandaloneServer } from '@apollo/server/standalone';
 import pino from 'pino';
 import { constantBillingSchema } from './floor-schema.ts';
+import { announce, runChild } from './child.ts';
 
 async function main(): Promise<void> {
   const apollo = new ApolloServer({
@@ -14,13 +15,7 @@ async function main(): Promise<void> {
     plugins: [ApolloServerPluginUsageReportingDisabled()],
   });
   const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
-  console.log(JSON.stringify({ port: Number(new URL(url).port) }));
-  process.on('SIGTERM', () => {
-    apollo.stop().finally(() => process.exit(0));
-  });
+  announce(Number(new URL(url).port), () => apollo.stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChild(main);

@@ -1,13 +1,11 @@
 // Opens Prisma Client on one of the two supported databases through a driver adapter: PostgreSQL
 // (node-postgres pool) or the embedded PGlite. No Prisma engine binary is involved.
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { postgresLocks, processLocks, type DatabaseLocks } from './database-locks.ts';
-import { pgliteNotifications, postgresNotifications, type NotificationListener } from './notifications.ts';
+import { postgresNotifications, type NotificationListener } from './notifications.ts';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize: number }
@@ -67,11 +65,9 @@ export async function openDatabase(target: DatabaseTarget, { onQuery }: Database
       },
     };
   }
-  const pglite = new PGlite(target.dataDir);
-  await pglite.waitReady;
-  const adapterFactory = new PrismaPGlite(pglite);
+  const { connectPglite } = await import('./pglite-connection.ts');
+  const { pglite, adapterFactory, notifications } = await connectPglite(target.dataDir);
   const prisma = createClient(adapterFactory, options);
-  const notifications = pgliteNotifications(pglite);
   return {
     prisma,
     adapterFactory,

@@ -72,6 +72,14 @@ describe('the customer projection', () => {
     expect(projection.lookup(user('9'))).toMatchObject({ entitlementBasis: 'GRACE_PERIOD', graceEndsAt });
   });
 
+  it('holds every customer right when they have more distinct states than it can share', async () => {
+    for (let i = 0; i < 300; i++) source.put(state(`many-${i}`, { driveStorageBytes: BigInt(i) }));
+    const projection = new CustomerProjection(source, { maxEntries: 1000, logger });
+    await projection.start();
+    for (let i = 0; i < 300; i++) expect(projection.lookup(user(`many-${i}`))?.driveStorageBytes).toBe(BigInt(i));
+    expect(projection.lookup(user('3'))).toMatchObject({ planId: 'pro', driveStorageBytes: 400n, hasUnpaidInvoice: true });
+  });
+
   it('forgets a changed owner until it is read again, then holds its new state', async () => {
     const projection = new CustomerProjection(source, { maxEntries: 100, logger });
     await projection.start();

@@ -2,11 +2,13 @@
 // hot path answers any owner without SQL: an owner absent from a complete projection has no customer
 // row, hence the free plan. Kept current by the customer-change notifications (LISTEN/NOTIFY); loaded in
 // pages after the listener is up, while requests fall back to the database. Compact: owners map to a
-// small integer naming one of the few distinct states (plans × entitlement bases × unpaid flag); only
-// states with a grace-period end are kept per owner. Beyond `maxEntries` owners it stops being complete
-// and owners it does not hold are read from the database.
+// small integer naming one of the few distinct states (plans × entitlement bases × unpaid flag), in an
+// OwnerIndex (typed arrays, off the JS heap); only states with a grace-period end, or beyond the first 255
+// distinct ones, are kept per owner. Beyond `maxEntries` owners it stops being complete and owners it does
+// not hold are read from the database.
 import type { Logger } from 'pino';
 import type { BillingOwner } from '../billing-owner.ts';
+import { OwnerIndex } from './owner-index.ts';
 import { stateFromKey, type CustomerState, type CustomerStateRow, type CustomerStateSource } from './customer-state.ts';
 
 export interface CustomerProjectionOptions {
@@ -30,8 +32,32 @@ export interface CustomerProjectionStatus {
 
 type Kind = BillingOwner['kind'];
 
+/** One kind's owners: most by shared state index; the few in a grace period, or beyond the shared states, with their own. */
+class Owners {
+  readonly shared = new OwnerIndex();
+  readonly own = new Map<string, CustomerState>();
+
+  get size(): number {
+    return this.shared.size + this.own.size;
+  }
+
+  has(id: string): boolean {
+    return this.own.has(id) || this.shared.has(id);
+  }
+
+  delete(id: string): void {
+    this.shared.delete(id);
+    this.own.delete(id);
+  }
+
+  clear(): void {
+    this.shared.clear();
+    this.own.clear();
+  }
+}
+
 export class CustomerProjection {
-  private readonly owners: Record<Kind, Map<string, number | CustomerState>> = { user: new Map(), group: new Map() };
+  private readonly owners: Record<Kind, Owners> = { user: new Owners(), group: new Owners() };
   private readonly shared: CustomerState[] = [];
   private readonly sharedIndex = new Map<string, number>();
   private complete = false;
@@ -64,10 +90,12 @@ export class CustomerProjection {
 
   /** The owner's state; null when it has no customer (the free plan); undefined when not known here. */
   lookup(owner: BillingOwner): CustomerState | null | undefined {
-    const held = this.owners[owner.kind].get(owner.id);
+    const owners = this.owners[owner.kind];
+    const index = owners.shared.get(owner.id);
+    const held = index !== undefined ? this.shared[index] : owners.own.get(owner.id);
     if (held !== undefined) {
       this.hits++;
-      return typeof held === 'number' ? this.shared[held] : held;
+      return held;
     }
     if (!this.complete || (this.dirty.size > 0 && this.dirty.has(`${owner.kind}:${owner.id}`))) {
       this.misses++;
@@ -195,13 +223,22 @@ export class CustomerProjection {
       this.complete = false;
       return false;
     }
-    owners.set(id, row.graceEndsAt === null ? this.sharedStateIndex(row.stateKey) : stateFromKey(row.stateKey, row.graceEndsAt));
+    const index = row.graceEndsAt === null ? this.sharedStateIndex(row.stateKey) : null;
+    if (index !== null) {
+      owners.own.delete(id);
+      owners.shared.set(id, index);
+    } else {
+      owners.shared.delete(id);
+      owners.own.set(id, stateFromKey(row.stateKey, row.graceEndsAt));
+    }
     return true;
   }
 
-  private sharedStateIndex(key: string): number {
+  /** Null once the OwnerIndex's values are all taken: a state beyond them is held per owner. */
+  private sharedStateIndex(key: string): number | null {
     let index = this.sharedIndex.get(key);
     if (index === undefined) {
+      if (this.shared.length >= OwnerIndex.MAX_VALUE + 1) return null;
       index = this.shared.push(Object.freeze(stateFromKey(key, null))) - 1;
       this.sharedIndex.set(key, index);
     }

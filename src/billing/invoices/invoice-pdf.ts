@@ -2,7 +2,6 @@
 // laid out on A4, on as many pages as the lines need, in Noto Sans (embedded from its npm package, so every
 // European script prints as given). The document carries no payment status: it is rendered once at issue.
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { formatMoney, formatVatRate, type InvoiceParty, type LegalInvoiceDocument } from './legal-invoice.ts';
 
 const MARGIN = 50;
@@ -27,6 +26,9 @@ const BOLD = fontFile('700Bold');
 export async function renderInvoicePdf(invoice: LegalInvoiceDocument): Promise<Buffer> {
   assertPrintable(invoice);
   const titles = TITLES[invoice.kind];
+  // Imported at the first render, not at start-up: pdfkit and its font stack cost a replica about 20 MB
+  // of memory, for a document rendered once per invoice.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
