@@ -11,6 +11,8 @@ export interface EmulatorSettings {
   seed: number | undefined;
   apiVersion: string;
   dunning: DunningPolicy;
+  /** Days (of the customer's clock) a SEPA debit stays `processing` before the bank's answer. */
+  debitSettlementDays: number;
   log: (line: string) => void;
 }
 

@@ -19,6 +19,7 @@ import { registerEventRoutes } from './resources/events-and-endpoints.ts';
 import { registerTestClockRoutes } from './resources/test-clocks.ts';
 import { registerAdminRoutes } from './resources/admin.ts';
 import { registerChargeAndRefundRoutes } from './resources/refunds.ts';
+import { registerMandateRoutes } from './resources/mandates.ts';
 import { StateFile } from './persistence/state-file.ts';
 
 export interface StripeEmulatorOptions {
@@ -33,6 +34,11 @@ export interface StripeEmulatorOptions {
   /** Delivers webhooks duplicated, delayed and out of order, as Stripe may; seeded. */
   chaos?: { seed: number; duplicateRate?: number; maxDelayMs?: number; shuffle?: boolean };
   dunning?: { retryDays?: number[]; finalState?: DunningFinalState };
+  /**
+   * Days a SEPA Direct Debit stays `processing` before it succeeds or fails late (default 5; Stripe: up to 14
+   * business days). Counted on the customer's test clock, or the emulator's own clock.
+   */
+  debitSettlementDays?: number;
   /** Backoff of webhook redelivery after a non-2xx answer: `initialDelayMs × 2^(attempt-1)`. */
   webhookRetry?: { maxAttempts?: number; initialDelayMs?: number };
   /** Largest request body accepted (default 1 MiB); a larger one is answered 413 and never held in memory. */
@@ -63,6 +69,8 @@ export interface RunningStripeEmulator {
 }
 
 const API_KEY = 'sk_test_emulator';
+/** Stripe: "up to 14 business days"; most SEPA debits settle within a business week. */
+const DEFAULT_DEBIT_SETTLEMENT_DAYS = 5;
 
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<RunningStripeEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -87,6 +95,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       seed: options.seed,
       apiVersion: Stripe.API_VERSION,
       dunning: { retryDays: options.dunning?.retryDays ?? DEFAULT_DUNNING.retryDays, finalState: options.dunning?.finalState ?? DEFAULT_DUNNING.finalState },
+      debitSettlementDays: options.debitSettlementDays ?? DEFAULT_DEBIT_SETTLEMENT_DAYS,
       log,
     },
     webhooks,
@@ -144,4 +153,5 @@ function registerRoutes(emulator: Emulator, registerAdmin: () => void): void {
   registerEventRoutes(emulator);
   registerTestClockRoutes(emulator);
   registerChargeAndRefundRoutes(emulator);
+  registerMandateRoutes(emulator);
 }

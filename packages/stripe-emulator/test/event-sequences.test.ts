@@ -44,6 +44,21 @@ const FLOWS: Record<string, (stripe: Stripe) => Promise<number>> = {
     await advance(stripe, clock, APRIL_1 + 2 * 3600);
     return before;
   },
+  'subscribe, the SEPA debit settles days later': async (stripe) => {
+    const { customer, clock } = await customerOnClock(stripe, 'pm_success_de');
+    await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await recurringPrice(stripe, 1000)).id }] });
+    await advance(stripe, clock, clock.frozen_time + 6 * 86_400);
+    return 0;
+  },
+  'renewal, the SEPA debit fails late': async (stripe) => {
+    const { customer, clock } = await customerOnClock(stripe);
+    await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await recurringPrice(stripe, 1000)).id }] });
+    const failing = await stripe.paymentMethods.attach('pm_failed_de', { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+    const before = (await eventTypes(stripe, (event) => OF_THE_FLOW.test(event.type))).length;
+    await advance(stripe, clock, APRIL_1 + 6 * 86_400);
+    return before;
+  },
   'refund of a payment': async (stripe) => {
     const customer = await stripe.customers.create({});
     const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });

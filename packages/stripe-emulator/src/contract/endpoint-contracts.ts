@@ -20,6 +20,8 @@ function retrieve(sdk: string): EndpointContract {
 const ADDRESS = 'address';
 const BILLING_DETAILS = ['billing_details.address', 'billing_details.email', 'billing_details.name', 'billing_details.phone'];
 const NEW_ITEMS = ['items.price', 'items.quantity', 'items.tax_rates'];
+/** What a confirmation of a PayPal or SEPA Direct Debit method takes: the method's data, the mandate, the return. */
+const CONFIRMATION = ['payment_method_data.type', 'payment_method_data.sepa_debit.iban', 'payment_method_data.paypal', ...BILLING_DETAILS.map((path) => `payment_method_data.${path}`), 'mandate_data.customer_acceptance', 'return_url'];
 const ITEM_CHANGES = ['items.id', 'items.price', 'items.quantity', 'items.deleted'];
 
 export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
@@ -37,14 +39,14 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   'POST /v1/payment_methods/:id/detach': { sdk: 'PaymentMethodDetachParams', emulated: ['expand'] },
   'GET /v1/payment_methods': { sdk: 'PaymentMethodListParams', emulated: [...LIST, 'customer', 'type'] },
 
-  'POST /v1/setup_intents': { sdk: 'SetupIntentCreateParams', emulated: ['confirm', 'customer', 'description', 'metadata', 'payment_method', 'allowed_payment_method_types', 'usage', 'expand'] },
+  'POST /v1/setup_intents': { sdk: 'SetupIntentCreateParams', emulated: ['confirm', 'customer', 'description', 'metadata', 'payment_method', ...CONFIRMATION, 'allowed_payment_method_types', 'usage', 'expand'] },
   'GET /v1/setup_intents/:id': retrieve('SetupIntentRetrieveParams'),
-  'POST /v1/setup_intents/:id/confirm': { sdk: 'SetupIntentConfirmParams', emulated: ['payment_method', 'expand'] },
+  'POST /v1/setup_intents/:id/confirm': { sdk: 'SetupIntentConfirmParams', emulated: ['payment_method', ...CONFIRMATION, 'expand'] },
   'GET /v1/setup_intents': { sdk: 'SetupIntentListParams', emulated: [...LIST, 'customer'] },
 
-  'POST /v1/payment_intents': { sdk: 'PaymentIntentCreateParams', emulated: ['amount', 'currency', 'confirm', 'customer', 'description', 'metadata', 'payment_method', 'setup_future_usage', 'off_session', 'expand'] },
+  'POST /v1/payment_intents': { sdk: 'PaymentIntentCreateParams', emulated: ['amount', 'currency', 'confirm', 'customer', 'description', 'metadata', 'payment_method', 'allowed_payment_method_types', ...CONFIRMATION, 'setup_future_usage', 'off_session', 'expand'] },
   'GET /v1/payment_intents/:id': retrieve('PaymentIntentRetrieveParams'),
-  'POST /v1/payment_intents/:id/confirm': { sdk: 'PaymentIntentConfirmParams', emulated: ['payment_method', 'off_session', 'expand'] },
+  'POST /v1/payment_intents/:id/confirm': { sdk: 'PaymentIntentConfirmParams', emulated: ['payment_method', ...CONFIRMATION, 'off_session', 'expand'] },
   'GET /v1/payment_intents': { sdk: 'PaymentIntentListParams', emulated: [...LIST, 'customer'] },
 
   'POST /v1/products': { sdk: 'ProductCreateParams', emulated: ['id', 'name', 'active', 'description', 'metadata', 'statement_descriptor', 'unit_label', 'expand'] },
@@ -104,6 +106,8 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   'POST /v1/refunds': { sdk: 'RefundCreateParams', emulated: ['charge', 'payment_intent', 'amount', 'reason', 'metadata', 'expand'] },
   'GET /v1/refunds/:id': retrieve('RefundRetrieveParams'),
   'GET /v1/refunds': { sdk: 'RefundListParams', emulated: [...LIST, 'charge', 'payment_intent'] },
+
+  'GET /v1/mandates/:id': retrieve('MandateRetrieveParams'),
 
   'POST /v1/test_helpers/test_clocks': { sdk: 'TestHelpers.TestClockCreateParams', emulated: ['frozen_time', 'name', 'expand'] },
   'GET /v1/test_helpers/test_clocks/:id': retrieve('TestHelpers.TestClockRetrieveParams'),

@@ -21,6 +21,7 @@ export const EXPANDABLE_OBJECTS = [
   'TestHelpers.TestClock',
   'Charge',
   'Refund',
+  'Mandate',
 ] as const;
 
 /** The generated file's exact text: the SDK parameter types the endpoint contracts name, and expandable fields. */
