@@ -86,6 +86,26 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
     expect(JSON.stringify(row)).not.toContain('buyer@example.com');
   });
 
+  it('a first payment by SEPA: incomplete (free plan, no banner) while the debit processes, never replaced, then active', async () => {
+    const actor = { token: await t.token({ sub: 'sepa-first' }) };
+    await saveSepa(actor, 'DE89370400440532013000');
+    const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: 'sepa-first' }), new Date());
+    const subscribed = await h.subscribe(actor, 'pro');
+    expect(subscribed).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'INCOMPLETE', plan: { id: 'pro' } } });
+    const waiting = await bannerAndInvoices(actor, 'sepa-first');
+    expect(waiting).toMatchObject({ unpaidInvoice: false, subscription: { status: 'INCOMPLETE' }, entitlements: { basis: 'FREE_PLAN' } });
+    expect(waiting.invoices.edges[0].node).toMatchObject({ status: 'OPEN', paymentProcessing: true });
+    // A second click while the bank has the money neither cancels that subscription nor starts another.
+    expect(await h.subscribe(actor, 'pro')).toMatchObject({ __typename: 'AlreadySubscribed' });
+    const providerCustomer = await h.providerCustomerId({ userId: 'sepa-first' });
+    expect((await h.stripe.subscriptions.list({ customer: providerCustomer, status: 'all' })).data).toMatchObject([{ status: 'incomplete' }]);
+
+    await h.advance(clock, new Date(Date.now() + 5 * DAY + HOUR));
+    const active = await eventually(() => bannerAndInvoices(actor, 'sepa-first'), (p) => p.subscription.status === 'ACTIVE' && p.entitlements.basis === 'SUBSCRIPTION');
+    expect(active).toMatchObject({ unpaidInvoice: false });
+    expect(active.invoices.edges[0].node).toMatchObject({ status: 'PAID', paymentProcessing: false });
+  });
+
   /** A Pro subscription paid by card, then a SEPA mandate made the default for the renewals. */
   async function renewingBySepa(sub: string, iban: string): Promise<{ actor: Actor; periodEnd: Date; clock: string }> {
     const actor = { token: await t.token({ sub }) };

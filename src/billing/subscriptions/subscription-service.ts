@@ -46,6 +46,7 @@ export class SubscriptionService {
       if (!method) return { kind: 'payment_method_required' };
       const providerPriceId = await this.providerPrice(plan, price);
       if (live) {
+        if (await this.firstPaymentInFlight(live)) return { kind: 'already_subscribed', subscription: live };
         const challenge = await this.pendingChallenge(live, providerPriceId, method.providerPaymentMethodId);
         if (challenge) return { kind: 'requires_action', clientSecret: challenge, subscription: live };
         await this.abandon(live);
@@ -133,6 +134,16 @@ export class SubscriptionService {
       await this.deps.sync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
     });
+  }
+
+  /**
+   * An incomplete attempt whose first payment is a direct debit the bank is processing (SEPA, days): the money
+   * is on its way, so the attempt is the subscription, never abandoned for a new one.
+   */
+  private async firstPaymentInFlight(incomplete: SubscriptionRecord): Promise<boolean> {
+    const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
+    if (attempt.status !== 'INCOMPLETE' || !attempt.latestInvoiceId) return false;
+    return (await this.deps.provider.retrieveInvoice(attempt.latestInvoiceId)).paymentProcessing;
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */
