@@ -26,7 +26,7 @@ export type PayInvoiceOutcome = { kind: 'invoice_paid'; invoice: InvoiceRecord }
 
 export type SetupOutcome =
   | { kind: 'payment_method_saved'; paymentMethod: PaymentMethodRecord }
-  | { kind: 'setup_requires_action'; clientSecret: string }
+  | { kind: 'setup_requires_action'; clientSecret: string; redirectUrl: string | null }
   | { kind: 'setup_incomplete'; status: string };
 
 export type RemovePaymentMethodOutcome = { kind: 'payment_method_removed'; id: string } | { kind: 'last_payment_method_required' };

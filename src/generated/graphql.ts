@@ -316,6 +316,11 @@ export type Invoice = {
   /** Gapless legal number (F2026-000001, or A2026-000001 for a credit note); null while the invoice is a draft. */
   number?: Maybe<Scalars['String']['output']>;
   paidAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * True while a SEPA Direct Debit for this open invoice waits for the bank (days): not paid yet, and not
+   * unpaid either (no banner).
+   */
+  paymentProcessing: Scalars['Boolean']['output'];
   /** SHA-256 (hex) of the PDF stored at issue: every download returns exactly those bytes. */
   pdfSha256?: Maybe<Scalars['String']['output']>;
   /**
@@ -568,7 +573,10 @@ export type Mutation = {
    * immutable). Existing subscribers keep their price until they change plan; the result says how many.
    */
   setPlanPrice: SetPlanPriceResult;
-  /** Starts saving a payment method: confirm the client secret with Stripe.js in the browser. */
+  /**
+   * Starts saving a payment method of `type`: the browser confirms the client secret with Stripe.js, which sends
+   * the card, the IBAN and the SEPA mandate acceptance, or PayPal's redirect, straight to Stripe.
+   */
   startPaymentMethodSetup: PaymentMethodSetup;
   /** Subscribes with the default payment method. Never creates a second subscription. */
   subscribe: SubscribeResult;
@@ -797,6 +805,7 @@ export type MutationSetPlanPriceArgs = {
  */
 export type MutationStartPaymentMethodSetupArgs = {
   groupId?: InputMaybe<Scalars['ID']['input']>;
+  type?: InputMaybe<PaymentMethodSetupType>;
 };
 
 
@@ -853,13 +862,20 @@ export type PaymentFailed = BillingError & {
 /** Display data only: the payment details themselves stay at the payment provider. */
 export type PaymentMethod = {
   __typename?: 'PaymentMethod';
+  /** A SEPA account's bank code (a German IBAN's Bankleitzahl); null for other types. */
+  bankCode?: Maybe<Scalars['String']['output']>;
   /** Card brand (visa, mastercard, ...), null for other types. */
   brand?: Maybe<Scalars['String']['output']>;
+  /** ISO country of the card, bank account or PayPal account. */
+  country?: Maybe<Scalars['String']['output']>;
   expMonth?: Maybe<Scalars['Int']['output']>;
   expYear?: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
   isDefault: Scalars['Boolean']['output'];
+  /** A card's or a SEPA account's last four digits. */
   last4?: Maybe<Scalars['String']['output']>;
+  /** A PayPal account's e-mail, masked (b…r@example.com); null for other types. */
+  payerEmail?: Maybe<Scalars['String']['output']>;
   type: PaymentMethodType;
 };
 
@@ -884,6 +900,14 @@ export type PaymentMethodSetup = {
   clientSecret: Scalars['String']['output'];
   setupIntentId: Scalars['ID']['output'];
 };
+
+/** What `startPaymentMethodSetup` saves. */
+export type PaymentMethodSetupType =
+  | 'CARD'
+  /** Through PayPal's approval page (a redirect), then charged without the customer. */
+  | 'PAYPAL'
+  /** A SEPA Direct Debit mandate the customer accepts; its debits settle days later. */
+  | 'SEPA_DEBIT';
 
 export type PaymentMethodType =
   | 'CARD'
@@ -1149,6 +1173,8 @@ export type SetupIncomplete = BillingError & {
 export type SetupRequiresAction = {
   __typename?: 'SetupRequiresAction';
   clientSecret: Scalars['String']['output'];
+  /** Where the customer finishes (PayPal's approval, the bank's 3-D Secure page); null when nothing waits there. */
+  redirectUrl?: Maybe<Scalars['String']['output']>;
 };
 
 export type StorageUsage = {
@@ -1521,6 +1547,7 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethodRequired: ResolverTypeWrapper<PaymentMethodRequired>;
   PaymentMethodSaved: ResolverTypeWrapper<Omit<PaymentMethodSaved, 'paymentMethod'> & { paymentMethod: ResolversTypes['PaymentMethod'] }>;
   PaymentMethodSetup: ResolverTypeWrapper<PaymentMethodSetup>;
+  PaymentMethodSetupType: PaymentMethodSetupType;
   PaymentMethodType: PaymentMethodType;
   PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
   PendingPlanChange: ResolverTypeWrapper<Omit<PendingPlanChange, 'plan'> & { plan: ResolversTypes['Plan'] }>;
@@ -1807,6 +1834,7 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  paymentProcessing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   pdfSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pdfUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1945,7 +1973,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   resumeSubscription?: Resolver<ResolversTypes['SubscriptionUpdateResult'], ParentType, ContextType, RequireFields<MutationResumeSubscriptionArgs, 'expectedVersion'>>;
   setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'paymentMethodId'>>;
   setPlanPrice?: Resolver<ResolversTypes['SetPlanPriceResult'], ParentType, ContextType, RequireFields<MutationSetPlanPriceArgs, 'planId' | 'price'>>;
-  startPaymentMethodSetup?: Resolver<ResolversTypes['PaymentMethodSetup'], ParentType, ContextType, Partial<MutationStartPaymentMethodSetupArgs>>;
+  startPaymentMethodSetup?: Resolver<ResolversTypes['PaymentMethodSetup'], ParentType, ContextType, RequireFields<MutationStartPaymentMethodSetupArgs, 'type'>>;
   subscribe?: Resolver<ResolversTypes['SubscribeResult'], ParentType, ContextType, RequireFields<MutationSubscribeArgs, 'interval' | 'planId'>>;
   updateBillingProfile?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'input'>>;
   updatePlan?: Resolver<ResolversTypes['PlanCatalogResult'], ParentType, ContextType, RequireFields<MutationUpdatePlanArgs, 'id' | 'input'>>;
@@ -1969,12 +1997,15 @@ export type PaymentFailedResolvers<ContextType = GraphQLContext, ParentType exte
 }>;
 
 export type PaymentMethodResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentMethod'] = ResolversParentTypes['PaymentMethod']> = ResolversObject<{
+  bankCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   brand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expMonth?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   expYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   last4?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payerEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['PaymentMethodType'], ParentType, ContextType>;
 }>;
 
@@ -2158,6 +2189,7 @@ export type SetupIncompleteResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type SetupRequiresActionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetupRequiresAction'] = ResolversParentTypes['SetupRequiresAction']> = ResolversObject<{
   clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  redirectUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

@@ -88,7 +88,7 @@ export function setupResult(o: SetupOutcome) {
     case 'payment_method_saved':
       return { __typename: 'PaymentMethodSaved' as const, paymentMethod: o.paymentMethod };
     case 'setup_requires_action':
-      return { __typename: 'SetupRequiresAction' as const, clientSecret: o.clientSecret };
+      return { __typename: 'SetupRequiresAction' as const, clientSecret: o.clientSecret, redirectUrl: o.redirectUrl };
     case 'setup_incomplete':
       return { __typename: 'SetupIncomplete' as const, code: 'SETUP_INCOMPLETE' as const, message: 'The payment method was not confirmed.', status: o.status };
   }

@@ -16,6 +16,7 @@ const providerInvoice = (status: ProviderInvoice['status'], fields: Partial<Prov
   amountDue: 960,
   attemptCount: 1,
   paymentFailed: false,
+  paymentProcessing: false,
   lines: [{ description: 'Lite', priceId: null, quantity: 1, unitAmount: 800, amount: 800, discountAmount: 0, proration: false, periodStart: null, periodEnd: null }],
   periodStart: null,
   periodEnd: null,

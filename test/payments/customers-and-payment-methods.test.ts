@@ -30,7 +30,7 @@ describe('creating the provider customer', () => {
 describe('saving a payment method', () => {
   it('starts an off-session SetupIntent whose client secret the browser confirms', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
-    const intent = await harness.provider.createSetupIntent(customerId, newKey());
+    const intent = await harness.provider.createSetupIntent(customerId, 'CARD', newKey());
     expect(intent).toMatchObject({ status: 'requires_payment_method', customerId, paymentMethodId: null, clientSecret: expect.stringMatching(/^seti_.+_secret_/) });
     await harness.browser.setupIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
     expect(await harness.provider.retrieveSetupIntent(intent.id)).toMatchObject({ status: 'succeeded', paymentMethodId: expect.stringMatching(/^pm_/) });
@@ -38,7 +38,7 @@ describe('saving a payment method', () => {
 
   it('reports a card that needs 3-D Secure as requires_action until the customer authenticates', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
-    const intent = await harness.provider.createSetupIntent(customerId, newKey());
+    const intent = await harness.provider.createSetupIntent(customerId, 'CARD', newKey());
     await harness.browser.setupIntents.confirm(intent.id, { payment_method: 'pm_card_authenticationRequired' });
     expect((await harness.provider.retrieveSetupIntent(intent.id)).status).toBe('requires_action');
     await fetch(`${harness.emulator.url}/_emulator/authenticate/${intent.id}`, { method: 'POST' });
@@ -50,15 +50,28 @@ describe('payment method display data', () => {
   it('keeps the brand, last 4 and expiry of a card', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
     const methodId = await saveMethod(harness, customerId, 'pm_card_mastercard');
-    expect(await harness.provider.retrievePaymentMethod(methodId)).toEqual({ id: methodId, customerId, type: 'CARD', brand: 'mastercard', last4: '4444', expMonth: expect.any(Number), expYear: expect.any(Number) });
+    expect(await harness.provider.retrievePaymentMethod(methodId)).toEqual({
+      id: methodId,
+      customerId,
+      type: 'CARD',
+      brand: 'mastercard',
+      last4: '4444',
+      expMonth: expect.any(Number),
+      expYear: expect.any(Number),
+      country: 'US',
+      bankCode: null,
+      payerEmail: null,
+    });
   });
 
-  it('maps PayPal and SEPA Direct Debit, with the IBAN last 4', async () => {
+  it('maps PayPal (country, masked e-mail, never the payer id) and SEPA Direct Debit (bank, country, last 4)', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
     const paypal = await saveMethod(harness, customerId, 'pm_paypal');
     const sepa = await saveMethod(harness, customerId, 'pm_sepaDebit');
-    expect(await harness.provider.retrievePaymentMethod(paypal)).toMatchObject({ type: 'PAYPAL', brand: null, last4: null, expMonth: null });
-    expect(await harness.provider.retrievePaymentMethod(sepa)).toMatchObject({ type: 'SEPA_DEBIT', brand: null, last4: expect.stringMatching(/^\d{4}$/) });
+    const paypalDisplay = await harness.provider.retrievePaymentMethod(paypal);
+    expect(paypalDisplay).toEqual({ id: paypal, customerId, type: 'PAYPAL', brand: null, last4: null, expMonth: null, expYear: null, country: 'DE', bankCode: null, payerEmail: 'b…r@example.com' });
+    expect(JSON.stringify(paypalDisplay)).not.toContain((await harness.browser.paymentMethods.retrieve(paypal)).paypal!.payer_id!);
+    expect(await harness.provider.retrievePaymentMethod(sepa)).toEqual({ id: sepa, customerId, type: 'SEPA_DEBIT', brand: null, last4: '3000', expMonth: null, expYear: null, country: 'DE', bankCode: '37040044', payerEmail: null });
   });
 
   it('lists the customer methods and forgets a detached one', async () => {

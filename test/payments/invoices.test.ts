@@ -38,6 +38,7 @@ describe('reading invoices', () => {
       amountDue: 1189,
       attemptCount: 1,
       paymentFailed: false,
+      paymentProcessing: false,
       lines: [{ description: expect.any(String), priceId, quantity: 1, unitAmount: 999, amount: 999, discountAmount: 0, proration: false, periodStart: subscription.currentPeriodStart, periodEnd: subscription.currentPeriodEnd }],
       periodStart: expect.any(Date),
       periodEnd: expect.any(Date),

@@ -45,7 +45,7 @@ function personalData(requests: LoggedRequest[]): string[] {
 /** The whole payment lifecycle through the adapter; the browser's part (confirming intents) through Stripe.js' SDK. */
 async function fullLifecycle(): Promise<void> {
   const { id: customerId } = await provider.createCustomer('9e2d4c6a-8b1f-4e3d-a5c7-0f2e4d6b8a1c', newKey());
-  const setup = await provider.createSetupIntent(customerId, newKey());
+  const setup = await provider.createSetupIntent(customerId, 'CARD', newKey());
   await harness.browser.setupIntents.confirm(setup.id, { payment_method: 'pm_card_visa' });
   const card = (await provider.retrieveSetupIntent(setup.id)).paymentMethodId!;
   await provider.retrievePaymentMethod(card);

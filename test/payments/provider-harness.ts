@@ -45,10 +45,15 @@ export function newKey(): string {
   return `test-${randomUUID()}`;
 }
 
-/** Saves a test payment method the way the web app does: SetupIntent here, confirmation in the browser. */
+/**
+ * Saves a test payment method the way the web app does: SetupIntent here, confirmation in the browser, which
+ * gives a SEPA mandate's acceptance (the customer's device, never this service).
+ */
 export async function saveMethod(harness: ProviderHarness, customerId: string, testMethod = 'pm_card_visa'): Promise<string> {
-  const intent = await harness.provider.createSetupIntent(customerId, newKey());
-  await harness.browser.setupIntents.confirm(intent.id, { payment_method: testMethod });
+  const type = testMethod.startsWith('pm_card') ? 'CARD' : testMethod.startsWith('pm_paypal') ? 'PAYPAL' : 'SEPA_DEBIT';
+  const intent = await harness.provider.createSetupIntent(customerId, type, newKey());
+  const mandate = type === 'SEPA_DEBIT' ? { mandate_data: { customer_acceptance: { type: 'online' as const, online: { ip_address: '203.0.113.7', user_agent: 'test browser' } } } } : {};
+  await harness.browser.setupIntents.confirm(intent.id, { payment_method: testMethod, ...mandate });
   const confirmed = await harness.provider.retrieveSetupIntent(intent.id);
   if (!confirmed.paymentMethodId) throw new Error(`setup intent ${intent.id} has no payment method (${confirmed.status})`);
   return confirmed.paymentMethodId;

@@ -39,7 +39,7 @@ describe('subscribing', () => {
   it('answers requires_action with the payment client secret when the card needs 3-D Secure', async () => {
     const { id: customerId } = await harness.provider.createCustomer('5d1c9a52-3c3e-4a8e-8f0b-6a2f2b7e9c01', newKey());
     // A card whose issuer challenges every charge: saved after one challenge, challenged again when charged.
-    const setup = await harness.provider.createSetupIntent(customerId, newKey());
+    const setup = await harness.provider.createSetupIntent(customerId, 'CARD', newKey());
     await harness.browser.setupIntents.confirm(setup.id, { payment_method: 'pm_card_authenticationRequired' });
     await fetch(`${harness.emulator.url}/_emulator/authenticate/${setup.id}`, { method: 'POST' });
     const { paymentMethodId } = await harness.provider.retrieveSetupIntent(setup.id);

@@ -39,6 +39,7 @@ export class EmulatorStore {
   readonly charges = new Collection<Stripe.Charge>('charge');
   readonly refunds = new Collection<Stripe.Refund>('refund');
   readonly creditNotes = new Collection<Stripe.CreditNote>('credit_note');
+  readonly mandates = new Collection<Stripe.Mandate>('mandate');
   /** Stripe keeps events 30 days; the emulator keeps the most recent ones. */
   readonly events = new Collection<Stripe.Event>('event', EVENT_CAPACITY);
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>('webhook_endpoint');
@@ -48,6 +49,10 @@ export class EmulatorStore {
   readonly chargeBehaviour = new Map<string, ChargeBehaviour>();
   readonly invoiceCollection = new Map<string, InvoiceCollectionState>();
   readonly subscriptionTimeline = new Map<string, SubscriptionTimeline>();
+  /** Direct debits in `processing`: payment intent id → when the bank's answer arrives. */
+  readonly debitSettlements = new Map<string, number>();
+  /** The customer's mandate acceptance a setup intent was confirmed with, until it succeeds (after a redirect). */
+  readonly mandateAcceptances = new Map<string, Stripe.Mandate.CustomerAcceptance>();
   /** Webhook signing secrets of endpoints created through the API. */
   readonly endpointSecrets = new Map<string, string>();
 

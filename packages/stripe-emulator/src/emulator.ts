@@ -13,6 +13,8 @@ export interface EmulatorSettings {
   dunning: DunningPolicy;
   /** Days before a renewal that `invoice.upcoming` is sent (the account's "upcoming renewal events" setting); 0: never. */
   upcomingRenewalDays: number;
+  /** Days (of the customer's clock) a SEPA debit stays `processing` before the bank's answer. */
+  debitSettlementDays: number;
   log: (line: string) => void;
 }
 

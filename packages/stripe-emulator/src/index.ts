@@ -20,6 +20,7 @@ import { registerTestClockRoutes } from './resources/test-clocks.ts';
 import { registerAdminRoutes } from './resources/admin.ts';
 import { registerChargeAndRefundRoutes } from './resources/refunds.ts';
 import { registerCreditNoteRoutes } from './resources/credit-notes.ts';
+import { registerMandateRoutes } from './resources/mandates.ts';
 import { StateFile } from './persistence/state-file.ts';
 
 export interface StripeEmulatorOptions {
@@ -36,6 +37,11 @@ export interface StripeEmulatorOptions {
   dunning?: { retryDays?: number[]; finalState?: DunningFinalState };
   /** Days before each renewal that `invoice.upcoming` is sent, as the account's "upcoming renewal events" setting (default 3; 0 turns it off). */
   upcomingRenewalDays?: number;
+  /**
+   * Days a SEPA Direct Debit stays `processing` before it succeeds or fails late (default 5; Stripe: up to 14
+   * business days). Counted on the customer's test clock, or the emulator's own clock.
+   */
+  debitSettlementDays?: number;
   /** Backoff of webhook redelivery after a non-2xx answer: `initialDelayMs × 2^(attempt-1)`. */
   webhookRetry?: { maxAttempts?: number; initialDelayMs?: number };
   /** Largest request body accepted (default 1 MiB); a larger one is answered 413 and never held in memory. */
@@ -66,6 +72,8 @@ export interface RunningStripeEmulator {
 }
 
 const API_KEY = 'sk_test_emulator';
+/** Stripe: "up to 14 business days"; most SEPA debits settle within a business week. */
+const DEFAULT_DEBIT_SETTLEMENT_DAYS = 5;
 
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<RunningStripeEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -91,6 +99,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       apiVersion: Stripe.API_VERSION,
       upcomingRenewalDays: options.upcomingRenewalDays ?? 3,
       dunning: { retryDays: options.dunning?.retryDays ?? DEFAULT_DUNNING.retryDays, finalState: options.dunning?.finalState ?? DEFAULT_DUNNING.finalState },
+      debitSettlementDays: options.debitSettlementDays ?? DEFAULT_DEBIT_SETTLEMENT_DAYS,
       log,
     },
     webhooks,
@@ -153,4 +162,5 @@ function registerRoutes(emulator: Emulator, registerAdmin: () => void): void {
   registerTestClockRoutes(emulator);
   registerChargeAndRefundRoutes(emulator);
   registerCreditNoteRoutes(emulator);
+  registerMandateRoutes(emulator);
 }

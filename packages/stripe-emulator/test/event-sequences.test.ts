@@ -111,6 +111,23 @@ const FLOWS: Record<string, Flow> = {
       return before;
     },
   },
+  'subscribe, the SEPA debit settles days later': {
+    run: async (stripe) => {
+      const { clock } = await subscribe(stripe, 'pm_success_de');
+      await advance(stripe, clock, clock.frozen_time + 6 * DAY);
+      return 0;
+    },
+  },
+  'renewal, the SEPA debit fails late': {
+    run: async (stripe) => {
+      const { clock, customer } = await subscribe(stripe);
+      const failing = await stripe.paymentMethods.attach('pm_failed_de', { customer: customer.id });
+      await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+      const setUp = await flowEvents(stripe);
+      await advance(stripe, clock, APRIL_1 + 6 * DAY);
+      return setUp;
+    },
+  },
 };
 
 /** A subscription paid by a working card, whose customer's default card then declines every charge. */

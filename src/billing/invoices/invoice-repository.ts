@@ -145,6 +145,7 @@ export class InvoiceRepository {
       paidAt: invoice.paidAt,
       // The first failure starts the flag; paying or voiding the invoice ends it (status leaves OPEN).
       paymentFailedAt: invoice.paymentFailed ? (existing?.paymentFailedAt ?? now) : null,
+      paymentProcessing: invoice.paymentProcessing,
     };
     const lines = invoice.lines.map((line, index) => ({
       position: index + 1,
@@ -165,8 +166,8 @@ export class InvoiceRepository {
       }
       // An issued invoice is a legal record: only its payment state may change.
       if (existing.issuedAt !== null) {
-        const { status, amountPaid, amountDue, paidAt, paymentFailedAt } = state;
-        return tx.invoice.update({ where: { id: existing.id }, data: { status, amountPaid, amountDue, paidAt, paymentFailedAt } });
+        const { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing } = state;
+        return tx.invoice.update({ where: { id: existing.id }, data: { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing } });
       }
       await tx.invoiceLine.deleteMany({ where: { invoiceId: existing.id } });
       await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId: existing.id })) });

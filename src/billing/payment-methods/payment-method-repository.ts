@@ -27,6 +27,9 @@ export class PaymentMethodRepository {
       last4: method.last4,
       expMonth: method.expMonth,
       expYear: method.expYear,
+      country: method.country,
+      bankCode: method.bankCode,
+      payerEmail: method.payerEmail,
     };
     return this.prisma.$transaction(async (tx) => {
       const hasDefault = (await tx.paymentMethod.count({ where: { customerId, isDefault: true } })) > 0;

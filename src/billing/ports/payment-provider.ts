@@ -18,15 +18,26 @@ export type PaymentOutcome =
   | { kind: 'requires_action'; clientSecret: string }
   | { kind: 'failed'; declineCode: string };
 
+/** Display data only: what a customer needs to recognise the method, never what identifies them. */
 export interface ProviderPaymentMethod {
   id: string;
   customerId: string | null;
   type: ProviderPaymentMethodType;
   brand: string | null;
+  /** A card's or a SEPA account's last four digits. */
   last4: string | null;
   expMonth: number | null;
   expYear: number | null;
+  /** ISO country of the card, bank account or PayPal account. */
+  country: string | null;
+  /** The bank of a SEPA account (a German IBAN's Bankleitzahl), when the provider names it. */
+  bankCode: string | null;
+  /** A PayPal account's e-mail, masked (`b…r@example.com`): enough to recognise, not to contact. */
+  payerEmail: string | null;
 }
+
+/** What a setup saves: a card, a PayPal account (through PayPal's approval) or a SEPA Direct Debit mandate. */
+export type SetupPaymentMethodType = 'CARD' | 'PAYPAL' | 'SEPA_DEBIT';
 
 export interface ProviderSetupIntent {
   id: string;
@@ -34,6 +45,8 @@ export interface ProviderSetupIntent {
   status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
   customerId: string | null;
   paymentMethodId: string | null;
+  /** Where the customer must go to finish (PayPal's approval, a bank's 3-D Secure page) while `requires_action`. */
+  redirectUrl: string | null;
 }
 
 export interface ProviderSubscription {
@@ -87,6 +100,8 @@ export interface ProviderInvoice {
   attemptCount: number;
   /** True once a collection attempt failed and the invoice is still open. */
   paymentFailed: boolean;
+  /** A direct debit the bank has yet to answer (SEPA: days): neither paid nor failed. */
+  paymentProcessing: boolean;
   lines: ProviderInvoiceLine[];
   periodStart: Date | null;
   periodEnd: Date | null;
@@ -132,7 +147,7 @@ export interface PaymentProvider {
   /** The method the provider charges by default (the customer's invoice settings); null when none is set. */
   defaultPaymentMethod(customerId: string): Promise<string | null>;
 
-  createSetupIntent(customerId: string, idempotencyKey: string): Promise<ProviderSetupIntent>;
+  createSetupIntent(customerId: string, type: SetupPaymentMethodType, idempotencyKey: string): Promise<ProviderSetupIntent>;
   retrieveSetupIntent(id: string): Promise<ProviderSetupIntent>;
   retrievePaymentMethod(id: string): Promise<ProviderPaymentMethod>;
   listPaymentMethods(customerId: string): Promise<ProviderPaymentMethod[]>;

@@ -1,5 +1,5 @@
 import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
-import { ProviderRequestError, type PaymentProvider } from '../ports/payment-provider.ts';
+import { ProviderRequestError, type PaymentProvider, type SetupPaymentMethodType } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
 import type { CustomerService } from './customer-service.ts';
@@ -24,12 +24,16 @@ export interface PaymentMethodServiceDependencies {
 export class PaymentMethodService {
   constructor(private readonly deps: PaymentMethodServiceDependencies) {}
 
-  /** Starts saving a method: the browser confirms the returned client secret with the provider's SDK. */
-  async startSetup(owner: BillingOwner): Promise<{ setupIntentId: string; clientSecret: string }> {
+  /**
+   * Starts saving a method of `type`: the browser confirms the returned client secret with the provider's SDK,
+   * which takes the method's details, PayPal's redirect and the SEPA mandate acceptance from the customer's
+   * device straight to the provider, so none of it reaches us.
+   */
+  async startSetup(owner: BillingOwner, type: SetupPaymentMethodType): Promise<{ setupIntentId: string; clientSecret: string }> {
     const { id: customerId } = await this.deps.customers.ensure(owner);
     return this.deps.operations.run(customerId, 'START_PAYMENT_METHOD_SETUP', async (operation) => {
       const customer = await this.deps.customers.ensureProviderCustomer(owner);
-      const intent = await this.deps.provider.createSetupIntent(customer.providerCustomerId, `setup:${operation.id}`);
+      const intent = await this.deps.provider.createSetupIntent(customer.providerCustomerId, type, `setup:${operation.id}`);
       return { setupIntentId: intent.id, clientSecret: intent.clientSecret };
     });
   }
@@ -46,7 +50,7 @@ export class PaymentMethodService {
       throw error;
     });
     if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId) throw notFound('setup');
-    if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret };
+    if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret, redirectUrl: intent.redirectUrl };
     if (intent.status !== 'succeeded' || !intent.paymentMethodId) return { kind: 'setup_incomplete', status: intent.status };
     await this.deps.paymentMethodSync.paymentMethods(customer);
     const saved = await this.deps.paymentMethods.findByProviderId(intent.paymentMethodId);

@@ -48,6 +48,7 @@ export class SubscriptionService {
       if (!method) return { kind: 'payment_method_required' };
       const providerPriceId = await this.providerPrice(plan, price);
       if (live) {
+        if (await this.firstPaymentInFlight(live)) return { kind: 'already_subscribed', subscription: live };
         const challenge = await this.pendingChallenge(live, providerPriceId, method.providerPaymentMethodId);
         if (challenge) return { kind: 'requires_action', clientSecret: challenge, subscription: live };
         await this.abandon(live);
@@ -151,6 +152,16 @@ export class SubscriptionService {
     const invoice = await this.deps.provider.retrieveInvoice(invoiceId);
     if (invoice.status === 'OPEN') await this.deps.provider.voidInvoice(invoiceId, `void:${invoiceId}`);
     await this.deps.invoiceSync.invoice(invoiceId);
+  }
+
+  /**
+   * An incomplete attempt whose first payment is a direct debit the bank is processing (SEPA, days): the money
+   * is on its way, so the attempt is the subscription, never abandoned for a new one.
+   */
+  private async firstPaymentInFlight(incomplete: SubscriptionRecord): Promise<boolean> {
+    const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
+    if (attempt.status !== 'INCOMPLETE' || !attempt.latestInvoiceId) return false;
+    return (await this.deps.provider.retrieveInvoice(attempt.latestInvoiceId)).paymentProcessing;
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */

@@ -19,7 +19,7 @@ export const Mutation: MutationResolvers = {
     const owner = actingOwner(context, groupId);
     return profileOf(owner, await context.services.customers.updateBillingProfile(owner, input));
   },
-  startPaymentMethodSetup: (_root, { groupId }, context) => context.services.paymentMethods.startSetup(actingOwner(context, groupId)),
+  startPaymentMethodSetup: (_root, { groupId, type }, context) => context.services.paymentMethods.startSetup(actingOwner(context, groupId), type ?? 'CARD'),
   completePaymentMethodSetup: async (_root, { setupIntentId, groupId }, context) =>
     setupResult(await context.services.paymentMethods.completeSetup(actingOwner(context, groupId), requireProviderId(setupIntentId, 'setupIntentId'))),
   setDefaultPaymentMethod: (_root, { paymentMethodId, groupId }, context) =>

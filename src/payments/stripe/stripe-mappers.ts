@@ -67,17 +67,35 @@ function pendingUpdateOf(pending: Stripe.Subscription.PendingUpdate | null): Pro
 
 const PAYMENT_METHOD_TYPES: Partial<Record<Stripe.PaymentMethod.Type, ProviderPaymentMethodType>> = { card: 'CARD', paypal: 'PAYPAL', sepa_debit: 'SEPA_DEBIT' };
 
+/**
+ * Display data only. A SEPA account keeps its bank, country and last four digits (never the IBAN, which the
+ * provider does not return either); a PayPal account its country and a masked e-mail, never the payer id.
+ */
 export function toPaymentMethod(method: Stripe.PaymentMethod): ProviderPaymentMethod {
   const card = method.type === 'card' ? method.card : undefined;
+  const sepa = method.type === 'sepa_debit' ? method.sepa_debit : undefined;
+  const paypal = method.type === 'paypal' ? method.paypal : undefined;
   return {
     id: method.id,
     customerId: idOf(method.customer),
     type: PAYMENT_METHOD_TYPES[method.type] ?? 'OTHER',
     brand: card?.brand ?? null,
-    last4: card?.last4 ?? method.sepa_debit?.last4 ?? null,
+    last4: card?.last4 ?? sepa?.last4 ?? null,
     expMonth: card?.exp_month ?? null,
     expYear: card?.exp_year ?? null,
+    country: card?.country ?? sepa?.country ?? paypal?.country ?? null,
+    bankCode: sepa?.bank_code ?? null,
+    payerEmail: paypal?.payer_email ? maskEmail(paypal.payer_email) : null,
   };
+}
+
+/** `buyer@example.com` → `b…r@example.com`: the first and last character of the local part, and the domain. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '…';
+  const local = email.slice(0, at);
+  const shown = local.length > 2 ? `${local[0]}…${local[local.length - 1]}` : `${local[0]}…`;
+  return `${shown}${email.slice(at)}`;
 }
 
 export function toSetupIntent(intent: Stripe.SetupIntent): ProviderSetupIntent {
@@ -87,6 +105,7 @@ export function toSetupIntent(intent: Stripe.SetupIntent): ProviderSetupIntent {
     status: known(intent.status, SETUP_INTENT_STATUSES, 'setup intent status'),
     customerId: idOf(intent.customer),
     paymentMethodId: idOf(intent.payment_method),
+    redirectUrl: intent.next_action?.redirect_to_url?.url ?? null,
   };
 }
 
@@ -112,10 +131,11 @@ function taxOf(invoice: Stripe.Invoice): number {
 }
 
 /**
- * `lines` are the invoice's complete lines: Stripe embeds only the first page. `awaitingAuthentication`:
- * its payment intent waits for the customer's 3-D Secure, which is not a failed payment (yet).
+ * `lines` are the invoice's complete lines: Stripe embeds only the first page. `awaiting`: its payment intent
+ * waits for the customer's 3-D Secure (`authentication`) or the bank's answer to a debit (`processing`), neither
+ * of which is a failed payment (yet).
  */
-export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[], awaitingAuthentication = false): ProviderInvoice {
+export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[], awaiting: 'authentication' | 'processing' | null = null): ProviderInvoice {
   // A preview has no status yet: it is a draft.
   const status = known(String(invoice.status ?? 'draft').toUpperCase(), INVOICE_STATUSES, 'invoice status');
   return {
@@ -132,7 +152,8 @@ export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem
     attemptCount: invoice.attempt_count,
     // An open invoice that was attempted has had a charge fail (a success would have paid it), unless
     // the attempt only waits for the customer to authenticate.
-    paymentFailed: status === 'OPEN' && invoice.attempt_count > 0 && !awaitingAuthentication,
+    paymentFailed: status === 'OPEN' && invoice.attempt_count > 0 && awaiting === null,
+    paymentProcessing: status === 'OPEN' && awaiting === 'processing',
     lines: lines.map(toInvoiceLine),
     periodStart: dateOf(invoice.period_start),
     periodEnd: dateOf(invoice.period_end),

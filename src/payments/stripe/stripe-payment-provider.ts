@@ -15,6 +15,7 @@ import type {
   ProviderRefund,
   ProviderRefundReason,
   ProviderSetupIntent,
+  SetupPaymentMethodType,
   ProviderSubscription,
 } from '../../billing/ports/payment-provider.ts';
 import { InvalidWebhookSignatureError, MalformedWebhookError, ProviderRequestError, VAT_DECISION_METADATA_KEY } from '../../billing/ports/payment-provider.ts';
@@ -43,6 +44,7 @@ export interface StripePaymentProviderOptions {
 
 const MAX_RETRY_DELAY_MS = 5_000;
 const LISTING_LIMIT = 10_000;
+const SETUP_TYPES: Record<SetupPaymentMethodType, Stripe.SetupIntentCreateParams.AllowedPaymentMethodType> = { CARD: 'card', PAYPAL: 'paypal', SEPA_DEBIT: 'sepa_debit' };
 /** Invoice fields the payment outcome needs, returned in the same call that charged. */
 const EXPAND_PAYMENT = ['latest_invoice.confirmation_secret'];
 
@@ -83,9 +85,12 @@ export class StripePaymentProvider implements PaymentProvider {
     return typeof method === 'string' ? method : (method?.id ?? null);
   }
 
-  async createSetupIntent(customerId: string, idempotencyKey: string): Promise<ProviderSetupIntent> {
-    // off_session: the method is saved to be charged later for renewals, without the customer present.
-    const intent = await this.call('setupIntents.create', () => this.stripe.setupIntents.create({ customer: customerId, usage: 'off_session' }, { idempotencyKey }));
+  async createSetupIntent(customerId: string, type: SetupPaymentMethodType, idempotencyKey: string): Promise<ProviderSetupIntent> {
+    // off_session: the method is saved to be charged later for renewals, without the customer present. The browser
+    // confirms it with Stripe.js, which sends the IBAN, the PayPal redirect and the mandate acceptance (IP address,
+    // user agent) from the customer's device: none of it passes through this service.
+    const params: Stripe.SetupIntentCreateParams = { customer: customerId, usage: 'off_session', allowed_payment_method_types: [SETUP_TYPES[type]] };
+    const intent = await this.call('setupIntents.create', () => this.stripe.setupIntents.create(params, { idempotencyKey }));
     return toSetupIntent(intent);
   }
 
@@ -226,12 +231,12 @@ export class StripePaymentProvider implements PaymentProvider {
 
   async retrieveInvoice(id: string): Promise<ProviderInvoice> {
     const invoice = await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(id));
-    return toInvoice(invoice, await this.linesOf(invoice), await this.awaitsFirstAuthentication(invoice));
+    return toInvoice(invoice, await this.linesOf(invoice), await this.awaitingOf(invoice));
   }
 
   async listInvoices(customerId: string): Promise<ProviderInvoice[]> {
     const invoices = await this.call('invoices.list', () => this.stripe.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
-    return Promise.all(invoices.map(async (invoice) => toInvoice(invoice, await this.linesOf(invoice), await this.awaitsFirstAuthentication(invoice))));
+    return Promise.all(invoices.map(async (invoice) => toInvoice(invoice, await this.linesOf(invoice), await this.awaitingOf(invoice))));
   }
 
   async payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome> {
@@ -306,12 +311,16 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   /**
-   * A subscription's first payment waiting for 3-D Secure: the customer is in the middle of paying, not
-   * behind on a payment. Asked only of open, attempted first invoices (two more reads).
+   * An attempted open invoice that is not behind on a payment: its first payment waits for the customer's 3-D
+   * Secure, or any payment is a debit the bank has yet to answer (SEPA, days). Asked only of open, attempted
+   * invoices (two more reads).
    */
-  private async awaitsFirstAuthentication(invoice: Stripe.Invoice): Promise<boolean> {
-    if (invoice.status !== 'open' || invoice.attempt_count === 0 || invoice.billing_reason !== 'subscription_create') return false;
-    return (await this.outcomeOfInvoice(invoice.id)).kind === 'requires_action';
+  private async awaitingOf(invoice: Stripe.Invoice): Promise<'authentication' | 'processing' | null> {
+    if (invoice.status !== 'open' || invoice.attempt_count === 0) return null;
+    const intent = await this.paymentIntentOfOpenInvoice(invoice.id);
+    if (intent?.status === 'processing') return 'processing';
+    const firstPayment = invoice.billing_reason === 'subscription_create';
+    return firstPayment && intent && outcomeOfIntent(intent).kind === 'requires_action' ? 'authentication' : null;
   }
 
   /** Stripe embeds the first page of lines only; long invoices are read whole. */
@@ -328,10 +337,19 @@ export class StripePaymentProvider implements PaymentProvider {
     const expanded =
       typeof invoice === 'string' ? await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(invoice, { expand: ['confirmation_secret'] })) : invoice;
     if (!expanded || expanded.status !== 'open') return SUCCEEDED;
-    const clientSecret = expanded.confirmation_secret?.client_secret;
-    if (!clientSecret) return { kind: 'failed', declineCode: NO_PAYMENT_METHOD };
-    const intent = await this.call('paymentIntents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentIdOf(clientSecret)));
-    return outcomeOfIntent(intent);
+    const intent = await this.paymentIntentOf(expanded);
+    return intent ? outcomeOfIntent(intent) : { kind: 'failed', declineCode: NO_PAYMENT_METHOD };
+  }
+
+  private async paymentIntentOfOpenInvoice(id: string): Promise<Stripe.PaymentIntent | null> {
+    return this.paymentIntentOf(await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(id, { expand: ['confirmation_secret'] })));
+  }
+
+  /** The payment intent an open invoice collects with, named by its confirmation secret's prefix. */
+  private async paymentIntentOf(invoice: Stripe.Invoice): Promise<Stripe.PaymentIntent | null> {
+    const clientSecret = invoice.confirmation_secret?.client_secret;
+    if (!clientSecret) return null;
+    return this.call('paymentIntents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentIdOf(clientSecret)));
   }
 }
 

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
-import { collectInvoice } from './invoice-collection.ts';
+import { collectInvoice, paymentIntentOf } from './invoice-collection.ts';
+import { dueDebits, settleDebit } from './debit-settlement.ts';
 import { expireIncomplete, finalizeAndCollect, startNextPeriod } from './subscription-lifecycle.ts';
 import { cancelSubscription } from './subscription-status.ts';
 import { previewChange } from './subscription-changes.ts';
@@ -58,6 +59,7 @@ function dueActions(emulator: Emulator, clockId: string): DueAction[] {
       actions.push({ at: invoice.next_payment_attempt, run: (now) => void collectInvoice(emulator, invoice, now, { automatic: true }) });
     }
   }
+  for (const { intentId, at } of dueDebits(emulator, clockId)) actions.push({ at, run: (now) => settleDebit(emulator, intentId, now) });
   return actions;
 }
 
@@ -87,7 +89,9 @@ function subscriptionActions(emulator: Emulator, subscription: Stripe.Subscripti
     case 'unpaid':
       return withScheduledCancel(emulator, subscription, periodEnd === undefined ? [] : [...upcomingNotice(emulator, subscription, periodEnd), { at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) }]);
     case 'incomplete':
-      return timeline?.incompleteExpiresAt === undefined ? [] : [{ at: timeline.incompleteExpiresAt, run: (now) => expireIncomplete(emulator, subscription, now) }];
+      // A first payment the bank is still processing keeps the subscription incomplete, not expiring.
+      if (timeline?.incompleteExpiresAt === undefined || firstDebitProcessing(emulator, subscription)) return [];
+      return [{ at: timeline.incompleteExpiresAt, run: (now) => expireIncomplete(emulator, subscription, now) }];
     default:
       return [];
   }
@@ -115,6 +119,11 @@ function upcomingNotice(emulator: Emulator, subscription: Stripe.Subscription, r
       },
     },
   ];
+}
+
+function firstDebitProcessing(emulator: Emulator, subscription: Stripe.Subscription): boolean {
+  const invoice = typeof subscription.latest_invoice === 'string' ? emulator.store.invoices.get(subscription.latest_invoice) : undefined;
+  return invoice !== undefined && paymentIntentOf(emulator, invoice)?.status === 'processing';
 }
 
 function withScheduledCancel(emulator: Emulator, subscription: Stripe.Subscription, actions: DueAction[]): DueAction[] {

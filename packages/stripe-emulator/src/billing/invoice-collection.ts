@@ -58,7 +58,8 @@ export function finalizeInvoice(emulator: Emulator, invoice: Stripe.Invoice, now
   return invoice;
 }
 
-export type CollectionResult = 'paid' | 'failed' | 'requires_action';
+/** `processing`: a direct debit the bank has yet to answer; the invoice stays open, neither paid nor failed. */
+export type CollectionResult = 'paid' | 'failed' | 'requires_action' | 'processing';
 
 /**
  * Charges an open invoice. `automatic` attempts (renewals, dunning retries) move the dunning schedule
@@ -80,6 +81,11 @@ export function collectInvoice(emulator: Emulator, invoice: Stripe.Invoice, now:
     markInvoicePaid(emulator, invoice, now, intent, before);
     return 'paid';
   }
+  if (intent.status === 'processing') {
+    // No retry while the bank has the debit: its answer decides (concludeInvoiceOfDebit).
+    invoice.next_payment_attempt = null;
+    return 'processing';
+  }
   return recordFailure(emulator, invoice, now, intent.status === 'requires_action' ? 'requires_action' : 'failed', options.automatic, before);
 }
 
@@ -91,8 +97,20 @@ export function settleInvoiceOfIntent(emulator: Emulator, intent: Stripe.Payment
   invoice.attempt_count += 1;
   invoice.attempted = true;
   if (intent.status === 'succeeded') return void markInvoicePaid(emulator, invoice, now, intent, before);
+  if (intent.status === 'processing') return;
   invoiceUpdated(emulator, invoice, before, now);
   emulator.events.emit(intent.status === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
+}
+
+/**
+ * A debit's late answer for the invoice it pays: paid, or a failed automatic attempt (the subscription goes
+ * `past_due` and the dunning schedule starts, as after a declined renewal; a first invoice is not retried).
+ */
+export function concludeInvoiceOfDebit(emulator: Emulator, intent: Stripe.PaymentIntent, now: number): void {
+  const invoice = emulator.store.invoices.all().find((candidate) => emulator.store.invoiceCollection.get(candidate.id)?.paymentIntentId === intent.id);
+  if (!invoice || invoice.status !== 'open') return;
+  if (intent.status === 'succeeded') markInvoicePaid(emulator, invoice, now, intent);
+  else recordFailure(emulator, invoice, now, 'failed', true, deepCopy(invoice));
 }
 
 export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now: number, intent: Stripe.PaymentIntent | null, before = deepCopy(invoice)): Stripe.Invoice {

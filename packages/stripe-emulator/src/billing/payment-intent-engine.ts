@@ -3,12 +3,16 @@ import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { chargeOutcome, SUCCEEDS } from './charge-behaviour.ts';
 import { recordCharge } from './charge-engine.ts';
+import { startDebit } from './debit-settlement.ts';
+import { approveRedirect } from './payment-method-wallet.ts';
 
 export interface PaymentIntentDraft {
   amount: number;
   currency: string;
   customer: string | null;
   paymentMethod: string | null;
+  /** The types the creator allowed (`allowed_payment_method_types`), and so the intent's `payment_method_types`. */
+  allowedPaymentMethodTypes?: string[];
   description: string | null;
   metadata: Record<string, string>;
   setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
@@ -20,7 +24,7 @@ export function createPaymentIntent(emulator: Emulator, draft: PaymentIntentDraf
   const intent: Stripe.PaymentIntent = {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: draft.allowedPaymentMethodTypes ?? null,
     amount: draft.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -49,7 +53,7 @@ export function createPaymentIntent(emulator: Emulator, draft: PaymentIntentDraf
     payment_method: draft.paymentMethod,
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: draft.paymentMethod ? [paymentMethodType(emulator, draft.paymentMethod)] : ['card'],
+    payment_method_types: draft.allowedPaymentMethodTypes ?? (draft.paymentMethod ? [paymentMethodType(emulator, draft.paymentMethod)] : ['card', 'paypal', 'sepa_debit']),
     payment_record: null,
     processing: null,
     receipt_email: null,
@@ -72,7 +76,7 @@ export function createPaymentIntent(emulator: Emulator, draft: PaymentIntentDraf
  * Charges the intent's payment method according to its test behaviour. `authenticated` is true when the
  * customer has just completed 3-D Secure (`/_emulator/authenticate`); `offSession` when the customer is absent.
  */
-export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, authenticated = false, offSession = false): Stripe.PaymentIntent {
+export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, authenticated = false, offSession = false, returnUrl: string | null = null): Stripe.PaymentIntent {
   const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
   if (!methodId) return failPaymentIntent(emulator, intent, now, 'payment_intent_unexpected_state', 'You cannot confirm this PaymentIntent because it\'s missing a payment method.');
   const outcome = chargeOutcome(emulator.store.chargeBehaviour.get(methodId) ?? SUCCEEDS, false, authenticated);
@@ -83,8 +87,14 @@ export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentI
   }
   if (outcome.kind === 'requires_action') {
     intent.status = 'requires_action';
-    intent.next_action = { type: 'redirect_to_url', redirect_to_url: { return_url: null, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` } };
+    intent.next_action = { type: 'redirect_to_url', redirect_to_url: { return_url: returnUrl, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` } };
     emulator.events.emit('payment_intent.requires_action', intent, now);
+    return intent;
+  }
+  const method = emulator.store.paymentMethods.get(methodId);
+  if (method && authenticated) approveRedirect(emulator, method);
+  if (outcome.kind === 'processing') {
+    startDebit(emulator, intent, now);
     return intent;
   }
   recordCharge(emulator, intent, now);

@@ -2,7 +2,8 @@ import { deepCopy } from '../deep-copy.ts';
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { StripeApiError, invalidRequest, resourceMissing } from '../stripe-error.ts';
-import { TEST_PAYMENT_METHODS, type PaymentMethodTemplate } from '../resources/test-payment-methods.ts';
+import { APPROVED_PAYPAL_PAYER, TEST_PAYMENT_METHODS, type PaymentMethodTemplate } from '../resources/test-payment-methods.ts';
+import { deactivateMandates } from './mandates.ts';
 import { EMPTY_ADDRESS } from '../resources/address.ts';
 
 /** Creates a stored payment method from a template, with a fresh `pm_` id. */
@@ -61,6 +62,15 @@ export function detachPaymentMethod(emulator: Emulator, method: Stripe.PaymentMe
   for (const subscription of emulator.store.subscriptions.all()) {
     if (subscription.default_payment_method === method.id) subscription.default_payment_method = null;
   }
+  deactivateMandates(emulator, method.id, now);
   emulator.events.emit('payment_method.detached', method, now, { customer: customerId });
   return method;
+}
+
+/** The customer approved at PayPal: the billing agreement stands and PayPal reports the payer. */
+export function approveRedirect(emulator: Emulator, method: Stripe.PaymentMethod): void {
+  const behaviour = emulator.store.chargeBehaviour.get(method.id);
+  if (behaviour?.kind !== 'redirects' || behaviour.approved) return;
+  emulator.store.chargeBehaviour.set(method.id, { kind: 'redirects', approved: true });
+  if (method.type === 'paypal') method.paypal = { ...APPROVED_PAYPAL_PAYER };
 }

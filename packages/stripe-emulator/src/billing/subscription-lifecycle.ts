@@ -93,7 +93,8 @@ export function createSubscription(emulator: Emulator, input: NewSubscription): 
   finalizeInvoice(emulator, invoice, now);
   if (invoice.status === 'open' && input.paymentBehavior !== 'default_incomplete') {
     const result = collectInvoice(emulator, invoice, now, { automatic: false });
-    if (result !== 'paid' && input.paymentBehavior === 'error_if_incomplete') {
+    // A debit the bank is processing is not an error (Stripe leaves the subscription incomplete until it settles).
+    if (result !== 'paid' && result !== 'processing' && input.paymentBehavior === 'error_if_incomplete') {
       voidInvoice(emulator, invoice, now);
       setSubscriptionStatus(emulator, subscription, 'incomplete_expired', now);
       throw paymentError(paymentIntentOf(emulator, invoice));

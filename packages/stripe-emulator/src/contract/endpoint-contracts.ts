@@ -22,6 +22,8 @@ const BILLING_DETAILS = ['billing_details.address', 'billing_details.email', 'bi
 const NEW_ITEMS = ['items.price', 'items.quantity', 'items.tax_rates'];
 /** Credit notes: lines of either kind, the three ways of giving back, and the note's own fields. */
 const CREDIT_NOTE = ['invoice', 'amount', 'lines.type', 'lines.invoice_line_item', 'lines.quantity', 'lines.amount', 'lines.unit_amount', 'lines.description', 'lines.tax_rates', 'lines.metadata', 'refund_amount', 'credit_amount', 'out_of_band_amount', 'reason', 'memo', 'metadata', 'effective_at', 'expand'];
+/** What a confirmation of a PayPal or SEPA Direct Debit method takes: the method's data, the mandate, the return. */
+const CONFIRMATION = ['payment_method_data.type', 'payment_method_data.sepa_debit.iban', 'payment_method_data.paypal', ...BILLING_DETAILS.map((path) => `payment_method_data.${path}`), 'mandate_data.customer_acceptance', 'return_url'];
 const ITEM_CHANGES = ['items.id', 'items.price', 'items.quantity', 'items.deleted'];
 
 export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
@@ -39,14 +41,14 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   'POST /v1/payment_methods/:id/detach': { sdk: 'PaymentMethodDetachParams', emulated: ['expand'] },
   'GET /v1/payment_methods': { sdk: 'PaymentMethodListParams', emulated: [...LIST, 'customer', 'type'] },
 
-  'POST /v1/setup_intents': { sdk: 'SetupIntentCreateParams', emulated: ['confirm', 'customer', 'description', 'metadata', 'payment_method', 'allowed_payment_method_types', 'usage', 'expand'] },
+  'POST /v1/setup_intents': { sdk: 'SetupIntentCreateParams', emulated: ['confirm', 'customer', 'description', 'metadata', 'payment_method', ...CONFIRMATION, 'allowed_payment_method_types', 'usage', 'expand'] },
   'GET /v1/setup_intents/:id': retrieve('SetupIntentRetrieveParams'),
-  'POST /v1/setup_intents/:id/confirm': { sdk: 'SetupIntentConfirmParams', emulated: ['payment_method', 'expand'] },
+  'POST /v1/setup_intents/:id/confirm': { sdk: 'SetupIntentConfirmParams', emulated: ['payment_method', ...CONFIRMATION, 'expand'] },
   'GET /v1/setup_intents': { sdk: 'SetupIntentListParams', emulated: [...LIST, 'customer'] },
 
-  'POST /v1/payment_intents': { sdk: 'PaymentIntentCreateParams', emulated: ['amount', 'currency', 'confirm', 'customer', 'description', 'metadata', 'payment_method', 'setup_future_usage', 'off_session', 'expand'] },
+  'POST /v1/payment_intents': { sdk: 'PaymentIntentCreateParams', emulated: ['amount', 'currency', 'confirm', 'customer', 'description', 'metadata', 'payment_method', 'allowed_payment_method_types', ...CONFIRMATION, 'setup_future_usage', 'off_session', 'expand'] },
   'GET /v1/payment_intents/:id': retrieve('PaymentIntentRetrieveParams'),
-  'POST /v1/payment_intents/:id/confirm': { sdk: 'PaymentIntentConfirmParams', emulated: ['payment_method', 'off_session', 'expand'] },
+  'POST /v1/payment_intents/:id/confirm': { sdk: 'PaymentIntentConfirmParams', emulated: ['payment_method', ...CONFIRMATION, 'off_session', 'expand'] },
   'GET /v1/payment_intents': { sdk: 'PaymentIntentListParams', emulated: [...LIST, 'customer'] },
 
   'POST /v1/products': { sdk: 'ProductCreateParams', emulated: ['id', 'name', 'active', 'description', 'metadata', 'statement_descriptor', 'unit_label', 'expand'] },
@@ -115,6 +117,7 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
   'POST /v1/credit_notes/:id': { sdk: 'CreditNoteUpdateParams', emulated: ['memo', 'metadata', 'expand'] },
   'POST /v1/credit_notes/:id/void': { sdk: 'CreditNoteVoidCreditNoteParams', emulated: ['expand'] },
   'GET /v1/credit_notes': { sdk: 'CreditNoteListParams', emulated: [...CREATED, 'invoice', 'customer'] },
+  'GET /v1/mandates/:id': retrieve('MandateRetrieveParams'),
 
   'POST /v1/test_helpers/test_clocks': { sdk: 'TestHelpers.TestClockCreateParams', emulated: ['frozen_time', 'name', 'expand'] },
   'GET /v1/test_helpers/test_clocks/:id': retrieve('TestHelpers.TestClockRetrieveParams'),

@@ -23,6 +23,7 @@ export const EXPANDABLE_OBJECTS = [
   'Refund',
   'CreditNote',
   'CreditNoteLineItem',
+  'Mandate',
 ] as const;
 
 /** The generated file's exact text: the SDK parameter types the endpoint contracts name, and expandable fields. */

@@ -5,7 +5,8 @@ import { parseStripeForm, type FormObject } from './form-body.ts';
 import { RequestParams } from './params.ts';
 import { expand } from './expansion.ts';
 import type { MatchedRoute } from './router.ts';
-import { Document } from './document.ts';
+import { Document, Redirect } from './document.ts';
+import { settleDebitsDueOffClock } from '../billing/debit-settlement.ts';
 import { IdempotencyCache, requestFingerprint, type StoredResponse } from './idempotency-cache.ts';
 import { RequestLog } from './request-log.ts';
 import { checkParameters } from '../contract/parameter-check.ts';
@@ -78,6 +79,7 @@ export class ApiServer {
       'stripe-version': stripeVersion ?? this.emulator.settings.apiVersion,
       ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
       ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      ...(result.location ? { location: result.location } : {}),
     });
     this.emulator.webhooks.flush();
   }
@@ -132,12 +134,14 @@ export class ApiServer {
 
   private execute(method: string, route: MatchedRoute, form: FormObject, origin: { id: string; idempotency_key: string | null }): StoredResponse {
     if (method !== 'GET') this.emulator.time.tick();
+    settleDebitsDueOffClock(this.emulator);
     const params = new RequestParams(form);
     this.emulator.events.origin = origin;
     try {
       const output = route.handler({ params, path: route.path });
       if (method !== 'GET') this.emulator.changed();
       if (output instanceof Document) return { status: 200, body: output.body, contentType: output.contentType };
+      if (output instanceof Redirect) return { status: 303, body: '', contentType: 'text/plain', location: output.location };
       return { status: 200, body: JSON.stringify(expand(this.emulator, output, params.strings('expand') ?? []), null, 2) };
     } finally {
       this.emulator.events.origin = null;

@@ -6,6 +6,11 @@ export class Document {
   ) {}
 }
 
+/** A `303 See Other` to `location`: where a redirect page sends the customer back. */
+export class Redirect {
+  constructor(readonly location: string) {}
+}
+
 /** A one-page PDF with one line of text per entry: enough for a client to fetch and open the invoice PDF. */
 export function simplePdf(lines: string[]): Document {
   const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');

@@ -5,6 +5,8 @@ export interface StoredResponse {
   body: string;
   /** JSON unless a route answered a Document. */
   contentType?: string;
+  /** Set when a route answered a Redirect. */
+  location?: string;
 }
 
 interface Entry {

@@ -2,12 +2,36 @@ import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import type { RequestParams } from '../http/params.ts';
 import { listPage } from '../http/list-page.ts';
-import { StripeApiError, invalidRequest, parameterMissing } from '../stripe-error.ts';
+import { StripeApiError, invalidRequest, parameterInvalid, parameterMissing } from '../stripe-error.ts';
 import { resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
 import { confirmPaymentIntent, createPaymentIntent } from '../billing/payment-intent-engine.ts';
 import { confirmSetupIntent } from '../billing/setup-intent-engine.ts';
 import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
 import { checkMinimumCharge } from '../contract/value-rules.ts';
+import { readConfirmation } from '../billing/confirmation-params.ts';
+import { activeMandateOf, createMandate } from '../billing/mandates.ts';
+
+/** The method types the emulator implements: an intent created without a list accepts them all. */
+const EMULATED_TYPES = ['card', 'paypal', 'sepa_debit'];
+
+/**
+ * The intent's `payment_method_types`: `allowed_payment_method_types`, else the given method's type, else
+ * Stripe's default since 2023, the payment methods enabled in the Dashboard (`automatic_payment_methods`), here
+ * every emulated type.
+ */
+function paymentMethodTypes(params: RequestParams, method: Stripe.PaymentMethod | null): { list: string[]; automatic: Stripe.SetupIntent.AutomaticPaymentMethods | null } {
+  const explicit = params.strings('allowed_payment_method_types');
+  for (const [index, type] of (explicit ?? []).entries()) {
+    if (!EMULATED_TYPES.includes(type)) throw parameterInvalid(`allowed_payment_method_types[${index}]`, `The payment method type "${type}" is not supported by the Stripe emulator.`);
+  }
+  if (explicit) return { list: explicit, automatic: null };
+  if (method) return { list: [method.type], automatic: null };
+  return { list: [...EMULATED_TYPES], automatic: { allow_redirects: 'always', enabled: true } };
+}
+
+function idOf(value: string | { id: string } | null): string | null {
+  return typeof value === 'string' ? value : (value?.id ?? null);
+}
 
 /** `/v1/setup_intents` and `/v1/payment_intents`: create, retrieve, confirm, list. */
 export function registerIntentRoutes(emulator: Emulator): void {
@@ -36,13 +60,14 @@ function createSetupIntent(emulator: Emulator, params: RequestParams): Stripe.Se
   const method = methodId ? resolvePaymentMethod(emulator, methodId) : null;
   const now = emulator.now(emulator.clockOf(customerId));
   const allowedTypes = params.strings('allowed_payment_method_types');
+  const types = paymentMethodTypes(params, method);
   const id = emulator.ids.next('seti', 24);
   const intent: Stripe.SetupIntent = {
     id,
     object: 'setup_intent',
     allowed_payment_method_types: allowedTypes ?? null,
     application: null,
-    automatic_payment_methods: null,
+    automatic_payment_methods: types.automatic,
     cancellation_reason: null,
     client_secret: `${id}_secret_${emulator.ids.token(32)}`,
     created: now,
@@ -61,7 +86,7 @@ function createSetupIntent(emulator: Emulator, params: RequestParams): Stripe.Se
     payment_method: method?.id ?? null,
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: allowedTypes ?? [method?.type ?? 'card'],
+    payment_method_types: types.list,
     single_use_mandate: null,
     status: method ? 'requires_confirmation' : 'requires_payment_method',
     usage: params.oneOf('usage', ['off_session', 'on_session'] as const) ?? 'off_session',
@@ -76,10 +101,12 @@ function confirmSetup(emulator: Emulator, intent: Stripe.SetupIntent, params: Re
   if (intent.status === 'succeeded' || intent.status === 'canceled') {
     throw invalidRequest(`You cannot confirm this SetupIntent because it has a status of ${intent.status}.`, 'setup_intent_unexpected_state');
   }
-  const methodId = params.string('payment_method');
-  if (methodId) intent.payment_method = resolvePaymentMethod(emulator, methodId).id;
-  if (!intent.payment_method) throw parameterMissing('payment_method');
-  confirmSetupIntent(emulator, intent, emulator.now(emulator.clockOf(intent.customer as string | null)));
+  const now = emulator.now(emulator.clockOf(intent.customer as string | null));
+  const confirmation = readConfirmation(emulator, params, idOf(intent.payment_method), intent.payment_method_types, now);
+  if (!confirmation.paymentMethod) throw parameterMissing('payment_method');
+  intent.payment_method = confirmation.paymentMethod.id;
+  if (confirmation.acceptance) emulator.store.mandateAcceptances.set(intent.id, confirmation.acceptance);
+  confirmSetupIntent(emulator, intent, now, false, confirmation.returnUrl);
   if (intent.status === 'requires_payment_method' && intent.last_setup_error) {
     const error = intent.last_setup_error;
     throw new StripeApiError(402, { type: 'card_error', code: error.code ?? 'card_declined', message: error.message ?? 'Your card was declined.', ...(error.decline_code ? { decline_code: error.decline_code } : {}), setup_intent: intent });
@@ -95,11 +122,13 @@ function createPayment(emulator: Emulator, params: RequestParams): Stripe.Paymen
   const methodId = params.string('payment_method');
   const currency = params.requiredString('currency').toLowerCase();
   checkMinimumCharge(amount, currency);
+  const method = methodId ? resolvePaymentMethod(emulator, methodId) : null;
   const intent = createPaymentIntent(emulator, {
     amount,
     currency,
     customer: customerId,
-    paymentMethod: methodId ? resolvePaymentMethod(emulator, methodId).id : null,
+    paymentMethod: method?.id ?? null,
+    ...(params.has('allowed_payment_method_types') ? { allowedPaymentMethodTypes: paymentMethodTypes(params, method).list } : {}),
     description: params.nullableString('description') ?? null,
     metadata: params.metadata('metadata'),
     setupFutureUsage: params.oneOf('setup_future_usage', ['off_session', 'on_session'] as const) ?? null,
@@ -113,11 +142,15 @@ function confirmPayment(emulator: Emulator, intent: Stripe.PaymentIntent, params
   if (intent.status === 'succeeded' || intent.status === 'canceled') {
     throw invalidRequest(`You cannot confirm this PaymentIntent because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state');
   }
-  const methodId = params.string('payment_method');
-  if (methodId) intent.payment_method = resolvePaymentMethod(emulator, methodId).id;
-  if (!intent.payment_method) throw parameterMissing('payment_method');
   const now = emulator.now(emulator.clockOf(intent.customer as string | null));
-  confirmPaymentIntent(emulator, intent, now, false, params.boolean('off_session') ?? false);
+  const confirmation = readConfirmation(emulator, params, idOf(intent.payment_method), intent.payment_method_types, now);
+  if (!confirmation.paymentMethod) throw parameterMissing('payment_method');
+  intent.payment_method = confirmation.paymentMethod.id;
+  // The debit's charge names this mandate (`payment_method_details.sepa_debit.mandate`).
+  if (confirmation.acceptance && confirmation.paymentMethod.type === 'sepa_debit' && !activeMandateOf(emulator, confirmation.paymentMethod.id)) {
+    createMandate(emulator, confirmation.paymentMethod, confirmation.acceptance);
+  }
+  confirmPaymentIntent(emulator, intent, now, false, params.boolean('off_session') ?? false, confirmation.returnUrl);
   settleInvoiceOfIntent(emulator, intent, now);
   if (intent.status === 'requires_payment_method' && intent.last_payment_error) {
     const error = intent.last_payment_error;

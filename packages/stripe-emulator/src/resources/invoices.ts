@@ -93,7 +93,8 @@ function pay(emulator: Emulator, invoice: Stripe.Invoice, params: RequestParams)
   const methodId = params.string('payment_method');
   const method = methodId ? resolvePaymentMethod(emulator, methodId).id : undefined;
   const result = collectInvoice(emulator, invoice, now, { automatic: false, ...(method ? { paymentMethod: method } : {}) });
-  if (result === 'paid') return invoice;
+  // A debit in `processing` is no error: the invoice stays open until the bank answers.
+  if (result === 'paid' || result === 'processing') return invoice;
   const intent = paymentIntentOf(emulator, invoice);
   if (result === 'requires_action') {
     throw new StripeApiError(402, { type: 'card_error', code: 'invoice_payment_intent_requires_action', message: 'This payment requires additional user action before it can be completed successfully.', ...(intent ? { payment_intent: intent } : {}) });

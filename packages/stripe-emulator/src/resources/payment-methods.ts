@@ -4,7 +4,7 @@ import type { RequestParams } from '../http/params.ts';
 import { listPage } from '../http/list-page.ts';
 import { parameterInvalid, parameterMissing } from '../stripe-error.ts';
 import { attachPaymentMethod, detachPaymentMethod, mintPaymentMethod, resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
-import { paypalTemplate, templateForIban, templateForToken, type PaymentMethodTemplate } from './test-payment-methods.ts';
+import { isValidIban, paypalTemplate, templateForIban, templateForToken, type PaymentMethodTemplate } from './test-payment-methods.ts';
 import { addressFrom } from './address.ts';
 
 /** `/v1/payment_methods`: create (card tokens, PayPal, SEPA IBANs), attach, detach, list. */
@@ -38,30 +38,41 @@ export function registerPaymentMethodRoutes(emulator: Emulator): void {
 }
 
 function createPaymentMethod(emulator: Emulator, params: RequestParams): Stripe.PaymentMethod {
-  const type = params.requiredString('type');
-  const billingDetails = billingDetailsFrom(params.object('billing_details'));
-  const metadata = params.metadata('metadata');
-  return mintPaymentMethod(emulator, templateFor(type, params, billingDetails), billingDetails, metadata);
+  return mintFromData(emulator, params);
 }
 
-function templateFor(type: string, params: RequestParams, billingDetails: Stripe.PaymentMethod.BillingDetails): PaymentMethodTemplate {
+/** A method from its data: `POST /v1/payment_methods`, or `payment_method_data` on a confirmation. */
+export function mintFromData(emulator: Emulator, params: RequestParams): Stripe.PaymentMethod {
+  const type = params.requiredString('type');
+  const billingDetails = billingDetailsFrom(params.object('billing_details'));
+  const template = templateFor(type, params);
+  if (type === 'sepa_debit') {
+    // Stripe refuses a SEPA Direct Debit method without the account holder's name and e-mail.
+    if (!billingDetails.name) throw parameterMissing(`${params.name('billing_details')}[name]`);
+    if (!billingDetails.email) throw parameterMissing(`${params.name('billing_details')}[email]`);
+  }
+  return mintPaymentMethod(emulator, template, billingDetails, params.metadata('metadata'));
+}
+
+function templateFor(type: string, params: RequestParams): PaymentMethodTemplate {
   switch (type) {
     case 'card': {
       const token = params.object('card')?.string('token');
-      if (!token) throw parameterMissing('card[token]');
+      if (!token) throw parameterMissing(`${params.name('card')}[token]`);
       const template = templateForToken(token);
-      if (!template) throw parameterInvalid('card[token]', `No such token: '${token}'`);
+      if (!template) throw parameterInvalid(`${params.name('card')}[token]`, `No such token: '${token}'`);
       return template;
     }
     case 'paypal':
-      return paypalTemplate(billingDetails.email ?? undefined);
+      return paypalTemplate();
     case 'sepa_debit': {
-      const sepaDebit = params.object('sepa_debit');
-      if (!sepaDebit) throw parameterMissing('sepa_debit[iban]');
-      return templateForIban(sepaDebit.requiredString('iban'));
+      const iban = params.object('sepa_debit')?.string('iban');
+      if (!iban) throw parameterMissing(`${params.name('sepa_debit')}[iban]`);
+      if (!isValidIban(iban)) throw parameterInvalid(`${params.name('sepa_debit')}[iban]`, `The IBAN you provided (${iban}) is invalid.`);
+      return templateForIban(iban);
     }
     default:
-      throw parameterInvalid('type', `The payment method type "${type}" is not supported by the Stripe emulator.`);
+      throw parameterInvalid(params.name('type'), `The payment method type "${type}" is not supported by the Stripe emulator.`);
   }
 }
 
