@@ -36,23 +36,31 @@ export async function readFacturX(pdf: Buffer): Promise<FacturXFile> {
   };
 }
 
+/** The part of the DOM (xmlbuilder2's) the queries need. */
+export interface XmlElement {
+  nodeType: number;
+  localName: string | null;
+  namespaceURI: string | null;
+  childNodes: ArrayLike<XmlElement>;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
 /** A CII document queried with paths like `rsm:ExchangedDocument/ram:ID`. */
 export class CiiDocument {
-  private readonly root: Element;
+  private readonly root: XmlElement;
 
   constructor(xml: string) {
-    this.root = (create(xml).node as unknown as Document).documentElement;
+    this.root = (create(xml).node as unknown as { documentElement: XmlElement }).documentElement;
   }
 
   /** Every element at the path, from the root (or from `from`). */
-  all(path: string, from: Element = this.root): Element[] {
-    return path.split('/').reduce<Element[]>(
+  all(path: string, from: XmlElement = this.root): XmlElement[] {
+    return path.split('/').reduce<XmlElement[]>(
       (elements, step) => {
         const [prefix = '', localName = ''] = step.split(':');
         return elements.flatMap((element) =>
-          Array.from(element.childNodes).filter(
-            (child): child is Element => child.nodeType === 1 && (child as Element).localName === localName && (child as Element).namespaceURI === NAMESPACES[prefix],
-          ),
+          Array.from(element.childNodes).filter((child) => child.nodeType === 1 && child.localName === localName && child.namespaceURI === NAMESPACES[prefix]),
         );
       },
       [from],
@@ -60,14 +68,14 @@ export class CiiDocument {
   }
 
   /** The text of the one element at the path; throws when there is none or several. */
-  text(path: string, from?: Element): string {
+  text(path: string, from?: XmlElement): string {
     const found = this.all(path, from);
     if (found.length !== 1 || !found[0]) throw new Error(`expected one ${path}, found ${found.length}`);
     return found[0].textContent ?? '';
   }
 
   /** The text at the path, or null when the element is absent. */
-  optional(path: string, from?: Element): string | null {
+  optional(path: string, from?: XmlElement): string | null {
     return this.all(path, from).length === 0 ? null : this.text(path, from);
   }
 

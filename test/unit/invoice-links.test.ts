@@ -28,3 +28,22 @@ describe('signed invoice links', () => {
     expect(other.verify(ID, expires, signature)).toBe(false);
   });
 });
+
+describe('signed e-invoice links', () => {
+  const clock = new Date('2026-11-24T10:00:00Z');
+  const signer = new InvoiceLinkSigner('a-link-secret-of-at-least-thirty-two-characters', 'https://billing.example', 300, () => clock);
+  const parts = (url: string) => {
+    const parsed = new URL(url);
+    return [parsed.searchParams.get('expires')!, parsed.searchParams.get('signature')!] as const;
+  };
+
+  it('names the Factur-X file and opens only the e-invoice, never the PDF, and the other way round', () => {
+    const url = signer.url(ID, 'e-invoice');
+    expect(url).toMatch(new RegExp(`^https://billing.example/invoices/${ID}\\.factur-x\\.pdf\\?expires=\\d+&signature=`));
+    const [expires, signature] = parts(url);
+    expect(signer.verify(ID, expires, signature, 'e-invoice')).toBe(true);
+    expect(signer.verify(ID, expires, signature, 'pdf')).toBe(false);
+    const [pdfExpires, pdfSignature] = parts(signer.url(ID));
+    expect(signer.verify(ID, pdfExpires, pdfSignature, 'e-invoice')).toBe(false);
+  });
+});
