@@ -90,6 +90,7 @@ export function createBillingServices(
   const invoiceDocuments = new InvoiceDocumentService(invoices, timeZone);
   const issuer = new InvoiceIssuer({
     prisma,
+    invoices,
     invoiceNumbers: new InvoiceNumberAllocator({ template: numberTemplate, timeZone }),
     creditNoteNumbers: new InvoiceNumberAllocator({ template: creditNoteNumberTemplate, timeZone }),
     seller,
@@ -123,7 +124,7 @@ export function createBillingServices(
       invoices: new InvoiceService(invoices),
       invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync, operations),
       paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync, operations }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, operations }),
+      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, invoices, operations }),
       sync,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       audit: new AuditLog(new AuditLogRepository(prisma)),

@@ -1,7 +1,8 @@
 // The e-invoice of a legal document: its frozen PDF made a Factur-X (EN 16931 profile) PDF/A-3, with the
 // CII XML attached as `factur-x.xml` (AFRelationship Alternative) and the fx: XMP metadata, by
 // @e-invoice-eu/core. No network, no LibreOffice: the PDF is ours, the library adds the XML and PDF/A-3 parts.
-import { FormatFactoryService, InvoiceService, type Invoice, type Logger } from '@e-invoice-eu/core';
+import { createRequire } from 'node:module';
+import { FormatFactoryService, ValidationService, invoiceSchema, type EInvoiceFormat, type Invoice, type Logger } from '@e-invoice-eu/core';
 import { facturXInvoice } from './factur-x-mapping.ts';
 import type { LegalInvoiceDocument } from './legal-invoice.ts';
 
@@ -13,14 +14,30 @@ function collectingLogger(): Logger & { messages: string[] } {
   return { messages, log: () => undefined, warn: (message) => messages.push(message), error: (message) => messages.push(message) };
 }
 
+type Validator = Parameters<ValidationService['validate']>[1];
+
+/**
+ * The library's own check of an input against its EN 16931 schema (what its InvoiceService runs before
+ * writing), compiled once per process with the library's own Ajv: compiling the schema takes seconds.
+ */
+let validator: Validator | null = null;
+function schemaValidator(format: EInvoiceFormat): Validator {
+  if (validator) return validator;
+  const fromLibrary = createRequire(createRequire(__filename).resolve('@e-invoice-eu/core'));
+  const { default: Ajv2019 } = fromLibrary('ajv/dist/2019') as { default: new (options: object) => { compile(schema: unknown): Validator } };
+  const schema = structuredClone(invoiceSchema);
+  format.patchSchema(schema);
+  validator = new Ajv2019({ strict: true, allErrors: true, useDefaults: true }).compile(schema);
+  return validator;
+}
+
 export async function renderFacturX(document: LegalInvoiceDocument, pdf: Buffer): Promise<Buffer> {
   const invoice = facturXInvoice(document);
   const logger = collectingLogger();
   try {
-    // The library's own check of the input against its EN 16931 schema (CII only: no PDF work).
-    await new InvoiceService(logger).generate(structuredClone(invoice), { format: 'CII', lang: 'en', noWarnings: true });
     const factory = new FormatFactoryService();
     const format = factory.createFormatService(FORMAT, logger);
+    new ValidationService(logger).validate('invoice data', schemaValidator(format), structuredClone(invoice));
     const generated = withFlatPrecedingInvoice(invoice);
     format.fillInvoiceDefaults(generated);
     const bytes = await format.generate(generated, {

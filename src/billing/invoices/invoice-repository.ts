@@ -55,6 +55,14 @@ export class InvoiceRepository {
     return { all: -(all._sum.total ?? 0), byOperators: -(byOperators._sum.total ?? 0) };
   }
 
+  /** The customer's latest issued invoice (not a credit note): what a credit from the provider corrects. */
+  latestIssuedInvoice(customerId: string, exceptId?: string): Promise<InvoiceRecord | null> {
+    return this.prisma.invoice.findFirst({
+      where: { customerId, kind: 'INVOICE', issuedAt: { not: null }, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
+    });
+  }
+
   findByProviderId(providerInvoiceId: string): Promise<InvoiceRecord | null> {
     return this.prisma.invoice.findUnique({ where: { providerInvoiceId } });
   }
