@@ -22,9 +22,11 @@ export async function invoicesSuite({ settings, databaseUrl }: BenchContext): Pr
   const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: CONCURRENCY + 2 });
   try {
     const { prisma } = database;
-    const documents = new InvoiceDocumentService(new InvoiceRepository(prisma), invoicing.timeZone);
+    const invoices = new InvoiceRepository(prisma);
+    const documents = new InvoiceDocumentService(invoices, invoicing.timeZone);
     const issuer = new InvoiceIssuer({
       prisma,
+      invoices,
       invoiceNumbers: new InvoiceNumberAllocator({ template: invoicing.numberTemplate, timeZone: invoicing.timeZone }),
       creditNoteNumbers: new InvoiceNumberAllocator({ template: invoicing.creditNoteNumberTemplate, timeZone: invoicing.timeZone }),
       seller: invoicing.seller,

@@ -93,6 +93,7 @@ export function createBillingServices(
   const invoiceDocuments = new InvoiceDocumentService(invoices, timeZone);
   const issuer = new InvoiceIssuer({
     prisma,
+    invoices,
     invoiceNumbers: new InvoiceNumberAllocator({ template: numberTemplate, timeZone }),
     creditNoteNumbers: new InvoiceNumberAllocator({ template: creditNoteNumberTemplate, timeZone }),
     seller,
@@ -138,7 +139,7 @@ export function createBillingServices(
       invoices: new InvoiceService(invoices),
       invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, invoiceSync, subscriptionSync, operations),
       paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, paymentMethodSync, operations }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, operations }),
+      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, invoices, operations }),
       reconciliation,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
       audit: new AuditLog(new AuditLogRepository(prisma)),

@@ -308,6 +308,11 @@ export type Invoice = {
   /** For a credit note: why it was issued. */
   creditReason?: Maybe<Scalars['String']['output']>;
   dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * A link to the same document as a Factur-X e-invoice (EN 16931 profile: a PDF/A-3 with its CII XML attached
+   * as factur-x.xml), made once at issue; signed and short-lived like `pdfUrl`. Null until the invoice is issued.
+   */
+  eInvoiceUrl?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   issuedAt?: Maybe<Scalars['DateTime']['output']>;
   /** An invoice, or a credit note (a negative document correcting an invoice, numbered in its own series). */
@@ -1828,6 +1833,7 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   creditReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eInvoiceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['InvoiceKind'], ParentType, ContextType>;

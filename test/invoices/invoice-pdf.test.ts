@@ -18,6 +18,8 @@ const reverseCharged: LegalInvoiceDocument = {
   currency: 'EUR',
   seller,
   sellerMentions: [],
+  sellerSiren: null,
+  paymentTerms: null,
   businessTerms: null,
   buyer: {
     legalName: 'Muster GmbH',

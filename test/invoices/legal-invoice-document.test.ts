@@ -94,6 +94,8 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
         vatNumber: 'FR40303265045',
       },
       sellerMentions: [],
+      sellerSiren: null,
+      paymentTerms: null,
       businessTerms: null,
       buyer: {
         legalName: 'Muster GmbH',

@@ -10,9 +10,11 @@ import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
 import { documentVat, lineVat } from '../vat/vat-amount.ts';
 import type { InvoiceDocumentService } from './invoice-document-service.ts';
 import type { InvoiceNumberAllocator } from './invoice-number-allocator.ts';
+import type { InvoiceRepository } from './invoice-repository.ts';
 
 export interface InvoiceIssuerDependencies {
   prisma: PrismaClient;
+  invoices: InvoiceRepository;
   invoiceNumbers: InvoiceNumberAllocator;
   creditNoteNumbers: InvoiceNumberAllocator;
   seller: SellerIdentity;
@@ -96,10 +98,7 @@ export class InvoiceIssuer {
 
   /** The customer's latest issued invoice: what a credit from the provider (a downgrade) corrects. */
   private async correctedBy(credit: InvoiceRecord): Promise<InvoiceRecord> {
-    const corrected = await this.deps.prisma.invoice.findFirst({
-      where: { customerId: credit.customerId, kind: 'INVOICE', issuedAt: { not: null }, id: { not: credit.id } },
-      orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
-    });
+    const corrected = await this.deps.invoices.latestIssuedInvoice(credit.customerId, credit.id);
     if (!corrected) throw new Error(`credit ${credit.id} corrects no issued invoice of its customer`);
     return corrected;
   }

@@ -6,16 +6,19 @@ import type { InvoicePosition } from './invoice-cursor.ts';
 /** Prisma's code for a unique constraint violation. */
 const UNIQUE_VIOLATION = 'P2002';
 
+/** The stored renderings of an issued document: its PDF and its Factur-X e-invoice. */
+export type StoredDocumentKind = 'pdf' | 'eInvoice';
+
 const STATUS_RANK: Record<ProviderInvoice['status'], number> = { DRAFT: 0, OPEN: 1, UNCOLLECTIBLE: 2, PAID: 3, VOID: 3 };
 
 export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invoices are added. */
-  /** Without the stored PDFs' bytes (only a download reads them). */
+  /** Without the stored documents' bytes (only a download reads them). */
   async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
     const rows = await this.prisma.invoice.findMany({
-      omit: { pdf: true },
+      omit: { pdf: true, eInvoice: true },
       where: {
         customerId,
         ...(after && {
@@ -25,7 +28,7 @@ export class InvoiceRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    return rows.map((row) => ({ ...row, pdf: null }));
+    return rows.map((row) => ({ ...row, pdf: null, eInvoice: null }));
   }
 
   findById(id: string): Promise<InvoiceRecord | null> {
@@ -50,6 +53,14 @@ export class InvoiceRepository {
       this.prisma.invoice.aggregate({ where: { ...issued, providerInvoiceId: null }, _sum: { total: true } }),
     ]);
     return { all: -(all._sum.total ?? 0), byOperators: -(byOperators._sum.total ?? 0) };
+  }
+
+  /** The customer's latest issued invoice (not a credit note): what a credit from the provider corrects. */
+  latestIssuedInvoice(customerId: string, exceptId?: string): Promise<InvoiceRecord | null> {
+    return this.prisma.invoice.findFirst({
+      where: { customerId, kind: 'INVOICE', issuedAt: { not: null }, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
+    });
   }
 
   findByProviderId(providerInvoiceId: string): Promise<InvoiceRecord | null> {
@@ -90,11 +101,13 @@ export class InvoiceRepository {
     return InvoiceRepository.recordedVat(row) ?? decision;
   }
 
-  /** Stores an issued document's PDF once; returns what is stored (the other writer's, if it came first). */
-  async storePdf(id: string, pdf: Buffer, sha256: string): Promise<{ pdf: Buffer; sha256: string } | null> {
-    await this.prisma.invoice.updateMany({ where: { id, pdf: null, issuedAt: { not: null } }, data: { pdf: new Uint8Array(pdf), pdfSha256: sha256 } });
-    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true } });
-    return row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null;
+  /** Stores an issued document's PDF or e-invoice once; returns what is stored (the other writer's, if it came first). */
+  async storeDocument(id: string, kind: StoredDocumentKind, bytes: Buffer, sha256: string): Promise<{ pdf: Buffer; sha256: string } | null> {
+    const data = kind === 'pdf' ? { pdf: new Uint8Array(bytes), pdfSha256: sha256 } : { eInvoice: new Uint8Array(bytes), eInvoiceSha256: sha256 };
+    await this.prisma.invoice.updateMany({ where: { id, [kind]: null, issuedAt: { not: null } }, data });
+    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true, eInvoice: true, eInvoiceSha256: true } });
+    const [stored, digest] = kind === 'pdf' ? [row?.pdf, row?.pdfSha256] : [row?.eInvoice, row?.eInvoiceSha256];
+    return stored && digest ? { pdf: Buffer.from(stored), sha256: digest } : null;
   }
 
   /**

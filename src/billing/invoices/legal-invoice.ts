@@ -52,6 +52,10 @@ export interface LegalInvoiceDocument {
   seller: InvoiceParty & { vatNumber: string };
   /** The seller's company mentions (legal form and capital, SIREN/SIRET, registry), as configured. */
   sellerMentions: string[];
+  /** The seller's SIREN (its legal registration in France), as configured; null when none is. */
+  sellerSiren: string | null;
+  /** The seller's payment terms, as configured (printed on invoices to businesses). */
+  paymentTerms: string | null;
   buyer: InvoiceParty;
   /** Between businesses: payment terms, late-payment penalties and the €40 recovery indemnity. */
   businessTerms: string[] | null;
@@ -89,6 +93,8 @@ export function legalInvoiceDocument(
     currency: invoice.currency,
     seller: { ...seller, vatNumber: seller.vatNumber },
     sellerMentions: sellerMentions(invoice.sellerSnapshot),
+    sellerSiren: text(snapshotOf(invoice.sellerSnapshot), 'siren'),
+    paymentTerms: text(snapshotOf(invoice.sellerSnapshot), 'paymentTerms'),
     businessTerms: isBusiness(invoice.buyerSnapshot) ? businessTerms(invoice.sellerSnapshot) : null,
     buyer: buyerFrom(invoice.buyerSnapshot, invoice.vatTreatment === 'REVERSE_CHARGE', `invoice ${number}: the buyer`),
     lines: [...lines]
@@ -179,12 +185,17 @@ function partyFrom(snapshot: unknown, who: string): InvoiceParty {
 
 /** `1234567` EUR → `12,345.67 EUR`: integer arithmetic, the currency's own number of decimals. */
 export function formatMoney(minorUnits: number, currency: string): string {
+  const [whole = '', fraction] = decimalAmount(minorUnits, currency).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
+}
+
+/** `1234` EUR → `12.34`, `-5` EUR → `-0.05`, `1234` JPY → `1234`: the decimal figure of an amount in minor units. */
+export function decimalAmount(minorUnits: number, currency: string): string {
   if (!Number.isSafeInteger(minorUnits)) throw new Error(`an amount must be an integer number of minor units, got ${minorUnits}`);
   const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   const magnitude = String(Math.abs(minorUnits)).padStart(digits + 1, '0');
-  const whole = magnitude.slice(0, magnitude.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const fraction = digits > 0 ? `.${magnitude.slice(magnitude.length - digits)}` : '';
-  return `${minorUnits < 0 ? '-' : ''}${whole}${fraction} ${currency}`;
+  return `${minorUnits < 0 ? '-' : ''}${magnitude.slice(0, magnitude.length - digits)}${fraction}`;
 }
 
 /** 2000 → `20%`, 2550 → `25.5%`. */

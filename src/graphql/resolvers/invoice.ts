@@ -13,6 +13,7 @@ export const Invoice: InvoiceResolvers = {
   vatRateBasisPoints: (invoice) => invoice.vatRateBps,
   // Invoices are reachable only through fields that authorized the viewer to read them.
   pdfUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id) : null),
+  eInvoiceUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id, 'e-invoice') : null),
   correctsInvoiceNumber: async (invoice, _args, context) =>
     invoice.correctsInvoiceId ? ((await context.services.invoices.findById(invoice.correctsInvoiceId))?.number ?? null) : null,
   seller: (invoice) => invoiceParty(invoice.sellerSnapshot),

@@ -1,0 +1,64 @@
+import { lineVat } from '../../src/billing/vat/vat-amount';
+import { BillingHarness, type Actor } from '../support/billing-harness';
+import { eventually } from '../support/eventually';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const DOCUMENTS = `query($user: ID!) { billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
+  id kind number correctsInvoiceNumber vatTreatment vatRateBasisPoints subtotal { amount } tax { amount } total { amount }
+  lines { amount { amount } vat { amount } }
+} } } } }`;
+
+describe('a downgrade’s credit after the customer’s VAT changed', () => {
+  let t: TestApp;
+  let h: BillingHarness;
+  let actor: Actor;
+  const user = 'de-consumer-turned-business';
+
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+    h = new BillingHarness(t);
+    actor = { token: await t.token({ sub: user }) };
+  });
+  afterAll(() => t.close());
+
+  const documents = async () => {
+    const res = await t.graphql<any>(DOCUMENTS, { token: actor.token, variables: { user } });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
+  };
+  const providerInvoiceOf = async (id: string) => {
+    const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id } });
+    return h.stripe.invoices.retrieve(row.providerInvoiceId!);
+  };
+
+  it('is credited by the provider at the corrected invoice’s 19 %, the rate its credit note states, line by line', async () => {
+    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`);
+    await h.savePaymentMethod(actor, 'pm_card_visa');
+    expect((await h.subscribe(actor, 'pro')).__typename).toBe('Subscribed');
+    // The consumer registers a business: from now on its supplies are reverse-charged (0 %).
+    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Weber GmbH", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }) { id } }`);
+
+    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } })).version;
+    const { changePlan } = await h.mutate(actor, `mutation($v: Int!) { changePlan(planId: "lite", interval: MONTH, expectedVersion: $v) { __typename } }`, { v: version });
+    expect(changePlan.__typename).toBe('PlanChanged');
+    const [credit, invoice] = await eventually(documents, (list) => list.length === 2 && list.every((d: any) => d.number));
+
+    expect(invoice).toMatchObject({ kind: 'INVOICE', vatTreatment: 'STANDARD', vatRateBasisPoints: 1900 });
+    expect(credit).toMatchObject({ kind: 'CREDIT_NOTE', correctsInvoiceNumber: invoice.number, vatTreatment: 'STANDARD', vatRateBasisPoints: 1900 });
+    expect(credit.subtotal.amount).toBeLessThan(0);
+    for (const line of credit.lines) expect(line.vat.amount).toBe(lineVat(line.amount.amount, 1900));
+    expect(credit.tax.amount).toBe(credit.lines.reduce((sum: number, line: any) => sum + line.vat.amount, 0));
+
+    // What the provider credited is what the credit note states.
+    const provided = await providerInvoiceOf(credit.id);
+    expect(provided.total).toBe(credit.total.amount);
+    expect(provided.total - provided.subtotal).toBe(credit.tax.amount);
+  });
+
+  it('leaves the subscription charging the customer’s current VAT (reverse charge) at its next invoices', async () => {
+    const subscription = await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } });
+    const provided = await h.stripe.subscriptions.retrieve(subscription.providerSubscriptionId);
+    expect(provided.default_tax_rates ?? []).toEqual([]);
+    expect(provided.metadata.vat_decision).toMatch(/^v1:REVERSE_CHARGE:/);
+  });
+});
