@@ -7,6 +7,7 @@ import { createApp, type AppOptions, type BillingApp } from '../../src/app';
 import { signDevToken, type DevTokenClaims } from '../../src/auth/dev-token';
 import { DEV_AUTH_SECRET, loadConfig, type Config } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
+import { TestClock } from './test-clock';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -20,6 +21,8 @@ export interface TestApp {
   app: BillingApp;
   db: TestDatabase;
   config: Config;
+  /** The app's clock: a test moves it to make time pass for the billing rules (grace periods, invoice dates). */
+  clock: TestClock;
   /** SQL statements sent since the last `resetQueries()`. */
   queries: string[];
   resetQueries(): void;
@@ -57,7 +60,10 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     : await openTestDatabase(kind, { onQuery });
   // A replica is configured on the PostgreSQL URL, as in production: it checks the schema, never migrates.
   const config = testConfig(replicaOf ? { DATABASE_URL: replicaOf.db.url!, ...overrides } : overrides);
+  // Replicas of one deployment read one time.
+  const clock = replicaOf?.clock ?? new TestClock();
   const app = await createApp(config, {
+    clock,
     database: db,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     stripeEmulator: options.stripeEmulator,
@@ -80,6 +86,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     app,
     db,
     config,
+    clock,
     queries,
     resetQueries: () => queries.splice(0),
     refuseWebhooks: (on) => {
