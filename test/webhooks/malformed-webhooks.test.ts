@@ -1,6 +1,4 @@
-import pino from 'pino';
 import Stripe from 'stripe';
-import { StripePaymentProvider } from '../../src/payments/stripe/stripe-payment-provider';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { signedEvent, WEBHOOK_SECRET } from './signed-stripe-events';
 import { startWebhookHarness, type WebhookHarness } from './webhook-harness';
@@ -13,9 +11,7 @@ describe('webhooks whose signature verifies but whose body is not an event', () 
 
   beforeAll(async () => {
     db = await openTestDatabase('pglite');
-    // The real adapter parses the bodies; it makes no request to do so.
-    const provider = new StripePaymentProvider({ secretKey: 'sk_test_not_used', webhookSecret: WEBHOOK_SECRET, logger: pino({ level: 'silent' }) });
-    webhooks = await startWebhookHarness(db, provider);
+    webhooks = await startWebhookHarness(db);
   });
   afterAll(async () => {
     await webhooks.close();
