@@ -48,6 +48,8 @@ export interface TestAppOptions {
   replicaOf?: TestApp;
   /** A VAT number registry and a VAT rate table in place of the configured ones. */
   vat?: AppOptions['vat'];
+  /** An emulator the test started (reached through a proxy, say) in place of the app's own; the test closes it. */
+  sharedStripeEmulator?: AppOptions['sharedStripeEmulator'];
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -67,7 +69,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     database: db,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     stripeEmulator: options.stripeEmulator,
-    sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? undefined,
+    sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? options.sharedStripeEmulator,
     ...(options.vat ? { vat: options.vat } : {}),
   });
   let refusingWebhooks = false;
