@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/db/database';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
 import { describeEachDatabase, describeOnPostgres, openTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, pause, waitUntil } from '../support/eventually';
+import { jobState } from '../support/scheduled-jobs';
 
 const fast = { pollingIntervalSeconds: 0.5 };
 
@@ -21,12 +22,7 @@ describeEachDatabase('the job queue on %s', (kind) => {
   });
 
   /** Waits until pg-boss has settled the job (`completed` or `failed`): a settled job never runs again. */
-  const settled = (id: string | null) =>
-    eventually(
-      async () =>
-        (await db.executeSql(`SELECT state FROM pgboss.job WHERE id = $1 UNION ALL SELECT state FROM pgboss.archive WHERE id = $1`, [id])).rows[0]?.state,
-      (state) => state === 'completed' || state === 'failed',
-    );
+  const settled = (id: string | null) => eventually(() => jobState(db, id), (state) => state === 'completed' || state === 'failed');
 
   describe('while running', () => {
     let queue: JobQueue;
