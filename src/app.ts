@@ -8,6 +8,7 @@ import pino, { type Logger } from 'pino';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createBillingServices, type BillingDomain, type BillingSettings } from './billing/billing-services.ts';
 import { keepCachesInStep } from './billing/change-notifications.ts';
+import { systemClock, type Clock } from './billing/clock.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { applyMigrations, pendingMigrations } from './db/migration-runner.ts';
@@ -62,6 +63,11 @@ export interface AppOptions {
   sharedStripeEmulator?: RunningStripeEmulator;
   /** Tests: a VAT number registry and a VAT rate table in place of the configured ones. */
   vat?: BillingSettings['vat'];
+  /**
+   * The time of every business rule (grace periods, invoice dates, VAT days, rate-limit windows); the system
+   * clock by default. Caches' lifetimes, token expiry and the job queue keep real time.
+   */
+  clock?: Clock;
 }
 
 interface Payments {
@@ -75,6 +81,7 @@ interface Payments {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<BillingApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const database = options.database ?? (await openConfiguredDatabase(config));
+  const clock = options.clock ?? systemClock;
   let payments: Payments | null = null;
   let queue: JobQueue | null = null;
   let metrics: BillingMetrics | null = null;
@@ -92,6 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         gracePeriodDays: config.gracePeriodDays,
         invoicing: config.invoicing,
         ...(options.vat ? { vat: options.vat } : {}),
+        clock,
       },
       logger,
     );
@@ -127,7 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       anonymousSdl: !production || config.gatewaySecret !== null,
       limits: config.graphql,
       metrics,
-      rateLimiter: new ProviderRateLimiter(new RateLimitCounters(database.prisma), config.providerRateLimit),
+      rateLimiter: new ProviderRateLimiter(new RateLimitCounters(database.prisma), config.providerRateLimit, () => clock.now().getTime()),
     });
     await apollo.start();
     const context = createContextFactory({

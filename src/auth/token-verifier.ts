@@ -22,7 +22,7 @@ export function createTokenVerifier(auth: AuthConfig, now: () => number = Date.n
     ...(auth.issuer && { issuer: auth.issuer }),
     ...(auth.audience && { audience: auth.audience }),
   };
-  const verify = auth.mode === 'hs256' ? hs256(auth.secret, options) : jwks(auth.jwksUrl, options);
+  const verify = auth.mode === 'hs256' ? hs256(auth.secret, options, now) : jwks(auth.jwksUrl, options, now);
 
   const verified = new Map<string, { viewer: Viewer; expiresAtMs: number }>();
 
@@ -45,14 +45,15 @@ export function createTokenVerifier(auth: AuthConfig, now: () => number = Date.n
 
 type Verify = (token: string) => Promise<{ payload: JWTPayload }>;
 
-function hs256(secret: string, options: JWTVerifyOptions): Verify {
+// jose reads expiry on the verifier's clock too, so a remembered token and a fresh check agree.
+function hs256(secret: string, options: JWTVerifyOptions, now: () => number): Verify {
   const key = new TextEncoder().encode(secret);
-  return (token) => jwtVerify(token, key, { ...options, algorithms: ['HS256'] });
+  return (token) => jwtVerify(token, key, { ...options, currentDate: new Date(now()), algorithms: ['HS256'] });
 }
 
-function jwks(url: string, options: JWTVerifyOptions): Verify {
+function jwks(url: string, options: JWTVerifyOptions, now: () => number): Verify {
   const keys = createRemoteJWKSet(new URL(url));
-  return (token) => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256'] });
+  return (token) => jwtVerify(token, keys, { ...options, currentDate: new Date(now()), algorithms: ['RS256', 'ES256'] });
 }
 
 function viewerFromClaims(payload: JWTPayload): Viewer {

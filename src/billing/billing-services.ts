@@ -48,6 +48,7 @@ import { VatReportRepository } from './vat/vat-report-repository.ts';
 import { VatReportService } from './vat/vat-report-service.ts';
 import { InvoiceLineDescriber } from './invoices/invoice-line-description.ts';
 import type { InvoicingSettings } from './invoices/invoicing-settings.ts';
+import { systemClock, type Clock } from './clock.ts';
 
 export interface BillingSettings {
   customerCache: { maxEntries: number; ttlMs: number };
@@ -58,6 +59,8 @@ export interface BillingSettings {
   invoicing: InvoicingSettings;
   /** Tests replace the VAT number registry and the rate table; production uses the configured ones. */
   vat?: { verifier?: VatNumberVerifier; rates?: VatRateTable };
+  /** The system clock unless a test moves time. */
+  clock?: Clock;
 }
 
 export function createBillingServices(
@@ -67,6 +70,8 @@ export function createBillingServices(
   logger: Logger,
 ) {
   const { prisma, locks } = database;
+  const clock = settings.clock ?? systemClock;
+  const now = () => clock.now();
   const customerCache = new CustomerCache(settings.customerCache);
   const customers = new CustomerRepository(prisma, (ownerKey) => {
     customerCache.invalidate(ownerKey);
@@ -80,7 +85,7 @@ export function createBillingServices(
   const operations = new BillingOperations(locks, operationRecords);
   const planRepository = new PlanRepository(prisma);
   const plans = new PlanService(planRepository, { ttlMs: settings.planCatalogTtlMs });
-  const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays);
+  const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays, now);
   const { seller, numberTemplate, creditNoteNumberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
   const verifier = settings.vat?.verifier ?? (viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
   const vat = new CustomerVat({
@@ -98,10 +103,11 @@ export function createBillingServices(
     creditNoteNumbers: new InvoiceNumberAllocator({ template: creditNoteNumberTemplate, timeZone }),
     seller,
     documents: invoiceDocuments,
+    now,
   });
   const creditNotes = new CreditNoteService(prisma, issuer, invoiceDocuments);
-  const taxRates = new ProviderTaxRates(provider, vat);
-  const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger);
+  const taxRates = new ProviderTaxRates(provider, vat, now);
+  const vatDecisions = new InvoiceVatDecisions(invoices, taxRates, provider, logger, now);
   const invoiceSync = new InvoiceSynchronizer(
     provider,
     { customers, invoices },
@@ -111,6 +117,7 @@ export function createBillingServices(
     new InvoiceLineDescriber(plans, timeZone),
     locks,
     logger,
+    now,
   );
   const subscriptionSync = new SubscriptionSynchronizer(
     provider,
@@ -121,6 +128,7 @@ export function createBillingServices(
     locks,
     creditNotes,
     logger,
+    now,
   );
   const paymentMethodSync = new PaymentMethodSynchronizer(provider, { customers, paymentMethods }, locks);
   const reconciliation = new CustomerReconciliation(provider, subscriptionSync, invoiceSync, paymentMethodSync, paymentState, locks);
@@ -141,13 +149,13 @@ export function createBillingServices(
       paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, paymentMethodSync, operations }),
       subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, invoices, operations }),
       reconciliation,
-      invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds),
+      invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds, now),
       audit: new AuditLog(new AuditLogRepository(prisma)),
       planCatalog: new PlanCatalogAdmin(planRepository, plans, provider),
       customerSearch: new CustomerSearchRepository(prisma),
       invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
       invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, invoiceSync),
-      customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState }),
+      customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState, now }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
       creditNotes,
       refunds: new InvoiceRefundService(invoices, provider, creditNotes, operations),

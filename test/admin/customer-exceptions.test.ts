@@ -1,4 +1,6 @@
+import { GRACE_EXPIRY_JOB } from '../../src/jobs/billing-jobs';
 import { customerFor, subscriptionFor } from '../support/factories';
+import { runScheduledJob } from '../support/scheduled-jobs';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { databaseKinds } from '../support/test-database';
 
@@ -18,6 +20,8 @@ describe.each(databaseKinds)('admin exceptions to the payment rules on %s', (kin
   });
   afterAll(() => t.close());
 
+  /** The app's time: a test may have moved it. */
+  const now = () => t.clock.now().getTime();
   const run = async (query: string, variables: Record<string, unknown>) => {
     const res = await t.graphql<any>(query, { token: admin, variables });
     return res;
@@ -28,11 +32,11 @@ describe.each(databaseKinds)('admin exceptions to the payment rules on %s', (kin
 
   it('extends a lapsed grace period: the plan applies again until the new date, and stays so through later payment updates', async () => {
     const customer = await customerFor(t.db.prisma, { userId: 'late' });
-    await subscriptionFor(t.db.prisma, customer.id, { planId: 'pro', status: 'PAST_DUE', pastDueSince: new Date(Date.now() - 20 * DAY) });
+    await subscriptionFor(t.db.prisma, customer.id, { planId: 'pro', status: 'PAST_DUE', pastDueSince: new Date(now() - 20 * DAY) });
     await t.app.domain.paymentState.refresh(customer.id);
     expect(await entitlementsOf('late')).toMatchObject({ basis: 'PAYMENT_LAPSED', driveStorage: '100000000' });
 
-    const until = new Date(Date.now() + 7 * DAY).toISOString();
+    const until = new Date(now() + 7 * DAY).toISOString();
     const res = await run(EXTEND, { owner: { userId: 'late' }, until });
     expect(res.data.extendGracePeriod).toEqual({
       __typename: 'GracePeriodExtended',
@@ -41,16 +45,16 @@ describe.each(databaseKinds)('admin exceptions to the payment rules on %s', (kin
     await t.app.domain.paymentState.refresh(customer.id);
     expect(await entitlementsOf('late')).toMatchObject({ basis: 'GRACE_PERIOD', graceEndsAt: until });
 
-    const shorter = await run(EXTEND, { owner: { userId: 'late' }, until: new Date(Date.now() + 3 * DAY).toISOString() });
+    const shorter = await run(EXTEND, { owner: { userId: 'late' }, until: new Date(now() + 3 * DAY).toISOString() });
     expect(shorter.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'until' });
   });
 
   it('refuses to extend without a failing payment, into the past or too far', async () => {
     const customer = await customerFor(t.db.prisma, { userId: 'payer' });
     await subscriptionFor(t.db.prisma, customer.id, { planId: 'lite', status: 'ACTIVE' });
-    const soon = new Date(Date.now() + DAY).toISOString();
+    const soon = new Date(now() + DAY).toISOString();
     expect((await run(EXTEND, { owner: { userId: 'payer' }, until: soon })).data.extendGracePeriod).toEqual({ __typename: 'NoPaymentFailure', code: 'NO_PAYMENT_FAILURE' });
-    for (const until of [new Date(Date.now() - DAY), new Date(Date.now() + 200 * DAY)]) {
+    for (const until of [new Date(now() - DAY), new Date(now() + 200 * DAY)]) {
       const res = await run(EXTEND, { owner: { userId: 'payer' }, until: until.toISOString() });
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'until' });
     }
@@ -58,7 +62,7 @@ describe.each(databaseKinds)('admin exceptions to the payment rules on %s', (kin
   });
 
   it('grants a plan without payment until a date, as its own basis; it ends with the sweep', async () => {
-    const until = new Date(Date.now() + 30 * DAY).toISOString();
+    const until = new Date(now() + 30 * DAY).toISOString();
     const res = await run(GRANT, { owner: { userId: 'staff' }, planId: 'ultra', until });
     expect(res.data.grantPlan).toEqual({
       __typename: 'PlanGranted',
@@ -67,19 +71,21 @@ describe.each(databaseKinds)('admin exceptions to the payment rules on %s', (kin
     const row = await t.db.prisma.customer.findFirstOrThrow({ where: { userId: 'staff' } });
     expect(row.providerCustomerId).toBeNull();
 
-    await t.db.prisma.customer.update({ where: { id: row.id }, data: { grantedUntil: new Date(Date.now() - 1000) } });
-    expect(await t.app.domain.paymentState.expireGracePeriods()).toBeGreaterThanOrEqual(1);
+    t.clock.moveTo(new Date(Date.parse(until) + 1000));
+    await runScheduledJob(t, GRACE_EXPIRY_JOB);
     expect(await entitlementsOf('staff')).toEqual({ basis: 'FREE_PLAN', driveStorage: '100000000', graceEndsAt: null, grantedUntil: null });
   });
 
   it('leaves a paying subscriber on what it pays for', async () => {
-    const until = new Date(Date.now() + 30 * DAY).toISOString();
-    const res = await run(GRANT, { owner: { userId: 'payer' }, planId: 'ultra', until });
+    const customer = await customerFor(t.db.prisma, { userId: 'subscriber' });
+    await subscriptionFor(t.db.prisma, customer.id, { planId: 'lite', status: 'ACTIVE' });
+    const until = new Date(now() + 30 * DAY).toISOString();
+    const res = await run(GRANT, { owner: { userId: 'subscriber' }, planId: 'ultra', until });
     expect(res.data.grantPlan.customer.entitlements).toMatchObject({ basis: 'SUBSCRIPTION', driveStorage: '100000000000', grantedUntil: null });
   });
 
   it('refuses an archived plan as a result, the free plan, unknown plans and non-admins', async () => {
-    const until = new Date(Date.now() + DAY).toISOString();
+    const until = new Date(now() + DAY).toISOString();
     await t.db.prisma.plan.update({ where: { id: 'lite' }, data: { active: false } });
     t.app.domain.services.plans.invalidateCatalog();
     try {

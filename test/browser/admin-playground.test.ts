@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitUntil } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const BROWSER_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
@@ -74,9 +75,5 @@ async function replaceEditorText(page: Page, selector: string, text: string): Pr
 
 /** Polls a locator's count, as Playwright's own expectations do. */
 async function expectCountAtLeast(locator: ReturnType<Page['locator']>, minimum: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while ((await locator.count()) < minimum) {
-    if (Date.now() > deadline) throw new Error(`expected at least ${minimum} of ${locator}, found ${await locator.count()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntil(`at least ${minimum} of ${locator}`, async () => (await locator.count()) >= minimum, 10_000);
 }

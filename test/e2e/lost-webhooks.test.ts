@@ -1,6 +1,6 @@
-import pino from 'pino';
-import { reconcileAllCustomers } from '../../src/jobs/billing-jobs';
+import { RECONCILIATION_JOB } from '../../src/jobs/billing-jobs';
 import { BillingHarness, type Actor } from '../support/billing-harness';
+import { runScheduledJob } from '../support/scheduled-jobs';
 import { describeEachDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -58,9 +58,7 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     expect(stale).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'lite' } });
     expect(stale.invoices.edges).toHaveLength(1);
 
-    const { domain } = t.app;
-    const sweep = await reconcileAllCustomers({ customers: domain.customers, reconciliation: domain.services.reconciliation, logger: pino({ enabled: false }) });
-    expect(sweep.failed).toBe(0);
+    await runScheduledJob(t, RECONCILIATION_JOB);
 
     const repaired = await h.profile(actor, '{ userId: "lost" }');
     expect(repaired).toMatchObject({ subscription: null, plan: { id: 'free' }, entitlements: { basis: 'FREE_PLAN' }, unpaidInvoice: false });
@@ -114,8 +112,7 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     // The browser's answer to the bank goes to the provider; we learn of it from the webhook alone.
     await lostWhileRefusing(() => h.authenticate(pending.clientSecret));
     expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'INCOMPLETE' }, entitlements: { basis: 'FREE_PLAN' } });
-    const { domain } = t.app;
-    await reconcileAllCustomers({ customers: domain.customers, reconciliation: domain.services.reconciliation, logger: pino({ enabled: false }) });
+    await runScheduledJob(t, RECONCILIATION_JOB);
     expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 

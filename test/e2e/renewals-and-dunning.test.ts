@@ -1,8 +1,7 @@
-import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
-import { PaymentStateService } from '../../src/billing/sync/payment-state-service';
-import { SubscriptionRepository } from '../../src/billing/subscriptions/subscription-repository';
+import { GRACE_EXPIRY_JOB } from '../../src/jobs/billing-jobs';
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
+import { runScheduledJob } from '../support/scheduled-jobs';
 import { describeEachDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -24,21 +23,31 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  /** Saves a card, puts the provider customer on a test clock starting now, and subscribes to `planId`. */
+  /**
+   * Saves a card, puts the provider customer on a test clock starting at the app's time, and subscribes to
+   * `planId`. The app's clock then follows the provider's (`advance`).
+   */
   async function subscribedOnClock(sub: string, planId: string): Promise<{ actor: Actor; owner: string; clock: string; periodEnd: Date }> {
     const actor = { token: await t.token({ sub }) };
     await h.savePaymentMethod(actor, 'pm_card_visa');
-    const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: sub }), new Date());
+    const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: sub }), t.clock.now());
     expect(await h.subscribe(actor, planId)).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
     const owner = `{ userId: "${sub}" }`;
     const { subscription } = await h.profile(actor, owner);
     return { actor, owner, clock, periodEnd: new Date(subscription.currentPeriodEnd) };
   }
 
+  /** Time passes for both: ours first, so the webhooks the provider's advance raises are handled at that time. */
+  async function advance(clock: string, to: Date): Promise<void> {
+    t.clock.moveTo(to);
+    await h.advance(clock, to);
+  }
+
   it('renews at the period end: the renewal invoice is paid and the period moves, from webhooks alone', async () => {
     const { actor, owner, clock, periodEnd } = await subscribedOnClock('rena', 'lite');
     // The renewal invoice is drafted at the period end and charged an hour later.
-    await h.advance(clock, new Date(periodEnd.getTime() + HOUR + 60_000));
+    const renewedAt = new Date(periodEnd.getTime() + HOUR + 60_000);
+    await advance(clock, renewedAt);
 
     const renewed = await eventually(
       () => h.profile(actor, owner),
@@ -55,12 +64,11 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     const renewal = (await h.stripe.invoices.list({ customer: providerCustomer })).data.find((invoice) => invoice.billing_reason === 'subscription_cycle');
     // The price of a month of Lite (tax, if any, on top), paid in full.
     expect(renewal).toMatchObject({ status: 'paid', subtotal: 800, amount_paid: renewal!.total });
-    expect(await t.db.prisma.invoice.findUniqueOrThrow({ where: { providerInvoiceId: renewal!.id } })).toMatchObject({
-      status: 'PAID',
-      subtotal: 800,
-      total: renewal!.total,
-      amountPaid: renewal!.total,
-    });
+    const issued = await t.db.prisma.invoice.findUniqueOrThrow({ where: { providerInvoiceId: renewal!.id } });
+    expect(issued).toMatchObject({ status: 'PAID', subtotal: 800, total: renewal!.total, amountPaid: renewal!.total });
+    // Issued on our clock, which moved with the provider's: the renewal's day, not the day the test runs.
+    expect(issued.issuedAt!.getTime()).toBeGreaterThanOrEqual(renewedAt.getTime());
+    expect(issued.issuedAt!.getTime()).toBeLessThanOrEqual(t.clock.now().getTime());
     expect(renewed.invoices.edges[0].node).toMatchObject({ id: expect.any(String), total: { amount: renewal!.total, currency: 'EUR' } });
   });
 
@@ -70,19 +78,22 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     const failing = await h.savePaymentMethod(actor, 'pm_card_chargeCustomerFail');
     await h.mutate(actor, SET_DEFAULT, { id: failing.paymentMethod.id });
     const firstFailure = new Date(periodEnd.getTime() + HOUR);
-    await h.advance(clock, new Date(firstFailure.getTime() + 60_000));
+    const learnt = new Date(firstFailure.getTime() + 60_000);
+    await advance(clock, learnt);
 
     const pastDue = await eventually(() => h.profile(actor, owner), (p) => p.subscription.status === 'PAST_DUE' && p.unpaidInvoice === true);
     expect(pastDue).toMatchObject({ plan: { id: 'pro' }, entitlements: { driveStorage: '400000000000', basis: 'GRACE_PERIOD' } });
     // The grace period runs on our clock, 14 days (the default) from when we learnt of the first failure.
+    const { pastDueSince } = await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'dunn' } } });
+    expect(pastDueSince!.getTime()).toBeGreaterThanOrEqual(learnt.getTime());
+    expect(pastDueSince!.getTime()).toBeLessThanOrEqual(t.clock.now().getTime());
     const graceEndsAt = new Date(pastDue.entitlements.graceEndsAt);
-    expect(graceEndsAt.getTime()).toBeGreaterThan(Date.now() + 14 * DAY - 5 * 60_000);
-    expect(graceEndsAt.getTime()).toBeLessThanOrEqual(Date.now() + 14 * DAY);
+    expect(graceEndsAt.getTime()).toBe(pastDueSince!.getTime() + 14 * DAY);
 
     // The provider retries as Stripe's default Smart Retries do (1, 3, 5, 7, 9 and 11 days after the first
     // failure, the last try on day 14); each retry fails too. The run of failures started once: the grace
     // period does not restart with each retry.
-    await h.advance(clock, new Date(firstFailure.getTime() + 12 * DAY));
+    await advance(clock, new Date(firstFailure.getTime() + 12 * DAY));
     await h.settled();
     const providerCustomer = await h.providerCustomerId({ userId: 'dunn' });
     const [open] = (await h.stripe.invoices.list({ customer: providerCustomer, status: 'open' })).data;
@@ -90,19 +101,13 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     const retried = await h.profile(actor, owner);
     expect(retried).toMatchObject({ subscription: { status: 'PAST_DUE' }, unpaidInvoice: true, entitlements: { basis: 'GRACE_PERIOD', graceEndsAt: graceEndsAt.toISOString() } });
 
-    // Grace expiry compares the stored graceEndsAt with our real clock, which the provider's test clock
-    // does not move. So the real sweep (what the expire-grace-periods job runs) is run here with only its
-    // clock 15 days ahead, on the app's own rows: nothing in the database is rewritten by hand. (The sweep
-    // runs after `settled()`: a webhook processed later would re-derive the state with today's clock.)
-    const fifteenDaysOn = new PaymentStateService(
-      t.app.domain.customers,
-      new SubscriptionRepository(t.db.prisma),
-      new InvoiceRepository(t.db.prisma),
-      t.app.domain.services.plans,
-      t.config.gracePeriodDays,
-      () => new Date(Date.now() + 15 * DAY),
-    );
-    expect(await fifteenDaysOn.expireGracePeriods()).toBe(1);
+    // The grace period ends on our clock alone (the provider's last retry, on day 14, is still to come):
+    // one minute before its end the app's expiry job leaves the plan, one minute after it the plan lapses.
+    t.clock.moveTo(new Date(graceEndsAt.getTime() - 60_000));
+    await runScheduledJob(t, GRACE_EXPIRY_JOB);
+    expect(await h.profile(actor, owner)).toMatchObject({ plan: { id: 'pro' }, entitlements: { basis: 'GRACE_PERIOD' } });
+    t.clock.moveTo(new Date(graceEndsAt.getTime() + 60_000));
+    await runScheduledJob(t, GRACE_EXPIRY_JOB);
     const lapsed = await h.profile(actor, owner);
     expect(lapsed).toMatchObject({
       plan: { id: 'free' },

@@ -96,9 +96,13 @@ describeOnPostgres('database locks across replicas', () => {
   it('gives up waiting after its limit with a LockTimeoutError', async () => {
     const impatient = postgresLocks(db.url!, 1, 200);
     let release!: () => void;
-    const held = db.locks.withLock('customer:busy', () => new Promise<void>((resolve) => (release = resolve)));
+    let holding = false;
+    const held = db.locks.withLock('customer:busy', () => {
+      holding = true;
+      return new Promise<void>((resolve) => (release = resolve));
+    });
     try {
-      await pause(50);
+      await waitUntil('the lock is held', () => holding);
       await expect(impatient.withLock('customer:busy', async () => undefined)).rejects.toBeInstanceOf(LockTimeoutError);
     } finally {
       release();

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../src/db/database';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
 import { describeEachDatabase, describeOnPostgres, openTestDatabase, type TestDatabase } from '../support/test-database';
-import { pause, waitUntil } from '../support/eventually';
+import { eventually, pause, waitUntil } from '../support/eventually';
+import { jobState } from '../support/scheduled-jobs';
 
 const fast = { pollingIntervalSeconds: 0.5 };
 
@@ -19,6 +20,9 @@ describeEachDatabase('the job queue on %s', (kind) => {
   afterAll(async () => {
     await db.close();
   });
+
+  /** Waits until pg-boss has settled the job (`completed` or `failed`): a settled job never runs again. */
+  const settled = (id: string | null) => eventually(() => jobState(db, id), (state) => state === 'completed' || state === 'failed');
 
   describe('while running', () => {
     let queue: JobQueue;
@@ -76,14 +80,14 @@ describeEachDatabase('the job queue on %s', (kind) => {
         { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: true },
       );
 
-      await queue.send(name, {});
+      const id = await queue.send(name, {});
 
       await waitUntil('the third attempt ran', () => attempts.length === 3);
       const [first, second, third] = attempts as [number, number, number];
       // Backoff with jitter: the n-th retry waits between delay·2^(n-1) and twice that.
       expect(second - first).toBeGreaterThanOrEqual(1000);
       expect(third - second).toBeGreaterThanOrEqual(2000);
-      await pause(1500);
+      expect(await settled(id)).toBe('completed');
       expect(attempts).toHaveLength(3);
     });
 
@@ -99,10 +103,9 @@ describeEachDatabase('the job queue on %s', (kind) => {
         { retryLimit: 2, retryDelaySeconds: 0, retryBackoff: false },
       );
 
-      await queue.send(name, {});
+      const id = await queue.send(name, {});
 
-      await waitUntil('the last allowed attempt ran', () => attempts === 3);
-      await pause(2000);
+      expect(await settled(id)).toBe('failed');
       expect(attempts).toBe(3);
     });
 
@@ -213,7 +216,14 @@ describeOnPostgres('two replicas on one PostgreSQL database', () => {
       await Promise.all(jobs.map((n) => replicas[n % 2]!.send(name, { n })));
 
       await waitUntil('every job ran', () => runs.size === jobs.length);
-      await pause(1500);
+      // Every job completed: none is left to run a second time.
+      await waitUntil('every job is completed', async () => {
+        const { rows } = await db.executeSql(
+          `SELECT (SELECT count(*) FROM pgboss.job WHERE name = $1 AND state = 'completed') + (SELECT count(*) FROM pgboss.archive WHERE name = $1 AND state = 'completed') AS n`,
+          [name],
+        );
+        return Number(rows[0]!.n) === jobs.length;
+      });
       expect([...runs.values()].every((ranOn) => ranOn.length === 1)).toBe(true);
       expect(new Set([...runs.values()].flat())).toEqual(new Set(['replica-0', 'replica-1']));
     } finally {

@@ -74,6 +74,8 @@ export interface LoggedRequest {
   params: Record<string, unknown>;
   idempotency_key: string | null;
   status: number;
+  /** The provider answered with the first answer under this key, doing nothing again. */
+  idempotent_replayed: boolean;
 }
 
 /** The emulator's request log: every API request it received, oldest first. */
@@ -82,8 +84,15 @@ export async function requestLog(emulator: RunningStripeEmulator): Promise<Logge
   return ((await response.json()) as { data: LoggedRequest[] }).data;
 }
 
-/** What the proxy does with the n-th request (1-based): forward it, answer an error status (with headers), or never answer. */
-export type ProxyScript = (attempt: number) => 'forward' | 'hang' | number | { status: number; headers: Record<string, string> };
+/**
+ * What the proxy does with the n-th request (1-based): forward it, answer an error status (with headers),
+ * never answer, or forward it and drop the connection instead of answering (the provider acted, the caller
+ * never hears of it).
+ */
+export type ProxyScript = (
+  attempt: number,
+  request: { method: string; path: string; body: string },
+) => 'forward' | 'hang' | 'lose-answer' | number | { status: number; headers: Record<string, string> };
 
 export interface StripeProxy {
   port: number;
@@ -103,15 +112,20 @@ export async function startStripeProxy(targetPort: number, script: ProxyScript =
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       received.push({ method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers });
-      const action = script(received.length);
+      const action = script(received.length, { method: incoming.method ?? '', path: incoming.url ?? '', body: Buffer.concat(chunks).toString() });
       if (action === 'hang') return;
-      if (action !== 'forward') {
+      if (action !== 'forward' && action !== 'lose-answer') {
         const { status, headers } = typeof action === 'number' ? { status: action, headers: {} } : action;
         const type = status === 429 ? 'invalid_request_error' : 'api_error';
         outgoing.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: { type, message: `Simulated ${status}: internal detail 7f3a` } }));
         return;
       }
       const forward = httpRequest({ host: '127.0.0.1', port: targetPort, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+        if (action === 'lose-answer') {
+          answer.resume();
+          answer.on('end', () => incoming.socket.destroy());
+          return;
+        }
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
       });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidWebhookSignatureError } from '../../src/billing/ports/payment-provider.ts';
 import { StripePaymentProvider } from '../../src/payments/stripe/stripe-payment-provider.ts';
+import { waitUntil } from '../support/eventually.ts';
 import { WEBHOOK_SECRET, newKey, startProviderHarness, type ProviderHarness } from './provider-harness.ts';
 
 interface Delivery {
@@ -34,12 +35,8 @@ afterEach(async () => {
 });
 
 async function customerCreatedDelivery(): Promise<Delivery> {
-  const { id } = await harness.provider.createCustomer('7a0e4c1d-2b3f-4e5a-8c9d-0e1f2a3b4c5d', newKey());
-  const deadline = Date.now() + 5000;
-  while (deliveries.length === 0) {
-    if (Date.now() > deadline) throw new Error(`no webhook delivered for ${id}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await harness.provider.createCustomer('7a0e4c1d-2b3f-4e5a-8c9d-0e1f2a3b4c5d', newKey());
+  await waitUntil('the customer.created webhook is delivered', () => deliveries.length > 0);
   return deliveries[0]!;
 }
 

@@ -7,6 +7,7 @@ import { createApp, type AppOptions, type BillingApp } from '../../src/app';
 import { signDevToken, type DevTokenClaims } from '../../src/auth/dev-token';
 import { DEV_AUTH_SECRET, loadConfig, type Config } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
+import { TestClock } from './test-clock';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -20,6 +21,8 @@ export interface TestApp {
   app: BillingApp;
   db: TestDatabase;
   config: Config;
+  /** The app's clock: a test moves it to make time pass for the billing rules (grace periods, invoice dates). */
+  clock: TestClock;
   /** SQL statements sent since the last `resetQueries()`. */
   queries: string[];
   resetQueries(): void;
@@ -45,6 +48,8 @@ export interface TestAppOptions {
   replicaOf?: TestApp;
   /** A VAT number registry and a VAT rate table in place of the configured ones. */
   vat?: AppOptions['vat'];
+  /** An emulator the test started (reached through a proxy, say) in place of the app's own; the test closes it. */
+  sharedStripeEmulator?: AppOptions['sharedStripeEmulator'];
 }
 
 export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -57,11 +62,14 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     : await openTestDatabase(kind, { onQuery });
   // A replica is configured on the PostgreSQL URL, as in production: it checks the schema, never migrates.
   const config = testConfig(replicaOf ? { DATABASE_URL: replicaOf.db.url!, ...overrides } : overrides);
+  // Replicas of one deployment read one time.
+  const clock = replicaOf?.clock ?? new TestClock();
   const app = await createApp(config, {
+    clock,
     database: db,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     stripeEmulator: options.stripeEmulator,
-    sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? undefined,
+    sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? options.sharedStripeEmulator,
     ...(options.vat ? { vat: options.vat } : {}),
   });
   let refusingWebhooks = false;
@@ -80,6 +88,7 @@ export async function startTestApp(kind: DatabaseKind, overrides: Record<string,
     app,
     db,
     config,
+    clock,
     queries,
     resetQueries: () => queries.splice(0),
     refuseWebhooks: (on) => {

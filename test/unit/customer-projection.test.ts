@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { CustomerProjection } from '../../src/billing/customers/customer-projection';
 import { stateKey, type CustomerState, type CustomerStateRow, type CustomerStateSource } from '../../src/billing/customers/customer-state';
-import { pause } from '../support/eventually';
+import { waitUntil } from '../support/eventually';
 
 const state = (userId: string, overrides: Partial<CustomerState> = {}): CustomerStateRow => {
   const fields: CustomerState = { planId: 'pro', driveStorageBytes: 400n, parallelDownloads: 16, entitlementBasis: 'SUBSCRIPTION', graceEndsAt: null, hasUnpaidInvoice: false, ...overrides };
@@ -42,7 +42,6 @@ class FakeSource implements CustomerStateSource {
 }
 
 const user = (id: string) => ({ kind: 'user' as const, id });
-const settle = () => pause(10);
 
 describe('the customer projection', () => {
   const logger = pino({ level: 'silent' });
@@ -86,12 +85,12 @@ describe('the customer projection', () => {
     source.put(state('1', { hasUnpaidInvoice: true }));
     projection.changed('user:1');
     expect(projection.lookup(user('1'))).toBeUndefined();
-    await settle();
+    await waitUntil('user 1 is read again', () => projection.lookup(user('1')) !== undefined);
     expect(projection.lookup(user('1'))).toMatchObject({ hasUnpaidInvoice: true });
 
     source.rows.delete('user:1');
     projection.changed('user:1');
-    await settle();
+    await waitUntil('user 1 is read again', () => projection.lookup(user('1')) !== undefined);
     expect(projection.lookup(user('1'))).toBeNull();
   });
 
@@ -99,11 +98,11 @@ describe('the customer projection', () => {
     const projection = new CustomerProjection(source, { maxEntries: 100, logger });
     source.hold();
     const loading = projection.start();
-    await settle();
+    await waitUntil('the first page is read', () => source.pageReads === 1);
     // The page holding user 2 was read; user 2 changes, and the change is re-read before the page arrives.
     source.put(state('2', { planId: 'ultra' }));
     projection.changed('user:2');
-    await settle();
+    await waitUntil('the change is re-read', () => projection.lookup(user('2')) !== undefined);
     source.open();
     await loading;
     expect(projection.lookup(user('2'))).toMatchObject({ planId: 'ultra' });
@@ -124,7 +123,7 @@ describe('the customer projection', () => {
     source.put(state('0', { planId: 'lite' }));
     projection.reset();
     expect(projection.lookup(user('0'))).toBeUndefined();
-    await settle();
+    await waitUntil('the projection is loaded again', () => projection.lookup(user('0')) !== undefined);
     expect(projection.lookup(user('0'))).toMatchObject({ planId: 'lite' });
     await projection.stop();
   });

@@ -1,30 +1,8 @@
-// Really signed Stripe events, and a parseWebhook that verifies them with Stripe's own code, as the
-// Stripe adapter does: the route under test sees exactly what it will see in production.
+// Really signed Stripe events, for the webhook route and the real Stripe adapter that parses them.
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { InvalidWebhookSignatureError, type PaymentProvider } from '../../src/billing/ports/payment-provider';
 
 export const WEBHOOK_SECRET = 'whsec_inbox_test_secret';
-
-export const verifyingProvider: Pick<PaymentProvider, 'parseWebhook'> = {
-  parseWebhook(rawBody, signatureHeader) {
-    let event: Stripe.Event;
-    try {
-      event = Stripe.webhooks.constructEvent(rawBody, signatureHeader, WEBHOOK_SECRET);
-    } catch (error) {
-      throw new InvalidWebhookSignatureError((error as Error).message);
-    }
-    const object = event.data.object as { object: string; id: string };
-    return {
-      id: event.id,
-      type: event.type,
-      objectType: object.object,
-      objectId: object.id,
-      createdAt: new Date(event.created * 1000),
-      payload: event,
-    };
-  },
-};
 
 export interface SignedEvent {
   id: string;
