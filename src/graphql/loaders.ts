@@ -11,7 +11,10 @@ import type { InvoiceRepository } from '../billing/invoices/invoice-repository.t
 import type { PaymentMethodRepository } from '../billing/payment-methods/payment-method-repository.ts';
 import type { PlanCatalogView, PlanService } from '../billing/plans/plan-service.ts';
 import type { SubscriptionRepository } from '../billing/subscriptions/subscription-repository.ts';
-import type { CustomerRecord, InvoiceLineRecord, PaymentMethodRecord, SubscriptionRecord } from '../db/prisma-types.ts';
+import type { Customer } from '../billing/customers/customer.ts';
+import type { InvoiceLine } from '../billing/invoices/invoice.ts';
+import type { PaymentMethod } from '../billing/payment-methods/payment-method.ts';
+import type { Subscription } from '../billing/subscriptions/subscription.ts';
 
 export interface LoaderSources {
   customers: CustomerReader;
@@ -23,10 +26,10 @@ export interface LoaderSources {
 }
 
 export interface BillingLoaders {
-  customerByOwner: DataLoader<BillingOwner, CustomerRecord | null, string>;
-  liveSubscriptionByCustomerId: DataLoader<string, SubscriptionRecord | null>;
-  paymentMethodsByCustomerId: DataLoader<string, PaymentMethodRecord[]>;
-  invoiceLinesByInvoiceId: DataLoader<string, InvoiceLineRecord[]>;
+  customerByOwner: DataLoader<BillingOwner, Customer | null, string>;
+  liveSubscriptionByCustomerId: DataLoader<string, Subscription | null>;
+  paymentMethodsByCustomerId: DataLoader<string, PaymentMethod[]>;
+  invoiceLinesByInvoiceId: DataLoader<string, InvoiceLine[]>;
   planCatalog(): Promise<PlanCatalogView>;
   /** The catalog if in memory: no promise to wait for. */
   loadedPlanCatalog(): PlanCatalogView | undefined;

@@ -1,4 +1,4 @@
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 import type { PlanService } from '../plans/plan-service.ts';
@@ -23,7 +23,7 @@ export class PaymentStateService {
     return resolveEntitlements(null, (await this.plans.catalog()).defaultPlan, this.now());
   }
 
-  async refresh(customerId: string): Promise<CustomerRecord> {
+  async refresh(customerId: string): Promise<Customer> {
     const now = this.now();
     const [subscription, catalog, unpaid, exceptions] = await Promise.all([
       this.subscriptions.findLive(customerId),

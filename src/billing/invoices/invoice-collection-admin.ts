@@ -1,10 +1,10 @@
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import { notFound } from '../errors.ts';
 import type { ProviderSync } from '../sync/provider-sync.ts';
 import type { InvoiceRepository } from './invoice-repository.ts';
 
-export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: InvoiceRecord } | { kind: 'not_open'; invoice: InvoiceRecord };
+export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: Invoice } | { kind: 'not_open'; invoice: Invoice };
 
 /** Admins give up on collecting an invoice: the provider stops retrying, and the unpaid flag clears. */
 export class InvoiceCollectionAdmin {

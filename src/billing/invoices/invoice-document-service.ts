@@ -3,7 +3,7 @@
 // reprint it). A document whose rendering was interrupted (a crash right after issue) is rendered at its
 // first download, once: the stored bytes are only ever written over NULL (and a trigger enforces it).
 import { createHash } from 'node:crypto';
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import type { InvoiceRepository } from './invoice-repository.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 import { legalInvoiceDocument } from './legal-invoice.ts';
@@ -13,7 +13,7 @@ export interface StoredInvoicePdf {
   pdf: Buffer;
   sha256: string;
   /** Beside the document, never inside it: it changes while the document does not. */
-  status: InvoiceRecord['status'];
+  status: Invoice['status'];
 }
 
 export class InvoiceDocumentService {
@@ -26,7 +26,7 @@ export class InvoiceDocumentService {
   async pdf(invoiceId: string): Promise<StoredInvoicePdf | null> {
     const invoice = await this.invoices.findById(invoiceId);
     if (!invoice?.number || !invoice.issuedAt) return null;
-    const stored = invoice.pdf && invoice.pdfSha256 ? { pdf: Buffer.from(invoice.pdf), sha256: invoice.pdfSha256 } : await this.freeze(invoice.id);
+    const stored = (await this.invoices.storedPdf(invoice.id)) ?? (await this.freeze(invoice.id));
     return { number: invoice.number, status: invoice.status, ...stored };
   }
 
@@ -34,7 +34,8 @@ export class InvoiceDocumentService {
   async freeze(invoiceId: string): Promise<{ pdf: Buffer; sha256: string }> {
     const invoice = await this.invoices.findById(invoiceId);
     if (!invoice?.issuedAt) throw new Error(`invoice ${invoiceId} is not issued: it has no document yet`);
-    if (invoice.pdf && invoice.pdfSha256) return { pdf: Buffer.from(invoice.pdf), sha256: invoice.pdfSha256 };
+    const stored = await this.invoices.storedPdf(invoice.id);
+    if (stored) return stored;
     const [lines, corrected] = await Promise.all([
       this.invoices.findLinesByInvoiceIds([invoice.id]),
       invoice.correctsInvoiceId ? this.invoices.findById(invoice.correctsInvoiceId) : null,

@@ -1,7 +1,9 @@
 import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { ProviderInvoice } from '../../payments/payment-provider.ts';
 import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
+import type { Invoice, InvoiceLine } from './invoice.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
+import { partySnapshot } from './party-snapshot.ts';
 
 /** Prisma's code for a unique constraint violation. */
 const UNIQUE_VIOLATION = 'P2002';
@@ -13,7 +15,7 @@ export class InvoiceRepository {
 
   /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invoices are added. */
   /** Without the stored PDFs' bytes (only a download reads them). */
-  async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
+  async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<Invoice[]> {
     const rows = await this.prisma.invoice.findMany({
       omit: { pdf: true },
       where: {
@@ -25,18 +27,19 @@ export class InvoiceRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    return rows.map((row) => ({ ...row, pdf: null }));
+    return rows.map(invoiceFromRow);
   }
 
-  findById(id: string): Promise<InvoiceRecord | null> {
-    return this.prisma.invoice.findUnique({ where: { id } });
+  async findById(id: string): Promise<Invoice | null> {
+    return nullable(await this.prisma.invoice.findUnique({ where: { id }, omit: { pdf: true } }));
   }
 
-  findLinesByInvoiceIds(invoiceIds: readonly string[]): Promise<InvoiceLineRecord[]> {
-    return this.prisma.invoiceLine.findMany({
+  async findLinesByInvoiceIds(invoiceIds: readonly string[]): Promise<InvoiceLine[]> {
+    const rows = await this.prisma.invoiceLine.findMany({
       where: { invoiceId: { in: [...invoiceIds] } },
       orderBy: [{ invoiceId: 'asc' }, { position: 'asc' }],
     });
+    return rows.map(invoiceLineFromRow);
   }
 
   /**
@@ -52,12 +55,12 @@ export class InvoiceRepository {
     return { all: -(all._sum.total ?? 0), byOperators: -(byOperators._sum.total ?? 0) };
   }
 
-  findByProviderId(providerInvoiceId: string): Promise<InvoiceRecord | null> {
-    return this.prisma.invoice.findUnique({ where: { providerInvoiceId } });
+  async findByProviderId(providerInvoiceId: string): Promise<Invoice | null> {
+    return nullable(await this.prisma.invoice.findUnique({ where: { providerInvoiceId }, omit: { pdf: true } }));
   }
 
   /** The VAT decision recorded on an invoice not yet issued; null when none is. */
-  static recordedVat(row: InvoiceRecord): SupplyVatDecision | null {
+  static recordedVat(row: Pick<Invoice, 'vatDecidedAt' | 'vatRateDay' | 'vatTreatment' | 'vatRateBps' | 'vatRateCountry' | 'vatMention' | 'vatNumberStatus'>): SupplyVatDecision | null {
     if (!row.vatDecidedAt || !row.vatRateDay) return null;
     return {
       treatment: row.vatTreatment,
@@ -90,11 +93,16 @@ export class InvoiceRepository {
     return InvoiceRepository.recordedVat(row) ?? decision;
   }
 
+  /** The stored PDF of a document, null until it is rendered. */
+  async storedPdf(id: string): Promise<{ pdf: Buffer; sha256: string } | null> {
+    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true } });
+    return row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null;
+  }
+
   /** Stores an issued document's PDF once; returns what is stored (the other writer's, if it came first). */
   async storePdf(id: string, pdf: Buffer, sha256: string): Promise<{ pdf: Buffer; sha256: string } | null> {
     await this.prisma.invoice.updateMany({ where: { id, pdf: null, issuedAt: { not: null } }, data: { pdf: new Uint8Array(pdf), pdfSha256: sha256 } });
-    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true } });
-    return row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null;
+    return this.storedPdf(id);
   }
 
   /** The definition of the `unpaidInvoice` flag: an open invoice whose payment failed, or that is past due. */
@@ -109,7 +117,7 @@ export class InvoiceRepository {
    * Mirrors the provider's invoice, keyed by its id; lines are replaced while it is a draft or new here.
    * Two replicas creating the same invoice at once: the loser of the unique index runs again as an update.
    */
-  async upsertFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
+  async upsertFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<Invoice> {
     try {
       return await this.writeFromProvider(customerId, invoice, now);
     } catch (error) {
@@ -118,7 +126,7 @@ export class InvoiceRepository {
     }
   }
 
-  private async writeFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
+  private async writeFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<Invoice> {
     const existing = await this.findByProviderId(invoice.id);
     // An invoice only moves forward (draft, open, uncollectible, paid or void): an older read that
     // arrives late (a slow job, a replayed event) must not undo a payment.
@@ -149,7 +157,7 @@ export class InvoiceRepository {
       periodStart: line.periodStart,
       periodEnd: line.periodEnd,
     }));
-    return this.prisma.$transaction(async (tx) => {
+    const written = await this.prisma.$transaction(async (tx) => {
       if (!existing) {
         return tx.invoice.create({
           data: { customerId, providerInvoiceId: invoice.id, createdAt: invoice.createdAt, ...state, lines: { create: lines } },
@@ -164,5 +172,63 @@ export class InvoiceRepository {
       await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId: existing.id })) });
       return tx.invoice.update({ where: { id: existing.id }, data: state });
     });
+    return invoiceFromRow(written);
   }
+}
+
+const nullable = (row: Omit<InvoiceRecord, 'pdf'> | null) => row && invoiceFromRow(row);
+
+/** The row in the domain's terms (its stored PDF apart): the one place that knows the columns. */
+export function invoiceFromRow(row: Omit<InvoiceRecord, 'pdf'>): Invoice {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    providerInvoiceId: row.providerInvoiceId,
+    number: row.number,
+    series: row.series,
+    sequence: row.sequence,
+    kind: row.kind,
+    correctsInvoiceId: row.correctsInvoiceId,
+    creditReason: row.creditReason,
+    status: row.status,
+    currency: row.currency,
+    subtotal: row.subtotal,
+    taxAmount: row.taxAmount,
+    total: row.total,
+    amountPaid: row.amountPaid,
+    amountDue: row.amountDue,
+    vatRateBps: row.vatRateBps,
+    vatTreatment: row.vatTreatment,
+    vatMention: row.vatMention,
+    vatRateCountry: row.vatRateCountry,
+    vatNumberStatus: row.vatNumberStatus,
+    vatDecidedAt: row.vatDecidedAt,
+    vatRateDay: row.vatRateDay,
+    sellerSnapshot: partySnapshot(row.sellerSnapshot),
+    buyerSnapshot: partySnapshot(row.buyerSnapshot),
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    issuedAt: row.issuedAt,
+    dueAt: row.dueAt,
+    paidAt: row.paidAt,
+    paymentFailedAt: row.paymentFailedAt,
+    createdAt: row.createdAt,
+  };
+}
+
+export function invoiceLineFromRow(row: InvoiceLineRecord): InvoiceLine {
+  return {
+    id: row.id,
+    invoiceId: row.invoiceId,
+    position: row.position,
+    description: row.description,
+    quantity: row.quantity,
+    unitAmount: row.unitAmount,
+    discountAmount: row.discountAmount,
+    amount: row.amount,
+    vatAmount: row.vatAmount,
+    proration: row.proration,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+  };
 }

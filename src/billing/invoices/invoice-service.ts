@@ -1,4 +1,4 @@
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import { invalidInput } from '../errors.ts';
 import { decodeInvoiceCursor, encodeInvoiceCursor } from './invoice-cursor.ts';
 import type { InvoiceRepository } from './invoice-repository.ts';
@@ -6,7 +6,7 @@ import type { InvoiceRepository } from './invoice-repository.ts';
 export const MAX_INVOICE_PAGE = 100;
 
 export interface InvoicePage {
-  invoices: { cursor: string; invoice: InvoiceRecord }[];
+  invoices: { cursor: string; invoice: Invoice }[];
   hasNextPage: boolean;
 }
 
@@ -28,7 +28,7 @@ export class InvoiceService {
     };
   }
 
-  findById(id: string): Promise<InvoiceRecord | null> {
+  findById(id: string): Promise<Invoice | null> {
     return this.invoices.findById(id);
   }
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient, SubscriptionRecord } from '../../db/prisma-types.ts';
 import type { SubscriptionStatus } from './subscription-status.ts';
+import type { Subscription } from './subscription.ts';
 import { ENDED_STATUSES } from './subscription-status.ts';
 
 /** The provider's view of a subscription, in our terms, as the sync writes it. */
@@ -35,27 +36,29 @@ export class SubscriptionRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** The live (not ended) subscription of each customer: at most one each, by a unique index. */
-  findLiveByCustomerIds(customerIds: readonly string[]): Promise<SubscriptionRecord[]> {
-    return this.prisma.subscription.findMany({
+  async findLiveByCustomerIds(customerIds: readonly string[]): Promise<Subscription[]> {
+    const rows = await this.prisma.subscription.findMany({
       where: { customerId: { in: [...customerIds] }, status: { notIn: [...ENDED_STATUSES] } },
     });
+    return rows.map(subscriptionFromRow);
   }
 
-  async findLive(customerId: string): Promise<SubscriptionRecord | null> {
+  async findLive(customerId: string): Promise<Subscription | null> {
     return (await this.findLiveByCustomerIds([customerId]))[0] ?? null;
   }
 
   /** Every subscription of the customer, ended ones included, newest first. */
-  findAllByCustomer(customerId: string): Promise<SubscriptionRecord[]> {
-    return this.prisma.subscription.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  async findAllByCustomer(customerId: string): Promise<Subscription[]> {
+    const rows = await this.prisma.subscription.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    return rows.map(subscriptionFromRow);
   }
 
-  findById(id: string): Promise<SubscriptionRecord | null> {
-    return this.prisma.subscription.findUnique({ where: { id } });
+  async findById(id: string): Promise<Subscription | null> {
+    return nullable(await this.prisma.subscription.findUnique({ where: { id } }));
   }
 
-  findByProviderId(providerSubscriptionId: string): Promise<SubscriptionRecord | null> {
-    return this.prisma.subscription.findUnique({ where: { providerSubscriptionId } });
+  async findByProviderId(providerSubscriptionId: string): Promise<Subscription | null> {
+    return nullable(await this.prisma.subscription.findUnique({ where: { providerSubscriptionId } }));
   }
 
   /**
@@ -66,7 +69,7 @@ export class SubscriptionRepository {
    * Null when the row could not be created because the customer has another live subscription (the
    * one-live index): the caller decides what the extra one is, never a retry loop on a missing row.
    */
-  async upsert(state: SubscriptionState): Promise<SubscriptionRecord | null> {
+  async upsert(state: SubscriptionState): Promise<Subscription | null> {
     const existing = await this.findByProviderId(state.providerSubscriptionId);
     if (!existing) {
       await this.prisma.subscription.createMany({ data: [state], skipDuplicates: true });
@@ -74,10 +77,12 @@ export class SubscriptionRepository {
     }
     const changed = TRACKED.some((field) => !sameValue(existing[field], state[field]));
     if (!changed) return existing;
-    return this.prisma.subscription.update({
-      where: { id: existing.id },
-      data: { ...state, version: { increment: 1 } },
-    });
+    return subscriptionFromRow(
+      await this.prisma.subscription.update({
+        where: { id: existing.id },
+        data: { ...state, version: { increment: 1 } },
+      }),
+    );
   }
 
   /**
@@ -101,4 +106,27 @@ export class SubscriptionRepository {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return a === b;
+}
+
+const nullable = (row: SubscriptionRecord | null) => row && subscriptionFromRow(row);
+
+/** The row in the domain's terms: the one place that knows the columns. */
+export function subscriptionFromRow(row: SubscriptionRecord): Subscription {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    planId: row.planId,
+    priceId: row.priceId,
+    providerSubscriptionId: row.providerSubscriptionId,
+    status: row.status,
+    currentPeriodStart: row.currentPeriodStart,
+    currentPeriodEnd: row.currentPeriodEnd,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    cancelAt: row.cancelAt,
+    canceledAt: row.canceledAt,
+    trialEnd: row.trialEnd,
+    pastDueSince: row.pastDueSince,
+    version: row.version,
+    createdAt: row.createdAt,
+  };
 }

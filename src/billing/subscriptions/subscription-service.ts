@@ -1,4 +1,5 @@
-import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/prisma-types.ts';
+import type { Plan, PlanPrice } from '../plans/plan.ts';
+import type { Subscription } from './subscription.ts';
 import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../../payments/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
@@ -136,7 +137,7 @@ export class SubscriptionService {
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */
-  private async pendingChallenge(incomplete: SubscriptionRecord, providerPriceId: string, providerPaymentMethodId: string): Promise<string | null> {
+  private async pendingChallenge(incomplete: Subscription, providerPriceId: string, providerPaymentMethodId: string): Promise<string | null> {
     const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
     if (attempt.status !== 'INCOMPLETE' || attempt.priceId !== providerPriceId || !attempt.latestInvoiceId) return null;
     if (attempt.defaultPaymentMethodId !== providerPaymentMethodId) return null;
@@ -148,7 +149,7 @@ export class SubscriptionService {
    * Ends an attempt left incomplete and voids its unpaid first invoice: nothing was supplied, so nothing is
    * owed, and the unpaid flag must not stay raised by it.
    */
-  private async abandon(incomplete: SubscriptionRecord): Promise<void> {
+  private async abandon(incomplete: Subscription): Promise<void> {
     const ended = await this.deps.provider.cancelSubscriptionNow(incomplete.providerSubscriptionId, `replace:${incomplete.id}`);
     if (ended.latestInvoiceId) {
       const invoice = await this.deps.provider.retrieveInvoice(ended.latestInvoiceId);
@@ -158,29 +159,29 @@ export class SubscriptionService {
     await this.deps.sync.applySubscription(ended);
   }
 
-  private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: PlanRecord; price: PlanPriceRecord }> {
+  private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: Plan; price: PlanPrice }> {
     const found = await this.deps.plans.priceFor(planId, interval);
     if (!found) throw invalidInput(`plan ${planId} is not sold ${interval === 'MONTH' ? 'monthly' : 'yearly'}`, 'planId');
     return found;
   }
 
-  private async requireLive(owner: BillingOwner): Promise<SubscriptionRecord> {
+  private async requireLive(owner: BillingOwner): Promise<Subscription> {
     return this.liveOf((await this.deps.customers.require(owner)).id);
   }
 
-  private async liveOf(customerId: string): Promise<SubscriptionRecord> {
+  private async liveOf(customerId: string): Promise<Subscription> {
     const live = await this.deps.subscriptions.findLive(customerId);
     if (!live) throw notFound('subscription');
     return live;
   }
 
-  private providerPrice(plan: PlanRecord, price: PlanPriceRecord): Promise<string> {
+  private providerPrice(plan: Plan, price: PlanPrice): Promise<string> {
     return this.deps.plans.providerPriceId(plan, price, (p, pr) =>
       this.deps.provider.ensurePrice({ id: p.id, name: p.name }, { id: pr.id, interval: pr.interval, amount: pr.amount, currency: pr.currency }, `price:${pr.id}`),
     );
   }
 
-  private async row(providerSubscriptionId: string): Promise<SubscriptionRecord> {
+  private async row(providerSubscriptionId: string): Promise<Subscription> {
     const row = await this.deps.subscriptions.findByProviderId(providerSubscriptionId);
     if (!row) throw new BillingDomainError('PROVIDER_UNAVAILABLE', 'the payment provider answered with a subscription we cannot record');
     return row;
@@ -207,7 +208,7 @@ export class SubscriptionService {
   /** Records what a charging call left (the subscription, then its invoice) and tells how the payment went. */
   private async recordCharge<T>(
     { subscription, payment }: { subscription: ProviderSubscription; payment: PaymentOutcome },
-    succeeded: (row: SubscriptionRecord) => T,
+    succeeded: (row: Subscription) => T,
   ) {
     await this.deps.sync.applySubscription(subscription);
     if (subscription.latestInvoiceId) await this.deps.sync.invoice(subscription.latestInvoiceId);

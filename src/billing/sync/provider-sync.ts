@@ -4,7 +4,7 @@
 // The sync of one object runs under that object's database lock (re-read included), so of two replicas
 // syncing it at once the later read is the one written last.
 import type { Logger } from 'pino';
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider, ProviderInvoice, ProviderSubscription } from '../../payments/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import type { CreditNoteService } from '../invoices/credit-note-service.ts';
@@ -60,7 +60,7 @@ export class ProviderSync {
    * Every subscription the provider holds for the customer, under the customer's lock (the caller's, or
    * taken here): one it made that we never recorded (a crashed attempt) is adopted or cancelled.
    */
-  subscriptionsOf(customer: CustomerRecord): Promise<void> {
+  subscriptionsOf(customer: Customer): Promise<void> {
     return this.locks.withLock(customerLockKey(customer.id), async () => {
       if (!customer.providerCustomerId) return;
       for (const subscription of await this.provider.listSubscriptions(customer.providerCustomerId)) {
@@ -119,7 +119,7 @@ export class ProviderSync {
    * stays, this one is cancelled, its open invoice voided or its paid one refunded (keyed by the invoice, so
    * a repeated sync never refunds twice) and credited, and what was done recorded for admins.
    */
-  private async cancelOrphan(customer: CustomerRecord, orphan: ProviderSubscription, kept: string | null): Promise<boolean> {
+  private async cancelOrphan(customer: Customer, orphan: ProviderSubscription, kept: string | null): Promise<boolean> {
     const ended = await this.provider.cancelSubscriptionNow(orphan.id, `orphan:${orphan.id}`);
     const notes = [`a second live provider subscription beside ${kept ?? 'the recorded one'}: cancelled`];
     let refunded: { providerInvoiceId: string; amount: number } | null = null;
@@ -177,7 +177,7 @@ export class ProviderSync {
    * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
    * has finalized it, it is issued from that decision as our legal invoice or credit note.
    */
-  private async applyInvoice(customer: CustomerRecord, provided: ProviderInvoice): Promise<void> {
+  private async applyInvoice(customer: Customer, provided: ProviderInvoice): Promise<void> {
     const invoice = await this.lineDescriptions.describe(provided);
     const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
     if (row.issuedAt) return;
@@ -189,11 +189,11 @@ export class ProviderSync {
   }
 
   /** Our payment methods of a customer become exactly the provider's, its default included. */
-  async paymentMethods(customer: CustomerRecord): Promise<void> {
+  async paymentMethods(customer: Customer): Promise<void> {
     await this.locks.withLock(`payment-methods:${customer.id}`, () => this.writePaymentMethods(customer));
   }
 
-  private async writePaymentMethods(customer: CustomerRecord): Promise<void> {
+  private async writePaymentMethods(customer: Customer): Promise<void> {
     if (!customer.providerCustomerId) return;
     const [methods, providerDefault] = await Promise.all([
       this.provider.listPaymentMethods(customer.providerCustomerId),
@@ -232,7 +232,7 @@ export class ProviderSync {
    * Everything of one customer, from scratch, under the customer's lock (so no mutation of it is half
    * done): what a lost webhook or a crashed attempt left behind is repaired here.
    */
-  async reconcile(customer: CustomerRecord): Promise<void> {
+  async reconcile(customer: Customer): Promise<void> {
     const { providerCustomerId } = customer;
     if (!providerCustomerId) return;
     await this.locks.withLock(customerLockKey(customer.id), async () => {

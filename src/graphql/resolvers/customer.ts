@@ -1,6 +1,6 @@
 import type { CustomerState } from '../../billing/customers/customer-state.ts';
 import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, StorageUsageResolvers } from '../../generated/graphql.ts';
-import { IDENTITY_FIELDS } from '../../billing/customers/customer-repository.ts';
+import { IDENTITY_FIELDS } from '../../billing/customers/customer.ts';
 import { fullCustomer, then, type BillingProfile, type Maybe } from '../billing-profile.ts';
 import type { GraphQLContext } from '../context.ts';
 import { postalAddress } from '../postal-address.ts';

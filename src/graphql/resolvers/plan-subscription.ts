@@ -1,9 +1,9 @@
 import type { PlanSubscriptionResolvers } from '../../generated/graphql.ts';
-import type { SubscriptionRecord } from '../../db/prisma-types.ts';
+import type { Subscription } from '../../billing/subscriptions/subscription.ts';
 import type { GraphQLContext } from '../context.ts';
 import { money } from './plan.ts';
 
-async function priceOf(subscription: SubscriptionRecord, context: GraphQLContext) {
+async function priceOf(subscription: Subscription, context: GraphQLContext) {
   const price = (await context.loaders.planCatalog()).priceById.get(subscription.priceId);
   // The foreign key guarantees the row; its absence would be a broken database.
   if (!price) throw new Error(`subscription ${subscription.id} has no price ${subscription.priceId}`);
