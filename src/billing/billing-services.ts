@@ -110,6 +110,7 @@ export function createBillingServices(
     creditNotes,
     logger,
   );
+  const invoiceService = new InvoiceService(invoices, customers);
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, sync, taxRates, operations });
   return {
     customerCache,
@@ -120,7 +121,7 @@ export function createBillingServices(
     services: {
       plans,
       customers: customerService,
-      invoices: new InvoiceService(invoices),
+      invoices: invoiceService,
       invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, sync, operations),
       paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, sync, operations }),
       subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, sync, taxRates, operations }),
@@ -144,6 +145,7 @@ export function createBillingServices(
       subscriptions,
       paymentMethods,
       invoices,
+      invoicePages: invoiceService,
       planService: plans,
     },
   };

@@ -1,4 +1,5 @@
 import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { ProviderInvoice } from '../../payments/payment-provider.ts';
 import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
 import type { Invoice, InvoiceLine } from './invoice.ts';
@@ -13,20 +14,22 @@ const STATUS_RANK: Record<ProviderInvoice['status'], number> = { DRAFT: 0, OPEN:
 export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invoices are added. */
-  /** Without the stored PDFs' bytes (only a download reads them). */
-  async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<Invoice[]> {
-    const rows = await this.prisma.invoice.findMany({
-      omit: { pdf: true },
-      where: {
-        customerId,
-        ...(after && {
-          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-        }),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    });
+  /**
+   * The newest `limit` invoices of each customer after `after`, newest first: keyset-paginated on
+   * (createdAt, id) so pages stay stable while invoices are added. One statement whatever the number of
+   * customers (the batch read of `Customer.invoices`), without the stored PDFs' bytes.
+   */
+  async findPages(customerIds: readonly string[], limit: number, after: InvoicePosition | null): Promise<Invoice[]> {
+    if (customerIds.length === 0) return [];
+    const ids = Prisma.join(customerIds.map((id) => Prisma.sql`${id}::uuid`));
+    const before = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}, ${after.id}::uuid)` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<InvoiceRow[]>`
+      SELECT ${INVOICE_COLUMNS} FROM (
+        SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY created_at DESC, id DESC) AS position
+        FROM invoices WHERE customer_id IN (${ids}) ${before}
+      ) ranked
+      WHERE position <= ${limit}
+      ORDER BY created_at DESC, id DESC`;
     return rows.map(invoiceFromRow);
   }
 
@@ -176,10 +179,51 @@ export class InvoiceRepository {
   }
 }
 
-const nullable = (row: Omit<InvoiceRecord, 'pdf'> | null) => row && invoiceFromRow(row);
+/** What the domain reads of a row: all but the stored PDF and the bookkeeping. */
+type InvoiceRow = Omit<InvoiceRecord, 'pdf' | 'pdfSha256' | 'updatedAt'>;
+
+/** `InvoiceRow`'s columns under Prisma's field names, for the statements Prisma's API cannot express. */
+const INVOICE_COLUMNS = Prisma.raw(
+  [
+    'id',
+    'customer_id AS "customerId"',
+    'provider_invoice_id AS "providerInvoiceId"',
+    'number',
+    'series',
+    'sequence',
+    'kind',
+    'corrects_invoice_id AS "correctsInvoiceId"',
+    'credit_reason AS "creditReason"',
+    'status',
+    'currency',
+    'subtotal',
+    'tax_amount AS "taxAmount"',
+    'total',
+    'amount_paid AS "amountPaid"',
+    'amount_due AS "amountDue"',
+    'vat_rate_bps AS "vatRateBps"',
+    'vat_treatment AS "vatTreatment"',
+    'vat_mention AS "vatMention"',
+    'vat_rate_country AS "vatRateCountry"',
+    'vat_number_status AS "vatNumberStatus"',
+    'vat_decided_at AS "vatDecidedAt"',
+    'vat_rate_day AS "vatRateDay"',
+    'seller_snapshot AS "sellerSnapshot"',
+    'buyer_snapshot AS "buyerSnapshot"',
+    'period_start AS "periodStart"',
+    'period_end AS "periodEnd"',
+    'issued_at AS "issuedAt"',
+    'due_at AS "dueAt"',
+    'paid_at AS "paidAt"',
+    'payment_failed_at AS "paymentFailedAt"',
+    'created_at AS "createdAt"',
+  ].join(', '),
+);
+
+const nullable = (row: InvoiceRow | null) => row && invoiceFromRow(row);
 
 /** The row in the domain's terms (its stored PDF apart): the one place that knows the columns. */
-export function invoiceFromRow(row: Omit<InvoiceRecord, 'pdf'>): Invoice {
+export function invoiceFromRow(row: InvoiceRow): Invoice {
   return {
     id: row.id,
     customerId: row.customerId,
