@@ -4,7 +4,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NewAuditEntry } from '../billing/audit/audit-entry.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
-import { ownerOf } from '../billing/customers/customer-service.ts';
 import { isUuid } from '../billing/errors.ts';
 import type { GraphQLContext } from './context.ts';
 import { apiErrorCode } from './errors.ts';
@@ -68,9 +67,7 @@ async function targetOwnerOf(args: Record<string, unknown>, context: GraphQLCont
   if (owner && typeof owner.groupId === 'string' && !owner.userId) return { kind: 'group', id: owner.groupId };
   if (typeof args.groupId === 'string') return { kind: 'group', id: args.groupId };
   if (typeof args.invoiceId === 'string' && isUuid(args.invoiceId)) {
-    const invoice = await context.services.invoices.findById(args.invoiceId.toLowerCase());
-    const customer = invoice && (await context.services.customers.findById(invoice.customerId));
-    return (customer && ownerOf(customer)) ?? null;
+    return (await context.services.invoices.findOwned(args.invoiceId.toLowerCase()))?.owner ?? null;
   }
   return null;
 }

@@ -42,10 +42,6 @@ export interface CustomerServiceDependencies {
 export class CustomerService {
   constructor(private readonly deps: CustomerServiceDependencies) {}
 
-  findById(id: string): Promise<Customer | null> {
-    return this.deps.customers.findById(id);
-  }
-
   /** The owner's billing profile row, created on the free plan when it has none: idempotent. */
   async ensure(owner: BillingOwner): Promise<Customer> {
     return this.deps.customers.findOrCreate(owner, await this.deps.paymentState.freeEntitlements());
