@@ -1,23 +1,9 @@
 import type { PrismaClient, SubscriptionRecord } from '../../db/prisma-types.ts';
-import type { SubscriptionStatus } from './subscription-status.ts';
 import type { Subscription } from './subscription.ts';
 import { ENDED_STATUSES } from './subscription-status.ts';
 
 /** The provider's view of a subscription, in our terms, as the sync writes it. */
-export interface SubscriptionState {
-  providerSubscriptionId: string;
-  customerId: string;
-  planId: string;
-  priceId: string;
-  status: SubscriptionStatus;
-  currentPeriodStart: Date;
-  currentPeriodEnd: Date;
-  cancelAtPeriodEnd: boolean;
-  cancelAt: Date | null;
-  canceledAt: Date | null;
-  trialEnd: Date | null;
-  pastDueSince: Date | null;
-}
+export type SubscriptionState = Omit<Subscription, 'id' | 'version' | 'createdAt'>;
 
 const TRACKED: (keyof SubscriptionState)[] = [
   'planId',
