@@ -180,7 +180,7 @@ export class InvoiceRepository {
 }
 
 /** What the domain reads of a row: all but the stored PDF and the bookkeeping. */
-type InvoiceRow = Omit<InvoiceRecord, 'pdf' | 'pdfSha256' | 'updatedAt'>;
+type InvoiceRow = Omit<InvoiceRecord, 'pdf' | 'updatedAt'>;
 
 /** `InvoiceRow`'s columns under Prisma's field names, for the statements Prisma's API cannot express. */
 const INVOICE_COLUMNS = Prisma.raw(
@@ -208,6 +208,7 @@ const INVOICE_COLUMNS = Prisma.raw(
     'vat_number_status AS "vatNumberStatus"',
     'vat_decided_at AS "vatDecidedAt"',
     'vat_rate_day AS "vatRateDay"',
+    'pdf_sha256 AS "pdfSha256"',
     'seller_snapshot AS "sellerSnapshot"',
     'buyer_snapshot AS "buyerSnapshot"',
     'period_start AS "periodStart"',
@@ -248,6 +249,7 @@ export function invoiceFromRow(row: InvoiceRow): Invoice {
     vatNumberStatus: row.vatNumberStatus,
     vatDecidedAt: row.vatDecidedAt,
     vatRateDay: row.vatRateDay,
+    pdfSha256: row.pdfSha256,
     sellerSnapshot: partySnapshot(row.sellerSnapshot),
     buyerSnapshot: partySnapshot(row.buyerSnapshot),
     periodStart: row.periodStart,

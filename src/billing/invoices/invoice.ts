@@ -35,6 +35,8 @@ export interface Invoice {
   vatDecidedAt: Date | null;
   /** The calendar day (seller's time zone) whose rate applies. */
   vatRateDay: string | null;
+  /** The digest of the document's stored PDF; null until it is rendered (its bytes stay in the repository). */
+  pdfSha256: string | null;
   sellerSnapshot: PartySnapshot | null;
   buyerSnapshot: PartySnapshot | null;
   periodStart: Date | null;
