@@ -1,5 +1,5 @@
 // GraphQL Code Generator: typed resolvers for schema.graphql, with each GraphQL type mapped to the
-// domain or Prisma type its resolvers receive. Output is committed; CI fails when it is stale.
+// domain type its resolvers receive. Output is committed; CI fails when it is stale.
 import type { Types } from '@graphql-codegen/plugin-helpers';
 
 const config: Types.Config = {
@@ -29,13 +29,13 @@ const config: Types.Config = {
           Customer: '../graphql/billing-profile.ts#BillingProfile',
           Entitlements: '../graphql/billing-profile.ts#BillingProfile',
           StorageUsage: '../graphql/billing-profile.ts#BillingProfile',
-          LegalIdentity: '../db/prisma-types.ts#CustomerRecord',
+          LegalIdentity: '../billing/customers/customer.ts#Customer as CustomerModel',
           PostalAddress: '../graphql/postal-address.ts#PostalAddressView',
-          Plan: '../db/prisma-types.ts#PlanRecord',
-          PlanPrice: '../db/prisma-types.ts#PlanPriceRecord',
-          PlanSubscription: '../db/prisma-types.ts#SubscriptionRecord',
-          PaymentMethod: '../db/prisma-types.ts#PaymentMethodRecord',
-          Invoice: '../db/prisma-types.ts#InvoiceRecord',
+          Plan: '../billing/plans/plan.ts#Plan as PlanModel',
+          PlanPrice: '../billing/plans/plan.ts#PlanPrice as PlanPriceModel',
+          PlanSubscription: '../billing/subscriptions/subscription.ts#Subscription as SubscriptionModel',
+          PaymentMethod: '../billing/payment-methods/payment-method.ts#PaymentMethod as PaymentMethodModel',
+          Invoice: '../billing/invoices/invoice.ts#Invoice as InvoiceModel',
           InvoiceLine: '../graphql/invoice-line.ts#InvoiceLineView',
           InvoiceParty: '../graphql/invoice-party.ts#InvoicePartyView',
           InvoiceConnection: '../billing/invoices/invoice-service.ts#InvoicePage',

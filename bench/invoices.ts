@@ -60,7 +60,7 @@ export async function invoicesSuite({ settings, databaseUrl }: BenchContext): Pr
     const issueNext = async () => {
       const id = pending.pop()!;
       try {
-        const invoice = await prisma.invoice.findUniqueOrThrow({ where: { id } });
+        const invoice = (await invoices.findById(id))!;
         await issuer.issue(invoice, byId.get(invoice.customerId)!, decision);
         issuedCount++;
       } catch {

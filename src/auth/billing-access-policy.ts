@@ -21,3 +21,21 @@ export function canReadBilling(viewer: Viewer, owner: BillingOwner): boolean {
 export function canReadPersonalBilling(viewer: Viewer, owner: BillingOwner): boolean {
   return canReadBilling(viewer, owner) && !(viewer.roles.includes('service') && !viewer.roles.includes('admin'));
 }
+
+/** How an invoice's reader is answered: with it, with FORBIDDEN, or as if it did not exist. */
+export type InvoiceReadAccess = 'allowed' | 'forbidden' | 'hidden';
+
+/**
+ * Who may read an invoice, from its customer's owner (null once the customer is closed): whoever may read
+ * the owner's personal billing. A closed customer's invoices stay legal records: admins still read them,
+ * and for anyone else they read as absent.
+ */
+export function invoiceReadAccess(viewer: Viewer, owner: BillingOwner | null): InvoiceReadAccess {
+  if (!owner) return viewer.roles.includes('admin') ? 'allowed' : 'hidden';
+  return canReadPersonalBilling(viewer, owner) ? 'allowed' : 'forbidden';
+}
+
+/** Paying an invoice is an act of its owner's own people; a closed customer's invoice has nobody to pay it. */
+export function canPayInvoice(viewer: Viewer, owner: BillingOwner | null): boolean {
+  return owner !== null && canManageBilling(viewer, owner);
+}

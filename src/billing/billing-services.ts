@@ -133,6 +133,7 @@ export function createBillingServices(
   const paymentMethodSync = new PaymentMethodSynchronizer(provider, { customers, paymentMethods }, locks);
   const reconciliation = new CustomerReconciliation(provider, subscriptionSync, invoiceSync, paymentMethodSync, paymentState, locks);
   const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, subscriptionSync, taxRates, operations });
+  const invoiceService = new InvoiceService(invoices, customers);
   return {
     customerCache,
     customerProjection,
@@ -144,7 +145,7 @@ export function createBillingServices(
     services: {
       plans,
       customers: customerService,
-      invoices: new InvoiceService(invoices),
+      invoices: invoiceService,
       invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, invoiceSync, subscriptionSync, operations),
       paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, paymentMethodSync, operations }),
       subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, invoices, operations }),
@@ -168,6 +169,7 @@ export function createBillingServices(
       subscriptions,
       paymentMethods,
       invoices,
+      invoicePages: invoiceService,
       planService: plans,
     },
   };

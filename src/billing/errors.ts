@@ -1,6 +1,22 @@
-// Domain errors carry a code from the one catalogue clients see (src/graphql/errors.ts formats them);
-// their messages are written for clients and never contain provider text or internals.
-export type DomainErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'PROVIDER_UNAVAILABLE';
+// Failures of the domain, thrown by services, with the domain's own codes: src/graphql/errors.ts maps each
+// to the API's `extensions.code`, in one table. Business outcomes a client must handle are not errors but
+// results (services/billing-results.ts). Messages are written for clients and never contain provider text or
+// internals.
+
+/** The payment provider could not be reached, or kept failing, after bounded retries (the port throws it). */
+export class ProviderUnavailableError extends Error {
+  override name = 'ProviderUnavailableError';
+}
+
+export type DomainErrorCode =
+  /** The arguments are not acceptable; `details.field` names the one at fault. */
+  | 'INVALID_INPUT'
+  /** No such object for this customer (someone else's reads as absent). */
+  | 'NOT_FOUND'
+  /** Another billing operation of the customer holds its lock past the wait. */
+  | 'OPERATION_IN_PROGRESS'
+  /** The payment provider could not be reached, or answered what cannot be recorded: nothing was changed. */
+  | 'PROVIDER_UNAVAILABLE';
 
 export class BillingDomainError extends Error {
   constructor(
@@ -14,9 +30,19 @@ export class BillingDomainError extends Error {
 }
 
 export const invalidInput = (message: string, field?: string) =>
-  new BillingDomainError('BAD_USER_INPUT', message, field ? { field } : {});
+  new BillingDomainError('INVALID_INPUT', message, field ? { field } : {});
 
 export const notFound = (what: string) => new BillingDomainError('NOT_FOUND', `${what} not found`);
+
+/**
+ * The domain failure an error is, or null for anything else (a bug, an unreachable database). The payment
+ * port's own unavailability is one: its detail (the provider's text) stays in the log.
+ */
+export function domainFailureOf(error: unknown): BillingDomainError | null {
+  if (error instanceof BillingDomainError) return error;
+  if (error instanceof ProviderUnavailableError) return new BillingDomainError('PROVIDER_UNAVAILABLE', 'The payment provider is unavailable: try again later.');
+  return null;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -2,13 +2,11 @@
 // the resolver: who (the token's sub and roles), what (the field and its arguments, redacted by the
 // audit log), on whose profile, and how it ended (OK, a business outcome's code, or an error's code).
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import type { NewAuditEntry } from '../billing/audit/audit-entry.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
-import { ownerOf } from '../billing/billing-owner.ts';
-import { BillingDomainError, isUuid } from '../billing/errors.ts';
-import { ProviderUnavailableError } from '../billing/ports/payment-provider.ts';
+import { isUuid } from '../billing/errors.ts';
 import type { GraphQLContext } from './context.ts';
+import { apiErrorCode } from './errors.ts';
 
 interface ResolvedMutation {
   operation: string;
@@ -56,12 +54,7 @@ export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {
 };
 
 function outcomeOf(error: unknown, result: unknown): string {
-  if (error) {
-    if (error instanceof BillingDomainError) return error.code;
-    if (error instanceof ProviderUnavailableError) return 'PROVIDER_UNAVAILABLE';
-    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-    return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
-  }
+  if (error) return apiErrorCode(error);
   // A business outcome (a member of a result union implementing BillingError) carries its code.
   const code = result && typeof result === 'object' && 'code' in result ? (result as { code: unknown }).code : undefined;
   return typeof code === 'string' ? code : 'OK';
@@ -74,9 +67,7 @@ async function targetOwnerOf(args: Record<string, unknown>, context: GraphQLCont
   if (owner && typeof owner.groupId === 'string' && !owner.userId) return { kind: 'group', id: owner.groupId };
   if (typeof args.groupId === 'string') return { kind: 'group', id: args.groupId };
   if (typeof args.invoiceId === 'string' && isUuid(args.invoiceId)) {
-    const invoice = await context.services.invoices.findById(args.invoiceId.toLowerCase());
-    const customer = invoice && (await context.services.customers.findById(invoice.customerId));
-    return (customer && ownerOf(customer)) ?? null;
+    return (await context.services.invoices.findOwned(args.invoiceId.toLowerCase()))?.owner ?? null;
   }
   return null;
 }

@@ -1,7 +1,8 @@
-import { canManageBilling, canReadBilling, canReadPersonalBilling } from '../auth/billing-access-policy.ts';
+import { canManageBilling, canPayInvoice, canReadBilling, canReadPersonalBilling, invoiceReadAccess } from '../auth/billing-access-policy.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
-import { invalidInput } from '../billing/errors.ts';
+import { invalidInput, notFound } from '../billing/errors.ts';
+import type { OwnedInvoice } from '../billing/invoices/invoice-service.ts';
 import { requireOwnerId } from '../billing/input-ids.ts';
 import type { GraphQLContext } from './context.ts';
 import { clientError } from './errors.ts';
@@ -18,10 +19,24 @@ export function requireBillingReader(context: GraphQLContext, owner: BillingOwne
   }
 }
 
+const PERSONAL_DATA_REFUSED = 'services may read plans and entitlements, not identities, payment methods or invoices';
+
 export function requirePersonalBillingReader(context: GraphQLContext, owner: BillingOwner): void {
-  if (!canReadPersonalBilling(requireViewer(context), owner)) {
-    throw clientError('FORBIDDEN', 'services may read plans and entitlements, not identities, payment methods or invoices');
-  }
+  if (!canReadPersonalBilling(requireViewer(context), owner)) throw clientError('FORBIDDEN', PERSONAL_DATA_REFUSED);
+}
+
+/** The invoice, if the viewer may read it; null where it must read as absent. */
+export function readableInvoice(context: GraphQLContext, found: OwnedInvoice | null): OwnedInvoice['invoice'] | null {
+  if (!found) return null;
+  const access = invoiceReadAccess(requireViewer(context), found.owner);
+  if (access === 'forbidden') throw clientError('FORBIDDEN', PERSONAL_DATA_REFUSED);
+  return access === 'allowed' ? found.invoice : null;
+}
+
+/** Someone else's invoice reads as absent, like an unknown one: the answer tells nothing of its existence. */
+export function requireInvoicePayer(context: GraphQLContext, found: OwnedInvoice | null): OwnedInvoice {
+  if (!found || !canPayInvoice(requireViewer(context), found.owner)) throw notFound('invoice');
+  return found;
 }
 
 /** Billing actions are the owner's own: the user, or an admin of the group. Not even admins act for them. */

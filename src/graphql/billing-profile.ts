@@ -1,6 +1,6 @@
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import type { CustomerState } from '../billing/customers/customer-state.ts';
-import type { CustomerRecord } from '../db/prisma-types.ts';
+import type { Customer } from '../billing/customers/customer.ts';
 import { requireBillingReader } from './authorization.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -17,7 +17,7 @@ export interface OwnerEntityRef {
 export interface BillingProfile {
   owner: BillingOwner;
   state: CustomerState | null;
-  customer?: CustomerRecord | null;
+  customer?: Customer | null;
 }
 
 /** The value, or the promise of it: the hot path resolves without a promise when memory has the answer. */
@@ -27,7 +27,7 @@ export function then<T, R>(value: Maybe<T>, next: (value: T) => R): Maybe<R> {
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
-export function profileOf(owner: BillingOwner, customer: CustomerRecord | null): BillingProfile {
+export function profileOf(owner: BillingOwner, customer: Customer | null): BillingProfile {
   return { owner, state: customer, customer };
 }
 
@@ -45,7 +45,7 @@ export function loadBillingProfile(owner: BillingOwner, context: GraphQLContext)
 }
 
 /** The owner's whole customer row, for the fields beyond the hot ones. */
-export function fullCustomer(profile: BillingProfile, context: GraphQLContext): Promise<CustomerRecord | null> {
+export function fullCustomer(profile: BillingProfile, context: GraphQLContext): Promise<Customer | null> {
   if (profile.customer !== undefined) return Promise.resolve(profile.customer);
   if (profile.state === null) return Promise.resolve(null);
   return context.loaders.customerByOwner.load(profile.owner);

@@ -5,7 +5,7 @@ import type { CustomerExceptions } from '../billing/services/customer-exceptions
 import type { CustomerSearchRepository } from '../billing/customers/customer-search-repository.ts';
 import type { InvoiceListing } from '../billing/invoices/invoice-listing.ts';
 import type { InvoiceCollectionAdmin } from '../billing/services/invoice-collection-admin.ts';
-import type { SubscriptionRecord } from '../db/prisma-types.ts';
+import type { Subscription } from '../billing/subscriptions/subscription.ts';
 import type { ProviderEventReplay } from '../webhooks/provider-event-replay.ts';
 import type { CustomerService } from '../billing/services/customer-service.ts';
 import type { InvoicePaymentService } from '../billing/services/invoice-payment-service.ts';
@@ -36,7 +36,7 @@ export interface BillingServices {
   invoiceCollection: InvoiceCollectionAdmin;
   refunds: InvoiceRefundService;
   customerExceptions: CustomerExceptions;
-  subscriptionHistory(customerId: string): Promise<SubscriptionRecord[]>;
+  subscriptionHistory(customerId: string): Promise<Subscription[]>;
   /** Built with the webhook inbox, outside the billing domain. */
   providerEvents: ProviderEventReplay;
   vatReports: VatReportService;

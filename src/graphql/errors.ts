@@ -2,9 +2,8 @@
 // receives a stack trace, a provider's message or an internal error's text.
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { BillingDomainError } from '../billing/errors.ts';
+import { domainFailureOf, type DomainErrorCode } from '../billing/errors.ts';
 import { isDatabaseUnavailable } from '../db/database-availability.ts';
-import { ProviderUnavailableError } from '../billing/ports/payment-provider.ts';
 
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
@@ -29,6 +28,14 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/** The one place domain failures meet the API: each domain code as the `extensions.code` clients see. */
+const API_CODE: Record<DomainErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  OPERATION_IN_PROGRESS: 'CONFLICT',
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+};
+
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 
 export function clientError(code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, message: string, extra = {}): GraphQLError {
@@ -39,7 +46,7 @@ export function clientError(code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, m
 /** True for errors whose message was written for the client; everything else is masked. */
 export function isClientFacing(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof BillingDomainError || original instanceof ProviderUnavailableError) return true;
+  if (domainFailureOf(original)) return true;
   if (!(original instanceof GraphQLError)) return false;
   const code = original.extensions.code;
   if (typeof code !== 'string') return false;
@@ -53,6 +60,14 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 export function serviceUnavailableHttp(errors: readonly unknown[]): { status: number; headers: Map<string, string> } | null {
   if (!errors.some((error) => isDatabaseUnavailable(unwrapResolverError(error)))) return null;
   return { status: 503, headers: new Map([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) };
+}
+
+/** The `extensions.code` an error reaches the client with (the audit log records it as the outcome). */
+export function apiErrorCode(error: unknown): string {
+  const failure = domainFailureOf(error);
+  if (failure) return API_CODE[failure.code];
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
 
 const SUGGESTION = / ?Did you mean .+\?$/;
@@ -76,13 +91,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     };
   }
-  if (original instanceof BillingDomainError) {
-    return { message: original.message, path, locations, extensions: { code: original.code, ...original.details } };
-  }
-  if (original instanceof ProviderUnavailableError) {
-    // The adapter already retried with backoff; the client may try again later. Its detail stays in the log.
-    return { message: 'The payment provider is unavailable: try again later.', path, locations, extensions: { code: 'PROVIDER_UNAVAILABLE' } };
-  }
+  const failure = domainFailureOf(original);
+  if (failure) return { message: failure.message, path, locations, extensions: { code: API_CODE[failure.code], ...failure.details } };
   if (isClientFacing(error)) {
     const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

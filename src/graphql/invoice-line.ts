@@ -1,7 +1,7 @@
-import type { InvoiceLineRecord } from '../db/prisma-types.ts';
+import type { InvoiceLine } from '../billing/invoices/invoice.ts';
 
 /** A line of an invoice or of a preview, with the currency its Money fields need. */
 export type InvoiceLineView = Pick<
-  InvoiceLineRecord,
+  InvoiceLine,
   'description' | 'quantity' | 'unitAmount' | 'discountAmount' | 'amount' | 'proration' | 'periodStart' | 'periodEnd'
 > & { currency: string; vatAmount?: number };

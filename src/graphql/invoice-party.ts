@@ -1,3 +1,4 @@
+import type { PartySnapshot } from '../billing/invoices/legal-invoice.ts';
 import { postalAddress, type PostalAddressView } from './postal-address.ts';
 
 export interface InvoicePartyView {
@@ -6,21 +7,19 @@ export interface InvoicePartyView {
   vatNumber: string | null;
 }
 
-/** Reads a seller or buyer snapshot stored as JSON on an invoice; unknown or missing parts read as null. */
-export function invoiceParty(snapshot: unknown): InvoicePartyView | null {
-  if (snapshot === null || typeof snapshot !== 'object') return null;
-  const record = snapshot as Record<string, unknown>;
-  const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : null);
+/** A seller or buyer snapshot of an invoice as its GraphQL type; null when the invoice has none (not issued). */
+export function invoiceParty(snapshot: PartySnapshot | null): InvoicePartyView | null {
+  if (snapshot === null) return null;
   return {
-    legalName: text('legalName'),
+    legalName: snapshot.legalName,
     address: postalAddress({
-      line1: text('addressLine1'),
-      line2: text('addressLine2'),
-      postalCode: text('postalCode'),
-      city: text('city'),
-      region: text('region'),
-      country: text('country'),
+      line1: snapshot.addressLine1,
+      line2: snapshot.addressLine2,
+      postalCode: snapshot.postalCode,
+      city: snapshot.city,
+      region: snapshot.region,
+      country: snapshot.country,
     }),
-    vatNumber: text('vatNumber'),
+    vatNumber: snapshot.vatNumber,
   };
 }

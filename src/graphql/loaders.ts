@@ -8,10 +8,14 @@ import type { CustomerProjection } from '../billing/customers/customer-projectio
 import type { CustomerReader } from '../billing/customers/customer-reader.ts';
 import type { CustomerState } from '../billing/customers/customer-state.ts';
 import type { InvoiceRepository } from '../billing/invoices/invoice-repository.ts';
+import type { InvoicePage, InvoiceService } from '../billing/invoices/invoice-service.ts';
 import type { PaymentMethodRepository } from '../billing/payment-methods/payment-method-repository.ts';
 import type { PlanCatalogView, PlanService } from '../billing/plans/plan-service.ts';
 import type { SubscriptionRepository } from '../billing/subscriptions/subscription-repository.ts';
-import type { CustomerRecord, InvoiceLineRecord, PaymentMethodRecord, SubscriptionRecord } from '../db/prisma-types.ts';
+import type { Customer } from '../billing/customers/customer.ts';
+import type { InvoiceLine } from '../billing/invoices/invoice.ts';
+import type { PaymentMethod } from '../billing/payment-methods/payment-method.ts';
+import type { Subscription } from '../billing/subscriptions/subscription.ts';
 
 export interface LoaderSources {
   customers: CustomerReader;
@@ -19,14 +23,23 @@ export interface LoaderSources {
   subscriptions: SubscriptionRepository;
   paymentMethods: PaymentMethodRepository;
   invoices: InvoiceRepository;
+  invoicePages: InvoiceService;
   planService: PlanService;
 }
 
+/** A page of a customer's invoices (null: an owner who never paid), as `Customer.invoices` asks for it. */
+export interface InvoicePageKey {
+  customerId: string | null;
+  first: number;
+  after: string | null;
+}
+
 export interface BillingLoaders {
-  customerByOwner: DataLoader<BillingOwner, CustomerRecord | null, string>;
-  liveSubscriptionByCustomerId: DataLoader<string, SubscriptionRecord | null>;
-  paymentMethodsByCustomerId: DataLoader<string, PaymentMethodRecord[]>;
-  invoiceLinesByInvoiceId: DataLoader<string, InvoiceLineRecord[]>;
+  customerByOwner: DataLoader<BillingOwner, Customer | null, string>;
+  liveSubscriptionByCustomerId: DataLoader<string, Subscription | null>;
+  paymentMethodsByCustomerId: DataLoader<string, PaymentMethod[]>;
+  invoiceLinesByInvoiceId: DataLoader<string, InvoiceLine[]>;
+  invoicePages: DataLoader<InvoicePageKey, InvoicePage, string>;
   planCatalog(): Promise<PlanCatalogView>;
   /** The catalog if in memory: no promise to wait for. */
   loadedPlanCatalog(): PlanCatalogView | undefined;
@@ -39,6 +52,7 @@ class RequestLoaders implements BillingLoaders {
   private subscriptions?: BillingLoaders['liveSubscriptionByCustomerId'];
   private paymentMethods?: BillingLoaders['paymentMethodsByCustomerId'];
   private invoiceLines?: BillingLoaders['invoiceLinesByInvoiceId'];
+  private pages?: BillingLoaders['invoicePages'];
 
   constructor(private readonly sources: LoaderSources) {}
 
@@ -64,6 +78,30 @@ class RequestLoaders implements BillingLoaders {
     ));
   }
 
+  /** Pages asked with the same arguments (every owner's first page, typically) are read in one query. */
+  get invoicePages() {
+    return (this.pages ??= new DataLoader(
+      async (keys) => {
+        const groups = new Map<string, InvoicePageKey[]>();
+        for (const key of keys) groups.set(pageArgs(key), [...(groups.get(pageArgs(key)) ?? []), key]);
+        const pages = new Map<string, InvoicePage | Error>();
+        await Promise.all(
+          [...groups.values()].map(async (group) => {
+            const { first, after } = group[0]!;
+            try {
+              const found = await this.sources.invoicePages.pagesFor(group.map((key) => key.customerId), first, after);
+              group.forEach((key, i) => pages.set(pageKey(key), found[i]!));
+            } catch (error) {
+              for (const key of group) pages.set(pageKey(key), error as Error);
+            }
+          }),
+        );
+        return keys.map((key) => pages.get(pageKey(key))!);
+      },
+      { cacheKeyFn: pageKey },
+    ));
+  }
+
   planCatalog(): Promise<PlanCatalogView> {
     return this.sources.planService.catalog();
   }
@@ -80,6 +118,9 @@ class RequestLoaders implements BillingLoaders {
 export function createLoaders(sources: LoaderSources): BillingLoaders {
   return new RequestLoaders(sources);
 }
+
+const pageArgs = ({ first, after }: InvoicePageKey) => JSON.stringify([first, after]);
+const pageKey = (key: InvoicePageKey) => JSON.stringify([key.customerId, key.first, key.after]);
 
 function oneEach<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
   const byKey = new Map(rows.map((row) => [keyOf(row), row] as const));

@@ -10,7 +10,7 @@ import type {
   SubscribeOutcome,
   SubscriptionUpdateOutcome,
   VersionConflict,
-} from '../billing/billing-results.ts';
+} from '../billing/services/billing-results.ts';
 
 const failed = (o: PaymentFailed) => ({
   __typename: 'PaymentFailed' as const,

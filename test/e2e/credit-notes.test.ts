@@ -74,12 +74,12 @@ describe('credit notes', () => {
     const creditable = invoice.total.amount - 952;
     const partial = await creditNotes.issueCreditNote(invoice.id, 476, 'Goodwill refund');
     expect(partial).toMatchObject({ kind: 'CREDIT_NOTE', number: expect.stringMatching(/-000002$/), total: -476, subtotal: -400, taxAmount: -76, correctsInvoiceId: invoice.id });
-    await expect(creditNotes.issueCreditNote(invoice.id, creditable, 'too much')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(creditNotes.issueCreditNote(invoice.id, creditable, 'too much')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(creditNotes.issueCreditNote(invoice.id, -5, 'negative')).rejects.toBeInstanceOf(BillingDomainError);
     const rest = await creditNotes.issueCreditNote(invoice.id, creditable - 476, 'Refund of the rest');
     expect(rest.total).toBe(-(creditable - 476));
     expect(rest.taxAmount).toBe(documentVat([rest.subtotal], 1900));
-    await expect(creditNotes.issueCreditNote(invoice.id, 1, 'nothing left')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(creditNotes.issueCreditNote(invoice.id, 1, 'nothing left')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
 
     const listed = (await documents()).find((d: any) => d.id === partial.id);
     expect(listed).toMatchObject({ creditReason: 'Goodwill refund', correctsInvoiceNumber: invoice.number });

@@ -1,4 +1,4 @@
-import { customerFor } from '../support/factories';
+import { customerFor, invoiceFor } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { databaseKinds } from '../support/test-database';
 
@@ -44,6 +44,34 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
         unpaidInvoice: hasProfile && i % 4 === 0,
         billing: { plan: hasProfile ? { name: 'Pro', driveStorage: '400000000000' } : { name: 'Free', driveStorage: '100000000' } },
       });
+    });
+  });
+
+  it("reads the invoices of 1 and of 20 profiles in the same statements: the owners, then every owner's page at once", async () => {
+    const admin = await t.token({ sub: 'auditor', roles: ['admin'] });
+    const customers = await t.db.prisma.customer.findMany({ where: { userId: { in: ['user-0', 'user-2', 'user-4'] } } });
+    const invoiced = new Map<string, string[]>();
+    for (const [n, customer] of customers.entries()) {
+      const made = [];
+      for (let i = 0; i <= n + 1; i++) made.push((await invoiceFor(t.db.prisma, customer.id, { createdAt: new Date(Date.UTC(2026, 0, 1 + i)) })).id);
+      invoiced.set(customer.userId!, made.reverse());
+    }
+    const INVOICES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { billing { invoices(first: 2) { edges { node { id } } pageInfo { hasNextPage } } } } } }`;
+    const read = async (count: number) => {
+      t.resetQueries();
+      const res = await t.graphql<{ _entities: any[] }>(INVOICES, { token: admin, variables: { reps: users(count) } });
+      expect(res.errors).toBeUndefined();
+      return { statements: t.queries.length, pages: res.data!._entities.map((entity) => entity.billing.invoices) };
+    };
+    await read(1); // the plan catalog, once
+    const one = await read(1);
+    const twenty = await read(20);
+    expect(one.statements).toBe(2);
+    expect(twenty.statements).toBe(2);
+    twenty.pages.forEach((page, i) => {
+      const own = invoiced.get(`user-${i}`) ?? [];
+      expect(page.edges.map((edge: any) => edge.node.id)).toEqual(own.slice(0, 2));
+      expect(page.pageInfo.hasNextPage).toBe(own.length > 2);
     });
   });
 

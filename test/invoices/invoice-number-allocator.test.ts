@@ -1,10 +1,11 @@
 import { InvoiceDocumentService } from '../../src/billing/invoices/invoice-document-service';
 import { InvoiceIssuer } from '../../src/billing/invoices/invoice-issuer';
 import { InvoiceNumberAllocator } from '../../src/billing/invoices/invoice-number-allocator';
-import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
+import type { Invoice } from '../../src/billing/invoices/invoice';
+import { invoiceFromRow, InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
 import { parseVatDecisionTag } from '../../src/billing/vat/supply-vat-decision';
 import { loadConfig } from '../../src/config';
-import type { CustomerRecord, InvoiceRecord } from '../../src/db/prisma-types';
+import type { CustomerRecord } from '../../src/db/prisma-types';
 import { customerFor, invoiceFor } from '../support/factories';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -43,9 +44,9 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
    */
   const issueAtOnce = async (issuing: InvoiceIssuer, count: number) => {
     const drafts = await Promise.all(Array.from({ length: count }, () => invoiceFor(db.prisma, customer.id, { status: 'OPEN', amountPaid: 0 })));
-    const issueRetried = async (draft: (typeof drafts)[number]): Promise<InvoiceRecord> => {
+    const issueRetried = async (draft: (typeof drafts)[number]): Promise<Invoice> => {
       try {
-        return await issuing.issue(draft, customer, FRENCH_VAT);
+        return await issuing.issue(invoiceFromRow(draft), customer, FRENCH_VAT);
       } catch (error) {
         if ((error as { code?: string }).code !== 'P2028') throw error;
         return issueRetried(draft);

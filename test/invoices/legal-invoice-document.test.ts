@@ -1,4 +1,5 @@
 import { renderInvoicePdf } from '../../src/billing/invoices/invoice-pdf';
+import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
 import { BUYER_NOT_PROVIDED, legalInvoiceDocument } from '../../src/billing/invoices/legal-invoice';
 import { decideVat } from '../../src/billing/vat/vat-treatment';
 import { customerFor, invoiceFor } from '../support/factories';
@@ -38,7 +39,8 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
 
   const stored = async (fields: Parameters<typeof invoiceFor>[2] = {}) => {
     const { id } = await invoiceFor(db.prisma, customerId, fields);
-    return db.prisma.invoice.findUniqueOrThrow({ where: { id }, include: { lines: true } });
+    const invoices = new InvoiceRepository(db.prisma);
+    return { ...(await invoices.findById(id))!, lines: await invoices.findLinesByInvoiceIds([id]) };
   };
 
   it('reads a reverse-charged invoice, with its calendar dates in the seller’s time zone', async () => {

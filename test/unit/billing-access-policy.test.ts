@@ -1,4 +1,4 @@
-import { canReadBilling, canReadPersonalBilling } from '../../src/auth/billing-access-policy';
+import { canPayInvoice, canReadBilling, canReadPersonalBilling, invoiceReadAccess } from '../../src/auth/billing-access-policy';
 import type { Viewer } from '../../src/auth/viewer';
 
 const viewer = (fields: Partial<Viewer> = {}): Viewer => ({ id: 'ada', roles: [], adminGroupIds: [], ...fields });
@@ -34,5 +34,29 @@ describe('who may read personal billing data (identity, payment methods, invoice
     expect(canReadPersonalBilling(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe(true);
     expect(canReadPersonalBilling(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe(false);
     expect(canReadPersonalBilling(viewer(), { kind: 'user', id: 'bob' })).toBe(false);
+  });
+});
+
+describe('who may read an invoice', () => {
+  it("is whoever reads its owner's personal billing; anyone else is refused", () => {
+    expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'ada' })).toBe('allowed');
+    expect(invoiceReadAccess(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe('allowed');
+    expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'bob' })).toBe('forbidden');
+    expect(invoiceReadAccess(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe('forbidden');
+  });
+
+  it("keeps a closed customer's invoices for admins, and absent for everyone else", () => {
+    expect(invoiceReadAccess(viewer({ roles: ['admin'] }), null)).toBe('allowed');
+    expect(invoiceReadAccess(viewer(), null)).toBe('hidden');
+    expect(invoiceReadAccess(viewer({ id: 'drive', roles: ['service'] }), null)).toBe('hidden');
+  });
+});
+
+describe('who may pay an invoice', () => {
+  it("is its owner's own people only: not admins, and nobody once the customer is closed", () => {
+    expect(canPayInvoice(viewer(), { kind: 'user', id: 'ada' })).toBe(true);
+    expect(canPayInvoice(viewer({ adminGroupIds: ['studio'] }), { kind: 'group', id: 'studio' })).toBe(true);
+    expect(canPayInvoice(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe(false);
+    expect(canPayInvoice(viewer({ id: 'ada' }), null)).toBe(false);
   });
 });

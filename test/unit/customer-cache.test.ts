@@ -1,7 +1,7 @@
 import { CustomerCache } from '../../src/billing/customers/customer-cache';
-import type { CustomerRecord } from '../../src/db/prisma-types';
+import type { Customer } from '../../src/billing/customers/customer';
 
-const row = (id: string) => ({ id }) as CustomerRecord;
+const row = (id: string) => ({ id }) as Customer;
 
 describe('the customer cache', () => {
   let clock = 0;

@@ -16,8 +16,8 @@ describe('formatting errors for clients', () => {
     });
   });
 
-  it('gives a domain error its code and its own message', () => {
-    expect(formatted(new BillingDomainError('BAD_USER_INPUT', '`first` must be between 1 and 100', { field: 'first' }))).toMatchObject({
+  it('gives a domain error the API code of its domain code, and its own message', () => {
+    expect(formatted(new BillingDomainError('INVALID_INPUT', '`first` must be between 1 and 100', { field: 'first' }))).toMatchObject({
       message: '`first` must be between 1 and 100',
       extensions: { code: 'BAD_USER_INPUT', field: 'first' },
     });

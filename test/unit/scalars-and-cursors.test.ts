@@ -55,7 +55,7 @@ describe('invoice cursors', () => {
   ])(
     'refuses %p as bad input',
     (cursor) => {
-      expect(() => decodeInvoiceCursor(cursor)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+      expect(() => decodeInvoiceCursor(cursor)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     },
   );
 });

@@ -2,7 +2,7 @@
 // projection does not know (still loading, full, just changed). Kept correct across replicas by the database: a trigger NOTIFYs every change of a customer
 // row, and every replica drops that owner's entry. A TTL bounds staleness should a notification be
 // lost without the listener noticing; when it does notice (connection dropped), the cache is emptied.
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from './customer.ts';
 
 export interface CustomerCacheOptions {
   /** 0 disables the cache. */
@@ -12,7 +12,7 @@ export interface CustomerCacheOptions {
 }
 
 interface Entry {
-  value: CustomerRecord | null;
+  value: Customer | null;
   expiresAt: number;
 }
 
@@ -31,7 +31,7 @@ export class CustomerCache {
   }
 
   /** `undefined` is a miss; `null` is a cached "this owner has no customer row". */
-  get(key: string): CustomerRecord | null | undefined {
+  get(key: string): Customer | null | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -49,7 +49,7 @@ export class CustomerCache {
     return this.epoch;
   }
 
-  set(key: string, value: CustomerRecord | null, readEpoch: number): void {
+  set(key: string, value: Customer | null, readEpoch: number): void {
     if (!this.enabled || readEpoch !== this.epoch) return;
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: this.now() + this.options.ttlMs });

@@ -1,4 +1,4 @@
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from './customer.ts';
 import { ownerKey, ownerOf, type BillingOwner } from '../billing-owner.ts';
 import type { CustomerCache } from './customer-cache.ts';
 import type { CustomerRepository } from './customer-repository.ts';
@@ -10,9 +10,9 @@ export class CustomerReader {
     private readonly cache: CustomerCache,
   ) {}
 
-  async findManyByOwners(owners: readonly BillingOwner[]): Promise<(CustomerRecord | null)[]> {
+  async findManyByOwners(owners: readonly BillingOwner[]): Promise<(Customer | null)[]> {
     const keys = owners.map(ownerKey);
-    const found = new Map<string, CustomerRecord | null>();
+    const found = new Map<string, Customer | null>();
     const misses: BillingOwner[] = [];
     owners.forEach((owner, i) => {
       const cached = this.cache.get(keys[i]!);

@@ -1,31 +1,8 @@
 import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { BillingOwner } from '../billing-owner.ts';
+import { IDENTITY_FIELDS, type Customer, type CustomerExceptionFields, type LegalIdentity } from './customer.ts';
 import type { EffectiveEntitlements } from '../entitlements/entitlement-policy.ts';
-import type { VatNumberCheck } from '../vat/supply-vat-decision.ts';
-
-export interface LegalIdentityInput {
-  legalName: string | null;
-  addressLine1: string | null;
-  addressLine2: string | null;
-  postalCode: string | null;
-  city: string | null;
-  region: string | null;
-  country: string | null;
-  vatNumber: string | null;
-  billingEmail: string | null;
-}
-
-export const IDENTITY_FIELDS: readonly (keyof LegalIdentityInput)[] = [
-  'legalName',
-  'addressLine1',
-  'addressLine2',
-  'postalCode',
-  'city',
-  'region',
-  'country',
-  'vatNumber',
-  'billingEmail',
-];
+import type { VatNumberCheck } from './customer.ts';
 
 const ownerWhere = (owner: BillingOwner) => (owner.kind === 'user' ? { userId: owner.id } : { groupId: owner.id });
 
@@ -36,14 +13,18 @@ export class CustomerRepository {
     private readonly onWrite: (ownerKey: string) => void = () => undefined,
   ) {}
 
-  private written(row: CustomerRecord): CustomerRecord {
+  private written(row: Pick<CustomerRecord, 'userId' | 'groupId'>): void {
     if (row.userId) this.onWrite(`user:${row.userId}`);
     else if (row.groupId) this.onWrite(`group:${row.groupId}`);
-    return row;
+  }
+
+  private writtenCustomer(row: CustomerRecord): Customer {
+    this.written(row);
+    return customerFromRow(row);
   }
 
   /** One query for any mix of user and group owners: the loaders' batch read. */
-  findManyByOwners(owners: readonly BillingOwner[]): Promise<CustomerRecord[]> {
+  async findManyByOwners(owners: readonly BillingOwner[]): Promise<Customer[]> {
     const userIds = owners.filter((o) => o.kind === 'user').map((o) => o.id);
     const groupIds = owners.filter((o) => o.kind === 'group').map((o) => o.id);
     const where =
@@ -52,41 +33,41 @@ export class CustomerRepository {
         : userIds.length === 0
           ? { groupId: { in: groupIds } }
           : { OR: [{ userId: { in: userIds } }, { groupId: { in: groupIds } }] };
-    return this.prisma.customer.findMany({ where });
+    return (await this.prisma.customer.findMany({ where })).map(customerFromRow);
   }
 
-  findByOwner(owner: BillingOwner): Promise<CustomerRecord | null> {
-    return this.prisma.customer.findFirst({ where: ownerWhere(owner) });
+  async findByOwner(owner: BillingOwner): Promise<Customer | null> {
+    return nullable(await this.prisma.customer.findFirst({ where: ownerWhere(owner) }));
   }
 
-  findById(id: string): Promise<CustomerRecord | null> {
-    return this.prisma.customer.findUnique({ where: { id } });
+  async findById(id: string): Promise<Customer | null> {
+    return nullable(await this.prisma.customer.findUnique({ where: { id } }));
   }
 
-  findByProviderCustomerId(providerCustomerId: string): Promise<CustomerRecord | null> {
-    return this.prisma.customer.findUnique({ where: { providerCustomerId } });
+  async findByProviderCustomerId(providerCustomerId: string): Promise<Customer | null> {
+    return nullable(await this.prisma.customer.findUnique({ where: { providerCustomerId } }));
   }
 
   /** Creates the owner's row on the free plan, or returns the existing one: safe under concurrency. */
-  async findOrCreate(owner: BillingOwner, free: EffectiveEntitlements): Promise<CustomerRecord> {
+  async findOrCreate(owner: BillingOwner, free: EffectiveEntitlements): Promise<Customer> {
     const existing = await this.findByOwner(owner);
     if (existing) return existing;
     await this.prisma.customer.createMany({
       data: [{ ...ownerWhere(owner), ...entitlementColumns(free) }],
       skipDuplicates: true,
     });
-    return this.written(await this.prisma.customer.findFirstOrThrow({ where: ownerWhere(owner) }));
+    return this.writtenCustomer(await this.prisma.customer.findFirstOrThrow({ where: ownerWhere(owner) }));
   }
 
   /** Records the provider customer once; a concurrent first payment that lost the race keeps the winner's. */
-  async attachProviderCustomer(id: string, providerCustomerId: string): Promise<CustomerRecord> {
+  async attachProviderCustomer(id: string, providerCustomerId: string): Promise<Customer> {
     await this.prisma.customer.updateMany({ where: { id, providerCustomerId: null }, data: { providerCustomerId } });
-    return this.written(await this.prisma.customer.findUniqueOrThrow({ where: { id } }));
+    return this.writtenCustomer(await this.prisma.customer.findUniqueOrThrow({ where: { id } }));
   }
 
   /** Writes the fields given, and only those. */
-  async updateLegalIdentity(id: string, identity: Partial<LegalIdentityInput>): Promise<CustomerRecord> {
-    return this.written(await this.prisma.customer.update({ where: { id }, data: identity }));
+  async updateLegalIdentity(id: string, identity: Partial<LegalIdentity>): Promise<Customer> {
+    return this.writtenCustomer(await this.prisma.customer.update({ where: { id }, data: identity }));
   }
 
   /** The outcome of the latest check of the customer's VAT number, shown on the profile. */
@@ -94,40 +75,41 @@ export class CustomerRepository {
     this.written(await this.prisma.customer.update({ where: { id }, data: { vatNumberStatus: status, vatNumberCheckedAt: at } }));
   }
 
-  async updateUsedStorage(id: string, usedStorageBytes: bigint): Promise<CustomerRecord> {
-    return this.written(await this.prisma.customer.update({ where: { id }, data: { usedStorageBytes } }));
+  async updateUsedStorage(id: string, usedStorageBytes: bigint): Promise<Customer> {
+    return this.writtenCustomer(await this.prisma.customer.update({ where: { id }, data: { usedStorageBytes } }));
   }
 
-  async updatePaymentState(id: string, entitlements: EffectiveEntitlements, hasUnpaidInvoice: boolean): Promise<CustomerRecord> {
+  async updatePaymentState(id: string, entitlements: EffectiveEntitlements, hasUnpaidInvoice: boolean): Promise<Customer> {
     const data = { ...entitlementColumns(entitlements), hasUnpaidInvoice };
-    return this.written(await this.prisma.customer.update({ where: { id }, data }));
+    return this.writtenCustomer(await this.prisma.customer.update({ where: { id }, data }));
   }
 
   /**
    * Detaches the owner and forgets its identity: the invoices keep their own snapshots as legal records,
    * and the owner may start afresh.
    */
-  async close(customer: CustomerRecord, free: EffectiveEntitlements): Promise<CustomerRecord> {
+  async close(customer: Customer, free: EffectiveEntitlements): Promise<Customer> {
     const forgotten = Object.fromEntries(IDENTITY_FIELDS.map((field) => [field, null]));
     const closed = await this.prisma.customer.update({
       where: { id: customer.id },
       data: { userId: null, groupId: null, closedAt: new Date(), hasUnpaidInvoice: false, ...forgotten, ...entitlementColumns(free) },
     });
     this.written(customer);
-    return closed;
+    return customerFromRow(closed);
   }
 
   /** Customers known to the provider, in pages, for the reconciliation sweep. */
-  findWithProviderCustomer(afterId: string | null, limit: number): Promise<CustomerRecord[]> {
-    return this.prisma.customer.findMany({
+  async findWithProviderCustomer(afterId: string | null, limit: number): Promise<Customer[]> {
+    const rows = await this.prisma.customer.findMany({
       where: { providerCustomerId: { not: null }, closedAt: null, ...(afterId && { id: { gt: afterId } }) },
       orderBy: { id: 'asc' },
       take: limit,
     });
+    return rows.map(customerFromRow);
   }
 
-  findGracePeriodsEndedBy(now: Date): Promise<CustomerRecord[]> {
-    return this.prisma.customer.findMany({
+  async findGracePeriodsEndedBy(now: Date): Promise<Customer[]> {
+    const rows = await this.prisma.customer.findMany({
       where: {
         OR: [
           { graceEndsAt: { lte: now }, entitlementBasis: 'GRACE_PERIOD' },
@@ -135,13 +117,14 @@ export class CustomerRepository {
         ],
       },
     });
+    return rows.map(customerFromRow);
   }
 
-  async findAdminExceptions(id: string): Promise<Pick<CustomerRecord, 'graceExtendedUntil' | 'grantedPlanId' | 'grantedUntil'>> {
+  async findAdminExceptions(id: string): Promise<CustomerExceptionFields> {
     return this.prisma.customer.findUniqueOrThrow({ where: { id }, select: { graceExtendedUntil: true, grantedPlanId: true, grantedUntil: true } });
   }
 
-  async setAdminExceptions(id: string, exceptions: Partial<Pick<CustomerRecord, 'graceExtendedUntil' | 'grantedPlanId' | 'grantedUntil'>>): Promise<void> {
+  async setAdminExceptions(id: string, exceptions: Partial<CustomerExceptionFields>): Promise<void> {
     this.written(await this.prisma.customer.update({ where: { id }, data: exceptions }));
   }
 }
@@ -153,5 +136,41 @@ function entitlementColumns(entitlements: EffectiveEntitlements) {
     parallelDownloads: entitlements.parallelDownloads,
     entitlementBasis: entitlements.basis,
     graceEndsAt: entitlements.graceEndsAt,
+  };
+}
+
+const nullable = (row: CustomerRecord | null) => row && customerFromRow(row);
+
+/** The row in the domain's terms: the one place that knows the columns. */
+export function customerFromRow(row: CustomerRecord): Customer {
+  return {
+    id: row.id,
+    userId: row.userId,
+    groupId: row.groupId,
+    anonymousId: row.anonymousId,
+    providerCustomerId: row.providerCustomerId,
+    legalName: row.legalName,
+    addressLine1: row.addressLine1,
+    addressLine2: row.addressLine2,
+    postalCode: row.postalCode,
+    city: row.city,
+    region: row.region,
+    country: row.country,
+    vatNumber: row.vatNumber,
+    vatNumberStatus: row.vatNumberStatus,
+    vatNumberCheckedAt: row.vatNumberCheckedAt,
+    billingEmail: row.billingEmail,
+    planId: row.planId,
+    driveStorageBytes: row.driveStorageBytes,
+    parallelDownloads: row.parallelDownloads,
+    entitlementBasis: row.entitlementBasis,
+    graceEndsAt: row.graceEndsAt,
+    graceExtendedUntil: row.graceExtendedUntil,
+    grantedPlanId: row.grantedPlanId,
+    grantedUntil: row.grantedUntil,
+    usedStorageBytes: row.usedStorageBytes,
+    hasUnpaidInvoice: row.hasUnpaidInvoice,
+    closedAt: row.closedAt,
+    createdAt: row.createdAt,
   };
 }

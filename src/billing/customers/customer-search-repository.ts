@@ -1,15 +1,17 @@
 // Admins find a customer by what they have at hand: the owner's id, the provider's customer id or an
 // invoice number (exact), a legal name or a billing e-mail (substring, any case). Closed profiles, which
 // have no owner any more, are not found (their invoices stay in the invoice listing).
-import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { PrismaClient } from '../../db/prisma-types.ts';
 import { ownerOf, type BillingOwner } from '../billing-owner.ts';
 import { invalidInput, isUuid } from '../errors.ts';
+import type { Customer } from './customer.ts';
+import { customerFromRow } from './customer-repository.ts';
 
 export type CustomerMatch = 'OWNER_ID' | 'PROVIDER_CUSTOMER_ID' | 'INVOICE_NUMBER' | 'LEGAL_NAME' | 'BILLING_EMAIL';
 
 export interface CustomerHit {
   owner: BillingOwner;
-  customer: CustomerRecord;
+  customer: Customer;
   matchedOn: CustomerMatch;
   cursor: string;
 }
@@ -49,7 +51,7 @@ export class CustomerSearchRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first + 1,
     });
-    const hits = rows.slice(0, first).flatMap((customer) => {
+    const hits = rows.slice(0, first).map(customerFromRow).flatMap((customer) => {
       const owner = ownerOf(customer);
       return owner ? [{ owner, customer, matchedOn: matchOf(customer, query), cursor: encodeCursor(customer) }] : [];
     });
@@ -57,7 +59,7 @@ export class CustomerSearchRepository {
   }
 }
 
-function matchOf(customer: CustomerRecord, query: string): CustomerMatch {
+function matchOf(customer: Customer, query: string): CustomerMatch {
   const lower = query.toLowerCase();
   if (customer.userId === query || customer.groupId === query) return 'OWNER_ID';
   if (customer.providerCustomerId === query) return 'PROVIDER_CUSTOMER_ID';
@@ -66,7 +68,7 @@ function matchOf(customer: CustomerRecord, query: string): CustomerMatch {
   return 'INVOICE_NUMBER';
 }
 
-function encodeCursor(customer: CustomerRecord): string {
+function encodeCursor(customer: Customer): string {
   return Buffer.from(`customer|${customer.createdAt.toISOString()}|${customer.id}`).toString('base64url');
 }
 

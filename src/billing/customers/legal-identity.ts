@@ -2,9 +2,9 @@
 import { checkVAT, countries } from 'jsvat';
 import { invalidInput } from '../errors.ts';
 import { ISO_COUNTRY_CODES } from './country-codes.ts';
-import type { LegalIdentityInput } from './customer-repository.ts';
+import type { LegalIdentity } from './customer.ts';
 
-const LIMITS: Record<Exclude<keyof LegalIdentityInput, 'country' | 'vatNumber' | 'billingEmail'>, number> = {
+const LIMITS: Record<Exclude<keyof LegalIdentity, 'country' | 'vatNumber' | 'billingEmail'>, number> = {
   legalName: 200,
   addressLine1: 200,
   addressLine2: 200,
@@ -19,12 +19,12 @@ const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
 const MAX_VAT_NUMBER = 20;
 
 /** Trims every field, turns blanks into null, and refuses what an invoice could not carry. */
-export function validLegalIdentity(input: Partial<Record<keyof LegalIdentityInput, string | null>>): LegalIdentityInput {
+export function validLegalIdentity(input: Partial<Record<keyof LegalIdentity, string | null>>): LegalIdentity {
   for (const [field, value] of Object.entries(input)) {
     if (typeof value === 'string' && UNPRINTABLE.test(value)) throw invalidInput(`\`${field}\` contains control or invalid characters`, field);
   }
   const clean = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
-  const identity: LegalIdentityInput = {
+  const identity: LegalIdentity = {
     legalName: clean(input.legalName),
     addressLine1: clean(input.addressLine1),
     addressLine2: clean(input.addressLine2),

@@ -33,6 +33,11 @@ export interface AdminExceptions {
   grant?: { plan: PlanLimits; until: Date } | null;
 }
 
+/** What an owner without a subscription (or without a customer row at all) is entitled to. */
+export function freePlanEntitlements(freePlan: PlanLimits): EffectiveEntitlements {
+  return { planId: freePlan.id, driveStorageBytes: freePlan.driveStorageBytes, parallelDownloads: freePlan.parallelDownloads, basis: 'FREE_PLAN', graceEndsAt: null };
+}
+
 export const DEFAULT_GRACE_PERIOD_DAYS = 14;
 const DAY_MS = 86_400_000;
 
@@ -65,7 +70,7 @@ function fromPayments(
     basis,
     graceEndsAt,
   });
-  if (!subscription) return grant(freePlan, 'FREE_PLAN');
+  if (!subscription) return freePlanEntitlements(freePlan);
 
   switch (subscription.status) {
     case 'TRIALING':

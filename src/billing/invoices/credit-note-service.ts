@@ -2,7 +2,8 @@
 // series, correcting one issued invoice with that invoice's VAT treatment and rate, never crediting more
 // than the invoice minus its earlier credit notes. Moving money (the provider's refund) is the caller's;
 // this records the legal side. Several credit notes of one invoice are serialized by its row lock.
-import type { InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { PrismaClient } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import { invalidInput, notFound, requireUuid } from '../errors.ts';
 import { lineVat } from '../vat/vat-amount.ts';
 import type { InvoiceDocumentService } from './invoice-document-service.ts';
@@ -22,7 +23,7 @@ export class CreditNoteService {
    * invoice. Crediting the whole invoice repeats its own lines, negated; a part is split into taxable
    * amount and VAT at the invoice's rate, and refused when no cent amount splits exactly.
    */
-  async issueCreditNote(invoiceId: string, amount: number, reason: string): Promise<InvoiceRecord> {
+  async issueCreditNote(invoiceId: string, amount: number, reason: string): Promise<Invoice> {
     const id = requireUuid(invoiceId, 'invoiceId');
     if (!Number.isSafeInteger(amount) || amount <= 0) throw invalidInput('`amount` must be a positive number of minor units', 'amount');
     const why = reason.trim();

@@ -4,7 +4,7 @@
 // rendering was interrupted (a crash right after issue) is rendered at its first download, once: the stored
 // bytes are only ever written over NULL (and a trigger enforces it).
 import { createHash } from 'node:crypto';
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import { renderFacturX } from './factur-x-pdf.ts';
 import type { InvoiceRepository, StoredDocumentKind } from './invoice-repository.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
@@ -18,7 +18,7 @@ export interface StoredBytes {
 export interface StoredInvoicePdf extends StoredBytes {
   number: string;
   /** Beside the document, never inside it: it changes while the document does not. */
-  status: InvoiceRecord['status'];
+  status: Invoice['status'];
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -43,7 +43,7 @@ export class InvoiceDocumentService {
   async freeze(invoiceId: string): Promise<Record<StoredDocumentKind, StoredBytes>> {
     const invoice = await this.invoices.findById(invoiceId);
     if (!invoice?.issuedAt) throw new Error(`invoice ${invoiceId} is not issued: it has no document yet`);
-    const stored = storedDocuments(invoice);
+    const stored = await this.invoices.storedDocuments(invoice.id);
     if (stored.pdf && stored.eInvoice) return { pdf: stored.pdf, eInvoice: stored.eInvoice };
     const [lines, corrected] = await Promise.all([
       this.invoices.findLinesByInvoiceIds([invoice.id]),
@@ -59,7 +59,7 @@ export class InvoiceDocumentService {
   private async download(invoiceId: string, kind: StoredDocumentKind): Promise<StoredInvoicePdf | null> {
     const invoice = await this.invoices.findById(invoiceId);
     if (!invoice?.number || !invoice.issuedAt) return null;
-    const stored = storedDocuments(invoice)[kind] ?? (await this.freeze(invoice.id))[kind];
+    const stored = (await this.invoices.storedDocuments(invoice.id))[kind] ?? (await this.freeze(invoice.id))[kind];
     return { number: invoice.number, status: invoice.status, ...stored };
   }
 
@@ -67,11 +67,4 @@ export class InvoiceDocumentService {
     // Two first downloads at once: the first write wins and both answer with what is stored.
     return (await this.invoices.storeDocument(invoiceId, kind, bytes, sha256(bytes))) ?? { pdf: bytes, sha256: sha256(bytes) };
   }
-}
-
-function storedDocuments(invoice: InvoiceRecord): Record<StoredDocumentKind, StoredBytes | null> {
-  return {
-    pdf: invoice.pdf && invoice.pdfSha256 ? { pdf: Buffer.from(invoice.pdf), sha256: invoice.pdfSha256 } : null,
-    eInvoice: invoice.eInvoice && invoice.eInvoiceSha256 ? { pdf: Buffer.from(invoice.eInvoice), sha256: invoice.eInvoiceSha256 } : null,
-  };
 }

@@ -5,7 +5,10 @@
 // The provider only ever knew an anonymous id: the identity printed comes from our database, frozen here.
 import type { SellerIdentity } from './invoicing-settings.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import type { CustomerRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { PrismaClient } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
+import type { Invoice } from './invoice.ts';
+import { invoiceFromRow, STORED_DOCUMENTS } from './invoice-repository.ts';
 import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
 import { documentVat, lineVat } from '../vat/vat-amount.ts';
 import type { InvoiceDocumentService } from './invoice-document-service.ts';
@@ -36,14 +39,14 @@ export class InvoiceIssuer {
   }
 
   /** Idempotent: an invoice already issued (by another replica, or an earlier delivery) stays as it is. */
-  async issue(invoice: InvoiceRecord, customer: CustomerRecord, decision: SupplyVatDecision): Promise<InvoiceRecord> {
+  async issue(invoice: Invoice, customer: Customer, decision: SupplyVatDecision): Promise<Invoice> {
     if (invoice.issuedAt) return invoice;
     const corrected = invoice.total < 0 ? await this.correctedBy(invoice) : null;
     const issued = await this.deps.prisma.$transaction(async (tx) => {
       // The row lock makes concurrent issuers of one invoice queue up; the loser finds it issued.
       const [locked] = await tx.$queryRaw<{ issued_at: Date | null }[]>`
         SELECT issued_at FROM invoices WHERE id = ${invoice.id}::uuid FOR UPDATE`;
-      if (!locked || locked.issued_at) return tx.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
+      if (!locked || locked.issued_at) return invoiceFromRow(await tx.invoice.findUniqueOrThrow({ where: { id: invoice.id }, omit: STORED_DOCUMENTS }));
       if (corrected) {
         return this.issueInTransaction(tx, invoice.id, statedVatOf(corrected), {
           buyerSnapshot: corrected.buyerSnapshot ?? {},
@@ -65,7 +68,7 @@ export class InvoiceIssuer {
     invoiceId: string,
     vat: StatedVat,
     parties: { buyerSnapshot: Prisma.InputJsonValue; correctsInvoiceId: string | null; creditReason?: string },
-  ): Promise<InvoiceRecord> {
+  ): Promise<Invoice> {
     const lines = await tx.invoiceLine.findMany({ where: { invoiceId } });
     for (const line of lines) {
       const vatAmount = lineVat(line.amount, vat.rateBps);
@@ -73,7 +76,7 @@ export class InvoiceIssuer {
     }
     const creditNote = parties.correctsInvoiceId !== null;
     const { series, sequence, number, issuedAt } = await (creditNote ? this.deps.creditNoteNumbers : this.deps.invoiceNumbers).allocate(tx, this.now);
-    return tx.invoice.update({
+    const issued = await tx.invoice.update({
       where: { id: invoiceId },
       data: {
         kind: creditNote ? 'CREDIT_NOTE' : 'INVOICE',
@@ -93,19 +96,29 @@ export class InvoiceIssuer {
         sellerSnapshot: { ...this.deps.seller },
         buyerSnapshot: parties.buyerSnapshot,
       },
+      omit: STORED_DOCUMENTS,
     });
+    return invoiceFromRow(issued);
   }
 
-  /** The customer's latest issued invoice: what a credit from the provider (a downgrade) corrects. */
-  private async correctedBy(credit: InvoiceRecord): Promise<InvoiceRecord> {
-    const corrected = await this.deps.invoices.latestIssuedInvoice(credit.customerId, credit.id);
+  /**
+   * The customer's latest issued invoice: what a credit from the provider (a downgrade) corrects. Its row,
+   * so that the buyer snapshot is copied exactly as it was stored.
+   */
+  private async correctedBy(credit: Invoice) {
+    const corrected = await this.deps.prisma.invoice.findFirst({
+      where: { customerId: credit.customerId, kind: 'INVOICE', issuedAt: { not: null }, id: { not: credit.id } },
+      orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
+    });
     if (!corrected) throw new Error(`credit ${credit.id} corrects no issued invoice of its customer`);
     return corrected;
   }
 }
 
 /** The VAT an issued document stated: a credit note repeats it. */
-export function statedVatOf(invoice: InvoiceRecord): StatedVat {
+export function statedVatOf(
+  invoice: Pick<Invoice, 'vatTreatment' | 'vatRateBps' | 'vatRateCountry' | 'vatMention' | 'vatRateDay' | 'vatNumberStatus' | 'vatDecidedAt'>,
+): StatedVat {
   return {
     treatment: invoice.vatTreatment,
     rateBps: invoice.vatRateBps,
@@ -118,12 +131,12 @@ export function statedVatOf(invoice: InvoiceRecord): StatedVat {
 }
 
 /** Whether the VAT the provider charged is the VAT our document states (one rounding rule: vat-amount.ts). */
-export function chargedVatMatches(issued: Pick<InvoiceRecord, 'vatRateBps' | 'taxAmount'>, lineAmounts: number[]): boolean {
+export function chargedVatMatches(issued: Pick<Invoice, 'vatRateBps' | 'taxAmount'>, lineAmounts: number[]): boolean {
   return documentVat(lineAmounts, issued.vatRateBps) === issued.taxAmount;
 }
 
 /** The buyer as printed: its VAT number only where it matters (reverse charge), as art. 226 asks. */
-export function buyerSnapshot(customer: CustomerRecord, reverseCharge: boolean) {
+export function buyerSnapshot(customer: Customer, reverseCharge: boolean) {
   return {
     legalName: customer.legalName,
     addressLine1: customer.addressLine1,

@@ -1,11 +1,13 @@
-import type { InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { PrismaClient } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
+import { invoiceFromRow } from './invoice-repository.ts';
 
 /** Which invoices an admin listing covers; every criterion is optional. */
 export interface InvoiceFilter {
   issuedFrom: Date | null;
   issuedBefore: Date | null;
-  status: InvoiceRecord['status'] | null;
+  status: Invoice['status'] | null;
   /** The buyer's country as printed on the invoice (its snapshot), ISO 3166-1 alpha-2. */
   country: string | null;
 }
@@ -24,8 +26,8 @@ export interface CurrencyTotals {
 export class InvoiceListingRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  findPage(filter: InvoiceFilter, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
-    return this.prisma.invoice.findMany({
+  async findPage(filter: InvoiceFilter, limit: number, after: InvoicePosition | null): Promise<Invoice[]> {
+    const rows = await this.prisma.invoice.findMany({
       where: {
         AND: [
           whereOf(filter),
@@ -35,6 +37,7 @@ export class InvoiceListingRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
+    return rows.map(invoiceFromRow);
   }
 
   async totals(filter: InvoiceFilter): Promise<CurrencyTotals[]> {
@@ -61,8 +64,9 @@ export class InvoiceListingRepository {
   }
 
   /** In issue order, for exports. */
-  findAll(filter: InvoiceFilter, limit: number): Promise<InvoiceRecord[]> {
-    return this.prisma.invoice.findMany({ where: whereOf(filter), orderBy: [{ issuedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], take: limit });
+  async findAll(filter: InvoiceFilter, limit: number): Promise<Invoice[]> {
+    const rows = await this.prisma.invoice.findMany({ where: whereOf(filter), orderBy: [{ issuedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], take: limit });
+    return rows.map(invoiceFromRow);
   }
 }
 

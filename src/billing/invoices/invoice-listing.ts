@@ -1,6 +1,6 @@
 // Admins' view of invoices across customers: a page, the totals of everything the filter matches (per
 // currency: money in different currencies is never added up), and a CSV export for accounting.
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import { invalidInput } from '../errors.ts';
 import { decodeInvoiceCursor, encodeInvoiceCursor } from './invoice-cursor.ts';
 import type { CurrencyTotals, InvoiceFilter, InvoiceListingRepository } from './invoice-listing-repository.ts';
@@ -48,12 +48,12 @@ function checkFilter(filter: InvoiceFilter): void {
   }
 }
 
-function csvRow(invoice: InvoiceRecord): (string | null)[] {
-  const buyer = (invoice.buyerSnapshot ?? {}) as { legalName?: string | null; country?: string | null; vatNumber?: string | null };
+function csvRow(invoice: Invoice): (string | null)[] {
+  const buyer = invoice.buyerSnapshot;
   const amount = (minor: number) => majorUnits(minor, invoice.currency);
   return [
-    invoice.number, iso(invoice.issuedAt), invoice.status, iso(invoice.paidAt), buyer.legalName ?? null, buyer.country ?? null,
-    buyer.vatNumber ?? null, invoice.vatTreatment, (invoice.vatRateBps / 100).toFixed(2), invoice.currency, amount(invoice.subtotal),
+    invoice.number, iso(invoice.issuedAt), invoice.status, iso(invoice.paidAt), buyer?.legalName ?? null, buyer?.country ?? null,
+    buyer?.vatNumber ?? null, invoice.vatTreatment, (invoice.vatRateBps / 100).toFixed(2), invoice.currency, amount(invoice.subtotal),
     amount(invoice.taxAmount), amount(invoice.total), amount(invoice.amountPaid), amount(invoice.amountDue), iso(invoice.periodStart), iso(invoice.periodEnd),
   ];
 }

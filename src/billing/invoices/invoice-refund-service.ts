@@ -3,7 +3,7 @@
 // clicks the second sees what the first refunded. The refund and the note are not one transaction: when
 // the note fails after the provider refunded, the provider's refunds exceed our refund credit notes, and
 // the next call for exactly that amount issues the note only (any other amount is refused until then).
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from './invoice.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
@@ -11,10 +11,10 @@ import { MAX_CREDIT_REASON_LENGTH, splitAtRate, type CreditNoteService } from '.
 import type { InvoiceRepository } from './invoice-repository.ts';
 
 export type RefundOutcome =
-  | { kind: 'refunded'; invoice: InvoiceRecord; creditNote: InvoiceRecord; amount: number }
-  | { kind: 'not_paid'; invoice: InvoiceRecord }
-  | { kind: 'exceeds_refundable'; invoice: InvoiceRecord; refundable: number }
-  | { kind: 'unmatched_refund'; invoice: InvoiceRecord; unmatched: number };
+  | { kind: 'refunded'; invoice: Invoice; creditNote: Invoice; amount: number }
+  | { kind: 'not_paid'; invoice: Invoice }
+  | { kind: 'exceeds_refundable'; invoice: Invoice; refundable: number }
+  | { kind: 'unmatched_refund'; invoice: Invoice; unmatched: number };
 
 export class InvoiceRefundService {
   constructor(

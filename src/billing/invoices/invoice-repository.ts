@@ -1,7 +1,10 @@
 import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { ProviderInvoice } from '../ports/payment-provider.ts';
 import type { SupplyVatDecision } from '../vat/supply-vat-decision.ts';
+import type { Invoice, InvoiceLine } from './invoice.ts';
 import type { InvoicePosition } from './invoice-cursor.ts';
+import { partySnapshot } from './party-snapshot.ts';
 
 /** Prisma's code for a unique constraint violation. */
 const UNIQUE_VIOLATION = 'P2002';
@@ -9,37 +12,43 @@ const UNIQUE_VIOLATION = 'P2002';
 /** The stored renderings of an issued document: its PDF and its Factur-X e-invoice. */
 export type StoredDocumentKind = 'pdf' | 'eInvoice';
 
+/** The stored documents' bytes: only a download reads them (`storedDocuments`). */
+export const STORED_DOCUMENTS = { pdf: true, eInvoice: true } as const;
+
 const STATUS_RANK: Record<ProviderInvoice['status'], number> = { DRAFT: 0, OPEN: 1, UNCOLLECTIBLE: 2, PAID: 3, VOID: 3 };
 
 export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invoices are added. */
-  /** Without the stored documents' bytes (only a download reads them). */
-  async findPage(customerId: string, limit: number, after: InvoicePosition | null): Promise<InvoiceRecord[]> {
-    const rows = await this.prisma.invoice.findMany({
-      omit: { pdf: true, eInvoice: true },
-      where: {
-        customerId,
-        ...(after && {
-          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-        }),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    });
-    return rows.map((row) => ({ ...row, pdf: null, eInvoice: null }));
+  /**
+   * The newest `limit` invoices of each customer after `after`, newest first: keyset-paginated on
+   * (createdAt, id) so pages stay stable while invoices are added. One statement whatever the number of
+   * customers (the batch read of `Customer.invoices`), without the stored PDFs' bytes.
+   */
+  async findPages(customerIds: readonly string[], limit: number, after: InvoicePosition | null): Promise<Invoice[]> {
+    if (customerIds.length === 0) return [];
+    const ids = Prisma.join(customerIds.map((id) => Prisma.sql`${id}::uuid`));
+    const before = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}, ${after.id}::uuid)` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<InvoiceRow[]>`
+      SELECT ${INVOICE_COLUMNS} FROM (
+        SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY created_at DESC, id DESC) AS position
+        FROM invoices WHERE customer_id IN (${ids}) ${before}
+      ) ranked
+      WHERE position <= ${limit}
+      ORDER BY created_at DESC, id DESC`;
+    return rows.map(invoiceFromRow);
   }
 
-  findById(id: string): Promise<InvoiceRecord | null> {
-    return this.prisma.invoice.findUnique({ where: { id } });
+  async findById(id: string): Promise<Invoice | null> {
+    return nullable(await this.prisma.invoice.findUnique({ where: { id }, omit: STORED_DOCUMENTS }));
   }
 
-  findLinesByInvoiceIds(invoiceIds: readonly string[]): Promise<InvoiceLineRecord[]> {
-    return this.prisma.invoiceLine.findMany({
+  async findLinesByInvoiceIds(invoiceIds: readonly string[]): Promise<InvoiceLine[]> {
+    const rows = await this.prisma.invoiceLine.findMany({
       where: { invoiceId: { in: [...invoiceIds] } },
       orderBy: [{ invoiceId: 'asc' }, { position: 'asc' }],
     });
+    return rows.map(invoiceLineFromRow);
   }
 
   /**
@@ -56,19 +65,22 @@ export class InvoiceRepository {
   }
 
   /** The customer's latest issued invoice (not a credit note): what a credit from the provider corrects. */
-  latestIssuedInvoice(customerId: string, exceptId?: string): Promise<InvoiceRecord | null> {
-    return this.prisma.invoice.findFirst({
-      where: { customerId, kind: 'INVOICE', issuedAt: { not: null }, ...(exceptId ? { id: { not: exceptId } } : {}) },
-      orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
-    });
+  async latestIssuedInvoice(customerId: string, exceptId?: string): Promise<Invoice | null> {
+    return nullable(
+      await this.prisma.invoice.findFirst({
+        where: { customerId, kind: 'INVOICE', issuedAt: { not: null }, ...(exceptId ? { id: { not: exceptId } } : {}) },
+        orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
+        omit: STORED_DOCUMENTS,
+      }),
+    );
   }
 
-  findByProviderId(providerInvoiceId: string): Promise<InvoiceRecord | null> {
-    return this.prisma.invoice.findUnique({ where: { providerInvoiceId } });
+  async findByProviderId(providerInvoiceId: string): Promise<Invoice | null> {
+    return nullable(await this.prisma.invoice.findUnique({ where: { providerInvoiceId }, omit: STORED_DOCUMENTS }));
   }
 
   /** The VAT decision recorded on an invoice not yet issued; null when none is. */
-  static recordedVat(row: InvoiceRecord): SupplyVatDecision | null {
+  static recordedVat(row: Pick<Invoice, 'vatDecidedAt' | 'vatRateDay' | 'vatTreatment' | 'vatRateBps' | 'vatRateCountry' | 'vatMention' | 'vatNumberStatus'>): SupplyVatDecision | null {
     if (!row.vatDecidedAt || !row.vatRateDay) return null;
     return {
       treatment: row.vatTreatment,
@@ -101,13 +113,20 @@ export class InvoiceRepository {
     return InvoiceRepository.recordedVat(row) ?? decision;
   }
 
+  /** The stored documents of an invoice, each null until it is rendered. */
+  async storedDocuments(id: string): Promise<Record<StoredDocumentKind, { pdf: Buffer; sha256: string } | null>> {
+    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true, eInvoice: true, eInvoiceSha256: true } });
+    return {
+      pdf: row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null,
+      eInvoice: row?.eInvoice && row.eInvoiceSha256 ? { pdf: Buffer.from(row.eInvoice), sha256: row.eInvoiceSha256 } : null,
+    };
+  }
+
   /** Stores an issued document's PDF or e-invoice once; returns what is stored (the other writer's, if it came first). */
   async storeDocument(id: string, kind: StoredDocumentKind, bytes: Buffer, sha256: string): Promise<{ pdf: Buffer; sha256: string } | null> {
     const data = kind === 'pdf' ? { pdf: new Uint8Array(bytes), pdfSha256: sha256 } : { eInvoice: new Uint8Array(bytes), eInvoiceSha256: sha256 };
     await this.prisma.invoice.updateMany({ where: { id, [kind]: null, issuedAt: { not: null } }, data });
-    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true, eInvoice: true, eInvoiceSha256: true } });
-    const [stored, digest] = kind === 'pdf' ? [row?.pdf, row?.pdfSha256] : [row?.eInvoice, row?.eInvoiceSha256];
-    return stored && digest ? { pdf: Buffer.from(stored), sha256: digest } : null;
+    return (await this.storedDocuments(id))[kind];
   }
 
   /**
@@ -130,7 +149,7 @@ export class InvoiceRepository {
    * Mirrors the provider's invoice, keyed by its id; lines are replaced while it is a draft or new here.
    * Two replicas creating the same invoice at once: the loser of the unique index runs again as an update.
    */
-  async upsertFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
+  async upsertFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<Invoice> {
     try {
       return await this.writeFromProvider(customerId, invoice, now);
     } catch (error) {
@@ -139,7 +158,7 @@ export class InvoiceRepository {
     }
   }
 
-  private async writeFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<InvoiceRecord> {
+  private async writeFromProvider(customerId: string, invoice: ProviderInvoice, now: Date): Promise<Invoice> {
     const existing = await this.findByProviderId(invoice.id);
     // An invoice only moves forward (draft, open, uncollectible, paid or void): an older read that
     // arrives late (a slow job, a replayed event) must not undo a payment.
@@ -171,7 +190,7 @@ export class InvoiceRepository {
       periodStart: line.periodStart,
       periodEnd: line.periodEnd,
     }));
-    return this.prisma.$transaction(async (tx) => {
+    const written = await this.prisma.$transaction(async (tx) => {
       if (!existing) {
         return tx.invoice.create({
           data: { customerId, providerInvoiceId: invoice.id, createdAt: invoice.createdAt, ...state, lines: { create: lines } },
@@ -186,5 +205,110 @@ export class InvoiceRepository {
       await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId: existing.id })) });
       return tx.invoice.update({ where: { id: existing.id }, data: state });
     });
+    return invoiceFromRow(written);
   }
+}
+
+/** What the domain reads of a row: all but the stored documents and the bookkeeping. */
+type InvoiceRow = Omit<InvoiceRecord, 'pdf' | 'eInvoice' | 'updatedAt'>;
+
+/** `InvoiceRow`'s columns under Prisma's field names, for the statements Prisma's API cannot express. */
+const INVOICE_COLUMNS = Prisma.raw(
+  [
+    'id',
+    'customer_id AS "customerId"',
+    'provider_invoice_id AS "providerInvoiceId"',
+    'number',
+    'series',
+    'sequence',
+    'kind',
+    'corrects_invoice_id AS "correctsInvoiceId"',
+    'credit_reason AS "creditReason"',
+    'status',
+    'currency',
+    'subtotal',
+    'tax_amount AS "taxAmount"',
+    'total',
+    'amount_paid AS "amountPaid"',
+    'amount_due AS "amountDue"',
+    'vat_rate_bps AS "vatRateBps"',
+    'vat_treatment AS "vatTreatment"',
+    'vat_mention AS "vatMention"',
+    'vat_rate_country AS "vatRateCountry"',
+    'vat_number_status AS "vatNumberStatus"',
+    'vat_decided_at AS "vatDecidedAt"',
+    'vat_rate_day AS "vatRateDay"',
+    'pdf_sha256 AS "pdfSha256"',
+    'e_invoice_sha256 AS "eInvoiceSha256"',
+    'seller_snapshot AS "sellerSnapshot"',
+    'buyer_snapshot AS "buyerSnapshot"',
+    'period_start AS "periodStart"',
+    'period_end AS "periodEnd"',
+    'issued_at AS "issuedAt"',
+    'due_at AS "dueAt"',
+    'paid_at AS "paidAt"',
+    'payment_failed_at AS "paymentFailedAt"',
+    'payment_processing AS "paymentProcessing"',
+    'created_at AS "createdAt"',
+  ].join(', '),
+);
+
+const nullable = (row: InvoiceRow | null) => row && invoiceFromRow(row);
+
+/** The row in the domain's terms (its stored PDF apart): the one place that knows the columns. */
+export function invoiceFromRow(row: InvoiceRow): Invoice {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    providerInvoiceId: row.providerInvoiceId,
+    number: row.number,
+    series: row.series,
+    sequence: row.sequence,
+    kind: row.kind,
+    correctsInvoiceId: row.correctsInvoiceId,
+    creditReason: row.creditReason,
+    status: row.status,
+    currency: row.currency,
+    subtotal: row.subtotal,
+    taxAmount: row.taxAmount,
+    total: row.total,
+    amountPaid: row.amountPaid,
+    amountDue: row.amountDue,
+    vatRateBps: row.vatRateBps,
+    vatTreatment: row.vatTreatment,
+    vatMention: row.vatMention,
+    vatRateCountry: row.vatRateCountry,
+    vatNumberStatus: row.vatNumberStatus,
+    vatDecidedAt: row.vatDecidedAt,
+    vatRateDay: row.vatRateDay,
+    pdfSha256: row.pdfSha256,
+    eInvoiceSha256: row.eInvoiceSha256,
+    sellerSnapshot: partySnapshot(row.sellerSnapshot),
+    buyerSnapshot: partySnapshot(row.buyerSnapshot),
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    issuedAt: row.issuedAt,
+    dueAt: row.dueAt,
+    paidAt: row.paidAt,
+    paymentFailedAt: row.paymentFailedAt,
+    paymentProcessing: row.paymentProcessing,
+    createdAt: row.createdAt,
+  };
+}
+
+export function invoiceLineFromRow(row: InvoiceLineRecord): InvoiceLine {
+  return {
+    id: row.id,
+    invoiceId: row.invoiceId,
+    position: row.position,
+    description: row.description,
+    quantity: row.quantity,
+    unitAmount: row.unitAmount,
+    discountAmount: row.discountAmount,
+    amount: row.amount,
+    vatAmount: row.vatAmount,
+    proration: row.proration,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+  };
 }

@@ -4,7 +4,8 @@
 // mutation creates and finalizes at once: the mutation decided before its call, and the subscription's tag
 // came onto the invoice. Issuing reads the tag the provider charged by; it never decides again.
 import type { Logger } from 'pino';
-import type { CustomerRecord, InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
+import type { Invoice } from './invoice.ts';
 import { ProviderRequestError, type PaymentProvider, type ProviderInvoice } from '../ports/payment-provider.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
 import { parseVatDecisionTag, type SupplyVatDecision } from '../vat/supply-vat-decision.ts';
@@ -20,7 +21,7 @@ export class InvoiceVatDecisions {
   ) {}
 
   /** A draft: decided once (re-checking the VAT number), recorded, and made what the provider will charge. */
-  async settleDraft(row: InvoiceRecord, customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
+  async settleDraft(row: Invoice, customer: Customer, invoice: ProviderInvoice): Promise<void> {
     // The supply is the period the provider drafted the invoice for: its rate is that day's.
     const decision = InvoiceRepository.recordedVat(row) ?? (await this.invoices.recordVat(row.id, await this.taxRates.decide(customer, invoice.createdAt), this.now(), true));
     const vat = await this.taxRates.forDecision(decision);
@@ -35,7 +36,7 @@ export class InvoiceVatDecisions {
   }
 
   /** A finalized invoice: the decision the provider charged by, recorded on our row for issuing. */
-  async ofFinalized(row: InvoiceRecord, customer: CustomerRecord, invoice: ProviderInvoice): Promise<SupplyVatDecision> {
+  async ofFinalized(row: Invoice, customer: Customer, invoice: ProviderInvoice): Promise<SupplyVatDecision> {
     const charged = parseVatDecisionTag(invoice.vatDecision);
     if (charged) return this.invoices.recordVat(row.id, charged, row.vatDecidedAt ?? this.now(), false);
     const recorded = InvoiceRepository.recordedVat(row);

@@ -1,8 +1,11 @@
 // The legal invoice as a document: every field art. 226 of Directive 2006/112/EC requires, already resolved
 // (snapshots, calendar dates, amounts in minor units), so rendering it reads nothing else.
-import type { InvoiceLineRecord, InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice, InvoiceLine } from './invoice.ts';
+import type { PartySnapshot } from './party-snapshot.ts';
 import type { VatTreatment } from '../vat/vat-treatment.ts';
 import { calendarDate } from '../calendar-date.ts';
+
+export type { PartySnapshot } from './party-snapshot.ts';
 
 export interface PostalAddress {
   line1: string;
@@ -68,15 +71,15 @@ export interface LegalInvoiceDocument {
 }
 
 /**
- * The legal document of an issued invoice, from its row, its lines and its snapshots (stored with the
- * customer's field names: legalName, addressLine1, addressLine2, postalCode, city, region, country, vatNumber).
+ * The legal document of an issued invoice, from the invoice, its lines and its party snapshots
+ * (party-snapshot.ts).
  * Throws when the row is not an issued invoice or a snapshot lacks what art. 226 requires.
  */
 export function legalInvoiceDocument(
-  invoice: InvoiceRecord,
-  lines: readonly InvoiceLineRecord[],
+  invoice: Invoice,
+  lines: readonly InvoiceLine[],
   timeZone: string,
-  corrected: Pick<InvoiceRecord, 'number' | 'issuedAt'> | null = null,
+  corrected: Pick<Invoice, 'number' | 'issuedAt'> | null = null,
 ): LegalInvoiceDocument {
   const { number, issuedAt } = invoice;
   if (number === null || issuedAt === null) throw new Error(`invoice ${invoice.id} has not been issued`);
@@ -93,8 +96,8 @@ export function legalInvoiceDocument(
     currency: invoice.currency,
     seller: { ...seller, vatNumber: seller.vatNumber },
     sellerMentions: sellerMentions(invoice.sellerSnapshot),
-    sellerSiren: text(snapshotOf(invoice.sellerSnapshot), 'siren'),
-    paymentTerms: text(snapshotOf(invoice.sellerSnapshot), 'paymentTerms'),
+    sellerSiren: text(invoice.sellerSnapshot, 'siren'),
+    paymentTerms: text(invoice.sellerSnapshot, 'paymentTerms'),
     businessTerms: isBusiness(invoice.buyerSnapshot) ? businessTerms(invoice.sellerSnapshot) : null,
     buyer: buyerFrom(invoice.buyerSnapshot, invoice.vatTreatment === 'REVERSE_CHARGE', `invoice ${number}: the buyer`),
     lines: [...lines]
@@ -116,12 +119,10 @@ export function legalInvoiceDocument(
   };
 }
 
-type Snapshot = Record<string, unknown>;
-const snapshotOf = (value: unknown): Snapshot => (value !== null && typeof value === 'object' ? (value as Snapshot) : {});
-const text = (record: Snapshot, key: string) => (typeof record[key] === 'string' && record[key] ? (record[key] as string) : null);
+/** A snapshot's text, empty text read as absent. */
+const text = (snapshot: PartySnapshot | null, key: keyof Omit<PartySnapshot, 'business'>) => snapshot?.[key] || null;
 
-function sellerMentions(snapshot: unknown): string[] {
-  const seller = snapshotOf(snapshot);
+function sellerMentions(seller: PartySnapshot | null): string[] {
   const [form, capital, siren, siret] = [text(seller, 'legalForm'), text(seller, 'shareCapital'), text(seller, 'siren'), text(seller, 'siret')];
   const mentions = [
     form && capital ? `${form} with a share capital of ${capital}` : form,
@@ -131,10 +132,9 @@ function sellerMentions(snapshot: unknown): string[] {
   return mentions.filter((mention): mention is string => Boolean(mention));
 }
 
-const isBusiness = (snapshot: unknown) => snapshotOf(snapshot).business === true;
+const isBusiness = (snapshot: PartySnapshot | null) => snapshot?.business === true;
 
-function businessTerms(snapshot: unknown): string[] {
-  const seller = snapshotOf(snapshot);
+function businessTerms(seller: PartySnapshot | null): string[] {
   const terms = text(seller, 'paymentTerms');
   const penalty = text(seller, 'latePaymentPenalty');
   return [
@@ -150,22 +150,26 @@ export const BUYER_NOT_PROVIDED = 'Name and address not provided by the customer
  * A business buyer (reverse charge) must be fully identified. A consumer may never have given a name or an
  * address: the invoice says so rather than invent one (the country, which decides the VAT, is known).
  */
-function buyerFrom(snapshot: unknown, reverseCharge: boolean, who: string): InvoiceParty {
+function buyerFrom(snapshot: PartySnapshot | null, reverseCharge: boolean, who: string): InvoiceParty {
   if (reverseCharge) return partyFrom(snapshot, who);
-  const record = snapshot !== null && typeof snapshot === 'object' ? (snapshot as Record<string, string | null>) : {};
-  if (record.legalName && record.addressLine1 && record.city && record.country) return partyFrom(snapshot, who);
+  if (snapshot?.legalName && snapshot.addressLine1 && snapshot.city && snapshot.country) return partyFrom(snapshot, who);
   return {
-    legalName: record.legalName || BUYER_NOT_PROVIDED,
-    address: { line1: record.addressLine1 ?? '', line2: null, postalCode: record.postalCode ?? null, city: record.city ?? '', region: null, country: record.country ?? '' },
+    legalName: snapshot?.legalName || BUYER_NOT_PROVIDED,
+    address: {
+      line1: snapshot?.addressLine1 ?? '',
+      line2: null,
+      postalCode: snapshot?.postalCode ?? null,
+      city: snapshot?.city ?? '',
+      region: null,
+      country: snapshot?.country ?? '',
+    },
     vatNumber: null,
   };
 }
 
-function partyFrom(snapshot: unknown, who: string): InvoiceParty {
-  const record = snapshot !== null && typeof snapshot === 'object' ? (snapshot as Record<string, unknown>) : {};
-  const optional = (key: string) => (typeof record[key] === 'string' && record[key] ? (record[key] as string) : null);
-  const required = (key: string) => {
-    const value = optional(key);
+function partyFrom(snapshot: PartySnapshot | null, who: string): InvoiceParty {
+  const required = (key: keyof Omit<PartySnapshot, 'business'>) => {
+    const value = text(snapshot, key);
     if (value === null) throw new Error(`${who} snapshot has no ${key}`);
     return value;
   };
@@ -173,13 +177,13 @@ function partyFrom(snapshot: unknown, who: string): InvoiceParty {
     legalName: required('legalName'),
     address: {
       line1: required('addressLine1'),
-      line2: optional('addressLine2'),
-      postalCode: optional('postalCode'),
+      line2: text(snapshot, 'addressLine2'),
+      postalCode: text(snapshot, 'postalCode'),
       city: required('city'),
-      region: optional('region'),
+      region: text(snapshot, 'region'),
       country: required('country'),
     },
-    vatNumber: optional('vatNumber'),
+    vatNumber: text(snapshot, 'vatNumber'),
   };
 }
 

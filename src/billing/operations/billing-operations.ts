@@ -39,7 +39,7 @@ export class BillingOperations {
       });
     } catch (error) {
       if (error instanceof LockTimeoutError) {
-        throw new BillingDomainError('CONFLICT', 'another billing operation of this account is still in progress; try again shortly');
+        throw new BillingDomainError('OPERATION_IN_PROGRESS', 'another billing operation of this account is still in progress; try again shortly');
       }
       throw error;
     }

@@ -2,7 +2,7 @@
 // before it is stored (its id is made here and is the provider price's lookup key), so a provider
 // failure leaves the catalog as it was and the admin may simply try again.
 import { createHash, randomUUID } from 'node:crypto';
-import type { PlanPriceRecord, PlanRecord } from '../../db/prisma-types.ts';
+import type { Plan, PlanPrice } from './plan.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingInterval } from '../money.ts';
@@ -11,8 +11,8 @@ import { isUniqueViolation, type PlanChanges, type PlanRepository } from './plan
 import type { PlanService } from './plan-service.ts';
 
 export type CatalogRefusal = { kind: 'refused'; code: 'PLAN_EXISTS' | 'DEFAULT_PLAN' | 'PLAN_ARCHIVED' | 'CONFLICT'; message: string };
-export type PlanSaved = { kind: 'plan_saved'; plan: PlanRecord };
-export type PriceSet = { kind: 'price_set'; plan: PlanRecord; price: PlanPriceRecord; previous: PlanPriceRecord | null; subscribersOnPreviousPrice: number };
+export type PlanSaved = { kind: 'plan_saved'; plan: Plan };
+export type PriceSet = { kind: 'price_set'; plan: Plan; price: PlanPrice; previous: PlanPrice | null; subscribersOnPreviousPrice: number };
 
 export interface NewPlanInput {
   id: string;
@@ -100,13 +100,13 @@ export class PlanCatalogAdmin {
     return { kind: 'plan_saved', plan };
   }
 
-  private async requirePlan(id: string): Promise<PlanRecord> {
+  private async requirePlan(id: string): Promise<Plan> {
     const plan = await this.plans.findById(id);
     if (!plan) throw notFound('plan');
     return plan;
   }
 
-  private syncProduct(plan: PlanRecord): Promise<void> {
+  private syncProduct(plan: Plan): Promise<void> {
     // The key names the state wanted, so a retry of the same change is the same request.
     const state = createHash('sha256').update(`${plan.name}|${plan.active}`).digest('base64url').slice(0, 22);
     return this.provider.syncPlanProduct({ id: plan.id, name: plan.name, active: plan.active }, `plan:${plan.id}:product:${state}`);

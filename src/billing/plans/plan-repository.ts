@@ -1,5 +1,6 @@
 import type { PlanPriceRecord, PlanRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { CatalogPlan, CatalogPrice } from './plan-catalog.ts';
+import type { Plan, PlanPrice } from './plan.ts';
 
 /** Prisma's code for a unique constraint violation. */
 const UNIQUE_VIOLATION = 'P2002';
@@ -24,12 +25,12 @@ export class PlanRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** The whole catalog, archived plans included (a customer may still be on one), in display order. */
-  findAll(): Promise<PlanRecord[]> {
-    return this.prisma.plan.findMany({ orderBy: [{ sortOrder: 'asc' }, { id: 'asc' }] });
+  async findAll(): Promise<Plan[]> {
+    return (await this.prisma.plan.findMany({ orderBy: [{ sortOrder: 'asc' }, { id: 'asc' }] })).map(planFromRow);
   }
 
-  findAllPrices(): Promise<PlanPriceRecord[]> {
-    return this.prisma.planPrice.findMany({ orderBy: [{ interval: 'asc' }, { currency: 'asc' }] });
+  async findAllPrices(): Promise<PlanPrice[]> {
+    return (await this.prisma.planPrice.findMany({ orderBy: [{ interval: 'asc' }, { currency: 'asc' }] })).map(planPriceFromRow);
   }
 
   async setProviderPriceId(id: string, providerPriceId: string): Promise<void> {
@@ -59,14 +60,15 @@ export class PlanRepository {
     });
   }
 
-  findById(id: string): Promise<PlanRecord | null> {
-    return this.prisma.plan.findUnique({ where: { id } });
+  async findById(id: string): Promise<Plan | null> {
+    const row = await this.prisma.plan.findUnique({ where: { id } });
+    return row && planFromRow(row);
   }
 
   /** A new plan, on sale, after the others. Throws a unique violation when the id is taken. */
-  async create(plan: NewPlan): Promise<PlanRecord> {
+  async create(plan: NewPlan): Promise<Plan> {
     const last = await this.prisma.plan.aggregate({ _max: { sortOrder: true } });
-    return this.prisma.plan.create({
+    const row = await this.prisma.plan.create({
       data: {
         id: plan.id,
         name: plan.name,
@@ -76,14 +78,15 @@ export class PlanRepository {
         prices: { create: plan.prices.map((price) => ({ ...price })) },
       },
     });
+    return planFromRow(row);
   }
 
   /**
    * Changes a plan and, in the same transaction, the entitlements of every customer whose entitlements
    * come from it (those rows hold a copy for the hot path).
    */
-  update(id: string, changes: PlanChanges): Promise<PlanRecord> {
-    return this.prisma.$transaction(async (tx) => {
+  async update(id: string, changes: PlanChanges): Promise<Plan> {
+    const row = await this.prisma.$transaction(async (tx) => {
       const plan = await tx.plan.update({ where: { id }, data: changes });
       if (changes.driveStorageBytes !== undefined || changes.parallelDownloads !== undefined) {
         await tx.customer.updateMany({
@@ -93,26 +96,54 @@ export class PlanRepository {
       }
       return plan;
     });
+    return planFromRow(row);
   }
 
   /**
    * Replaces the active price of (plan, interval, currency): the old row stays, inactive, for the
    * subscriptions sold at it. Two concurrent replacements: the partial unique index lets one win.
    */
-  replacePrice(planId: string, price: CatalogPrice & { id: string; providerPriceId: string }): Promise<{ price: PlanPriceRecord; previous: PlanPriceRecord | null }> {
-    return this.prisma.$transaction(async (tx) => {
+  async replacePrice(planId: string, price: CatalogPrice & { id: string; providerPriceId: string }): Promise<{ price: PlanPrice; previous: PlanPrice | null }> {
+    const replaced = await this.prisma.$transaction(async (tx) => {
       const previous = await tx.planPrice.findFirst({ where: { planId, interval: price.interval, currency: price.currency, active: true } });
       if (previous) await tx.planPrice.update({ where: { id: previous.id }, data: { active: false } });
       const created = await tx.planPrice.create({ data: { ...price, planId } });
       return { price: created, previous };
     });
+    return { price: planPriceFromRow(replaced.price), previous: replaced.previous && planPriceFromRow(replaced.previous) };
   }
 
   countLiveSubscriptionsOnPrice(priceId: string): Promise<number> {
     return this.prisma.subscription.count({ where: { priceId, status: { notIn: ['CANCELED', 'INCOMPLETE_EXPIRED'] } } });
   }
 
-  archive(id: string): Promise<PlanRecord> {
-    return this.prisma.plan.update({ where: { id }, data: { active: false } });
+  async archive(id: string): Promise<Plan> {
+    return planFromRow(await this.prisma.plan.update({ where: { id }, data: { active: false } }));
   }
+}
+
+/** The rows in the domain's terms: the one place that knows the columns. */
+export function planFromRow(row: PlanRecord): Plan {
+  return {
+    id: row.id,
+    name: row.name,
+    driveStorageBytes: row.driveStorageBytes,
+    parallelDownloads: row.parallelDownloads,
+    isDefault: row.isDefault,
+    active: row.active,
+    sortOrder: row.sortOrder,
+    providerProductId: row.providerProductId,
+  };
+}
+
+export function planPriceFromRow(row: PlanPriceRecord): PlanPrice {
+  return {
+    id: row.id,
+    planId: row.planId,
+    interval: row.interval,
+    amount: row.amount,
+    currency: row.currency,
+    providerPriceId: row.providerPriceId,
+    active: row.active,
+  };
 }

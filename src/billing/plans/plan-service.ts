@@ -1,19 +1,19 @@
-import type { PlanPriceRecord, PlanRecord } from '../../db/prisma-types.ts';
+import type { Plan, PlanPrice } from './plan.ts';
 import type { CatalogPlan } from './plan-catalog.ts';
 import type { PlanRepository } from './plan-repository.ts';
 
 /** The whole catalog, looked up in memory: it is small and read by nearly every request. */
 export interface PlanCatalogView {
-  byId: ReadonlyMap<string, PlanRecord>;
-  defaultPlan: PlanRecord;
+  byId: ReadonlyMap<string, Plan>;
+  defaultPlan: Plan;
   /** Active plans, the free default first. */
-  onSale: PlanRecord[];
+  onSale: Plan[];
   /** Active prices of each plan. */
-  pricesByPlanId: ReadonlyMap<string, PlanPriceRecord[]>;
+  pricesByPlanId: ReadonlyMap<string, PlanPrice[]>;
   /** Every price, archived ones included: a subscription keeps the price it was sold at. */
-  priceById: ReadonlyMap<string, PlanPriceRecord>;
+  priceById: ReadonlyMap<string, PlanPrice>;
   /** Prices mirrored to the payment provider, by the provider's price id. */
-  priceByProviderId: ReadonlyMap<string, PlanPriceRecord>;
+  priceByProviderId: ReadonlyMap<string, PlanPrice>;
 }
 
 export interface PlanCatalogCacheOptions {
@@ -57,7 +57,7 @@ export class PlanService {
   }
 
   /** Active price of a plan for an interval (the catalog's currency), or null when the plan is not sold so. */
-  async priceFor(planId: string, interval: 'MONTH' | 'YEAR'): Promise<{ plan: PlanRecord; price: PlanPriceRecord } | null> {
+  async priceFor(planId: string, interval: 'MONTH' | 'YEAR'): Promise<{ plan: Plan; price: PlanPrice } | null> {
     const catalog = await this.catalog();
     const plan = catalog.byId.get(planId);
     const price = catalog.pricesByPlanId.get(planId)?.find((candidate) => candidate.interval === interval);
@@ -66,9 +66,9 @@ export class PlanService {
 
   /** The provider's price id for one of ours, mirroring plan and price to the provider the first time. */
   async providerPriceId(
-    plan: PlanRecord,
-    price: PlanPriceRecord,
-    mirror: (plan: PlanRecord, price: PlanPriceRecord) => Promise<string>,
+    plan: Plan,
+    price: PlanPrice,
+    mirror: (plan: Plan, price: PlanPrice) => Promise<string>,
   ): Promise<string> {
     if (price.providerPriceId) return price.providerPriceId;
     const providerPriceId = await mirror(plan, price);
@@ -89,7 +89,7 @@ export class PlanService {
     if (!defaultPlan) throw new Error('the plan catalog has no active default plan');
     const onSale = all.filter((plan) => plan.active);
     onSale.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
-    const pricesByPlanId = new Map<string, PlanPriceRecord[]>(all.map((plan) => [plan.id, []]));
+    const pricesByPlanId = new Map<string, PlanPrice[]>(all.map((plan) => [plan.id, []]));
     for (const price of prices) if (price.active) pricesByPlanId.get(price.planId)?.push(price);
     return {
       byId: new Map(all.map((plan) => [plan.id, plan])),

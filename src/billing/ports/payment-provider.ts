@@ -219,10 +219,7 @@ export interface PaymentProvider {
   parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent;
 }
 
-/** The provider could not be reached, or kept failing, after bounded retries. */
-export class ProviderUnavailableError extends Error {
-  override name = 'ProviderUnavailableError';
-}
+export { ProviderUnavailableError } from '../errors.ts';
 
 /** The provider refused a request as invalid: a programming error on our side, never shown to clients. */
 export class ProviderRequestError extends Error {

@@ -1,7 +1,7 @@
 // What an admin may grant a customer beyond its payments: more time to pay, or a plan without payment
 // until a date (staff, partners). Both are stored on the customer and applied by the entitlement policy,
 // so every later payment change keeps them in force until they end.
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { PaymentStateService } from '../sync/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';
@@ -10,8 +10,8 @@ import type { SubscriptionRepository } from '../subscriptions/subscription-repos
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { CustomerService } from './customer-service.ts';
 
-export type ExtendGraceOutcome = { kind: 'grace_extended'; customer: CustomerRecord } | { kind: 'no_payment_failure' };
-export type GrantPlanOutcome = { kind: 'plan_granted'; customer: CustomerRecord } | { kind: 'plan_archived' };
+export type ExtendGraceOutcome = { kind: 'grace_extended'; customer: Customer } | { kind: 'no_payment_failure' };
+export type GrantPlanOutcome = { kind: 'plan_granted'; customer: Customer } | { kind: 'plan_archived' };
 
 const DAY_MS = 86_400_000;
 const MAX_GRACE_EXTENSION_DAYS = 90;

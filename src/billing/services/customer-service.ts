@@ -1,4 +1,4 @@
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import { IDENTITY_FIELDS, type Customer, type LegalIdentity } from '../customers/customer.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { PaymentStateService } from '../sync/payment-state-service.ts';
@@ -7,14 +7,14 @@ import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { SubscriptionSynchronizer } from '../sync/subscription-synchronizer.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
-import { IDENTITY_FIELDS, type CustomerRepository, type LegalIdentityInput } from '../customers/customer-repository.ts';
+import type { CustomerRepository } from '../customers/customer-repository.ts';
 import { validLegalIdentity } from '../customers/legal-identity.ts';
 
 /** What `updateBillingProfile` is given: undefined leaves a field as it is, null clears it. */
-export type LegalIdentityChanges = { [Field in keyof LegalIdentityInput]?: string | null };
+export type LegalIdentityChanges = { [Field in keyof LegalIdentity]?: string | null };
 
-function legalIdentityOf(customer: CustomerRecord): LegalIdentityInput {
-  return pick(customer, IDENTITY_FIELDS) as LegalIdentityInput;
+function legalIdentityOf(customer: Customer): LegalIdentity {
+  return pick(customer, IDENTITY_FIELDS) as LegalIdentity;
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
@@ -34,16 +34,12 @@ export interface CustomerServiceDependencies {
 export class CustomerService {
   constructor(private readonly deps: CustomerServiceDependencies) {}
 
-  findById(id: string): Promise<CustomerRecord | null> {
-    return this.deps.customers.findById(id);
-  }
-
   /** The owner's billing profile row, created on the free plan when it has none: idempotent. */
-  async ensure(owner: BillingOwner): Promise<CustomerRecord> {
+  async ensure(owner: BillingOwner): Promise<Customer> {
     return this.deps.customers.findOrCreate(owner, await this.deps.paymentState.freeEntitlements());
   }
 
-  async require(owner: BillingOwner): Promise<CustomerRecord> {
+  async require(owner: BillingOwner): Promise<Customer> {
     const customer = await this.deps.customers.findByOwner(owner);
     if (!customer) throw notFound(`billing profile of this ${owner.kind}`);
     return customer;
@@ -53,7 +49,7 @@ export class CustomerService {
    * The provider customer, created at the first payment action and never earlier. It learns only the
    * anonymous id. The idempotency key is the customer's, so concurrent first payments share one.
    */
-  async ensureProviderCustomer(owner: BillingOwner): Promise<CustomerRecord & { providerCustomerId: string }> {
+  async ensureProviderCustomer(owner: BillingOwner): Promise<Customer & { providerCustomerId: string }> {
     const customer = await this.ensure(owner);
     if (customer.providerCustomerId) return { ...customer, providerCustomerId: customer.providerCustomerId };
     const { id } = await this.deps.provider.createCustomer(customer.anonymousId, `customer:${customer.id}`);
@@ -68,7 +64,7 @@ export class CustomerService {
    * It applies to invoices issued from now on (issued ones keep their snapshot); when the country or the
    * VAT number changes, so does the VAT of the next invoice, and the live subscription's tax rates follow.
    */
-  async updateBillingProfile(owner: BillingOwner, changes: LegalIdentityChanges): Promise<CustomerRecord> {
+  async updateBillingProfile(owner: BillingOwner, changes: LegalIdentityChanges): Promise<Customer> {
     const given = IDENTITY_FIELDS.filter((field) => changes[field] !== undefined);
     const existing = await this.deps.customers.findByOwner(owner);
     // Bad input changes nothing: refused before a profile is created or the lock taken.
@@ -92,7 +88,7 @@ export class CustomerService {
     });
   }
 
-  async reportStorageUsage(owner: BillingOwner, usedBytes: bigint): Promise<CustomerRecord> {
+  async reportStorageUsage(owner: BillingOwner, usedBytes: bigint): Promise<Customer> {
     if (usedBytes < 0n) throw invalidInput('`usedBytes` cannot be negative', 'usedBytes');
     return this.deps.customers.updateUsedStorage((await this.ensure(owner)).id, usedBytes);
   }
@@ -101,7 +97,7 @@ export class CustomerService {
    * Account deletion: the subscription is cancelled at once, the owner detached; the row and its invoices
    * stay, as the legal records they are. Returns null when the owner never had a profile.
    */
-  async close(owner: BillingOwner): Promise<CustomerRecord | null> {
+  async close(owner: BillingOwner): Promise<Customer | null> {
     const customer = await this.deps.customers.findByOwner(owner);
     if (!customer) return null;
     return this.deps.operations.run(customer.id, 'CLOSE_CUSTOMER', async () => {

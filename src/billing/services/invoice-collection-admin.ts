@@ -1,10 +1,10 @@
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice } from '../invoices/invoice.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import { notFound } from '../errors.ts';
 import type { InvoiceSynchronizer } from '../sync/invoice-synchronizer.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
-export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: InvoiceRecord } | { kind: 'not_open'; invoice: InvoiceRecord };
+export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: Invoice } | { kind: 'not_open'; invoice: Invoice };
 
 /** Admins give up on collecting an invoice: the provider stops retrying, and the unpaid flag clears. */
 export class InvoiceCollectionAdmin {

@@ -1,6 +1,7 @@
 import type { PaymentProvider } from '../ports/payment-provider.ts';
-import type { PayInvoiceOutcome } from '../billing-results.ts';
-import type { CustomerRecord, InvoiceRecord } from '../../db/prisma-types.ts';
+import type { PayInvoiceOutcome } from './billing-results.ts';
+import type { Customer } from '../customers/customer.ts';
+import type { Invoice } from '../invoices/invoice.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
@@ -24,7 +25,7 @@ export class InvoicePaymentService {
    * Retries an open invoice now, with a given method of the customer's or its default one. Under the
    * customer's lock: a second click finds the invoice paid by the first and gets the same answer.
    */
-  pay(customer: CustomerRecord, invoiceId: string, paymentMethodId: string | null): Promise<PayInvoiceOutcome> {
+  pay(customer: Customer, invoiceId: string, paymentMethodId: string | null): Promise<PayInvoiceOutcome> {
     return this.operations.run(customer.id, 'PAY_INVOICE', async (operation) => {
       const found = await this.invoices.findById(invoiceId);
       if (!found || found.customerId !== customer.id || !found.providerInvoiceId) throw notFound('invoice');
@@ -36,7 +37,7 @@ export class InvoicePaymentService {
     });
   }
 
-  private async payOpen(customer: CustomerRecord, invoice: InvoiceRecord, providerInvoiceId: string, paymentMethodId: string | null, operationId: string): Promise<PayInvoiceOutcome> {
+  private async payOpen(customer: Customer, invoice: Invoice, providerInvoiceId: string, paymentMethodId: string | null, operationId: string): Promise<PayInvoiceOutcome> {
     if (invoice.status !== 'OPEN') throw invalidInput(`the invoice is ${invoice.status.toLowerCase()}, not open`, 'invoiceId');
     let providerMethodId: string | null = null;
     if (paymentMethodId) {

@@ -1,7 +1,7 @@
-import type { PaymentMethodRecord } from '../../db/prisma-types.ts';
+import type { PaymentMethod } from '../payment-methods/payment-method.ts';
 import { ProviderRequestError, type PaymentProvider, type SetupPaymentMethodType } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
-import type { RemovePaymentMethodOutcome, SetupOutcome } from '../billing-results.ts';
+import type { RemovePaymentMethodOutcome, SetupOutcome } from './billing-results.ts';
 import type { CustomerService } from './customer-service.ts';
 import { notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
@@ -59,12 +59,12 @@ export class PaymentMethodService {
   }
 
   /** The provider charges the default: the customer's invoice settings and the live subscription change too. */
-  async setDefault(owner: BillingOwner, paymentMethodId: string): Promise<PaymentMethodRecord> {
+  async setDefault(owner: BillingOwner, paymentMethodId: string): Promise<PaymentMethod> {
     const { id: customerId } = await this.deps.customers.require(owner);
     return this.deps.operations.run(customerId, 'SET_DEFAULT_PAYMENT_METHOD', (operation) => this.makeDefault(owner, paymentMethodId, operation.id));
   }
 
-  private async makeDefault(owner: BillingOwner, paymentMethodId: string, operationId: string): Promise<PaymentMethodRecord> {
+  private async makeDefault(owner: BillingOwner, paymentMethodId: string, operationId: string): Promise<PaymentMethod> {
     const { customer, method } = await this.owned(owner, paymentMethodId);
     const key = `default:${operationId}`;
     await this.deps.provider.setDefaultPaymentMethod(customer.providerCustomerId, method.providerPaymentMethodId, key);

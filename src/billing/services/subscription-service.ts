@@ -1,7 +1,8 @@
-import type { PlanPriceRecord, PlanRecord, SubscriptionRecord } from '../../db/prisma-types.ts';
+import type { Plan, PlanPrice } from '../plans/plan.ts';
+import type { Subscription } from '../subscriptions/subscription.ts';
 import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
-import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from '../billing-results.ts';
+import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from './billing-results.ts';
 import type { CustomerService } from './customer-service.ts';
 import { BillingDomainError, invalidInput, notFound } from '../errors.ts';
 import type { BillingInterval } from '../money.ts';
@@ -169,7 +170,7 @@ export class SubscriptionService {
    * A new choice replaces a change still waiting for its payment: that change's invoice is voided first,
    * so it can never be charged later, nor stay open (and raise the unpaid flag) once nothing is pending.
    */
-  private async dropPendingChange(live: SubscriptionRecord): Promise<void> {
+  private async dropPendingChange(live: Subscription): Promise<void> {
     const invoiceId = live.pendingProviderInvoiceId;
     if (!invoiceId) return;
     const invoice = await this.deps.provider.retrieveInvoice(invoiceId);
@@ -181,14 +182,14 @@ export class SubscriptionService {
    * An incomplete attempt whose first payment is a direct debit the bank is processing (SEPA, days): the money
    * is on its way, so the attempt is the subscription, never abandoned for a new one.
    */
-  private async firstPaymentInFlight(incomplete: SubscriptionRecord): Promise<boolean> {
+  private async firstPaymentInFlight(incomplete: Subscription): Promise<boolean> {
     const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
     if (attempt.status !== 'INCOMPLETE' || !attempt.latestInvoiceId) return false;
     return (await this.deps.provider.retrieveInvoice(attempt.latestInvoiceId)).paymentProcessing;
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */
-  private async pendingChallenge(incomplete: SubscriptionRecord, providerPriceId: string, providerPaymentMethodId: string): Promise<string | null> {
+  private async pendingChallenge(incomplete: Subscription, providerPriceId: string, providerPaymentMethodId: string): Promise<string | null> {
     const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
     if (attempt.status !== 'INCOMPLETE' || attempt.priceId !== providerPriceId || !attempt.latestInvoiceId) return null;
     if (attempt.defaultPaymentMethodId !== providerPaymentMethodId) return null;
@@ -200,7 +201,7 @@ export class SubscriptionService {
    * Ends an attempt left incomplete and voids its unpaid first invoice: nothing was supplied, so nothing is
    * owed, and the unpaid flag must not stay raised by it.
    */
-  private async abandon(incomplete: SubscriptionRecord): Promise<void> {
+  private async abandon(incomplete: Subscription): Promise<void> {
     const ended = await this.deps.provider.cancelSubscriptionNow(incomplete.providerSubscriptionId, `replace:${incomplete.id}`);
     if (ended.latestInvoiceId) {
       const invoice = await this.deps.provider.retrieveInvoice(ended.latestInvoiceId);
@@ -210,29 +211,29 @@ export class SubscriptionService {
     await this.deps.subscriptionSync.applySubscription(ended);
   }
 
-  private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: PlanRecord; price: PlanPriceRecord }> {
+  private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: Plan; price: PlanPrice }> {
     const found = await this.deps.plans.priceFor(planId, interval);
     if (!found) throw invalidInput(`plan ${planId} is not sold ${interval === 'MONTH' ? 'monthly' : 'yearly'}`, 'planId');
     return found;
   }
 
-  private async requireLive(owner: BillingOwner): Promise<SubscriptionRecord> {
+  private async requireLive(owner: BillingOwner): Promise<Subscription> {
     return this.liveOf((await this.deps.customers.require(owner)).id);
   }
 
-  private async liveOf(customerId: string): Promise<SubscriptionRecord> {
+  private async liveOf(customerId: string): Promise<Subscription> {
     const live = await this.deps.subscriptions.findLive(customerId);
     if (!live) throw notFound('subscription');
     return live;
   }
 
-  private providerPrice(plan: PlanRecord, price: PlanPriceRecord): Promise<string> {
+  private providerPrice(plan: Plan, price: PlanPrice): Promise<string> {
     return this.deps.plans.providerPriceId(plan, price, (p, pr) =>
       this.deps.provider.ensurePrice({ id: p.id, name: p.name }, { id: pr.id, interval: pr.interval, amount: pr.amount, currency: pr.currency }, `price:${pr.id}`),
     );
   }
 
-  private async row(providerSubscriptionId: string): Promise<SubscriptionRecord> {
+  private async row(providerSubscriptionId: string): Promise<Subscription> {
     const row = await this.deps.subscriptions.findByProviderId(providerSubscriptionId);
     if (!row) throw new BillingDomainError('PROVIDER_UNAVAILABLE', 'the payment provider answered with a subscription we cannot record');
     return row;
@@ -259,7 +260,7 @@ export class SubscriptionService {
   /** Records what a charging call left (the subscription, then its invoice) and tells how the payment went. */
   private async recordCharge<T>(
     { subscription, payment }: { subscription: ProviderSubscription; payment: PaymentOutcome },
-    succeeded: (row: SubscriptionRecord) => T,
+    succeeded: (row: Subscription) => T,
   ) {
     await this.deps.subscriptionSync.applySubscription(subscription);
     if (subscription.latestInvoiceId) await this.deps.invoiceSync.invoice(subscription.latestInvoiceId);

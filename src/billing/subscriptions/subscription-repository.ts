@@ -1,26 +1,9 @@
 import type { PrismaClient, SubscriptionRecord } from '../../db/prisma-types.ts';
-import type { SubscriptionStatus } from './subscription-status.ts';
+import type { Subscription } from './subscription.ts';
 import { ENDED_STATUSES } from './subscription-status.ts';
 
 /** The provider's view of a subscription, in our terms, as the sync writes it. */
-export interface SubscriptionState {
-  providerSubscriptionId: string;
-  customerId: string;
-  planId: string;
-  priceId: string;
-  status: SubscriptionStatus;
-  currentPeriodStart: Date;
-  currentPeriodEnd: Date;
-  cancelAtPeriodEnd: boolean;
-  cancelAt: Date | null;
-  canceledAt: Date | null;
-  trialEnd: Date | null;
-  pastDueSince: Date | null;
-  pendingPlanId: string | null;
-  pendingPriceId: string | null;
-  pendingExpiresAt: Date | null;
-  pendingProviderInvoiceId: string | null;
-}
+export type SubscriptionState = Omit<Subscription, 'id' | 'version' | 'createdAt'>;
 
 /** A plan change the provider holds until its invoice is paid (all null when none is pending). */
 export type PendingPlanChange = Pick<SubscriptionState, 'pendingPlanId' | 'pendingPriceId' | 'pendingExpiresAt' | 'pendingProviderInvoiceId'>;
@@ -48,27 +31,29 @@ export class SubscriptionRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** The live (not ended) subscription of each customer: at most one each, by a unique index. */
-  findLiveByCustomerIds(customerIds: readonly string[]): Promise<SubscriptionRecord[]> {
-    return this.prisma.subscription.findMany({
+  async findLiveByCustomerIds(customerIds: readonly string[]): Promise<Subscription[]> {
+    const rows = await this.prisma.subscription.findMany({
       where: { customerId: { in: [...customerIds] }, status: { notIn: [...ENDED_STATUSES] } },
     });
+    return rows.map(subscriptionFromRow);
   }
 
-  async findLive(customerId: string): Promise<SubscriptionRecord | null> {
+  async findLive(customerId: string): Promise<Subscription | null> {
     return (await this.findLiveByCustomerIds([customerId]))[0] ?? null;
   }
 
   /** Every subscription of the customer, ended ones included, newest first. */
-  findAllByCustomer(customerId: string): Promise<SubscriptionRecord[]> {
-    return this.prisma.subscription.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  async findAllByCustomer(customerId: string): Promise<Subscription[]> {
+    const rows = await this.prisma.subscription.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    return rows.map(subscriptionFromRow);
   }
 
-  findById(id: string): Promise<SubscriptionRecord | null> {
-    return this.prisma.subscription.findUnique({ where: { id } });
+  async findById(id: string): Promise<Subscription | null> {
+    return nullable(await this.prisma.subscription.findUnique({ where: { id } }));
   }
 
-  findByProviderId(providerSubscriptionId: string): Promise<SubscriptionRecord | null> {
-    return this.prisma.subscription.findUnique({ where: { providerSubscriptionId } });
+  async findByProviderId(providerSubscriptionId: string): Promise<Subscription | null> {
+    return nullable(await this.prisma.subscription.findUnique({ where: { providerSubscriptionId } }));
   }
 
   /**
@@ -79,7 +64,7 @@ export class SubscriptionRepository {
    * Null when the row could not be created because the customer has another live subscription (the
    * one-live index): the caller decides what the extra one is, never a retry loop on a missing row.
    */
-  async upsert(state: SubscriptionState): Promise<SubscriptionRecord | null> {
+  async upsert(state: SubscriptionState): Promise<Subscription | null> {
     const existing = await this.findByProviderId(state.providerSubscriptionId);
     if (!existing) {
       await this.prisma.subscription.createMany({ data: [state], skipDuplicates: true });
@@ -87,10 +72,12 @@ export class SubscriptionRepository {
     }
     const changed = TRACKED.some((field) => !sameValue(existing[field], state[field]));
     if (!changed) return existing;
-    return this.prisma.subscription.update({
-      where: { id: existing.id },
-      data: { ...state, version: { increment: 1 } },
-    });
+    return subscriptionFromRow(
+      await this.prisma.subscription.update({
+        where: { id: existing.id },
+        data: { ...state, version: { increment: 1 } },
+      }),
+    );
   }
 
   /**
@@ -114,4 +101,31 @@ export class SubscriptionRepository {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return a === b;
+}
+
+const nullable = (row: SubscriptionRecord | null) => row && subscriptionFromRow(row);
+
+/** The row in the domain's terms: the one place that knows the columns. */
+export function subscriptionFromRow(row: SubscriptionRecord): Subscription {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    planId: row.planId,
+    priceId: row.priceId,
+    providerSubscriptionId: row.providerSubscriptionId,
+    status: row.status,
+    currentPeriodStart: row.currentPeriodStart,
+    currentPeriodEnd: row.currentPeriodEnd,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    cancelAt: row.cancelAt,
+    canceledAt: row.canceledAt,
+    trialEnd: row.trialEnd,
+    pastDueSince: row.pastDueSince,
+    pendingPlanId: row.pendingPlanId,
+    pendingPriceId: row.pendingPriceId,
+    pendingExpiresAt: row.pendingExpiresAt,
+    pendingProviderInvoiceId: row.pendingProviderInvoiceId,
+    version: row.version,
+    createdAt: row.createdAt,
+  };
 }

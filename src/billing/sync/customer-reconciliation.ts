@@ -1,6 +1,6 @@
 // Repairs one customer from scratch: every subscription, invoice and payment method the provider holds for
 // it, through the synchronizer of each object.
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import { customerLockKey } from '../operations/billing-operations.ts';
@@ -23,7 +23,7 @@ export class CustomerReconciliation {
    * Everything of one customer, from scratch, under the customer's lock (so no mutation of it is half
    * done): what a lost webhook or a crashed attempt left behind is repaired here.
    */
-  async reconcile(customer: CustomerRecord): Promise<void> {
+  async reconcile(customer: Customer): Promise<void> {
     const { providerCustomerId } = customer;
     if (!providerCustomerId) return;
     await this.locks.withLock(customerLockKey(customer.id), async () => {

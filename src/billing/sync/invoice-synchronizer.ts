@@ -1,7 +1,7 @@
 // Mirrors one provider invoice into ours under the invoice's lock, and issues it as our legal invoice
 // once the provider has finalized it (see subscription-synchronizer.ts for why every sync re-reads).
 import type { Logger } from 'pino';
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider, ProviderInvoice } from '../ports/payment-provider.ts';
 import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
@@ -44,7 +44,7 @@ export class InvoiceSynchronizer {
    * Mirrors the invoice. A draft gets its VAT decision (the provider then charges it); once the provider
    * has finalized it, it is issued from that decision as our legal invoice or credit note.
    */
-  private async writeInvoice(customer: CustomerRecord, provided: ProviderInvoice): Promise<void> {
+  private async writeInvoice(customer: Customer, provided: ProviderInvoice): Promise<void> {
     const invoice = await this.lineDescriptions.describe(provided);
     const row = await this.repositories.invoices.upsertFromProvider(customer.id, invoice, this.now());
     if (row.issuedAt) return;
@@ -56,7 +56,7 @@ export class InvoiceSynchronizer {
   }
 
   /** An invoice the provider listed (the reconciliation's), written under its lock without a re-read. */
-  applyInvoice(customer: CustomerRecord, invoice: ProviderInvoice): Promise<void> {
+  applyInvoice(customer: Customer, invoice: ProviderInvoice): Promise<void> {
     return this.locks.withLock(`invoice:${invoice.id}`, () => this.writeInvoice(customer, invoice));
   }
 }

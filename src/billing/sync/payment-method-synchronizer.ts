@@ -1,6 +1,6 @@
 // Our payment methods of a customer follow the provider's, under the customer's payment-methods lock
 // (see subscription-synchronizer.ts for why every sync re-reads).
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
@@ -19,11 +19,11 @@ export class PaymentMethodSynchronizer {
   ) {}
 
   /** Our payment methods of a customer become exactly the provider's, its default included. */
-  async paymentMethods(customer: CustomerRecord): Promise<void> {
+  async paymentMethods(customer: Customer): Promise<void> {
     await this.locks.withLock(`payment-methods:${customer.id}`, () => this.writePaymentMethods(customer));
   }
 
-  private async writePaymentMethods(customer: CustomerRecord): Promise<void> {
+  private async writePaymentMethods(customer: Customer): Promise<void> {
     if (!customer.providerCustomerId) return;
     const [methods, providerDefault] = await Promise.all([
       this.provider.listPaymentMethods(customer.providerCustomerId),

@@ -1,9 +1,9 @@
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 import type { PlanService } from '../plans/plan-service.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import { resolveEntitlements, type EffectiveEntitlements } from '../entitlements/entitlement-policy.ts';
+import { freePlanEntitlements, resolveEntitlements, type EffectiveEntitlements } from '../entitlements/entitlement-policy.ts';
 
 /**
  * Writes a customer's denormalized payment state (entitlements and the unpaid flag) from its rows:
@@ -20,10 +20,10 @@ export class PaymentStateService {
   ) {}
 
   async freeEntitlements(): Promise<EffectiveEntitlements> {
-    return resolveEntitlements(null, (await this.plans.catalog()).defaultPlan, this.now());
+    return freePlanEntitlements((await this.plans.catalog()).defaultPlan);
   }
 
-  async refresh(customerId: string): Promise<CustomerRecord> {
+  async refresh(customerId: string): Promise<Customer> {
     const now = this.now();
     const [subscription, catalog, exceptions] = await Promise.all([
       this.subscriptions.findLive(customerId),

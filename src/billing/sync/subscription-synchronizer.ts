@@ -5,7 +5,7 @@
 // The sync of one object runs under that object's database lock (re-read included), so of two replicas
 // syncing it at once the later read is the one written last.
 import type { Logger } from 'pino';
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider, ProviderSubscription } from '../ports/payment-provider.ts';
 import type { CreditNoteService } from '../invoices/credit-note-service.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
@@ -55,7 +55,7 @@ export class SubscriptionSynchronizer {
    * Every subscription the provider holds for the customer, under the customer's lock (the caller's, or
    * taken here): one it made that we never recorded (a crashed attempt) is adopted or cancelled.
    */
-  subscriptionsOf(customer: CustomerRecord): Promise<void> {
+  subscriptionsOf(customer: Customer): Promise<void> {
     return this.locks.withLock(customerLockKey(customer.id), async () => {
       if (!customer.providerCustomerId) return;
       for (const subscription of await this.provider.listSubscriptions(customer.providerCustomerId)) {
@@ -124,7 +124,7 @@ export class SubscriptionSynchronizer {
    * stays, this one is cancelled, its open invoice voided or its paid one refunded (keyed by the invoice, so
    * a repeated sync never refunds twice) and credited, and what was done recorded for admins.
    */
-  private async cancelOrphan(customer: CustomerRecord, orphan: ProviderSubscription, kept: string | null): Promise<boolean> {
+  private async cancelOrphan(customer: Customer, orphan: ProviderSubscription, kept: string | null): Promise<boolean> {
     const ended = await this.provider.cancelSubscriptionNow(orphan.id, `orphan:${orphan.id}`);
     const notes = [`a second live provider subscription beside ${kept ?? 'the recorded one'}: cancelled`];
     let refunded: { providerInvoiceId: string; amount: number } | null = null;

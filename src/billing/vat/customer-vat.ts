@@ -1,4 +1,4 @@
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import { calendarDate } from '../calendar-date.ts';
 import type { VatRateTable } from './eu-vat-rates.ts';
 import type { SupplyVatDecision, VatNumberCheck } from './supply-vat-decision.ts';
@@ -26,7 +26,7 @@ export interface CustomerVatOptions {
 export class CustomerVat {
   constructor(private readonly options: CustomerVatOptions) {}
 
-  async decide(customer: Pick<CustomerRecord, 'id' | 'country' | 'vatNumber'>, at: Date): Promise<SupplyVatDecision> {
+  async decide(customer: Pick<Customer, 'id' | 'country' | 'vatNumber'>, at: Date): Promise<SupplyVatDecision> {
     const status = customer.vatNumber ? await this.options.vatNumbers.verify(customer.vatNumber) : 'absent';
     const vatNumberStatus = status === 'absent' ? 'NOT_CHECKED' : CHECK_OF[status];
     await this.options.log(customer.id, vatNumberStatus, at);

@@ -1,6 +1,6 @@
 // Makes the provider charge the VAT our invoice will state: one exclusive provider tax rate per
 // (country, rate), applied with the decision's tag, so the provider's amount due equals our invoice total.
-import type { CustomerRecord } from '../../db/prisma-types.ts';
+import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { CustomerVat } from './customer-vat.ts';
 import { vatDecisionTag, type SupplyVatDecision } from './supply-vat-decision.ts';
@@ -21,12 +21,12 @@ export class ProviderTaxRates {
   ) {}
 
   /** Decides the VAT of the customer's supply now. */
-  async forCustomer(customer: CustomerRecord): Promise<ProviderVat> {
+  async forCustomer(customer: Customer): Promise<ProviderVat> {
     return this.forDecision(await this.decide(customer));
   }
 
   /** The VAT of a supply at `at` (now unless given), without touching the provider. */
-  decide(customer: CustomerRecord, at: Date = this.now()): Promise<SupplyVatDecision> {
+  decide(customer: Customer, at: Date = this.now()): Promise<SupplyVatDecision> {
     return this.vat.decide(customer, at);
   }
 

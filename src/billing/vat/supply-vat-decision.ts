@@ -2,9 +2,10 @@
 // objects (metadata `vat_decision`) next to the tax rates it chose, so an invoice the provider drafts and
 // finalizes on its own is issued with exactly the decision its tax was charged by. The tag holds no
 // personal data: treatment, rate, the rate's member state, the day and the VAT number's check status.
+import type { VatNumberCheck } from '../customers/customer.ts';
 import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION, type VatDecision, type VatTreatment } from './vat-treatment.ts';
 
-export type VatNumberCheck = 'VERIFIED' | 'UNVERIFIED' | 'INVALID' | 'NOT_CHECKED';
+export type { VatNumberCheck };
 
 export interface SupplyVatDecision extends VatDecision {
   /** The calendar day (seller's time zone) whose rate applies. */

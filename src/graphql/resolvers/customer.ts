@@ -1,21 +1,21 @@
-import type { CustomerState } from '../../billing/customers/customer-state.ts';
 import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, StorageUsageResolvers } from '../../generated/graphql.ts';
-import { IDENTITY_FIELDS } from '../../billing/customers/customer-repository.ts';
+import {
+  hasLegalIdentity,
+  isOverLimit,
+  profileEntitlements,
+  profileId,
+  profilePlan,
+  type ProfileEntitlements,
+} from '../../billing/customers/billing-profile-read-model.ts';
 import { fullCustomer, then, type BillingProfile, type Maybe } from '../billing-profile.ts';
 import type { GraphQLContext } from '../context.ts';
 import { postalAddress } from '../postal-address.ts';
 import { requirePersonalBillingReader } from '../authorization.ts';
 
-type EffectiveEntitlements = Pick<CustomerState, 'driveStorageBytes' | 'parallelDownloads' | 'entitlementBasis' | 'graceEndsAt'>;
-
-function entitlements({ state }: BillingProfile, context: GraphQLContext): Maybe<EffectiveEntitlements> {
-  if (state) return state;
-  return then(catalog(context), ({ defaultPlan }) => ({
-    driveStorageBytes: defaultPlan.driveStorageBytes,
-    parallelDownloads: defaultPlan.parallelDownloads,
-    entitlementBasis: 'FREE_PLAN' as const,
-    graceEndsAt: null,
-  }));
+function entitlements({ state }: BillingProfile, context: GraphQLContext): Maybe<ProfileEntitlements> {
+  // A stored state needs no catalog: the hot path stays free of promises.
+  if (state) return profileEntitlements(state);
+  return then(catalog(context), ({ defaultPlan }) => profileEntitlements(null, defaultPlan));
 }
 
 function catalog(context: GraphQLContext) {
@@ -23,15 +23,14 @@ function catalog(context: GraphQLContext) {
 }
 
 export const Customer: CustomerResolvers = {
-  id: ({ owner }) => `${owner.kind === 'user' ? 'User' : 'Group'}:${owner.id}`,
+  id: ({ owner }) => profileId(owner),
   owner: ({ owner }) => ({ __typename: owner.kind === 'user' ? 'User' : 'Group', id: owner.id }),
   legalIdentity: async (profile, _args, context) => {
     requirePersonalBillingReader(context, profile.owner);
     const customer = await fullCustomer(profile, context);
-    return customer && IDENTITY_FIELDS.some((field) => customer[field] !== null) ? customer : null;
+    return customer && hasLegalIdentity(customer) ? customer : null;
   },
-  plan: ({ state }, _args, context) =>
-    then(catalog(context), (plans) => (state && plans.byId.get(state.planId)) || plans.defaultPlan),
+  plan: ({ state }, _args, context) => then(catalog(context), (plans) => profilePlan(state, plans)),
   entitlements: (profile) => profile,
   usage: (profile) => profile,
   subscription: async (profile, _args, context) => {
@@ -46,7 +45,7 @@ export const Customer: CustomerResolvers = {
   invoices: async (profile, { first, after }, context) => {
     requirePersonalBillingReader(context, profile.owner);
     const customer = await fullCustomer(profile, context);
-    return context.services.invoices.listForCustomer(customer?.id ?? null, first ?? 20, after ?? null);
+    return context.loaders.invoicePages.load({ customerId: customer?.id ?? null, first: first ?? 20, after: after ?? null });
   },
   unpaidInvoice: ({ state }) => state?.hasUnpaidInvoice ?? false,
   createdAt: async (profile, _args, context) => (await fullCustomer(profile, context))?.createdAt ?? null,
@@ -65,7 +64,7 @@ export const StorageUsage: StorageUsageResolvers = {
   usedStorage: async (profile, _args, context) => (await fullCustomer(profile, context))?.usedStorageBytes ?? 0n,
   driveStorage: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
   overLimit: async (profile, _args, context) =>
-    ((await fullCustomer(profile, context))?.usedStorageBytes ?? 0n) > (await entitlements(profile, context)).driveStorageBytes,
+    isOverLimit((await fullCustomer(profile, context))?.usedStorageBytes ?? 0n, await entitlements(profile, context)),
 };
 
 export const LegalIdentity: LegalIdentityResolvers = {

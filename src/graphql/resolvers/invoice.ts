@@ -1,5 +1,5 @@
 import type { InvoiceConnectionResolvers, InvoiceLineResolvers, InvoiceResolvers, PlanChangePreviewResolvers } from '../../generated/graphql.ts';
-import type { InvoiceRecord } from '../../db/prisma-types.ts';
+import type { Invoice as InvoiceModel } from '../../billing/invoices/invoice.ts';
 import { invoiceParty } from '../invoice-party.ts';
 
 const inCurrency = (invoice: { currency: string }) => (amount: number) => ({ amount, currency: invoice.currency });
@@ -18,7 +18,7 @@ export const Invoice: InvoiceResolvers = {
     invoice.correctsInvoiceId ? ((await context.services.invoices.findById(invoice.correctsInvoiceId))?.number ?? null) : null,
   seller: (invoice) => invoiceParty(invoice.sellerSnapshot),
   buyer: (invoice) => invoiceParty(invoice.buyerSnapshot),
-  lines: async (invoice: InvoiceRecord, _args, context) =>
+  lines: async (invoice: InvoiceModel, _args, context) =>
     (await context.loaders.invoiceLinesByInvoiceId.load(invoice.id)).map((line) => ({ ...line, currency: invoice.currency })),
 };
 

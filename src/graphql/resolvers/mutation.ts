@@ -1,9 +1,7 @@
 import type { MutationResolvers } from '../../generated/graphql.ts';
-import { ownerOf } from '../../billing/billing-owner.ts';
-import { notFound, requireUuid } from '../../billing/errors.ts';
-import { canManageBilling } from '../../auth/billing-access-policy.ts';
+import { requireUuid } from '../../billing/errors.ts';
 import { requirePlanId, requireProviderId } from '../../billing/input-ids.ts';
-import { actingOwner, ownerFrom, requireRole, requireViewer } from '../authorization.ts';
+import { actingOwner, ownerFrom, requireInvoicePayer, requireRole } from '../authorization.ts';
 import { profileOf } from '../billing-profile.ts';
 import {
   changePlanResult,
@@ -39,11 +37,7 @@ export const Mutation: MutationResolvers = {
   resumeSubscription: async (_root, { expectedVersion, groupId }, context) =>
     subscriptionUpdateResult(await context.services.subscriptions.resume(actingOwner(context, groupId), expectedVersion)),
   payInvoice: async (_root, { invoiceId, paymentMethodId }, context) => {
-    const invoice = await context.services.invoices.findById(requireUuid(invoiceId, 'invoiceId'));
-    const customer = invoice && (await context.services.customers.findById(invoice.customerId));
-    const owner = customer && ownerOf(customer);
-    // Someone else's invoice reads as absent, like an unknown one: the answer tells nothing of its existence.
-    if (!customer || !owner || !canManageBilling(requireViewer(context), owner)) throw notFound('invoice');
+    const { invoice, customer } = requireInvoicePayer(context, await context.services.invoices.findOwned(requireUuid(invoiceId, 'invoiceId')));
     const method = paymentMethodId ? requireUuid(paymentMethodId, 'paymentMethodId') : null;
     return payInvoiceResult(await context.services.invoicePayments.pay(customer, invoice.id, method));
   },

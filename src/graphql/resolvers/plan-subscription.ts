@@ -1,16 +1,16 @@
 import type { PlanSubscriptionResolvers } from '../../generated/graphql.ts';
-import type { SubscriptionRecord } from '../../db/prisma-types.ts';
+import type { Subscription } from '../../billing/subscriptions/subscription.ts';
 import type { GraphQLContext } from '../context.ts';
 import { money } from './plan.ts';
 
-async function priceOf(subscription: SubscriptionRecord, context: GraphQLContext, priceId = subscription.priceId) {
+async function priceOf(subscription: Subscription, context: GraphQLContext, priceId = subscription.priceId) {
   const price = (await context.loaders.planCatalog()).priceById.get(priceId);
   // The foreign key guarantees the row; its absence would be a broken database.
   if (!price) throw new Error(`subscription ${subscription.id} has no price ${priceId}`);
   return price;
 }
 
-async function planOf(subscription: SubscriptionRecord, context: GraphQLContext, planId = subscription.planId) {
+async function planOf(subscription: Subscription, context: GraphQLContext, planId = subscription.planId) {
   const plan = (await context.loaders.planCatalog()).byId.get(planId);
   if (!plan) throw new Error(`subscription ${subscription.id} has no plan ${planId}`);
   return plan;

@@ -1,11 +1,11 @@
 import type { PlanPriceResolvers, PlanResolvers } from '../../generated/graphql.ts';
-import type { PlanPriceRecord } from '../../db/prisma-types.ts';
+import type { PlanPrice as PlanPriceModel } from '../../billing/plans/plan.ts';
 import type { BillingInterval } from '../../billing/money.ts';
 import type { GraphQLContext } from '../context.ts';
 
-export const money = (price: PlanPriceRecord) => ({ amount: price.amount, currency: price.currency });
+export const money = (price: PlanPriceModel) => ({ amount: price.amount, currency: price.currency });
 
-async function pricesOf(planId: string, context: GraphQLContext): Promise<PlanPriceRecord[]> {
+async function pricesOf(planId: string, context: GraphQLContext): Promise<PlanPriceModel[]> {
   return (await context.loaders.planCatalog()).pricesByPlanId.get(planId) ?? [];
 }
 

@@ -1,8 +1,7 @@
 import type { QueryResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
 import { requirePlanId } from '../../billing/input-ids.ts';
-import { ownerOf } from '../../billing/billing-owner.ts';
-import { actingOwner, ownerFrom, requirePersonalBillingReader, requireRole, requireViewer } from '../authorization.ts';
+import { actingOwner, ownerFrom, readableInvoice, requireRole, requireViewer } from '../authorization.ts';
 import { vatReportView } from '../vat-report.ts';
 import { loadBillingProfile } from '../billing-profile.ts';
 
@@ -17,15 +16,8 @@ export const Query: QueryResolvers = {
   },
   billingProfile: (_root, { owner }, context) => loadBillingProfile(ownerFrom(owner), context),
   invoice: async (_root, { id }, context) => {
-    const viewer = requireViewer(context);
-    const invoice = await context.services.invoices.findById(requireUuid(id, 'id'));
-    const customer = invoice && (await context.services.customers.findById(invoice.customerId));
-    if (!invoice || !customer) return null;
-    const owner = ownerOf(customer);
-    // A closed customer's invoices stay legal records: admins still read them, nobody else.
-    if (!owner) return viewer.roles.includes('admin') ? invoice : null;
-    requirePersonalBillingReader(context, owner);
-    return invoice;
+    requireViewer(context);
+    return readableInvoice(context, await context.services.invoices.findOwned(requireUuid(id, 'id')));
   },
   vatReport: async (_root, { quarter }, context) => {
     requireRole(context, 'admin');

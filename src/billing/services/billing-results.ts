@@ -1,31 +1,33 @@
 // Business outcomes a client must handle, returned (not thrown) by the services. The GraphQL layer maps
 // each to a result type implementing `BillingError` or to the success type.
-import type { InvoiceRecord, PaymentMethodRecord, SubscriptionRecord } from '../db/prisma-types.ts';
+import type { Invoice } from '../invoices/invoice.ts';
+import type { PaymentMethod } from '../payment-methods/payment-method.ts';
+import type { Subscription } from '../subscriptions/subscription.ts';
 
 export type PaymentFailed = { kind: 'payment_failed'; declineCode: string };
-export type PaymentRequiresAction = { kind: 'requires_action'; clientSecret: string; subscription: SubscriptionRecord | null };
+export type PaymentRequiresAction = { kind: 'requires_action'; clientSecret: string; subscription: Subscription | null };
 export type VersionConflict = { kind: 'version_conflict'; currentVersion: number };
 
 export type SubscribeOutcome =
-  | { kind: 'subscribed'; subscription: SubscriptionRecord }
+  | { kind: 'subscribed'; subscription: Subscription }
   | PaymentRequiresAction
   | PaymentFailed
-  | { kind: 'already_subscribed'; subscription: SubscriptionRecord }
+  | { kind: 'already_subscribed'; subscription: Subscription }
   | { kind: 'payment_method_required' };
 
 export type ChangePlanOutcome =
-  | { kind: 'plan_changed'; subscription: SubscriptionRecord }
+  | { kind: 'plan_changed'; subscription: Subscription }
   | PaymentRequiresAction
   | PaymentFailed
   | { kind: 'downgrade_refused'; usedStorageBytes: bigint; newLimitBytes: bigint }
   | VersionConflict;
 
-export type SubscriptionUpdateOutcome = { kind: 'subscription_updated'; subscription: SubscriptionRecord } | VersionConflict;
+export type SubscriptionUpdateOutcome = { kind: 'subscription_updated'; subscription: Subscription } | VersionConflict;
 
-export type PayInvoiceOutcome = { kind: 'invoice_paid'; invoice: InvoiceRecord } | PaymentRequiresAction | PaymentFailed;
+export type PayInvoiceOutcome = { kind: 'invoice_paid'; invoice: Invoice } | PaymentRequiresAction | PaymentFailed;
 
 export type SetupOutcome =
-  | { kind: 'payment_method_saved'; paymentMethod: PaymentMethodRecord }
+  | { kind: 'payment_method_saved'; paymentMethod: PaymentMethod }
   | { kind: 'setup_requires_action'; clientSecret: string; redirectUrl: string | null }
   | { kind: 'setup_incomplete'; status: string };
 
