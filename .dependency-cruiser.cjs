@@ -64,7 +64,8 @@ module.exports = {
     {
       name: 'billing-knows-no-edge',
       severity: 'error',
-      comment: 'The domain knows neither GraphQL, HTTP, webhooks, jobs, the adapter nor the configuration: they depend on it.',
+      comment:
+        'The domain knows neither GraphQL, HTTP, webhooks, jobs, the adapter nor the configuration: they depend on it.',
       from: { path: '^src/billing/' },
       to: { path: EDGES },
     },
@@ -82,7 +83,12 @@ module.exports = {
         'Only db/ and repositories import the Prisma client; InvoiceIssuer owns the numbering transaction (README: the one deliberate exception).',
       from: {
         path: '^src/',
-        pathNot: ['^src/db/', '^src/generated/', '-repository\\.ts$', '^src/billing/invoices/invoice-(issuer|number-allocator)\\.ts$'],
+        pathNot: [
+          '^src/db/',
+          '^src/generated/',
+          '-repository\\.ts$',
+          '^src/billing/invoices/invoice-(issuer|number-allocator)\\.ts$',
+        ],
       },
       to: { path: ['^src/generated/prisma/', '^node_modules/@prisma/client/'] },
     },

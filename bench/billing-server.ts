@@ -26,7 +26,13 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (req.url === '/__bench/state') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ statements, projection: app.domain.customerProjection.status(), memory: process.memoryUsage() }));
+      res.end(
+        JSON.stringify({
+          statements,
+          projection: app.domain.customerProjection.status(),
+          memory: process.memoryUsage(),
+        }),
+      );
       return;
     }
     app.http(req, res);
@@ -38,7 +44,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     server.close();
     server.closeAllConnections();
-    app.close().then(() => database.close()).finally(() => process.exit(0));
+    app
+      .close()
+      .then(() => database.close())
+      .finally(() => process.exit(0));
   });
 }
 

@@ -37,7 +37,11 @@ export async function benchState(billing: BenchServer): Promise<BenchState> {
 export const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 /** Each server measured `rounds` times, the order rotating from round to round so a drift of the machine's load spreads over all. */
-export async function interleaved<S, R>(servers: S[], rounds: number, measure: (server: S) => Promise<R>): Promise<Map<S, R[]>> {
+export async function interleaved<S, R>(
+  servers: S[],
+  rounds: number,
+  measure: (server: S) => Promise<R>,
+): Promise<Map<S, R[]>> {
   const results = new Map<S, R[]>(servers.map((server) => [server, []]));
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < servers.length; k++) {

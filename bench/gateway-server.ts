@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     { name: 'users', url: usersUrl, typeDefs: USERS_SDL },
     { name: 'billing', url: billingUrl, typeDefs: parse(readFileSync(schemaPath, 'utf8')) },
   ]);
-  if (composed.errors) throw new Error(`composition failed: ${composed.errors.map((error) => error.message).join('; ')}`);
+  if (composed.errors)
+    throw new Error(`composition failed: ${composed.errors.map((error) => error.message).join('; ')}`);
   const gateway = new ApolloGateway({
     supergraphSdl: composed.supergraphSdl,
     buildService: ({ url }) =>
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
         },
       }),
   });
-  const apollo = new ApolloServer<Context>({ gateway, logger: pino({ level: 'silent' }), plugins: [ApolloServerPluginUsageReportingDisabled()] });
+  const apollo = new ApolloServer<Context>({
+    gateway,
+    logger: pino({ level: 'silent' }),
+    plugins: [ApolloServerPluginUsageReportingDisabled()],
+  });
   const { url } = await startStandaloneServer(apollo, {
     listen: { port: 0, host: '127.0.0.1' },
     context: async ({ req }) => ({ userId: String(req.headers['x-user-id'] ?? '') }),

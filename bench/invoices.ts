@@ -28,7 +28,10 @@ export async function invoicesSuite({ settings, databaseUrl }: BenchContext): Pr
       prisma,
       invoices,
       invoiceNumbers: new InvoiceNumberAllocator({ template: invoicing.numberTemplate, timeZone: invoicing.timeZone }),
-      creditNoteNumbers: new InvoiceNumberAllocator({ template: invoicing.creditNoteNumberTemplate, timeZone: invoicing.timeZone }),
+      creditNoteNumbers: new InvoiceNumberAllocator({
+        template: invoicing.creditNoteNumberTemplate,
+        timeZone: invoicing.timeZone,
+      }),
       seller: invoicing.seller,
       documents,
     });
@@ -36,21 +39,56 @@ export async function invoicesSuite({ settings, databaseUrl }: BenchContext): Pr
     const customers = await Promise.all(
       Array.from({ length: CUSTOMERS }, (_, i) =>
         prisma.customer.create({
-          data: { userId: `invoice-bench-${randomUUID()}`, planId: 'lite', driveStorageBytes: 1_000_000_000n, parallelDownloads: 8, legalName: `Customer ${i}`, addressLine1: `${i} rue de la Paix`, postalCode: '75002', city: 'Paris', country: 'FR' },
+          data: {
+            userId: `invoice-bench-${randomUUID()}`,
+            planId: 'lite',
+            driveStorageBytes: 1_000_000_000n,
+            parallelDownloads: 8,
+            legalName: `Customer ${i}`,
+            addressLine1: `${i} rue de la Paix`,
+            postalCode: '75002',
+            city: 'Paris',
+            country: 'FR',
+          },
         }),
       ),
     );
     const invoiceIds = Array.from({ length: MAX_INVOICES }, () => randomUUID());
     await prisma.invoice.createMany({
       data: invoiceIds.map((id, i) => ({
-        id, customerId: customers[i % CUSTOMERS]!.id, providerInvoiceId: `in_bench_${id}`, status: 'PAID' as const, currency: 'EUR',
-        subtotal: 800, taxAmount: 160, total: 960, amountPaid: 960, amountDue: 960, vatRateBps: 2000,
+        id,
+        customerId: customers[i % CUSTOMERS]!.id,
+        providerInvoiceId: `in_bench_${id}`,
+        status: 'PAID' as const,
+        currency: 'EUR',
+        subtotal: 800,
+        taxAmount: 160,
+        total: 960,
+        amountPaid: 960,
+        amountDue: 960,
+        vatRateBps: 2000,
       })),
     });
-    await prisma.invoiceLine.createMany({ data: invoiceIds.map((invoiceId) => ({ invoiceId, position: 1, description: 'Lite, monthly', quantity: 1, unitAmount: 800, amount: 800 })) });
+    await prisma.invoiceLine.createMany({
+      data: invoiceIds.map((invoiceId) => ({
+        invoiceId,
+        position: 1,
+        description: 'Lite, monthly',
+        quantity: 1,
+        unitAmount: 800,
+        amount: 800,
+      })),
+    });
     const byId = new Map(customers.map((customer) => [customer.id, customer]));
     const rateDay = new Date().toISOString().slice(0, 10);
-    const decision: SupplyVatDecision = { treatment: 'STANDARD', rateBps: 2000, rateCountry: 'FR', mention: null, rateDay, vatNumberStatus: 'NOT_CHECKED' };
+    const decision: SupplyVatDecision = {
+      treatment: 'STANDARD',
+      rateBps: 2000,
+      rateCountry: 'FR',
+      mention: null,
+      rateDay,
+      vatNumberStatus: 'NOT_CHECKED',
+    };
 
     const pending = [...invoiceIds].reverse();
     let issuedCount = 0;
@@ -85,13 +123,20 @@ export async function invoicesSuite({ settings, databaseUrl }: BenchContext): Pr
        FROM invoices WHERE provider_invoice_id LIKE 'in_bench_%' AND issued_at IS NOT NULL GROUP BY series`,
     )) as { rows: { series: string; issued: number; first: number; last: number; distinct: number; pdfs: number }[] };
     const issued = rows.reduce((sum, row) => sum + row.issued, 0);
-    const gapless = rows.every((row) => row.distinct === row.issued && row.last - row.first + 1 === row.issued && row.pdfs === row.issued);
-    if (!gapless) throw new Error(`invoice numbering has a gap or a duplicate, or an invoice has no PDF: ${JSON.stringify(rows)}`);
+    const gapless = rows.every(
+      (row) => row.distinct === row.issued && row.last - row.first + 1 === row.issued && row.pdfs === row.issued,
+    );
+    if (!gapless)
+      throw new Error(`invoice numbering has a gap or a duplicate, or an invoice has no PDF: ${JSON.stringify(rows)}`);
 
     console.log('\n## Legal invoices issued (PostgreSQL, the real issuer, PDF included)\n');
-    console.log('| issuers at once | invoices issued (timed) | seconds | invoices/s | failed and retried | numbering (warm-up included) |');
+    console.log(
+      '| issuers at once | invoices issued (timed) | seconds | invoices/s | failed and retried | numbering (warm-up included) |',
+    );
     console.log('|---|---|---|---|---|---|');
-    console.log(`| ${CONCURRENCY} | ${timed} | ${elapsed.toFixed(1)} | ${(timed / elapsed).toFixed(1)} | ${failures} | gapless: ${rows.map((row) => `${row.series} ${row.first}–${row.last}`).join(', ')}, ${issued} issued |`);
+    console.log(
+      `| ${CONCURRENCY} | ${timed} | ${elapsed.toFixed(1)} | ${(timed / elapsed).toFixed(1)} | ${failures} | gapless: ${rows.map((row) => `${row.series} ${row.first}–${row.last}`).join(', ')}, ${issued} issued |`,
+    );
   } finally {
     await database.close();
   }

@@ -36,7 +36,14 @@ export interface LoadOptions {
 }
 
 /** POSTs for `seconds`; a request that fails or does not answer 2xx counts as an error. */
-export async function drive({ url, seconds, connections, headers, next, overallRate }: LoadOptions): Promise<LoadResult> {
+export async function drive({
+  url,
+  seconds,
+  connections,
+  headers,
+  next,
+  overallRate,
+}: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections,
@@ -62,7 +69,14 @@ export async function drive({ url, seconds, connections, headers, next, overallR
   };
 }
 
-export function load(url: string, token: string, population: Population, reps: number, seconds: number, connections: number): Promise<LoadResult> {
+export function load(
+  url: string,
+  token: string,
+  population: Population,
+  reps: number,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
   return drive({
     url: `${url}/graphql`,
     seconds,

@@ -20,7 +20,8 @@ export function sparsePopulation(size: number): Population {
     name: `${size.toLocaleString('en')} ids, 2 % with a profile`,
     prefix: 's-',
     size,
-    expected: (i) => (i % 50 === 0 ? { unpaidInvoice: i % 200 === 0, plan: 'Pro' } : { unpaidInvoice: false, plan: 'Free' }),
+    expected: (i) =>
+      i % 50 === 0 ? { unpaidInvoice: i % 200 === 0, plan: 'Pro' } : { unpaidInvoice: false, plan: 'Free' },
   };
 }
 
@@ -43,7 +44,9 @@ const DENSE_PLAN_SQL = `CASE WHEN i % 20 < 14 THEN 'free' WHEN i % 20 < 16 THEN 
 
 /** Inserts the populations' customers with the entitlements of their plan. The plan catalog must exist. */
 export async function seedCustomers(client: Client, sparse: Population, dense: Population): Promise<number> {
-  const limits = DEFAULT_PLAN_CATALOG.map((plan) => `('${plan.id}', ${plan.driveStorageBytes}, ${plan.parallelDownloads})`).join(', ');
+  const limits = DEFAULT_PLAN_CATALOG.map(
+    (plan) => `('${plan.id}', ${plan.driveStorageBytes}, ${plan.parallelDownloads})`,
+  ).join(', ');
   // Seeding is not a change any replica must hear of: no per-row notification.
   await client.query('SET session_replication_role = replica');
   const seeded = await client.query(`

@@ -27,7 +27,10 @@ const SUITES: Record<string, (context: BenchContext) => Promise<void>> = {
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PROJECTION_WAIT_MS = 120_000;
 
-async function createSeededDatabase(admin: Client, populations: [Population, Population]): Promise<{ name: string; url: string; customers: number; seedMs: number }> {
+async function createSeededDatabase(
+  admin: Client,
+  populations: [Population, Population],
+): Promise<{ name: string; url: string; customers: number; seedMs: number }> {
   const name = `billing_bench_${Date.now()}`;
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
@@ -55,17 +58,22 @@ async function waitForProjection(billing: BenchServer): Promise<number> {
   for (;;) {
     const state = await benchState(billing);
     if (!state.projection || state.projection.complete) return performance.now() - started;
-    if (performance.now() - started > PROJECTION_WAIT_MS) throw new Error('the customer projection did not load in time');
+    if (performance.now() - started > PROJECTION_WAIT_MS)
+      throw new Error('the customer projection did not load in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-const load1 = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+const load1 = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((name) => !(name in SUITES));
-  if (unknown.length > 0) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
   const suites = asked.length > 0 ? asked : Object.keys(SUITES);
   const settings = {
     seconds: Number(process.env.BENCH_SECONDS ?? 5),
@@ -80,7 +88,13 @@ async function main(): Promise<void> {
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   const postgresVersion = String((await admin.query('SHOW server_version')).rows[0].server_version);
-  const buildingServers = buildServers(['standalone-floor-server.ts', 'floor-server.ts', 'billing-server.ts', 'users-subgraph-server.ts', 'gateway-server.ts']);
+  const buildingServers = buildServers([
+    'standalone-floor-server.ts',
+    'floor-server.ts',
+    'billing-server.ts',
+    'users-subgraph-server.ts',
+    'gateway-server.ts',
+  ]);
   const db = await createSeededDatabase(admin, populations);
   await buildingServers;
   const servers: BenchServer[] = [];
@@ -94,7 +108,12 @@ async function main(): Promise<void> {
     const emulator = await startServer('Stripe emulator', 'stripe-emulator-server.ts', {}, { built: false });
     servers.push(emulator);
     const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
-    const billing = await startServer('billing', 'billing-server.ts', { ...production, BENCH_DATABASE_URL: db.url, BENCH_STRIPE_EMULATOR_URL: emulator.url, BENCH_WEBHOOK_SECRET: webhookSecret });
+    const billing = await startServer('billing', 'billing-server.ts', {
+      ...production,
+      BENCH_DATABASE_URL: db.url,
+      BENCH_STRIPE_EMULATOR_URL: emulator.url,
+      BENCH_WEBHOOK_SECRET: webhookSecret,
+    });
     servers.push(billing);
     const stopWatching = watchRss(billing);
     const projectionMs = await waitForProjection(billing);
@@ -102,15 +121,30 @@ async function main(): Promise<void> {
     const { memory } = await benchState(billing);
     const token = await signDevToken(DEV_AUTH_SECRET, { sub: 'gateway', roles: ['service'] });
 
-    console.log(`${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, PostgreSQL ${postgresVersion}; ` +
-      `c=${settings.connections}, ${settings.rounds} interleaved round(s) of ${settings.seconds} s per server after ${settings.warmupSeconds} s of warm-up; load average before: ${load1()}`);
-    console.log(`seeded ${db.customers.toLocaleString('en')} customers in ${(db.seedMs / 1000).toFixed(1)} s; billing (built JavaScript, Stripe emulator in its own process) listening ` +
-      `${billing.started.readyMs} ms after its start, customer projection complete ${projectionMs.toFixed(0)} ms after that; ` +
-      `billing RSS then ${mb(loadedRss)} MB (peak so far ${mb(billing.maxRss)} MB; JS heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)} MB, outside it ${mb(memory.external)} MB)`);
-    const context: BenchContext = { settings, populations, databaseUrl: db.url, token, webhookSecret, standalone, express, billing };
+    console.log(
+      `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, PostgreSQL ${postgresVersion}; ` +
+        `c=${settings.connections}, ${settings.rounds} interleaved round(s) of ${settings.seconds} s per server after ${settings.warmupSeconds} s of warm-up; load average before: ${load1()}`,
+    );
+    console.log(
+      `seeded ${db.customers.toLocaleString('en')} customers in ${(db.seedMs / 1000).toFixed(1)} s; billing (built JavaScript, Stripe emulator in its own process) listening ` +
+        `${billing.started.readyMs} ms after its start, customer projection complete ${projectionMs.toFixed(0)} ms after that; ` +
+        `billing RSS then ${mb(loadedRss)} MB (peak so far ${mb(billing.maxRss)} MB; JS heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)} MB, outside it ${mb(memory.external)} MB)`,
+    );
+    const context: BenchContext = {
+      settings,
+      populations,
+      databaseUrl: db.url,
+      token,
+      webhookSecret,
+      standalone,
+      express,
+      billing,
+    };
     for (const suite of suites) await SUITES[suite]!(context);
     stopWatching();
-    console.log(`\nmax RSS: ${[standalone, express, billing].map((server) => `${server.name} ${mb(server.maxRss)} MB`).join(', ')}; load average after: ${load1()}`);
+    console.log(
+      `\nmax RSS: ${[standalone, express, billing].map((server) => `${server.name} ${mb(server.maxRss)} MB`).join(', ')}; load average after: ${load1()}`,
+    );
   } finally {
     for (const server of servers.reverse()) await stopServer(server);
     await admin.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);

@@ -36,8 +36,15 @@ export async function buildServers(scripts: string[]): Promise<void> {
 }
 
 /** A built script runs on plain Node; `{ built: false }` runs the TypeScript source under tsx. */
-export async function startServer(name: string, script: string, env: Record<string, string> = {}, { built = true } = {}): Promise<BenchServer> {
-  const args = built ? [path.join(BUILD_DIR, script.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', path.join(__dirname, script)];
+export async function startServer(
+  name: string,
+  script: string,
+  env: Record<string, string> = {},
+  { built = true } = {},
+): Promise<BenchServer> {
+  const args = built
+    ? [path.join(BUILD_DIR, script.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', path.join(__dirname, script)];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

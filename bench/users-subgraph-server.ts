@@ -15,13 +15,22 @@ interface Context {
 
 async function main(): Promise<void> {
   const apollo = new ApolloServer<Context>({
-    schema: buildSubgraphSchema([{ typeDefs: USERS_SDL, resolvers: { Query: { me: (_: unknown, __: unknown, { userId }: Context) => (userId ? { id: userId } : null) } } }]),
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: USERS_SDL,
+        resolvers: {
+          Query: { me: (_: unknown, __: unknown, { userId }: Context) => (userId ? { id: userId } : null) },
+        },
+      },
+    ]),
     logger: pino({ level: 'silent' }),
     plugins: [ApolloServerPluginUsageReportingDisabled()],
   });
   const { url } = await startStandaloneServer(apollo, {
     listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => ({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
+    context: async ({ req }) => ({
+      userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null,
+    }),
   });
   announce(Number(new URL(url).port), () => apollo.stop());
 }

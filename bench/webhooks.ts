@@ -24,7 +24,9 @@ function signedEvent(secret: string, prefix: string, n: number): { body: string;
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
-    data: { object: { id: `pm_${prefix}${n}`, object: 'payment_method', customer: `cus_${prefix}unknown`, type: 'card' } },
+    data: {
+      object: { id: `pm_${prefix}${n}`, object: 'payment_method', customer: `cus_${prefix}unknown`, type: 'card' },
+    },
   });
   const signature = createHmac('sha256', secret).update(`${created}.${body}`).digest('hex');
   return { body, headers: { 'stripe-signature': `t=${created},v1=${signature}` } };
@@ -62,14 +64,25 @@ export async function webhooksSuite({ settings, databaseUrl, webhookSecret, bill
 
     const ingestPrefix = `bench${run}i`;
     let n = 0;
-    const ingest = await drive({ ...options, seconds: settings.seconds, connections: settings.connections, next: () => signedEvent(webhookSecret, ingestPrefix, n++) });
+    const ingest = await drive({
+      ...options,
+      seconds: settings.seconds,
+      connections: settings.connections,
+      next: () => signedEvent(webhookSecret, ingestPrefix, n++),
+    });
     if (ingest.errors > 0) throw new Error(`webhooks: ${ingest.errors} failed requests`);
     const ingested = await counts(client, ingestPrefix);
     const ingestLeft = await drained(client, ingestPrefix);
 
     const steadyPrefix = `bench${run}s`;
     let m = 0;
-    const steady = await drive({ ...options, seconds: STEADY_SECONDS, connections: 16, overallRate: RATE, next: () => signedEvent(webhookSecret, steadyPrefix, m++) });
+    const steady = await drive({
+      ...options,
+      seconds: STEADY_SECONDS,
+      connections: 16,
+      overallRate: RATE,
+      next: () => signedEvent(webhookSecret, steadyPrefix, m++),
+    });
     if (steady.errors > 0) throw new Error(`webhooks: ${steady.errors} failed requests`);
     const atEnd = await counts(client, steadyPrefix);
     const steadyLeft = await drained(client, steadyPrefix);
@@ -83,12 +96,22 @@ export async function webhooksSuite({ settings, databaseUrl, webhookSecret, bill
     console.log('\n## Webhook ingest and processing (POST /webhooks/stripe, PostgreSQL)\n');
     console.log('| measure | value |');
     console.log('|---|---|');
-    console.log(`| as fast as answered (c=${settings.connections}, ${settings.seconds} s): events/s verified and stored (answered 2xx) | ${ingest.reqPerSec.toFixed(0)} |`);
+    console.log(
+      `| as fast as answered (c=${settings.connections}, ${settings.seconds} s): events/s verified and stored (answered 2xx) | ${ingest.reqPerSec.toFixed(0)} |`,
+    );
     console.log(`| … request p50 / p99 ms | ${ingest.p50.toFixed(1)} / ${ingest.p99.toFixed(1)} |`);
-    console.log(`| … backlog when the load stopped; left unprocessed ${DRAIN_WAIT_MS / 1000} s later | ${ingested.unprocessed} / ${ingestLeft} |`);
-    console.log(`| ${RATE} events/s offered for ${STEADY_SECONDS} s: events/s stored (answered 2xx) | ${steady.reqPerSec.toFixed(0)} |`);
-    console.log(`| … lag stored → processed, p50 / p99 / max ms | ${Number(lag.p50).toFixed(0)} / ${Number(lag.p99).toFixed(0)} / ${Number(lag.max).toFixed(0)} |`);
-    console.log(`| … backlog when the offer stopped; left unprocessed ${DRAIN_WAIT_MS / 1000} s later | ${atEnd.unprocessed} / ${steadyLeft} |`);
+    console.log(
+      `| … backlog when the load stopped; left unprocessed ${DRAIN_WAIT_MS / 1000} s later | ${ingested.unprocessed} / ${ingestLeft} |`,
+    );
+    console.log(
+      `| ${RATE} events/s offered for ${STEADY_SECONDS} s: events/s stored (answered 2xx) | ${steady.reqPerSec.toFixed(0)} |`,
+    );
+    console.log(
+      `| … lag stored → processed, p50 / p99 / max ms | ${Number(lag.p50).toFixed(0)} / ${Number(lag.p99).toFixed(0)} / ${Number(lag.max).toFixed(0)} |`,
+    );
+    console.log(
+      `| … backlog when the offer stopped; left unprocessed ${DRAIN_WAIT_MS / 1000} s later | ${atEnd.unprocessed} / ${steadyLeft} |`,
+    );
   } finally {
     await client.end();
   }

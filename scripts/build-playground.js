@@ -25,7 +25,8 @@ async function main() {
   });
   const css = readFileSync(path.join(outdir, 'graphiql.css'), 'utf8');
   const external = [...css.matchAll(/url\(\s*['"]?(?!data:)([^'")]+)|@import\s+([^;]+)/g)].map((m) => m[1] ?? m[2]);
-  if (external.length > 0) throw new Error(`the playground's stylesheet loads external resources: ${external.join(', ')}`);
+  if (external.length > 0)
+    throw new Error(`the playground's stylesheet loads external resources: ${external.join(', ')}`);
 }
 
 main().catch((error) => {

@@ -7,11 +7,16 @@ import { applyMigrations } from '../src/db/migration-runner.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.database.kind === 'pglite' && config.database.dataDir) mkdirSync(config.database.dataDir, { recursive: true });
+  if (config.database.kind === 'pglite' && config.database.dataDir)
+    mkdirSync(config.database.dataDir, { recursive: true });
   const database = await openDatabase(config.database);
   try {
     const applied = await applyMigrations(database);
-    console.log(applied.length ? `applied ${applied.join(', ')} to ${database.description}` : `${database.description} is up to date`);
+    console.log(
+      applied.length
+        ? `applied ${applied.join(', ')} to ${database.description}`
+        : `${database.description} is up to date`,
+    );
   } finally {
     await database.close();
   }

@@ -18,12 +18,23 @@ const { values } = parseArgs({
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.env === 'production') throw new Error('dev tokens are refused when NODE_ENV=production');
-  if (config.auth.mode !== 'hs256') throw new Error('dev tokens need AUTH_JWT_SECRET (HS256); this configuration uses a JWKS URL');
-  if (!values.user) throw new Error('usage: npm run token -- --user <id> [--admin] [--service] [--group-admin <id>]...');
-  const roles: Role[] = [...(values.admin ? (['admin'] as const) : []), ...(values.service ? (['service'] as const) : [])];
+  if (config.auth.mode !== 'hs256')
+    throw new Error('dev tokens need AUTH_JWT_SECRET (HS256); this configuration uses a JWKS URL');
+  if (!values.user)
+    throw new Error('usage: npm run token -- --user <id> [--admin] [--service] [--group-admin <id>]...');
+  const roles: Role[] = [
+    ...(values.admin ? (['admin'] as const) : []),
+    ...(values.service ? (['service'] as const) : []),
+  ];
   const token = await signDevToken(
     config.auth.secret,
-    { sub: values.user, roles, adminGroupIds: values['group-admin'], issuer: config.auth.issuer, audience: config.auth.audience },
+    {
+      sub: values.user,
+      roles,
+      adminGroupIds: values['group-admin'],
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+    },
     values.ttl,
   );
   console.log(token);

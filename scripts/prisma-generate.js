@@ -8,5 +8,10 @@ execFileSync(process.execPath, [cli, 'generate'], {
   stdio: 'inherit',
   cwd: path.join(__dirname, '..'),
   // CHECKPOINT_DISABLE stops the CLI's version check, which would call out to the internet.
-  env: { PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', ...process.env },
+  env: {
+    PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+    ...process.env,
+  },
 });

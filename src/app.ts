@@ -105,7 +105,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     const seeded = await domain.services.plans.seedCatalog(config.catalog);
     if (seeded > 0) logger.info({ plans: seeded }, 'seeded the plan catalog');
-    await keepCachesInStep(database.notifications, { customers: domain.customerCache, projection: domain.customerProjection, plans: domain.services.plans });
+    await keepCachesInStep(database.notifications, {
+      customers: domain.customerCache,
+      projection: domain.customerProjection,
+      plans: domain.services.plans,
+    });
 
     queue = createJobQueue(database, { pollingIntervalSeconds: config.jobs.pollingIntervalSeconds, logger });
     await queue.start();
@@ -124,7 +128,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       config.jobs,
     );
-    const webhooks = stripeWebhookRoute({ provider: payments.provider, inbox, queue, bodyLimitBytes: config.webhookBodyLimitBytes, logger });
+    const webhooks = stripeWebhookRoute({
+      provider: payments.provider,
+      inbox,
+      queue,
+      bodyLimitBytes: config.webhookBodyLimitBytes,
+      logger,
+    });
 
     metrics = new BillingMetrics({ database, projection: domain.customerProjection, jobSchema: JOB_QUEUE_SCHEMA });
     const production = config.env === 'production';
@@ -135,7 +145,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       anonymousSdl: !production || config.gatewaySecret !== null,
       limits: config.graphql,
       metrics,
-      rateLimiter: new ProviderRateLimiter(new RateLimitCounters(database.prisma), config.providerRateLimit, () => clock.now().getTime()),
+      rateLimiter: new ProviderRateLimiter(new RateLimitCounters(database.prisma), config.providerRateLimit, () =>
+        clock.now().getTime(),
+      ),
     });
     await apollo.start();
     const context = createContextFactory({
@@ -146,7 +158,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     const pdfs = invoicePdfRoute(domain.invoiceDocuments, domain.services.invoiceLinks);
     const playground = config.adminPlayground ? createPlaygroundRoute() : null;
-    if (config.adminPlayground && !playground) logger.warn('the admin playground is not built (dist/playground): run `npm run build:playground`');
+    if (config.adminPlayground && !playground)
+      logger.warn('the admin playground is not built (dist/playground): run `npm run build:playground`');
     const http = createHttpApp({
       apollo,
       context,
@@ -170,7 +183,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       domain,
       paymentsDescription: payments.description,
       stripeEmulator: emulator,
-      listening: (baseUrl) => emulator?.addWebhookEndpoint({ url: `${baseUrl}/webhooks/stripe`, secret: webhookSecret }),
+      listening: (baseUrl) =>
+        emulator?.addWebhookEndpoint({ url: `${baseUrl}/webhooks/stripe`, secret: webhookSecret }),
       close: async () => {
         await apollo.stop();
         await domain.customerProjection.stop();
@@ -188,7 +202,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 }
 
 async function openConfiguredDatabase(config: Config): Promise<Database> {
-  if (config.database.kind === 'pglite' && config.database.dataDir) mkdirSync(config.database.dataDir, { recursive: true });
+  if (config.database.kind === 'pglite' && config.database.dataDir)
+    mkdirSync(config.database.dataDir, { recursive: true });
   return openDatabase(config.database);
 }
 
@@ -212,7 +227,12 @@ async function prepareSchema(config: Config, database: Database, logger: Logger)
  * in-process (imported only then), reached through the same adapter. When the app opened the database from
  * its configuration (a process, not a test handing one in), the one-embedded-emulator-per-PostgreSQL rule applies.
  */
-async function openPayments(config: Config, logger: Logger, onCall: ProviderCallObserver, options: AppOptions): Promise<Payments> {
+async function openPayments(
+  config: Config,
+  logger: Logger,
+  onCall: ProviderCallObserver,
+  options: AppOptions,
+): Promise<Payments> {
   const { stripeEmulator: emulatorOptions = {}, sharedStripeEmulator } = options;
   const payments = config.payments;
   if (payments.mode === 'stripe') {
@@ -230,14 +250,30 @@ async function openPayments(config: Config, logger: Logger, onCall: ProviderCall
   if (payments.mode === 'standalone-emulator') {
     const url = new URL(payments.url);
     return {
-      provider: new StripePaymentProvider({ secretKey: 'sk_test_emulator', webhookSecret: payments.webhookSecret, host: url.hostname, port: Number(url.port), protocol: 'http', logger, onCall }),
+      provider: new StripePaymentProvider({
+        secretKey: 'sk_test_emulator',
+        webhookSecret: payments.webhookSecret,
+        host: url.hostname,
+        port: Number(url.port),
+        protocol: 'http',
+        logger,
+        onCall,
+      }),
       description: `emulated (shared standalone Stripe emulator at ${payments.url})`,
       emulator: null,
       webhookSecret: payments.webhookSecret,
       close: async () => undefined,
     };
   }
-  const lock = !options.database && config.database.kind === 'postgres' ? await acquireEmbeddedEmulatorLock(config.database.url, (error) => logger.error({ err: error }, 'lost the embedded Stripe emulator lock: another replica could now start its own emulator')) : undefined;
+  const lock =
+    !options.database && config.database.kind === 'postgres'
+      ? await acquireEmbeddedEmulatorLock(config.database.url, (error) =>
+          logger.error(
+            { err: error },
+            'lost the embedded Stripe emulator lock: another replica could now start its own emulator',
+          ),
+        )
+      : undefined;
   if (lock === null) {
     throw new StartupError(
       'another instance already runs its own embedded Stripe emulator on this database; replicas in emulator mode must share one: start `npm run stripe-emulator` (with EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET) and set STRIPE_EMULATOR_URL and STRIPE_WEBHOOK_SECRET on every replica',
@@ -245,18 +281,34 @@ async function openPayments(config: Config, logger: Logger, onCall: ProviderCall
   }
   try {
     const { startStripeEmulator } = await import('@billing-subgraph/stripe-emulator');
-    const emulator = await startStripeEmulator({ ...emulatorOptions, port: payments.port, ...(payments.stateFile ? { stateFile: payments.stateFile } : {}) });
-    return emulatedPayments(emulator, logger, onCall, async () => {
-      await emulator.close();
-      await lock?.release();
-    }, payments.stateFile);
+    const emulator = await startStripeEmulator({
+      ...emulatorOptions,
+      port: payments.port,
+      ...(payments.stateFile ? { stateFile: payments.stateFile } : {}),
+    });
+    return emulatedPayments(
+      emulator,
+      logger,
+      onCall,
+      async () => {
+        await emulator.close();
+        await lock?.release();
+      },
+      payments.stateFile,
+    );
   } catch (error) {
     await lock?.release();
     throw error;
   }
 }
 
-function emulatedPayments(emulator: RunningStripeEmulator, logger: Logger, onCall: ProviderCallObserver, close: () => Promise<void>, stateFile: string | null = null): Payments {
+function emulatedPayments(
+  emulator: RunningStripeEmulator,
+  logger: Logger,
+  onCall: ProviderCallObserver,
+  close: () => Promise<void>,
+  stateFile: string | null = null,
+): Payments {
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   return {
     provider: new StripePaymentProvider({

@@ -21,7 +21,8 @@ export type PaymentsConfig =
   /** A standalone emulator every replica shares (`npm run stripe-emulator`); it signs webhooks with `webhookSecret`. */
   | { mode: 'standalone-emulator'; url: string; webhookSecret: string };
 
-const DEFAULT_PAYMENT_TERMS = 'Payable on receipt, charged to the payment method on file; no discount for early payment.';
+const DEFAULT_PAYMENT_TERMS =
+  'Payable on receipt, charged to the payment method on file; no discount for early payment.';
 const DEFAULT_LATE_PAYMENT_PENALTY = 'three times the French legal interest rate';
 
 /** A placeholder seller for development: production must configure the real one. */
@@ -51,7 +52,12 @@ export interface Config {
   auth: AuthConfig;
   payments: PaymentsConfig;
   catalog: readonly CatalogPlan[];
-  caches: { customerEntries: number; customerTtlMs: number; planCatalogTtlMs: number; customerProjectionEntries: number };
+  caches: {
+    customerEntries: number;
+    customerTtlMs: number;
+    planCatalogTtlMs: number;
+    customerProjectionEntries: number;
+  };
   gracePeriodDays: number;
   jobs: { pollingIntervalSeconds: number; reconciliationCron: string; graceExpiryCron: string };
   webhookBodyLimitBytes: number;
@@ -88,25 +94,38 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 const CRON = /^\S+( \S+){4}$/;
 /** An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens). */
-const HOST = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)$/;
+const HOST =
+  /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)$/;
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().regex(HOST, 'must be an IP address or a host name').default('127.0.0.1'),
   PORT: port.default(4001),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(100_000),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   AUTH_JWT_SECRET: z.string().optional(),
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, 'must start with whsec_')
+    .optional(),
   STRIPE_EMULATOR_PORT: port.default(0),
   STRIPE_EMULATOR_STATE_FILE: z.string().min(1).optional(),
-  STRIPE_EMULATOR_URL: z.url().regex(/^http:\/\/127\.0\.0\.1:\d+\/?$/, 'must be http://127.0.0.1:<port> (the emulator listens on loopback only)').optional(),
+  STRIPE_EMULATOR_URL: z
+    .url()
+    .regex(/^http:\/\/127\.0\.0\.1:\d+\/?$/, 'must be http://127.0.0.1:<port> (the emulator listens on loopback only)')
+    .optional(),
   PLAN_CATALOG_FILE: z.string().min(1).optional(),
   CUSTOMER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   CUSTOMER_PROJECTION_SIZE: z.coerce.number().int().min(0).default(2_000_000),
@@ -121,12 +140,21 @@ const environmentSchema = z.object({
   SELLER_ADDRESS_LINE2: z.string().min(1).optional(),
   SELLER_POSTAL_CODE: z.string().min(1).optional(),
   SELLER_CITY: z.string().min(1).optional(),
-  SELLER_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
+  SELLER_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .optional(),
   SELLER_VAT_NUMBER: z.string().min(4).optional(),
   SELLER_LEGAL_FORM: z.string().min(1).optional(),
   SELLER_SHARE_CAPITAL: z.string().min(1).optional(),
-  SELLER_SIREN: z.string().regex(/^\d{9}$/, 'must be the 9 digits of a SIREN').optional(),
-  SELLER_SIRET: z.string().regex(/^\d{14}$/, 'must be the 14 digits of a SIRET').optional(),
+  SELLER_SIREN: z
+    .string()
+    .regex(/^\d{9}$/, 'must be the 9 digits of a SIREN')
+    .optional(),
+  SELLER_SIRET: z
+    .string()
+    .regex(/^\d{14}$/, 'must be the 14 digits of a SIRET')
+    .optional(),
   SELLER_REGISTRATION: z.string().min(1).optional(),
   INVOICE_PAYMENT_TERMS: z.string().min(1).default(DEFAULT_PAYMENT_TERMS),
   INVOICE_LATE_PAYMENT_PENALTY: z.string().min(1).default(DEFAULT_LATE_PAYMENT_PENALTY),
@@ -184,31 +212,54 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (production && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
     problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: required in production');
   }
-  if (production && !env.DATABASE_URL) problems.push('DATABASE_URL: required in production (PGlite is for development)');
-  if (production && !env.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required in production (the emulator is for development)');
-  if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
-  if (env.STRIPE_EMULATOR_URL && env.STRIPE_SECRET_KEY) problems.push('STRIPE_EMULATOR_URL and STRIPE_SECRET_KEY: set one, not both');
-  if (env.STRIPE_EMULATOR_URL && !env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_EMULATOR_URL (the EMULATOR_WEBHOOK_SECRET the standalone emulator signs with)');
+  if (production && !env.DATABASE_URL)
+    problems.push('DATABASE_URL: required in production (PGlite is for development)');
+  if (production && !env.STRIPE_SECRET_KEY)
+    problems.push('STRIPE_SECRET_KEY: required in production (the emulator is for development)');
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET)
+    problems.push('STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY');
+  if (env.STRIPE_EMULATOR_URL && env.STRIPE_SECRET_KEY)
+    problems.push('STRIPE_EMULATOR_URL and STRIPE_SECRET_KEY: set one, not both');
+  if (env.STRIPE_EMULATOR_URL && !env.STRIPE_WEBHOOK_SECRET)
+    problems.push(
+      'STRIPE_WEBHOOK_SECRET: required with STRIPE_EMULATOR_URL (the EMULATOR_WEBHOOK_SECRET the standalone emulator signs with)',
+    );
 
-  const sellerVariables = ['SELLER_LEGAL_NAME', 'SELLER_ADDRESS_LINE1', 'SELLER_POSTAL_CODE', 'SELLER_CITY', 'SELLER_COUNTRY', 'SELLER_VAT_NUMBER'] as const;
+  const sellerVariables = [
+    'SELLER_LEGAL_NAME',
+    'SELLER_ADDRESS_LINE1',
+    'SELLER_POSTAL_CODE',
+    'SELLER_CITY',
+    'SELLER_COUNTRY',
+    'SELLER_VAT_NUMBER',
+  ] as const;
   const missingSeller = sellerVariables.filter((name) => !env[name]);
   if (missingSeller.length > 0 && missingSeller.length < sellerVariables.length) {
     problems.push(`${missingSeller.join(', ')}: the seller's identity is all or nothing`);
   }
-  if (production && missingSeller.length > 0) problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
+  if (production && missingSeller.length > 0)
+    problems.push(`${missingSeller.join(', ')}: the seller's identity is required in production`);
   if (production && !env.INVOICE_LINK_SECRET) problems.push('INVOICE_LINK_SECRET: required in production');
-  for (const [name, value] of [['AUTH_JWT_SECRET', env.AUTH_JWT_SECRET], ['INVOICE_LINK_SECRET', env.INVOICE_LINK_SECRET], ['GATEWAY_SECRET', env.GATEWAY_SECRET]] as const) {
+  for (const [name, value] of [
+    ['AUTH_JWT_SECRET', env.AUTH_JWT_SECRET],
+    ['INVOICE_LINK_SECRET', env.INVOICE_LINK_SECRET],
+    ['GATEWAY_SECRET', env.GATEWAY_SECRET],
+  ] as const) {
     const weakness = value === undefined ? null : secretWeakness(value, production);
     if (weakness) problems.push(`${name}: ${weakness}`);
   }
-  if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
+  if (production && !env.PUBLIC_BASE_URL)
+    problems.push('PUBLIC_BASE_URL: required in production (invoice PDF links point there)');
   if (env.SELLER_SIRET && env.SELLER_SIREN && !env.SELLER_SIRET.startsWith(env.SELLER_SIREN)) {
     problems.push('SELLER_SIRET: must start with SELLER_SIREN (an establishment of that company)');
   }
   if (env.CREDIT_NOTE_NUMBER_FORMAT.replace(/\{[^}]*\}/g, '') === env.INVOICE_NUMBER_FORMAT.replace(/\{[^}]*\}/g, '')) {
-    problems.push('CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own (a different prefix from INVOICE_NUMBER_FORMAT)');
+    problems.push(
+      'CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own (a different prefix from INVOICE_NUMBER_FORMAT)',
+    );
   }
-  if (!isTimeZone(env.INVOICE_TIME_ZONE)) problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
+  if (!isTimeZone(env.INVOICE_TIME_ZONE))
+    problems.push(`INVOICE_TIME_ZONE: unknown time zone ${env.INVOICE_TIME_ZONE}`);
 
   const catalog = env.PLAN_CATALOG_FILE ? readCatalog(env.PLAN_CATALOG_FILE, problems) : DEFAULT_PLAN_CATALOG;
   if (problems.length > 0) throw new ConfigError(problems);
@@ -227,7 +278,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
         ? { mode: 'stripe', secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
         : env.STRIPE_EMULATOR_URL && env.STRIPE_WEBHOOK_SECRET
-          ? { mode: 'standalone-emulator', url: env.STRIPE_EMULATOR_URL.replace(/\/$/, ''), webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+          ? {
+              mode: 'standalone-emulator',
+              url: env.STRIPE_EMULATOR_URL.replace(/\/$/, ''),
+              webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+            }
           : { mode: 'emulator', port: env.STRIPE_EMULATOR_PORT, stateFile: emulatorStateFile(env) },
     catalog,
     caches: {
@@ -262,7 +317,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
               paymentTerms: env.INVOICE_PAYMENT_TERMS,
               latePaymentPenalty: env.INVOICE_LATE_PAYMENT_PENALTY,
             }
-          : { ...DEV_SELLER, paymentTerms: env.INVOICE_PAYMENT_TERMS, latePaymentPenalty: env.INVOICE_LATE_PAYMENT_PENALTY },
+          : {
+              ...DEV_SELLER,
+              paymentTerms: env.INVOICE_PAYMENT_TERMS,
+              latePaymentPenalty: env.INVOICE_LATE_PAYMENT_PENALTY,
+            },
       numberTemplate: env.INVOICE_NUMBER_FORMAT,
       creditNoteNumberTemplate: env.CREDIT_NOTE_NUMBER_FORMAT,
       timeZone: env.INVOICE_TIME_ZONE,
@@ -297,8 +356,10 @@ const PUBLISHED_SECRETS = new Set([DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET]);
 export function secretWeakness(secret: string, production: boolean): string | null {
   if (Buffer.byteLength(secret, 'utf8') < 32) return 'must be at least 32 bytes';
   if (!production) return null;
-  if (PUBLISHED_SECRETS.has(secret)) return 'is a development secret published in the source; generate a new one (openssl rand -base64 48)';
-  if (new Set(secret).size < 10) return 'has too little variety (fewer than 10 distinct characters); generate a random one';
+  if (PUBLISHED_SECRETS.has(secret))
+    return 'is a development secret published in the source; generate a new one (openssl rand -base64 48)';
+  if (new Set(secret).size < 10)
+    return 'has too little variety (fewer than 10 distinct characters); generate a random one';
   return null;
 }
 
@@ -336,7 +397,12 @@ function readCatalog(file: string, problems: string[]): readonly CatalogPlan[] {
  * The embedded emulator keeps its state beside the embedded database in development (`.data/pglite` ->
  * `.data/pglite-stripe-emulator.json`), so a restart finds the provider objects the database refers to.
  */
-function emulatorStateFile(env: { NODE_ENV: string; DATABASE_URL?: string; PGLITE_DATA_DIR: string; STRIPE_EMULATOR_STATE_FILE?: string }): string | null {
+function emulatorStateFile(env: {
+  NODE_ENV: string;
+  DATABASE_URL?: string;
+  PGLITE_DATA_DIR: string;
+  STRIPE_EMULATOR_STATE_FILE?: string;
+}): string | null {
   if (env.STRIPE_EMULATOR_STATE_FILE) return path.resolve(env.STRIPE_EMULATOR_STATE_FILE);
   if (env.NODE_ENV !== 'development' || env.DATABASE_URL) return null;
   return `${path.resolve(env.PGLITE_DATA_DIR)}-stripe-emulator.json`;

@@ -16,7 +16,10 @@ function refuseToStart(problems: string[]): never {
 
 /** The last meaningful line of an error's message: Prisma's run to 35 lines, the cause is at the end. */
 function oneLine(error: unknown): string {
-  const lines = String((error as Error)?.message ?? error).split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = String((error as Error)?.message ?? error)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return (lines.at(-1) ?? 'unknown error').slice(0, 300);
 }
 
@@ -28,7 +31,11 @@ function listen(config: Config): Promise<{ server: Server; problem: string | nul
     server.once('error', (error: NodeJS.ErrnoException) => {
       const where = `${config.http.host}:${config.http.port}`;
       const reason =
-        error.code === 'EADDRINUSE' ? `port ${config.http.port} is already in use` : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' ? `host ${config.http.host} is not an address of this machine` : oneLine(error);
+        error.code === 'EADDRINUSE'
+          ? `port ${config.http.port} is already in use`
+          : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+            ? `host ${config.http.host} is not an address of this machine`
+            : oneLine(error);
       resolve({ server, problem: `HOST/PORT: cannot listen on ${where}: ${reason}` });
     });
     server.listen(config.http.port, config.http.host);
@@ -50,7 +57,9 @@ async function main(): Promise<void> {
   ]);
   const problems = [
     ...(listenProblem ? [listenProblem] : []),
-    ...(databaseProblem && database.kind === 'postgres' ? [`DATABASE_URL: cannot connect to ${redactPassword(database.url)}: ${databaseProblem}`] : []),
+    ...(databaseProblem && database.kind === 'postgres'
+      ? [`DATABASE_URL: cannot connect to ${redactPassword(database.url)}: ${databaseProblem}`]
+      : []),
   ];
   if (problems.length > 0) refuseToStart(problems);
 

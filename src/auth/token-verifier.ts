@@ -53,7 +53,8 @@ function hs256(secret: string, options: JWTVerifyOptions, now: () => number): Ve
 
 function jwks(url: string, options: JWTVerifyOptions, now: () => number): Verify {
   const keys = createRemoteJWKSet(new URL(url));
-  return (token) => jwtVerify(token, keys, { ...options, currentDate: new Date(now()), algorithms: ['RS256', 'ES256'] });
+  return (token) =>
+    jwtVerify(token, keys, { ...options, currentDate: new Date(now()), algorithms: ['RS256', 'ES256'] });
 }
 
 function viewerFromClaims(payload: JWTPayload): Viewer {

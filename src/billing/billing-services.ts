@@ -77,7 +77,10 @@ export function createBillingServices(
     customerCache.invalidate(ownerKey);
     customerProjection.changed(ownerKey);
   });
-  const customerProjection = new CustomerProjection(new CustomerStateReader(database.executeSql), { maxEntries: settings.customerProjectionEntries, logger });
+  const customerProjection = new CustomerProjection(new CustomerStateReader(database.executeSql), {
+    maxEntries: settings.customerProjectionEntries,
+    logger,
+  });
   const subscriptions = new SubscriptionRepository(prisma);
   const invoices = new InvoiceRepository(prisma);
   const paymentMethods = new PaymentMethodRepository(prisma);
@@ -85,8 +88,24 @@ export function createBillingServices(
   const operations = new BillingOperations(locks, operationRecords);
   const planRepository = new PlanRepository(prisma);
   const plans = new PlanService(planRepository, { ttlMs: settings.planCatalogTtlMs });
-  const paymentState = new PaymentStateService(customers, subscriptions, invoices, plans, settings.gracePeriodDays, now);
-  const { seller, numberTemplate, creditNoteNumberTemplate, timeZone, viesCheck, linkSecret, publicBaseUrl, linkTtlSeconds } = settings.invoicing;
+  const paymentState = new PaymentStateService(
+    customers,
+    subscriptions,
+    invoices,
+    plans,
+    settings.gracePeriodDays,
+    now,
+  );
+  const {
+    seller,
+    numberTemplate,
+    creditNoteNumberTemplate,
+    timeZone,
+    viesCheck,
+    linkSecret,
+    publicBaseUrl,
+    linkTtlSeconds,
+  } = settings.invoicing;
   const verifier = settings.vat?.verifier ?? (viesCheck ? new ViesVatNumberVerifier() : new OfflineVatNumberVerifier());
   const vat = new CustomerVat({
     sellerCountry: seller.country,
@@ -131,8 +150,23 @@ export function createBillingServices(
     now,
   );
   const paymentMethodSync = new PaymentMethodSynchronizer(provider, { customers, paymentMethods }, locks);
-  const reconciliation = new CustomerReconciliation(provider, subscriptionSync, invoiceSync, paymentMethodSync, paymentState, locks);
-  const customerService = new CustomerService({ customers, subscriptions, paymentState, provider, subscriptionSync, taxRates, operations });
+  const reconciliation = new CustomerReconciliation(
+    provider,
+    subscriptionSync,
+    invoiceSync,
+    paymentMethodSync,
+    paymentState,
+    locks,
+  );
+  const customerService = new CustomerService({
+    customers,
+    subscriptions,
+    paymentState,
+    provider,
+    subscriptionSync,
+    taxRates,
+    operations,
+  });
   const invoiceService = new InvoiceService(invoices, customers);
   return {
     customerCache,
@@ -146,9 +180,35 @@ export function createBillingServices(
       plans,
       customers: customerService,
       invoices: invoiceService,
-      invoicePayments: new InvoicePaymentService(invoices, paymentMethods, subscriptions, provider, invoiceSync, subscriptionSync, operations),
-      paymentMethods: new PaymentMethodService({ customers: customerService, paymentMethods, subscriptions, provider, paymentMethodSync, operations }),
-      subscriptions: new SubscriptionService({ customers: customerService, subscriptions, paymentMethods, plans, provider, subscriptionSync, invoiceSync, taxRates, invoices, operations }),
+      invoicePayments: new InvoicePaymentService(
+        invoices,
+        paymentMethods,
+        subscriptions,
+        provider,
+        invoiceSync,
+        subscriptionSync,
+        operations,
+      ),
+      paymentMethods: new PaymentMethodService({
+        customers: customerService,
+        paymentMethods,
+        subscriptions,
+        provider,
+        paymentMethodSync,
+        operations,
+      }),
+      subscriptions: new SubscriptionService({
+        customers: customerService,
+        subscriptions,
+        paymentMethods,
+        plans,
+        provider,
+        subscriptionSync,
+        invoiceSync,
+        taxRates,
+        invoices,
+        operations,
+      }),
       reconciliation,
       invoiceLinks: new InvoiceLinkSigner(linkSecret, publicBaseUrl, linkTtlSeconds, now),
       audit: new AuditLog(new AuditLogRepository(prisma)),
@@ -156,7 +216,14 @@ export function createBillingServices(
       customerSearch: new CustomerSearchRepository(prisma),
       invoiceListing: new InvoiceListing(new InvoiceListingRepository(prisma)),
       invoiceCollection: new InvoiceCollectionAdmin(invoices, provider, invoiceSync),
-      customerExceptions: new CustomerExceptions({ customers: customerService, customerRows: customers, subscriptions, plans, paymentState, now }),
+      customerExceptions: new CustomerExceptions({
+        customers: customerService,
+        customerRows: customers,
+        subscriptions,
+        plans,
+        paymentState,
+        now,
+      }),
       subscriptionHistory: (customerId: string) => subscriptions.findAllByCustomer(customerId),
       creditNotes,
       refunds: new InvoiceRefundService(invoices, provider, creditNotes, operations),

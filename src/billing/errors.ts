@@ -40,7 +40,8 @@ export const notFound = (what: string) => new BillingDomainError('NOT_FOUND', `$
  */
 export function domainFailureOf(error: unknown): BillingDomainError | null {
   if (error instanceof BillingDomainError) return error;
-  if (error instanceof ProviderUnavailableError) return new BillingDomainError('PROVIDER_UNAVAILABLE', 'The payment provider is unavailable: try again later.');
+  if (error instanceof ProviderUnavailableError)
+    return new BillingDomainError('PROVIDER_UNAVAILABLE', 'The payment provider is unavailable: try again later.');
   return null;
 }
 

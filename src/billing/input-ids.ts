@@ -12,7 +12,8 @@ const PROVIDER_ID = /^[a-z]{2,8}_\w{1,250}$/;
 export const isOwnerId = (value: unknown): value is string => typeof value === 'string' && OWNER_ID.test(value);
 
 export function requireOwnerId(value: string, field: string): string {
-  if (!isOwnerId(value)) throw invalidInput(`\`${field}\` is not a valid id (1 to 128 letters, digits or . : @ + = / - _)`, field);
+  if (!isOwnerId(value))
+    throw invalidInput(`\`${field}\` is not a valid id (1 to 128 letters, digits or . : @ + = / - _)`, field);
   return value;
 }
 

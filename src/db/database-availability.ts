@@ -5,7 +5,13 @@ import { Client } from 'pg';
 /** Prisma's codes for "cannot reach", "timed out", "connection closed" and "pool timeout". */
 const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** The driver adapters' error kinds for the same situations. */
-const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
+const ADAPTER_UNREACHABLE = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionAlreadyClosed',
+]);
 /** PostgreSQL: connection exceptions (08…), shutdown and start-up (57P01–57P03), too many connections. */
 const POSTGRES_UNAVAILABLE = /^(08\w{3}|57P0[123]|53300)$/;
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
@@ -25,7 +31,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
     const candidate = current as ErrorLike;
-    if (typeof candidate.code === 'string' && (PRISMA_UNREACHABLE.has(candidate.code) || SOCKET_ERRORS.has(candidate.code))) return true;
+    if (
+      typeof candidate.code === 'string' &&
+      (PRISMA_UNREACHABLE.has(candidate.code) || SOCKET_ERRORS.has(candidate.code))
+    )
+      return true;
     const adapterCause = candidate.meta?.driverAdapterError?.cause;
     if (adapterCause && describesUnavailable(adapterCause)) return true;
     if (describesUnavailable(candidate)) return true;

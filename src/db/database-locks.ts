@@ -55,7 +55,8 @@ export function postgresLocks(url: string, poolSize: number, waitMs = LOCK_WAIT_
       throw error;
     }
   };
-  const unlock = (client: PoolClient, key: string) => client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+  const unlock = (client: PoolClient, key: string) =>
+    client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
 
   return {
     async withLock(key, task) {

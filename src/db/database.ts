@@ -107,7 +107,10 @@ function withWholeScripts(factory: PrismaPg, pool: Pool): PrismaPg {
   return factory;
 }
 
-function createClient(adapter: SqlMigrationAwareDriverAdapterFactory, { onQuery }: Required<DatabaseOptions>): PrismaClient {
+function createClient(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  { onQuery }: Required<DatabaseOptions>,
+): PrismaClient {
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => onQuery(event.query));
   return prisma;

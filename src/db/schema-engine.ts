@@ -3,12 +3,18 @@
 // behind --experimental-wasm-modules; instantiating the same module by hand needs no flag.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
 // Node has WebAssembly, but @types/node 20 does not declare it; this is the part used here.
 declare const WebAssembly: {
-  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 };
 
 type Bindings = typeof import('@prisma/schema-engine-wasm') & {
@@ -19,7 +25,9 @@ let bindings: Promise<Bindings> | undefined;
 
 async function loadBindings(): Promise<Bindings> {
   const glue = require('@prisma/schema-engine-wasm/schema_engine_bg') as Bindings;
-  const wasmPath = createRequire(__filename).resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+  const wasmPath = createRequire(__filename)
+    .resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+    .replace(/\.js$/, '.wasm');
   const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
     './schema_engine_bg.js': withUnrefTimers(glue),
   });

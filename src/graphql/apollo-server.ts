@@ -1,6 +1,15 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLLimits } from '../config.ts';
 import { auditPlugin } from './audit-plugin.ts';
@@ -15,8 +24,11 @@ import { buildBillingSchema } from './schema.ts';
 const ANONYMOUS_FIELDS = new Set(['_service', '__typename']);
 
 function anonymousAllowed(operation: OperationDefinitionNode | undefined): boolean {
-  return !!operation && operation.selectionSet.selections.every(
-    (selection) => selection.kind === Kind.FIELD && ANONYMOUS_FIELDS.has(selection.name.value),
+  return (
+    !!operation &&
+    operation.selectionSet.selections.every(
+      (selection) => selection.kind === Kind.FIELD && ANONYMOUS_FIELDS.has(selection.name.value),
+    )
   );
 }
 
@@ -39,7 +51,10 @@ function requestGuard({ schema, limits, rateLimiter, anonymousSdl }: GuardOption
         if (!contextValue.viewer && !(anonymousSdl && anonymousAllowed(operation))) {
           throw clientError('UNAUTHENTICATED', 'a valid token is required');
         }
-        refuseCostlyOperation({ schema, document, operationName: request.operationName, variables: request.variables }, limits);
+        refuseCostlyOperation(
+          { schema, document, operationName: request.operationName, variables: request.variables },
+          limits,
+        );
         const viewer = contextValue.viewer;
         if (viewer && operation && providerCalls(operation, (name) => fragmentOf(document, name)).length > 0) {
           await rateLimiter.consume(viewer.id);
@@ -48,7 +63,10 @@ function requestGuard({ schema, limits, rateLimiter, anonymousSdl }: GuardOption
       didEncounterErrors: async ({ contextValue, errors, response }) => {
         for (const error of errors) {
           if (!isClientFacing(error)) {
-            contextValue.logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId }, 'request failed');
+            contextValue.logger.error(
+              { err: error.originalError ?? error, requestId: contextValue.requestId },
+              'request failed',
+            );
           }
         }
         const unavailable = serviceUnavailableHttp(errors);
@@ -63,7 +81,8 @@ function requestGuard({ schema, limits, rateLimiter, anonymousSdl }: GuardOption
 
 function fragmentOf(document: DocumentNode, name: string): FragmentDefinitionNode | undefined {
   return document.definitions.find(
-    (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
+    (definition): definition is FragmentDefinitionNode =>
+      definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
   );
 }
 
@@ -77,7 +96,14 @@ export interface ApolloServerOptions {
   metrics: RequestObserver;
 }
 
-export function createApolloServer({ logger, production, anonymousSdl, limits, rateLimiter, metrics }: ApolloServerOptions): ApolloServer<GraphQLContext> {
+export function createApolloServer({
+  logger,
+  production,
+  anonymousSdl,
+  limits,
+  rateLimiter,
+  metrics,
+}: ApolloServerOptions): ApolloServer<GraphQLContext> {
   const schema = buildBillingSchema();
   return new ApolloServer<GraphQLContext>({
     schema,

@@ -24,7 +24,8 @@ export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {
         return {
           willResolveField: ({ info, args }) => {
             if (info.parentType !== info.schema.getMutationType()) return;
-            return (error, result) => resolved.push({ operation: info.fieldName, args, outcome: outcomeOf(error, result) });
+            return (error, result) =>
+              resolved.push({ operation: info.fieldName, args, outcome: outcomeOf(error, result) });
           },
         };
       },
@@ -46,7 +47,10 @@ export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {
           await contextValue.services.audit.record(entries);
         } catch (error) {
           // The mutation is done and cannot be undone here: the failure must at least be loud.
-          contextValue.logger.error({ err: error, requestId, operations: resolved.map((r) => r.operation) }, 'audit log write failed');
+          contextValue.logger.error(
+            { err: error, requestId, operations: resolved.map((r) => r.operation) },
+            'audit log write failed',
+          );
         }
       },
     };
@@ -56,7 +60,8 @@ export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {
 function outcomeOf(error: unknown, result: unknown): string {
   if (error) return apiErrorCode(error);
   // A business outcome (a member of a result union implementing BillingError) carries its code.
-  const code = result && typeof result === 'object' && 'code' in result ? (result as { code: unknown }).code : undefined;
+  const code =
+    result && typeof result === 'object' && 'code' in result ? (result as { code: unknown }).code : undefined;
   return typeof code === 'string' ? code : 'OK';
 }
 

@@ -1,4 +1,10 @@
-import { canManageBilling, canPayInvoice, canReadBilling, canReadPersonalBilling, invoiceReadAccess } from '../auth/billing-access-policy.ts';
+import {
+  canManageBilling,
+  canPayInvoice,
+  canReadBilling,
+  canReadPersonalBilling,
+  invoiceReadAccess,
+} from '../auth/billing-access-policy.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import type { BillingOwner } from '../billing/billing-owner.ts';
 import { invalidInput, notFound } from '../billing/errors.ts';
@@ -41,7 +47,8 @@ export function requireInvoicePayer(context: GraphQLContext, found: OwnedInvoice
 
 /** Billing actions are the owner's own: the user, or an admin of the group. Not even admins act for them. */
 export function requireBillingManager(context: GraphQLContext, owner: BillingOwner): void {
-  if (!canManageBilling(requireViewer(context), owner)) throw clientError('FORBIDDEN', `not allowed to manage the billing of this ${owner.kind}`);
+  if (!canManageBilling(requireViewer(context), owner))
+    throw clientError('FORBIDDEN', `not allowed to manage the billing of this ${owner.kind}`);
 }
 
 /**
@@ -50,7 +57,9 @@ export function requireBillingManager(context: GraphQLContext, owner: BillingOwn
  */
 export function actingOwner(context: GraphQLContext, groupId: string | null | undefined): BillingOwner {
   const owner: BillingOwner =
-    groupId === null || groupId === undefined ? { kind: 'user', id: requireViewer(context).id } : { kind: 'group', id: requireOwnerId(groupId, 'groupId') };
+    groupId === null || groupId === undefined
+      ? { kind: 'user', id: requireViewer(context).id }
+      : { kind: 'group', id: requireOwnerId(groupId, 'groupId') };
   requireBillingManager(context, owner);
   return owner;
 }
@@ -61,7 +70,9 @@ export function requireRole(context: GraphQLContext, role: Role): void {
 
 export function ownerFrom(input: { userId?: string | null; groupId?: string | null }): BillingOwner {
   const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
-  if (given(input.userId) && !given(input.groupId)) return { kind: 'user', id: requireOwnerId(input.userId, 'owner.userId') };
-  if (given(input.groupId) && !given(input.userId)) return { kind: 'group', id: requireOwnerId(input.groupId, 'owner.groupId') };
+  if (given(input.userId) && !given(input.groupId))
+    return { kind: 'user', id: requireOwnerId(input.userId, 'owner.userId') };
+  if (given(input.groupId) && !given(input.userId))
+    return { kind: 'group', id: requireOwnerId(input.groupId, 'owner.groupId') };
   throw invalidInput('give exactly one of `userId` and `groupId`', 'owner');
 }

@@ -38,7 +38,11 @@ const API_CODE: Record<DomainErrorCode, ErrorCode> = {
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 
-export function clientError(code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>, message: string, extra = {}): GraphQLError {
+export function clientError(
+  code: Exclude<ErrorCode, 'INTERNAL_SERVER_ERROR'>,
+  message: string,
+  extra = {},
+): GraphQLError {
   const status = HTTP_STATUS[code];
   return new GraphQLError(message, { extensions: { code, ...extra, ...(status && { http: { status } }) } });
 }
@@ -57,7 +61,9 @@ export function isClientFacing(error: unknown): boolean {
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** HTTP 503 with Retry-After when any error comes from an unreachable database: the client may retry. */
-export function serviceUnavailableHttp(errors: readonly unknown[]): { status: number; headers: Map<string, string> } | null {
+export function serviceUnavailableHttp(
+  errors: readonly unknown[],
+): { status: number; headers: Map<string, string> } | null {
   if (!errors.some((error) => isDatabaseUnavailable(unwrapResolverError(error)))) return null;
   return { status: 503, headers: new Map([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) };
 }
@@ -92,7 +98,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   const failure = domainFailureOf(original);
-  if (failure) return { message: failure.message, path, locations, extensions: { code: API_CODE[failure.code], ...failure.details } };
+  if (failure)
+    return {
+      message: failure.message,
+      path,
+      locations,
+      extensions: { code: API_CODE[failure.code], ...failure.details },
+    };
   if (isClientFacing(error)) {
     const { stacktrace: _dropped, http: _status, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -57,7 +57,9 @@ class RequestLoaders implements BillingLoaders {
   constructor(private readonly sources: LoaderSources) {}
 
   get customerByOwner() {
-    return (this.customers ??= new DataLoader((owners) => this.sources.customers.findManyByOwners(owners), { cacheKeyFn: ownerKey }));
+    return (this.customers ??= new DataLoader((owners) => this.sources.customers.findManyByOwners(owners), {
+      cacheKeyFn: ownerKey,
+    }));
   }
 
   get liveSubscriptionByCustomerId() {
@@ -89,7 +91,11 @@ class RequestLoaders implements BillingLoaders {
           [...groups.values()].map(async (group) => {
             const { first, after } = group[0]!;
             try {
-              const found = await this.sources.invoicePages.pagesFor(group.map((key) => key.customerId), first, after);
+              const found = await this.sources.invoicePages.pagesFor(
+                group.map((key) => key.customerId),
+                first,
+                after,
+              );
               group.forEach((key, i) => pages.set(pageKey(key), found[i]!));
             } catch (error) {
               for (const key of group) pages.set(pageKey(key), error as Error);

@@ -18,7 +18,8 @@ export function metricsPlugin(observer: RequestObserver): ApolloServerPlugin<Gra
         willSendResponse: async ({ operationName, operation, errors, response }) => {
           const root = operation?.selectionSet.selections[0];
           const name = operationName ?? (root?.kind === Kind.FIELD ? root.name.value : 'unknown');
-          const failed = !!errors?.length || (response.body.kind === 'single' && !!response.body.singleResult.errors?.length);
+          const failed =
+            !!errors?.length || (response.body.kind === 'single' && !!response.body.singleResult.errors?.length);
           observer.observeRequest(name, (performance.now() - started) / 1000, failed);
         },
       };

@@ -41,9 +41,18 @@ export function subscribeResult(o: SubscribeOutcome) {
     case 'payment_failed':
       return failed(o);
     case 'already_subscribed':
-      return { __typename: 'AlreadySubscribed' as const, code: 'ALREADY_SUBSCRIBED' as const, message: 'There is already a subscription: change its plan instead.', subscription: o.subscription };
+      return {
+        __typename: 'AlreadySubscribed' as const,
+        code: 'ALREADY_SUBSCRIBED' as const,
+        message: 'There is already a subscription: change its plan instead.',
+        subscription: o.subscription,
+      };
     case 'payment_method_required':
-      return { __typename: 'PaymentMethodRequired' as const, code: 'PAYMENT_METHOD_REQUIRED' as const, message: 'Save a payment method first.' };
+      return {
+        __typename: 'PaymentMethodRequired' as const,
+        code: 'PAYMENT_METHOD_REQUIRED' as const,
+        message: 'Save a payment method first.',
+      };
   }
 }
 
@@ -69,7 +78,9 @@ export function changePlanResult(o: ChangePlanOutcome) {
 }
 
 export function subscriptionUpdateResult(o: SubscriptionUpdateOutcome) {
-  return o.kind === 'version_conflict' ? conflict(o) : { __typename: 'SubscriptionUpdated' as const, subscription: o.subscription };
+  return o.kind === 'version_conflict'
+    ? conflict(o)
+    : { __typename: 'SubscriptionUpdated' as const, subscription: o.subscription };
 }
 
 export function payInvoiceResult(o: PayInvoiceOutcome) {
@@ -90,7 +101,12 @@ export function setupResult(o: SetupOutcome) {
     case 'setup_requires_action':
       return { __typename: 'SetupRequiresAction' as const, clientSecret: o.clientSecret, redirectUrl: o.redirectUrl };
     case 'setup_incomplete':
-      return { __typename: 'SetupIncomplete' as const, code: 'SETUP_INCOMPLETE' as const, message: 'The payment method was not confirmed.', status: o.status };
+      return {
+        __typename: 'SetupIncomplete' as const,
+        code: 'SETUP_INCOMPLETE' as const,
+        message: 'The payment method was not confirmed.',
+        status: o.status,
+      };
   }
 }
 

@@ -32,7 +32,10 @@ export const PROVIDER_FIELDS: Readonly<Record<'query' | 'mutation', ReadonlySet<
 };
 
 /** The response keys (alias or name) of the operation's provider-calling root fields, fragments expanded. */
-export function providerCalls(operation: OperationDefinitionNode, fragment: (name: string) => FragmentDefinitionNode | null | undefined): string[] {
+export function providerCalls(
+  operation: OperationDefinitionNode,
+  fragment: (name: string) => FragmentDefinitionNode | null | undefined,
+): string[] {
   const fields = operation.operation === 'subscription' ? new Set<string>() : PROVIDER_FIELDS[operation.operation];
   const keys = new Set<string>();
   const seenFragments = new Set<string>();

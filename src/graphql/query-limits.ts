@@ -28,7 +28,13 @@ const reportToContext: Pick<NonNullable<Parameters<typeof maxDepthRule>[0]>, 'pr
 export function queryShapeRules(limits: GraphQLLimits): ValidationRule[] {
   return [
     // Fragments are flattened: `... on User` does not deepen the answer, nested fields do.
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, exposeLimits: true, ...reportToContext }),
+    maxDepthRule({
+      n: limits.maxDepth,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      exposeLimits: true,
+      ...reportToContext,
+    }),
     maxAliasesRule({ n: limits.maxAliases, exposeLimits: true, ...reportToContext }),
     maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true, ...reportToContext }),
   ];
@@ -75,13 +81,20 @@ const COSTS_KEPT_PER_DOCUMENT = 100;
 function costKey(operationName: string | null | undefined, variables: Record<string, unknown> | undefined): string {
   const relevant = Object.entries(variables ?? {}).map(([name, value]) => [
     name,
-    Array.isArray(value) ? { length: value.length } : typeof value === 'number' || typeof value === 'boolean' ? value : typeof value,
+    Array.isArray(value)
+      ? { length: value.length }
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : typeof value,
   ]);
   return JSON.stringify([operationName ?? null, relevant]);
 }
 
 /** The cost, or null when the variables do not fit their types (execution refuses them, before any resolver). */
-function computeCost({ schema, document, operationName, variables }: OperationToCost, limits: GraphQLLimits): number | null {
+function computeCost(
+  { schema, document, operationName, variables }: OperationToCost,
+  limits: GraphQLLimits,
+): number | null {
   try {
     return getComplexity({
       schema,
@@ -94,9 +107,12 @@ function computeCost({ schema, document, operationName, variables }: OperationTo
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     if (error.message.includes('maximum allowed number of nodes')) {
-      throw new GraphQLError(`The query is too large to run: its fragments expand to more than ${MAX_COSTED_SELECTIONS} selections.`, {
-        extensions: { code: REFUSED, http: { status: 400 } },
-      });
+      throw new GraphQLError(
+        `The query is too large to run: its fragments expand to more than ${MAX_COSTED_SELECTIONS} selections.`,
+        {
+          extensions: { code: REFUSED, http: { status: 400 } },
+        },
+      );
     }
     return null;
   }
@@ -116,9 +132,12 @@ export function refuseCostlyOperation(operation: OperationToCost, limits: GraphQ
     knownCosts.set(operation.document, costs);
   }
   if (cost > limits.maxCost) {
-    throw new GraphQLError(`The query costs ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer fields.`, {
-      extensions: { code: REFUSED, cost, maxCost: limits.maxCost, http: { status: 400 } },
-    });
+    throw new GraphQLError(
+      `The query costs ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer fields.`,
+      {
+        extensions: { code: REFUSED, cost, maxCost: limits.maxCost, http: { status: 400 } },
+      },
+    );
   }
   return cost;
 }

@@ -1,6 +1,11 @@
 import { vatReportCsv, type VatAmounts, type VatReport } from '../billing/vat/vat-report-service.ts';
 
-type Line = VatAmounts & { memberState?: string | null; buyerCountry?: string | null; buyerVatNumber?: string; rateBps?: number };
+type Line = VatAmounts & {
+  memberState?: string | null;
+  buyerCountry?: string | null;
+  buyerVatNumber?: string;
+  rateBps?: number;
+};
 
 const line = (row: Line) => ({
   memberState: row.memberState ?? row.buyerCountry ?? null,

@@ -20,39 +20,108 @@ const MAX_OPERATIONS = 200;
 
 export class BillingMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'billing_graphql_requests_total', help: 'GraphQL requests by operation and outcome (ok, error).', labelNames: ['operation', 'outcome'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'billing_graphql_request_duration_seconds', help: 'GraphQL request latency by operation.', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly providerCalls = new Counter({ name: 'billing_provider_calls_total', help: 'Payment provider calls by operation and outcome (ok, error), retries included.', labelNames: ['operation', 'outcome'], registers: [this.registry] });
-  private readonly providerLatency = new Histogram({ name: 'billing_provider_call_duration_seconds', help: 'Payment provider call latency by operation, retries included.', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'billing_graphql_requests_total',
+    help: 'GraphQL requests by operation and outcome (ok, error).',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'billing_graphql_request_duration_seconds',
+    help: 'GraphQL request latency by operation.',
+    labelNames: ['operation'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly providerCalls = new Counter({
+    name: 'billing_provider_calls_total',
+    help: 'Payment provider calls by operation and outcome (ok, error), retries included.',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly providerLatency = new Histogram({
+    name: 'billing_provider_call_duration_seconds',
+    help: 'Payment provider call latency by operation, retries included.',
+    labelNames: ['operation'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
   private readonly operations = new Set<string>();
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
     const { database, projection, jobSchema } = sources;
     const registers = [this.registry];
-    new Counter({ name: 'billing_sql_statements_total', help: 'SQL statements sent to the database (÷ billing_graphql_requests_total: SQL per request).', registers, collect: countFrom(() => database.statementCount()) });
-    new Counter({ name: 'billing_customer_projection_hits_total', help: 'Hot-path lookups the customer projection answered (a state or a known absence).', registers, collect: countFrom(() => projection.status().hits) });
-    new Counter({ name: 'billing_customer_projection_misses_total', help: 'Hot-path lookups read from the database instead (projection loading, full, or owner just changed).', registers, collect: countFrom(() => projection.status().misses) });
-    new Gauge({ name: 'billing_customer_projection_entries', help: 'Customers held in the projection.', registers, collect() {
-      this.set(projection.status().entries);
-    } });
-    new Gauge({ name: 'billing_customer_projection_complete', help: '1 when the projection holds every customer (absent owners are known to be free).', registers, collect() {
-      this.set(projection.status().complete ? 1 : 0);
-    } });
-    new Gauge({ name: 'billing_job_queue_depth', help: 'Jobs waiting to run (created or retrying), by queue.', labelNames: ['queue'], registers, collect: async function () {
-      this.reset();
-      for (const row of await waitingJobs(database, jobSchema)) this.set({ queue: row.queue }, row.waiting);
-    } });
-    new Gauge({ name: 'billing_job_queue_oldest_age_seconds', help: 'Age of the oldest waiting job, by queue.', labelNames: ['queue'], registers, collect: async function () {
-      this.reset();
-      for (const row of await waitingJobs(database, jobSchema)) this.set({ queue: row.queue }, row.oldestSeconds);
-    } });
-    new Gauge({ name: 'billing_webhook_unprocessed_events', help: 'Provider events stored and not yet processed.', registers, collect: async function () {
-      this.set((await webhookLag(database)).unprocessed);
-    } });
-    new Gauge({ name: 'billing_webhook_processing_lag_seconds', help: 'Age of the oldest stored, unprocessed provider event (0 when none waits).', registers, collect: async function () {
-      this.set((await webhookLag(database)).oldestSeconds);
-    } });
+    new Counter({
+      name: 'billing_sql_statements_total',
+      help: 'SQL statements sent to the database (÷ billing_graphql_requests_total: SQL per request).',
+      registers,
+      collect: countFrom(() => database.statementCount()),
+    });
+    new Counter({
+      name: 'billing_customer_projection_hits_total',
+      help: 'Hot-path lookups the customer projection answered (a state or a known absence).',
+      registers,
+      collect: countFrom(() => projection.status().hits),
+    });
+    new Counter({
+      name: 'billing_customer_projection_misses_total',
+      help: 'Hot-path lookups read from the database instead (projection loading, full, or owner just changed).',
+      registers,
+      collect: countFrom(() => projection.status().misses),
+    });
+    new Gauge({
+      name: 'billing_customer_projection_entries',
+      help: 'Customers held in the projection.',
+      registers,
+      collect() {
+        this.set(projection.status().entries);
+      },
+    });
+    new Gauge({
+      name: 'billing_customer_projection_complete',
+      help: '1 when the projection holds every customer (absent owners are known to be free).',
+      registers,
+      collect() {
+        this.set(projection.status().complete ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'billing_job_queue_depth',
+      help: 'Jobs waiting to run (created or retrying), by queue.',
+      labelNames: ['queue'],
+      registers,
+      collect: async function () {
+        this.reset();
+        for (const row of await waitingJobs(database, jobSchema)) this.set({ queue: row.queue }, row.waiting);
+      },
+    });
+    new Gauge({
+      name: 'billing_job_queue_oldest_age_seconds',
+      help: 'Age of the oldest waiting job, by queue.',
+      labelNames: ['queue'],
+      registers,
+      collect: async function () {
+        this.reset();
+        for (const row of await waitingJobs(database, jobSchema)) this.set({ queue: row.queue }, row.oldestSeconds);
+      },
+    });
+    new Gauge({
+      name: 'billing_webhook_unprocessed_events',
+      help: 'Provider events stored and not yet processed.',
+      registers,
+      collect: async function () {
+        this.set((await webhookLag(database)).unprocessed);
+      },
+    });
+    new Gauge({
+      name: 'billing_webhook_processing_lag_seconds',
+      help: 'Age of the oldest stored, unprocessed provider event (0 when none waits).',
+      registers,
+      collect: async function () {
+        this.set((await webhookLag(database)).oldestSeconds);
+      },
+    });
   }
 
   observeRequest(operation: string, seconds: number, failed: boolean): void {
@@ -84,15 +153,24 @@ function countFrom(total: () => number) {
   };
 }
 
-async function waitingJobs(database: MetricSources['database'], schema: string): Promise<{ queue: string; waiting: number; oldestSeconds: number }[]> {
+async function waitingJobs(
+  database: MetricSources['database'],
+  schema: string,
+): Promise<{ queue: string; waiting: number; oldestSeconds: number }[]> {
   const { rows } = await database.executeSql(
     `SELECT name, count(*)::int AS waiting, coalesce(extract(epoch FROM now() - min(created_on)), 0)::float8 AS oldest
      FROM ${schema}.job WHERE state IN ('created', 'retry') GROUP BY name`,
   );
-  return rows.map((row) => ({ queue: String(row.name), waiting: Number(row.waiting), oldestSeconds: Number(row.oldest) }));
+  return rows.map((row) => ({
+    queue: String(row.name),
+    waiting: Number(row.waiting),
+    oldestSeconds: Number(row.oldest),
+  }));
 }
 
-async function webhookLag(database: MetricSources['database']): Promise<{ unprocessed: number; oldestSeconds: number }> {
+async function webhookLag(
+  database: MetricSources['database'],
+): Promise<{ unprocessed: number; oldestSeconds: number }> {
   const { rows } = await database.executeSql(
     `SELECT count(*)::int AS unprocessed, coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8 AS oldest
      FROM provider_events WHERE processed_at IS NULL`,

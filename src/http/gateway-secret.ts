@@ -17,7 +17,16 @@ export function gatewaySecretGuard(secret: string) {
     if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return true;
     res.statusCode = 401;
     res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify({ errors: [{ message: `this service answers its gateway only (${GATEWAY_SECRET_HEADER})`, extensions: { code: 'UNAUTHENTICATED' } }] }));
+    res.end(
+      JSON.stringify({
+        errors: [
+          {
+            message: `this service answers its gateway only (${GATEWAY_SECRET_HEADER})`,
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      }),
+    );
     return false;
   };
 }

@@ -23,7 +23,9 @@ export function graphqlRoute({ apollo, context, bodyLimitBytes }: GraphQLRouteDe
   return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     let body: unknown;
     try {
-      body = isJson(req) ? parseJson(await readBody(req, bodyLimitBytes)) : await readBody(req, bodyLimitBytes).then(() => undefined);
+      body = isJson(req)
+        ? parseJson(await readBody(req, bodyLimitBytes))
+        : await readBody(req, bodyLimitBytes).then(() => undefined);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       sendHttpError(res, error.status);
@@ -34,8 +36,16 @@ export function graphqlRoute({ apollo, context, bodyLimitBytes }: GraphQLRouteDe
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const search = req.url!.indexOf('?');
-    const request: HTTPGraphQLRequest = { method: 'POST', headers, search: search < 0 ? '' : req.url!.slice(search), body };
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context({ headers: req.headers, requestId }) });
+    const request: HTTPGraphQLRequest = {
+      method: 'POST',
+      headers,
+      search: search < 0 ? '' : req.url!.slice(search),
+      body,
+    };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: () => context({ headers: req.headers, requestId }),
+    });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
@@ -82,7 +92,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', () => reject(new BodyError(400)));
   });
 }

@@ -34,7 +34,16 @@ type TaggedRequest = IncomingMessage & { [REQUEST_ID]?: string };
  * One request listener: `POST /graphql`, the hot path, goes straight to Apollo on Node's http server;
  * everything else (GET /graphql, health, webhooks, PDFs) through Express.
  */
-export function createHttpApp({ apollo, context, database, logger, bodyLimitBytes, gatewaySecret, routes, playground }: HttpAppDependencies): RequestListener {
+export function createHttpApp({
+  apollo,
+  context,
+  database,
+  logger,
+  bodyLimitBytes,
+  gatewaySecret,
+  routes,
+  playground,
+}: HttpAppDependencies): RequestListener {
   const graphql = graphqlRoute({ apollo, context, bodyLimitBytes });
   const fromGateway = gatewaySecret === null ? () => true : gatewaySecretGuard(gatewaySecret);
   const app = express();
@@ -44,8 +53,18 @@ export function createHttpApp({ apollo, context, database, logger, bodyLimitByte
     next();
   });
   // GETs only: a POST to /graphql never reaches Express.
-  if (playground) app.get(['/graphql', '/admin', '/admin/assets/:file'], (req, res, next) => (playground(req, res) ? undefined : next()));
-  app.use('/graphql', (req, res, next) => (fromGateway(req, res) ? next() : undefined), express.json({ limit: bodyLimitBytes }), expressMiddleware(apollo, { context: ({ req, res }) => context({ headers: req.headers, requestId: String(res.locals.requestId) }) }));
+  if (playground)
+    app.get(['/graphql', '/admin', '/admin/assets/:file'], (req, res, next) =>
+      playground(req, res) ? undefined : next(),
+    );
+  app.use(
+    '/graphql',
+    (req, res, next) => (fromGateway(req, res) ? next() : undefined),
+    express.json({ limit: bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: ({ req, res }) => context({ headers: req.headers, requestId: String(res.locals.requestId) }),
+    }),
+  );
   app.use(healthRoutes(database, logger));
   for (const route of routes) app.use(route);
   app.use((_req, res) => {

@@ -1,7 +1,11 @@
 import { Router } from 'express';
 import { isUuid } from '../billing/errors.ts';
 import type { InvoiceDocumentService } from '../billing/invoices/invoice-document-service.ts';
-import { INVOICE_LINK_SUFFIX, type InvoiceLinkDocument, type InvoiceLinkSigner } from '../billing/invoices/invoice-links.ts';
+import {
+  INVOICE_LINK_SUFFIX,
+  type InvoiceLinkDocument,
+  type InvoiceLinkSigner,
+} from '../billing/invoices/invoice-links.ts';
 
 /**
  * `GET /invoices/:id.pdf?expires=&signature=`: the signed link `Invoice.pdfUrl` gives; `GET
@@ -13,8 +17,15 @@ export function invoicePdfRoute(documents: InvoiceDocumentService, links: Invoic
     const [, id = '', eInvoice] = /^(.+?)(\.factur-x)?\.pdf$/.exec(req.params.file) ?? [];
     const kind: InvoiceLinkDocument = eInvoice ? 'e-invoice' : 'pdf';
     const { expires, signature } = req.query;
-    if (!isUuid(id) || typeof expires !== 'string' || typeof signature !== 'string' || !links.verify(id, expires, signature, kind)) {
-      res.status(403).json({ errors: [{ message: 'this link is invalid or has expired', extensions: { code: 'FORBIDDEN' } }] });
+    if (
+      !isUuid(id) ||
+      typeof expires !== 'string' ||
+      typeof signature !== 'string' ||
+      !links.verify(id, expires, signature, kind)
+    ) {
+      res
+        .status(403)
+        .json({ errors: [{ message: 'this link is invalid or has expired', extensions: { code: 'FORBIDDEN' } }] });
       return;
     }
     const document = await (kind === 'pdf' ? documents.pdf(id) : documents.eInvoice(id));

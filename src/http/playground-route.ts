@@ -44,13 +44,22 @@ export type PlaygroundHandler = (req: IncomingMessage, res: ServerResponse) => b
 /** Null when the bundle was never built (an install with --ignore-scripts): the caller says so in its log. */
 export function createPlaygroundRoute(options: PlaygroundOptions = {}): PlaygroundHandler | null {
   const bundleDir = options.bundleDir ?? PLAYGROUND_BUNDLE_DIR;
-  if (!existsSync(path.join(bundleDir, 'graphiql.js')) || !existsSync(path.join(bundleDir, 'graphiql.css'))) return null;
+  if (!existsSync(path.join(bundleDir, 'graphiql.js')) || !existsSync(path.join(bundleDir, 'graphiql.css')))
+    return null;
   const assets = new Map<string, Asset>([
-    ['/admin/assets/graphiql.js', asset(readFileSync(path.join(bundleDir, 'graphiql.js')), 'text/javascript; charset=utf-8')],
-    ['/admin/assets/graphiql.css', asset(readFileSync(path.join(bundleDir, 'graphiql.css')), 'text/css; charset=utf-8')],
+    [
+      '/admin/assets/graphiql.js',
+      asset(readFileSync(path.join(bundleDir, 'graphiql.js')), 'text/javascript; charset=utf-8'),
+    ],
+    [
+      '/admin/assets/graphiql.css',
+      asset(readFileSync(path.join(bundleDir, 'graphiql.css')), 'text/css; charset=utf-8'),
+    ],
   ]);
   const page = asset(
-    Buffer.from(pageHtml(options.endpoint ?? '/graphql', exampleOperations(options.operationsDir ?? PLAYGROUND_OPERATIONS_DIR))),
+    Buffer.from(
+      pageHtml(options.endpoint ?? '/graphql', exampleOperations(options.operationsDir ?? PLAYGROUND_OPERATIONS_DIR)),
+    ),
     'text/html; charset=utf-8',
   );
 

@@ -30,7 +30,14 @@ export interface BillingJobDependencies {
 }
 
 /** Every customer known to the provider, page by page; one customer's failure does not stop the sweep. */
-export async function reconcileAllCustomers({ customers, reconciliation, logger }: Pick<BillingJobDependencies, 'customers' | 'reconciliation' | 'logger'>): Promise<{ reconciled: number; failed: number }> {
+export async function reconcileAllCustomers({
+  customers,
+  reconciliation,
+  logger,
+}: Pick<BillingJobDependencies, 'customers' | 'reconciliation' | 'logger'>): Promise<{
+  reconciled: number;
+  failed: number;
+}> {
   let after: string | null = null;
   let reconciled = 0;
   let failed = 0;
@@ -50,7 +57,11 @@ export async function reconcileAllCustomers({ customers, reconciliation, logger 
   }
 }
 
-export async function registerBillingJobs(queue: JobQueue, deps: BillingJobDependencies, schedules: BillingJobSchedules): Promise<void> {
+export async function registerBillingJobs(
+  queue: JobQueue,
+  deps: BillingJobDependencies,
+  schedules: BillingJobSchedules,
+): Promise<void> {
   await queue.work(RECONCILIATION_JOB, async () => {
     const result = await reconcileAllCustomers(deps);
     deps.logger.info(result, 'reconciliation sweep done');

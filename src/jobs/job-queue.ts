@@ -49,7 +49,12 @@ export interface JobQueueOptions {
   logger?: Logger;
 }
 
-const DEFAULT_RETRY: Required<RetryPolicy> = { retryLimit: 5, retryDelaySeconds: 10, retryBackoff: true, expireInSeconds: 15 * 60 };
+const DEFAULT_RETRY: Required<RetryPolicy> = {
+  retryLimit: 5,
+  retryDelaySeconds: 10,
+  retryBackoff: true,
+  expireInSeconds: 15 * 60,
+};
 
 /** How often one replica (any) looks for expired jobs: a lost job waits at most its expiry plus this. */
 export const MAINTENANCE_INTERVAL_SECONDS = 5;
@@ -141,28 +146,32 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
 
     async work<T extends object>(name: string, handler: (data: T) => Promise<void>, retry: RetryPolicy = {}) {
       await ensureQueue(name, { ...DEFAULT_RETRY, ...retry });
-      const workerId = await boss.work<T>(name, { pollingIntervalSeconds, batchSize: JOBS_PER_FETCH, includeMetadata: true }, async (jobs) => {
-        runningHandlers += jobs.length;
-        await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              await handler(job.data);
-            } catch (error) {
-              const final = job.retryCount >= job.retryLimit;
-              logger[final ? 'error' : 'warn'](
-                { err: error, job: name, jobId: job.id, attempt: job.retryCount + 1, retryLimit: job.retryLimit },
-                final ? 'job failed for good' : 'job failed, will retry',
-              );
-              // Failed one by one: pg-boss then completes the rest of the batch, still active.
-              await boss.fail(name, job.id, toJobOutput(error));
-            } finally {
-              runningHandlers -= 1;
-            }
-          }),
-        );
-        // pg-boss waits a polling interval after every fetch; a full batch means more may wait: fetch again now.
-        if (jobs.length === JOBS_PER_FETCH) boss.notifyWorker(workerId);
-      });
+      const workerId = await boss.work<T>(
+        name,
+        { pollingIntervalSeconds, batchSize: JOBS_PER_FETCH, includeMetadata: true },
+        async (jobs) => {
+          runningHandlers += jobs.length;
+          await Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await handler(job.data);
+              } catch (error) {
+                const final = job.retryCount >= job.retryLimit;
+                logger[final ? 'error' : 'warn'](
+                  { err: error, job: name, jobId: job.id, attempt: job.retryCount + 1, retryLimit: job.retryLimit },
+                  final ? 'job failed for good' : 'job failed, will retry',
+                );
+                // Failed one by one: pg-boss then completes the rest of the batch, still active.
+                await boss.fail(name, job.id, toJobOutput(error));
+              } finally {
+                runningHandlers -= 1;
+              }
+            }),
+          );
+          // pg-boss waits a polling interval after every fetch; a full batch means more may wait: fetch again now.
+          if (jobs.length === JOBS_PER_FETCH) boss.notifyWorker(workerId);
+        },
+      );
       workers.set(name, [...(workers.get(name) ?? []), workerId]);
     },
 

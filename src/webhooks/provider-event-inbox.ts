@@ -116,7 +116,8 @@ export class ProviderEventInbox {
       data: { attempts: { increment: 1 }, lastError: message },
       select: { attempts: true },
     });
-    if (attempts >= maxAttempts) await this.prisma.providerEvent.update({ where: { id }, data: { failedAt: new Date() } });
+    if (attempts >= maxAttempts)
+      await this.prisma.providerEvent.update({ where: { id }, data: { failedAt: new Date() } });
   }
 
   /** Events given up on, newest first, with why: for admins. */

@@ -28,7 +28,12 @@ export type InboxEventHandler = (event: InboxEvent) => Promise<void>;
  * maintenance and the retry delay, another replica runs it within a minute (under 35 s measured). A slow but living
  * job run twice is harmless: processing is idempotent and each object's sync is serialized by a lock.
  */
-export const PROVIDER_EVENT_RETRY: RetryPolicy = { retryLimit: 10, retryDelaySeconds: 5, retryBackoff: true, expireInSeconds: 20 };
+export const PROVIDER_EVENT_RETRY: RetryPolicy = {
+  retryLimit: 10,
+  retryDelaySeconds: 5,
+  retryBackoff: true,
+  expireInSeconds: 20,
+};
 
 export class ProviderEventProcessor {
   private readonly handlers = new Map<string, InboxEventHandler[]>();
@@ -69,11 +74,20 @@ export class ProviderEventProcessor {
       await this.inbox.markProcessed(inboxId);
       return;
     }
-    const event: InboxEvent = { type: entry.type, objectType: entry.objectType, objectId: entry.objectId, payload: entry.payload };
+    const event: InboxEvent = {
+      type: entry.type,
+      objectType: entry.objectType,
+      objectId: entry.objectId,
+      payload: entry.payload,
+    };
     try {
       for (const handler of handlers) await handler(event);
     } catch (error) {
-      await this.inbox.recordFailure(inboxId, error instanceof Error ? error.message : String(error), this.retryLimit + 1);
+      await this.inbox.recordFailure(
+        inboxId,
+        error instanceof Error ? error.message : String(error),
+        this.retryLimit + 1,
+      );
       throw error;
     }
     await this.inbox.markProcessed(inboxId);
@@ -82,9 +96,14 @@ export class ProviderEventProcessor {
 }
 
 /** Events stored but never processed (a job lost, or out of retries) get another job. */
-export async function resendStalledEvents(queue: Pick<JobQueue, 'send'>, inbox: ProviderEventInbox, receivedBefore: Date): Promise<number> {
+export async function resendStalledEvents(
+  queue: Pick<JobQueue, 'send'>,
+  inbox: ProviderEventInbox,
+  receivedBefore: Date,
+): Promise<number> {
   const stalled = await inbox.findUnprocessed(STALLED_BATCH, receivedBefore);
   // Under the event's own job id: dropped while its first job is still kept, whatever its state.
-  for (const entry of stalled) await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { id: entry.id, singletonKey: entry.id });
+  for (const entry of stalled)
+    await queue.send(PROVIDER_EVENT_JOB, { inboxId: entry.id }, { id: entry.id, singletonKey: entry.id });
   return stalled.length;
 }

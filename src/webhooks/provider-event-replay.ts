@@ -31,7 +31,8 @@ export class ProviderEventReplay {
   }
 
   forProviderCustomer(providerCustomerId: string | null, first: number): Promise<InboxEntry[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS) throw invalidInput(`\`first\` must be between 1 and ${MAX_EVENTS}`, 'first');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_EVENTS)
+      throw invalidInput(`\`first\` must be between 1 and ${MAX_EVENTS}`, 'first');
     return providerCustomerId ? this.inbox.findByProviderCustomer(providerCustomerId, first) : Promise.resolve([]);
   }
 

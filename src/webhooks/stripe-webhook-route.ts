@@ -3,7 +3,12 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { InvalidWebhookSignatureError, MalformedWebhookError, type PaymentProvider, type ProviderEvent } from '../billing/ports/payment-provider.ts';
+import {
+  InvalidWebhookSignatureError,
+  MalformedWebhookError,
+  type PaymentProvider,
+  type ProviderEvent,
+} from '../billing/ports/payment-provider.ts';
 import type { ProviderEventInbox } from './provider-event-inbox.ts';
 import { PROVIDER_EVENT_JOB, type ProviderEventJob } from './provider-event-processor.ts';
 
@@ -15,7 +20,13 @@ export interface StripeWebhookRouteDependencies {
   logger: Logger;
 }
 
-export function stripeWebhookRoute({ provider, inbox, queue, bodyLimitBytes, logger }: StripeWebhookRouteDependencies): Router {
+export function stripeWebhookRoute({
+  provider,
+  inbox,
+  queue,
+  bodyLimitBytes,
+  logger,
+}: StripeWebhookRouteDependencies): Router {
   const router = Router();
   // The signature covers the exact bytes sent, so the body must reach the check unparsed, whatever its type.
   const rawBody = express.raw({ type: () => true, limit: bodyLimitBytes });

@@ -5,14 +5,42 @@ import { databaseKinds } from '../support/test-database';
 const AUDIT_LOG = /* GraphQL */ `
   query Audit($owner: BillingOwnerInput, $first: Int, $after: String) {
     auditLog(owner: $owner, first: $first, after: $after) {
-      edges { cursor node { id occurredAt actorSub actorRoles operation arguments outcome requestId
-        targetOwner { __typename ... on User { id } ... on Group { id } } } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          occurredAt
+          actorSub
+          actorRoles
+          operation
+          arguments
+          outcome
+          requestId
+          targetOwner {
+            __typename
+            ... on User {
+              id
+            }
+            ... on Group {
+              id
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
 
-type AuditPage = { auditLog: { edges: { cursor: string; node: Record<string, any> }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+type AuditPage = {
+  auditLog: {
+    edges: { cursor: string; node: Record<string, any> }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
 
 describe.each(databaseKinds)('the audit log on %s', (kind) => {
   let t: TestApp;
@@ -35,7 +63,11 @@ describe.each(databaseKinds)('the audit log on %s', (kind) => {
     const before = Date.now();
     const res = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${service}`, 'x-request-id': 'req-audit-1' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${service}`,
+        'x-request-id': 'req-audit-1',
+      },
       body: JSON.stringify({ query: 'mutation { createCustomer(owner: { userId: "bob" }) { id } }' }),
     });
     expect(res.status).toBe(200);
@@ -56,9 +88,13 @@ describe.each(databaseKinds)('the audit log on %s', (kind) => {
   });
 
   it('records failures with their code', async () => {
-    const notFound = await t.graphql('mutation { reconcileCustomer(owner: { groupId: "nobody" }) { id } }', { token: admin });
+    const notFound = await t.graphql('mutation { reconcileCustomer(owner: { groupId: "nobody" }) { id } }', {
+      token: admin,
+    });
     expect(notFound.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const forbidden = await t.graphql('mutation { createCustomer(owner: { groupId: "g-audit" }) { id } }', { token: admin });
+    const forbidden = await t.graphql('mutation { createCustomer(owner: { groupId: "g-audit" }) { id } }', {
+      token: admin,
+    });
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const { edges } = await read({ first: 2 });
     expect(edges.map(({ node }) => [node.operation, node.outcome, node.actorSub, node.targetOwner])).toEqual([
@@ -68,7 +104,10 @@ describe.each(databaseKinds)('the audit log on %s', (kind) => {
   });
 
   it('records every mutation field of one request', async () => {
-    const res = await t.graphql('mutation { a: createCustomer(owner: { userId: "m1" }) { id } b: createCustomer(owner: { userId: "m2" }) { id } }', { token: service });
+    const res = await t.graphql(
+      'mutation { a: createCustomer(owner: { userId: "m1" }) { id } b: createCustomer(owner: { userId: "m2" }) { id } }',
+      { token: service },
+    );
     expect(res.errors).toBeUndefined();
     const { edges } = await read({ first: 2 });
     expect(edges.map(({ node }) => node.targetOwner.id).sort()).toEqual(['m1', 'm2']);
@@ -77,16 +116,22 @@ describe.each(databaseKinds)('the audit log on %s', (kind) => {
   it("does not record a user's own billing actions, nor reads", async () => {
     const count = await t.db.prisma.auditEntry.count();
     const user = await t.token({ sub: 'carol' });
-    const updated = await t.graphql('mutation { updateBillingProfile(input: { legalName: "Carol" }) { id } }', { token: user });
+    const updated = await t.graphql('mutation { updateBillingProfile(input: { legalName: "Carol" }) { id } }', {
+      token: user,
+    });
     expect(updated.errors).toBeUndefined();
     await t.graphql('{ plans { id } }', { token: admin });
     expect(await t.db.prisma.auditEntry.count()).toBe(count);
   });
 
   it('pages newest first, and filters by customer', async () => {
-    for (const id of ['p1', 'p2', 'p3']) await t.graphql(`mutation { createCustomer(owner: { userId: "${id}" }) { id } }`, { token: service });
+    for (const id of ['p1', 'p2', 'p3'])
+      await t.graphql(`mutation { createCustomer(owner: { userId: "${id}" }) { id } }`, { token: service });
     const first = await read({ first: 2 });
-    expect(first.edges.map((e) => e.node.arguments)).toEqual([JSON.stringify({ owner: { userId: 'p3' } }), JSON.stringify({ owner: { userId: 'p2' } })]);
+    expect(first.edges.map((e) => e.node.arguments)).toEqual([
+      JSON.stringify({ owner: { userId: 'p3' } }),
+      JSON.stringify({ owner: { userId: 'p2' } }),
+    ]);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await read({ first: 2, after: first.pageInfo.endCursor });
     expect(second.edges[0]!.node.arguments).toBe(JSON.stringify({ owner: { userId: 'p1' } }));

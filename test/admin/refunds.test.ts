@@ -27,13 +27,16 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     const actor = { token: await t.token({ sub: userId }) };
     await h.savePaymentMethod(actor, 'pm_card_visa');
     expect((await h.subscribe(actor, 'pro')).__typename).toBe('Subscribed');
-    const invoice = await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId }, kind: 'INVOICE', status: 'PAID', issuedAt: { not: null } } });
+    const invoice = await t.db.prisma.invoice.findFirstOrThrow({
+      where: { customer: { userId }, kind: 'INVOICE', status: 'PAID', issuedAt: { not: null } },
+    });
     const provided = await h.stripe.invoices.retrieve(invoice.providerInvoiceId!, { expand: ['payments'] });
     const intent = provided.payments!.data[0]!.payment.payment_intent as string;
     const refunds = async () => (await h.stripe.refunds.list({ payment_intent: intent })).data;
     return { actor, invoice, intent, refunds };
   }
-  const refund = async (id: string, amount: number | null, reason = 'Goodwill refund') => (await h.mutate(admin, REFUND, { id, amount, reason })).refundInvoice;
+  const refund = async (id: string, amount: number | null, reason = 'Goodwill refund') =>
+    (await h.mutate(admin, REFUND, { id, amount, reason })).refundInvoice;
 
   it('refunds a paid invoice in full: one refund at the provider, one credit note; nothing remains', async () => {
     const { invoice, refunds } = await paidInvoice('rita');
@@ -42,44 +45,100 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
       __typename: 'InvoiceRefunded',
       amount: { amount: invoice.total, currency: invoice.currency },
       invoice: { id: invoice.id, status: 'PAID' },
-      creditNote: { kind: 'CREDIT_NOTE', number: expect.stringMatching(/^A\d{4}-\d{6}$/), correctsInvoiceNumber: invoice.number, creditReason: 'Cancelled within 14 days', total: { amount: -invoice.total } },
+      creditNote: {
+        kind: 'CREDIT_NOTE',
+        number: expect.stringMatching(/^A\d{4}-\d{6}$/),
+        correctsInvoiceNumber: invoice.number,
+        creditReason: 'Cancelled within 14 days',
+        total: { amount: -invoice.total },
+      },
     });
     const made = await refunds();
-    expect(made).toEqual([expect.objectContaining({ amount: invoice.total, status: 'succeeded', metadata: { invoice_id: invoice.id, operation_id: expect.any(String) } })]);
+    expect(made).toEqual([
+      expect.objectContaining({
+        amount: invoice.total,
+        status: 'succeeded',
+        metadata: { invoice_id: invoice.id, operation_id: expect.any(String) },
+      }),
+    ]);
     // Our ids only: the free-text reason (which may name someone) stays with us.
     expect(JSON.stringify(made)).not.toContain('Cancelled within');
-    const operation = await t.db.prisma.billingOperation.findUniqueOrThrow({ where: { id: made[0]!.metadata!['operation_id']! } });
+    const operation = await t.db.prisma.billingOperation.findUniqueOrThrow({
+      where: { id: made[0]!.metadata!['operation_id']! },
+    });
     expect(operation).toMatchObject({ kind: 'REFUND_INVOICE', status: 'SUCCEEDED' });
 
-    expect(await refund(invoice.id, null)).toEqual({ __typename: 'RefundExceedsRefundable', code: 'REFUND_EXCEEDS_REFUNDABLE', refundable: { amount: 0 } });
+    expect(await refund(invoice.id, null)).toEqual({
+      __typename: 'RefundExceedsRefundable',
+      code: 'REFUND_EXCEEDS_REFUNDABLE',
+      refundable: { amount: 0 },
+    });
     expect(await refunds()).toHaveLength(1);
-    const { billingProfile } = await h.mutate(admin, `{ billingProfile(owner: { userId: "rita" }) { auditLog(first: 5) { edges { node { operation outcome } } } } }`);
-    expect(billingProfile.auditLog.edges.map((e: any) => `${e.node.operation}:${e.node.outcome}`)).toEqual(['refundInvoice:REFUND_EXCEEDS_REFUNDABLE', 'refundInvoice:OK']);
+    const { billingProfile } = await h.mutate(
+      admin,
+      `{ billingProfile(owner: { userId: "rita" }) { auditLog(first: 5) { edges { node { operation outcome } } } } }`,
+    );
+    expect(billingProfile.auditLog.edges.map((e: any) => `${e.node.operation}:${e.node.outcome}`)).toEqual([
+      'refundInvoice:REFUND_EXCEEDS_REFUNDABLE',
+      'refundInvoice:OK',
+    ]);
   });
 
   it('refunds a part, then the rest, and refuses more than remains', async () => {
     const { invoice, refunds } = await paidInvoice('sami');
-    expect(await refund(invoice.id, invoice.total + 1)).toEqual({ __typename: 'RefundExceedsRefundable', code: 'REFUND_EXCEEDS_REFUNDABLE', refundable: { amount: invoice.total } });
+    expect(await refund(invoice.id, invoice.total + 1)).toEqual({
+      __typename: 'RefundExceedsRefundable',
+      code: 'REFUND_EXCEEDS_REFUNDABLE',
+      refundable: { amount: invoice.total },
+    });
     expect(await refunds()).toEqual([]);
 
     const part = await refund(invoice.id, 600);
-    expect(part).toMatchObject({ __typename: 'InvoiceRefunded', amount: { amount: 600 }, creditNote: { total: { amount: -600 }, correctsInvoiceNumber: invoice.number } });
-    expect(await refund(invoice.id, invoice.total - 599)).toEqual({ __typename: 'RefundExceedsRefundable', code: 'REFUND_EXCEEDS_REFUNDABLE', refundable: { amount: invoice.total - 600 } });
+    expect(part).toMatchObject({
+      __typename: 'InvoiceRefunded',
+      amount: { amount: 600 },
+      creditNote: { total: { amount: -600 }, correctsInvoiceNumber: invoice.number },
+    });
+    expect(await refund(invoice.id, invoice.total - 599)).toEqual({
+      __typename: 'RefundExceedsRefundable',
+      code: 'REFUND_EXCEEDS_REFUNDABLE',
+      refundable: { amount: invoice.total - 600 },
+    });
     const rest = await refund(invoice.id, null, 'Refund of the rest');
-    expect(rest).toMatchObject({ __typename: 'InvoiceRefunded', amount: { amount: invoice.total - 600 }, creditNote: { creditReason: 'Refund of the rest' } });
+    expect(rest).toMatchObject({
+      __typename: 'InvoiceRefunded',
+      amount: { amount: invoice.total - 600 },
+      creditNote: { creditReason: 'Refund of the rest' },
+    });
     expect(rest.creditNote.number).not.toBe(part.creditNote.number);
-    expect((await refunds()).map((r) => r.amount).sort((a, b) => a - b)).toEqual([600, invoice.total - 600].sort((a, b) => a - b));
-    expect(await refund(invoice.id, 1)).toMatchObject({ __typename: 'RefundExceedsRefundable', refundable: { amount: 0 } });
-    const charge = (await h.stripe.charges.list({ payment_intent: (await refunds())[0]!.payment_intent as string })).data[0]!;
+    expect((await refunds()).map((r) => r.amount).sort((a, b) => a - b)).toEqual(
+      [600, invoice.total - 600].sort((a, b) => a - b),
+    );
+    expect(await refund(invoice.id, 1)).toMatchObject({
+      __typename: 'RefundExceedsRefundable',
+      refundable: { amount: 0 },
+    });
+    const charge = (await h.stripe.charges.list({ payment_intent: (await refunds())[0]!.payment_intent as string }))
+      .data[0]!;
     expect(charge).toMatchObject({ refunded: true, amount_refunded: invoice.total });
   });
 
   it('refunds once per call when two calls race', async () => {
     const { invoice, refunds } = await paidInvoice('tomas');
-    const results = await Promise.all([1, 2].map(() => t.graphql<any>(REFUND, { token: admin.token, variables: { id: invoice.id, amount: null, reason: 'Double click' } })));
+    const results = await Promise.all(
+      [1, 2].map(() =>
+        t.graphql<any>(REFUND, {
+          token: admin.token,
+          variables: { id: invoice.id, amount: null, reason: 'Double click' },
+        }),
+      ),
+    );
     const outcomes = results.map((r) => r.data?.refundInvoice?.__typename ?? r.errors?.[0]?.extensions?.code).sort();
     // The second waits for the first's lock and finds nothing left (or, past the lock wait, a CONFLICT).
-    expect([['InvoiceRefunded', 'RefundExceedsRefundable'], ['CONFLICT', 'InvoiceRefunded']]).toContainEqual(outcomes);
+    expect([
+      ['InvoiceRefunded', 'RefundExceedsRefundable'],
+      ['CONFLICT', 'InvoiceRefunded'],
+    ]).toContainEqual(outcomes);
     expect(await refunds()).toEqual([expect.objectContaining({ amount: invoice.total })]);
     expect(await t.db.prisma.invoice.count({ where: { correctsInvoiceId: invoice.id } })).toBe(1);
   });
@@ -88,8 +147,16 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     const { invoice, intent, refunds } = await paidInvoice('uma');
     // As a credit note that failed after its refund would leave it: the provider refunded, we recorded nothing.
     await h.stripe.refunds.create({ payment_intent: intent, amount: 300 });
-    expect(await refund(invoice.id, 600)).toEqual({ __typename: 'UnmatchedRefund', code: 'UNMATCHED_REFUND', unmatched: { amount: 300 } });
-    expect(await refund(invoice.id, 300)).toMatchObject({ __typename: 'InvoiceRefunded', amount: { amount: 300 }, creditNote: { total: { amount: -300 } } });
+    expect(await refund(invoice.id, 600)).toEqual({
+      __typename: 'UnmatchedRefund',
+      code: 'UNMATCHED_REFUND',
+      unmatched: { amount: 300 },
+    });
+    expect(await refund(invoice.id, 300)).toMatchObject({
+      __typename: 'InvoiceRefunded',
+      amount: { amount: 300 },
+      creditNote: { total: { amount: -300 } },
+    });
     expect((await refunds()).map((r) => r.amount)).toEqual([300]);
     expect(await refund(invoice.id, 600)).toMatchObject({ __typename: 'InvoiceRefunded', amount: { amount: 600 } });
     expect((await refunds()).map((r) => r.amount).sort((a, b) => a - b)).toEqual([300, 600]);
@@ -99,12 +166,19 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     const vera = { token: await t.token({ sub: 'vera' }) };
     await h.savePaymentMethod(vera, 'pm_card_chargeCustomerFail');
     expect(await h.subscribe(vera, 'lite')).toMatchObject({ __typename: 'PaymentFailed' });
-    const open = await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'vera' }, kind: 'INVOICE' } });
-    expect(await refund(open.id, null)).toEqual({ __typename: 'InvoiceNotPaid', code: 'INVOICE_NOT_PAID', status: 'OPEN' });
+    const open = await t.db.prisma.invoice.findFirstOrThrow({
+      where: { customer: { userId: 'vera' }, kind: 'INVOICE' },
+    });
+    expect(await refund(open.id, null)).toEqual({
+      __typename: 'InvoiceNotPaid',
+      code: 'INVOICE_NOT_PAID',
+      status: 'OPEN',
+    });
 
     const { invoice, refunds } = await paidInvoice('walt');
     const codeOf = async (actor: Actor, variables: Record<string, unknown>) =>
-      (await t.graphql(REFUND, { token: actor.token, variables: { id: invoice.id, reason: 'x', ...variables } })).errors?.[0]?.extensions?.code;
+      (await t.graphql(REFUND, { token: actor.token, variables: { id: invoice.id, reason: 'x', ...variables } }))
+        .errors?.[0]?.extensions?.code;
     const walt = { token: await t.token({ sub: 'walt' }) };
     expect(await codeOf(walt, {})).toBe('FORBIDDEN');
     expect(await codeOf(admin, { amount: -5 })).toBe('BAD_USER_INPUT');

@@ -13,58 +13,71 @@ const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 
 const inBrowser = executablePath ? describe : describe.skip;
 
-inBrowser(`the admin playground in headless Chromium${executablePath ? '' : ' (SKIPPED: no Chromium found; apt-get install chromium)'}`, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let page: Page;
-  const requested: string[] = [];
-  const pageErrors: string[] = [];
+inBrowser(
+  `the admin playground in headless Chromium${executablePath ? '' : ' (SKIPPED: no Chromium found; apt-get install chromium)'}`,
+  () => {
+    let t: TestApp;
+    let browser: Browser;
+    let page: Page;
+    const requested: string[] = [];
+    const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    t = await startTestApp('pglite');
-    browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('request', (request) => requested.push(request.url()));
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
+    beforeAll(async () => {
+      t = await startTestApp('pglite');
+      browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('request', (request) => requested.push(request.url()));
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+    afterAll(async () => {
+      await browser?.close();
+      await t?.close();
+    });
 
-  it('runs { plans { name } } with an admin token typed into the header editor', async () => {
-    await page.goto(`${t.url}/graphql`);
-    await page.locator('.graphiql-container').waitFor();
-    // The example operations are the tabs, the first one open.
-    await expectCountAtLeast(page.locator('.graphiql-tab'), 3);
+    it('runs { plans { name } } with an admin token typed into the header editor', async () => {
+      await page.goto(`${t.url}/graphql`);
+      await page.locator('.graphiql-container').waitFor();
+      // The example operations are the tabs, the first one open.
+      await expectCountAtLeast(page.locator('.graphiql-tab'), 3);
 
-    await replaceEditorText(page, '.graphiql-query-editor .CodeMirror', '{ plans { name } }');
-    const token = await t.token({ sub: 'playground-admin', roles: ['admin'] });
-    await replaceEditorText(page, '.graphiql-editor-tool .CodeMirror:visible', JSON.stringify({ Authorization: `Bearer ${token}` }));
-    await page.locator('.graphiql-execute-button').click();
+      await replaceEditorText(page, '.graphiql-query-editor .CodeMirror', '{ plans { name } }');
+      const token = await t.token({ sub: 'playground-admin', roles: ['admin'] });
+      await replaceEditorText(
+        page,
+        '.graphiql-editor-tool .CodeMirror:visible',
+        JSON.stringify({ Authorization: `Bearer ${token}` }),
+      );
+      await page.locator('.graphiql-execute-button').click();
 
-    const result = page.locator('.graphiql-response .CodeMirror-code');
-    await result.getByText('Ultra').waitFor({ timeout: 15_000 });
-    const text = await result.innerText();
-    for (const plan of ['Free', 'Lite', 'Pro', 'Ultra']) expect(text).toContain(plan);
-    expect(text).not.toContain('errors');
+      const result = page.locator('.graphiql-response .CodeMirror-code');
+      await result.getByText('Ultra').waitFor({ timeout: 15_000 });
+      const text = await result.innerText();
+      for (const plan of ['Free', 'Lite', 'Pro', 'Ultra']) expect(text).toContain(plan);
+      expect(text).not.toContain('errors');
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-playground.png') });
-  });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'admin-playground.png') });
+    });
 
-  it('loaded nothing from any other origin, and raised no error', () => {
-    const origin = new URL(t.url).origin;
-    const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
-    expect(elsewhere).toEqual([]);
-    expect(requested).toEqual(expect.arrayContaining([`${origin}/admin/assets/graphiql.js`, `${origin}/admin/assets/graphiql.css`, `${origin}/graphql`]));
-    // The only errors allowed are the 401s of GraphiQL's introspection before the token was typed in.
-    expect(pageErrors.filter((message) => !message.includes('status of 401'))).toEqual([]);
-  });
-});
+    it('loaded nothing from any other origin, and raised no error', () => {
+      const origin = new URL(t.url).origin;
+      const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
+      expect(elsewhere).toEqual([]);
+      expect(requested).toEqual(
+        expect.arrayContaining([
+          `${origin}/admin/assets/graphiql.js`,
+          `${origin}/admin/assets/graphiql.css`,
+          `${origin}/graphql`,
+        ]),
+      );
+      // The only errors allowed are the 401s of GraphiQL's introspection before the token was typed in.
+      expect(pageErrors.filter((message) => !message.includes('status of 401'))).toEqual([]);
+    });
+  },
+);
 
 /** Focuses a CodeMirror editor, selects all and types over it (inserted as text, so no auto-closed brackets). */
 async function replaceEditorText(page: Page, selector: string, text: string): Promise<void> {

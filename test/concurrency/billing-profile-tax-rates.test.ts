@@ -26,25 +26,39 @@ describeOnPostgres('billing profile changes across two replicas', () => {
 
   it('leaves the provider on the VAT of the country stored last, whatever the race', async () => {
     const actor = { token: await a.token({ sub: 'mover' }) };
-    expect((await a.graphql(UPDATE, { token: actor.token, variables: { input: { country: 'DE' } } })).errors).toBeUndefined();
+    expect(
+      (await a.graphql(UPDATE, { token: actor.token, variables: { input: { country: 'DE' } } })).errors,
+    ).toBeUndefined();
     await h.savePaymentMethod(actor, 'pm_card_visa');
     expect((await h.subscribe(actor, 'lite')).__typename).toBe('Subscribed');
     const customer = await a.db.prisma.customer.findFirstOrThrow({ where: { userId: 'mover' } });
-    const { providerSubscriptionId } = await a.db.prisma.subscription.findFirstOrThrow({ where: { customerId: customer.id } });
+    const { providerSubscriptionId } = await a.db.prisma.subscription.findFirstOrThrow({
+      where: { customerId: customer.id },
+    });
 
-    for (const [first, second] of [['FR', 'LU'], ['HU', 'DE'], ['LU', 'FR'], ['DE', 'HU']] as const) {
+    for (const [first, second] of [
+      ['FR', 'LU'],
+      ['HU', 'DE'],
+      ['LU', 'FR'],
+      ['DE', 'HU'],
+    ] as const) {
       const answers = await Promise.all([
         a.graphql(UPDATE, { token: actor.token, variables: { input: { country: first } } }),
         b.graphql(UPDATE, { token: actor.token, variables: { input: { country: second } } }),
       ]);
       for (const answer of answers) expect(answer.errors).toBeUndefined();
       const stored = (await a.db.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).country!;
-      const charged = (await h.stripe.subscriptions.retrieve(providerSubscriptionId)).default_tax_rates?.map((rate) => rate.percentage);
+      const charged = (await h.stripe.subscriptions.retrieve(providerSubscriptionId)).default_tax_rates?.map(
+        (rate) => rate.percentage,
+      );
       expect(charged).toEqual([RATES[stored]]);
     }
 
     // Each change ran whole before the next began: the lock, not luck, ordered them.
-    const operations = await a.db.prisma.billingOperation.findMany({ where: { customerId: customer.id, kind: 'UPDATE_BILLING_PROFILE' }, orderBy: { createdAt: 'asc' } });
+    const operations = await a.db.prisma.billingOperation.findMany({
+      where: { customerId: customer.id, kind: 'UPDATE_BILLING_PROFILE' },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(operations).toHaveLength(9);
     for (const [index, operation] of operations.entries()) {
       expect(operation.status).toBe('SUCCEEDED');

@@ -33,7 +33,13 @@ describeOnPostgres('one effect per intent across two replicas', () => {
   });
 
   /** Fires the same mutation once per replica given, the i-th `i * gapMs` after the first. */
-  async function fire(replicas: TestApp[], gapMs: number, actor: Actor, query: string, variables: Record<string, unknown>): Promise<string[]> {
+  async function fire(
+    replicas: TestApp[],
+    gapMs: number,
+    actor: Actor,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<string[]> {
     const answers: Answer[] = await Promise.all(
       replicas.map(async (replica, i) => {
         await new Promise((resolve) => setTimeout(resolve, i * gapMs));
@@ -45,7 +51,9 @@ describeOnPostgres('one effect per intent across two replicas', () => {
     return answers.map((answer) => Object.values(answer.data ?? {})[0]!.__typename);
   }
 
-  async function customerWith(...cards: string[]): Promise<{ actor: Actor; userId: string; providerCustomer: string; methods: string[] }> {
+  async function customerWith(
+    ...cards: string[]
+  ): Promise<{ actor: Actor; userId: string; providerCustomer: string; methods: string[] }> {
     const userId = `double-clicker-${++users}`;
     const actor = { token: await a.token({ sub: userId }) };
     const methods: string[] = [];
@@ -55,7 +63,10 @@ describeOnPostgres('one effect per intent across two replicas', () => {
 
   async function requests(method: string, path: RegExp, customer?: string) {
     return (await h.requestLog()).filter(
-      (r) => r.method === method && path.test(r.path) && (!customer || (r.params as Record<string, unknown>).customer === customer),
+      (r) =>
+        r.method === method &&
+        path.test(r.path) &&
+        (!customer || (r.params as Record<string, unknown>).customer === customer),
     );
   }
 
@@ -74,65 +85,103 @@ describeOnPostgres('one effect per intent across two replicas', () => {
     expect(intents.filter((intent) => intent.status === 'succeeded')).toHaveLength(paidInvoices);
   }
 
-  it.each(GAPS_MS)('subscribe clicked twice, %i ms apart, on two replicas: one subscription, one charge', async (gap) => {
-    const { actor, providerCustomer } = await customerWith('pm_card_visa');
-    const answers = await fire([a, b], gap, actor, SUBSCRIBE, { planId: 'pro' });
-    expect(answers.sort()).toEqual(['AlreadySubscribed', 'Subscribed']);
-    await expectOneCharge(providerCustomer, 1);
-    expect(await requests('POST', /^\/v1\/subscriptions$/, providerCustomer)).toHaveLength(1);
-  });
+  it.each(GAPS_MS)(
+    'subscribe clicked twice, %i ms apart, on two replicas: one subscription, one charge',
+    async (gap) => {
+      const { actor, providerCustomer } = await customerWith('pm_card_visa');
+      const answers = await fire([a, b], gap, actor, SUBSCRIBE, { planId: 'pro' });
+      expect(answers.sort()).toEqual(['AlreadySubscribed', 'Subscribed']);
+      await expectOneCharge(providerCustomer, 1);
+      expect(await requests('POST', /^\/v1\/subscriptions$/, providerCustomer)).toHaveLength(1);
+    },
+  );
 
-  it.each([0, 20])('subscribe clicked three times, %i ms apart, across replicas: one subscription, one charge', async (gap) => {
-    const { actor, providerCustomer } = await customerWith('pm_card_visa');
-    const answers = await fire([a, b, a], gap, actor, SUBSCRIBE, { planId: 'pro' });
-    expect(answers.sort()).toEqual(['AlreadySubscribed', 'AlreadySubscribed', 'Subscribed']);
-    await expectOneCharge(providerCustomer, 1);
-  });
+  it.each([0, 20])(
+    'subscribe clicked three times, %i ms apart, across replicas: one subscription, one charge',
+    async (gap) => {
+      const { actor, providerCustomer } = await customerWith('pm_card_visa');
+      const answers = await fire([a, b, a], gap, actor, SUBSCRIBE, { planId: 'pro' });
+      expect(answers.sort()).toEqual(['AlreadySubscribed', 'AlreadySubscribed', 'Subscribed']);
+      await expectOneCharge(providerCustomer, 1);
+    },
+  );
 
-  it.each([0, 15, 60])('changePlan sent twice with one version, %i ms apart: one change, one proration charge', async (gap) => {
-    const { actor, providerCustomer, subscription } = await subscribed();
-    const answers = await fire([a, b], gap, actor, CHANGE, { v: subscription.version });
-    expect(answers.sort()).toEqual(['PlanChanged', 'VersionConflict']);
-    await expectOneCharge(providerCustomer, 2);
-    const changes = (await requests('POST', new RegExp(`^/v1/subscriptions/${subscription.providerSubscriptionId}$`))).filter((r) => JSON.stringify(r.params).includes('items'));
-    expect(changes).toHaveLength(1);
-  });
+  it.each([0, 15, 60])(
+    'changePlan sent twice with one version, %i ms apart: one change, one proration charge',
+    async (gap) => {
+      const { actor, providerCustomer, subscription } = await subscribed();
+      const answers = await fire([a, b], gap, actor, CHANGE, { v: subscription.version });
+      expect(answers.sort()).toEqual(['PlanChanged', 'VersionConflict']);
+      await expectOneCharge(providerCustomer, 2);
+      const changes = (
+        await requests('POST', new RegExp(`^/v1/subscriptions/${subscription.providerSubscriptionId}$`))
+      ).filter((r) => JSON.stringify(r.params).includes('items'));
+      expect(changes).toHaveLength(1);
+    },
+  );
 
-  it.each([0, 15, 60])('payInvoice clicked twice, %i ms apart: the invoice is paid once, both answers say paid', async (gap) => {
-    const { actor, providerCustomer, userId } = await customerWith('pm_card_chargeCustomerFail');
-    expect(await h.subscribe(actor, 'pro')).toMatchObject({ __typename: 'PaymentFailed' });
-    const working = await h.savePaymentMethod(actor, 'pm_card_visa');
-    const open = await a.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId }, status: 'OPEN' } });
-    const answers = await fire([a, b], gap, actor, PAY, { id: open.id, pm: working.paymentMethod.id });
-    expect(answers).toEqual(['InvoicePaid', 'InvoicePaid']);
-    expect(await requests('POST', new RegExp(`^/v1/invoices/${open.providerInvoiceId}/pay$`))).toHaveLength(1);
-    const intents = (await h.stripe.paymentIntents.list({ customer: providerCustomer })).data;
-    expect(intents.filter((intent) => intent.status === 'succeeded')).toHaveLength(1);
-  });
+  it.each([0, 15, 60])(
+    'payInvoice clicked twice, %i ms apart: the invoice is paid once, both answers say paid',
+    async (gap) => {
+      const { actor, providerCustomer, userId } = await customerWith('pm_card_chargeCustomerFail');
+      expect(await h.subscribe(actor, 'pro')).toMatchObject({ __typename: 'PaymentFailed' });
+      const working = await h.savePaymentMethod(actor, 'pm_card_visa');
+      const open = await a.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId }, status: 'OPEN' } });
+      const answers = await fire([a, b], gap, actor, PAY, { id: open.id, pm: working.paymentMethod.id });
+      expect(answers).toEqual(['InvoicePaid', 'InvoicePaid']);
+      expect(await requests('POST', new RegExp(`^/v1/invoices/${open.providerInvoiceId}/pay$`))).toHaveLength(1);
+      const intents = (await h.stripe.paymentIntents.list({ customer: providerCustomer })).data;
+      expect(intents.filter((intent) => intent.status === 'succeeded')).toHaveLength(1);
+    },
+  );
 
-  it.each([0, 15, 60])('the last two payment methods removed at once, %i ms apart: one stays for the paid subscription', async (gap) => {
-    const { actor, providerCustomer, methods } = await subscribed('pm_card_visa', 'pm_card_mastercard');
-    const providerIds = (await a.db.prisma.paymentMethod.findMany({ where: { id: { in: methods } } })).map((m) => m.providerPaymentMethodId);
-    const answers = await Promise.all([
-      a.graphql<Record<string, { __typename: string }>>(REMOVE, { token: actor.token, variables: { id: methods[0] } }),
-      new Promise((resolve) => setTimeout(resolve, gap)).then(() => b.graphql<Record<string, { __typename: string }>>(REMOVE, { token: actor.token, variables: { id: methods[1] } })),
-    ]);
-    for (const answer of answers) expect(answer.errors).toBeUndefined();
-    expect(answers.map((answer) => answer.data!.removePaymentMethod!.__typename).sort()).toEqual(['LastPaymentMethodRequired', 'PaymentMethodRemoved']);
-    expect((await h.stripe.paymentMethods.list({ customer: providerCustomer })).data).toHaveLength(1);
-    const detaches = await requests('POST', /^\/v1\/payment_methods\/[^/]+\/detach$/);
-    expect(detaches.filter((r) => providerIds.some((id) => r.path.includes(id)))).toHaveLength(1);
-  });
+  it.each([0, 15, 60])(
+    'the last two payment methods removed at once, %i ms apart: one stays for the paid subscription',
+    async (gap) => {
+      const { actor, providerCustomer, methods } = await subscribed('pm_card_visa', 'pm_card_mastercard');
+      const providerIds = (await a.db.prisma.paymentMethod.findMany({ where: { id: { in: methods } } })).map(
+        (m) => m.providerPaymentMethodId,
+      );
+      const answers = await Promise.all([
+        a.graphql<Record<string, { __typename: string }>>(REMOVE, {
+          token: actor.token,
+          variables: { id: methods[0] },
+        }),
+        new Promise((resolve) => setTimeout(resolve, gap)).then(() =>
+          b.graphql<Record<string, { __typename: string }>>(REMOVE, {
+            token: actor.token,
+            variables: { id: methods[1] },
+          }),
+        ),
+      ]);
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+      expect(answers.map((answer) => answer.data!.removePaymentMethod!.__typename).sort()).toEqual([
+        'LastPaymentMethodRequired',
+        'PaymentMethodRemoved',
+      ]);
+      expect((await h.stripe.paymentMethods.list({ customer: providerCustomer })).data).toHaveLength(1);
+      const detaches = await requests('POST', /^\/v1\/payment_methods\/[^/]+\/detach$/);
+      expect(detaches.filter((r) => providerIds.some((id) => r.path.includes(id)))).toHaveLength(1);
+    },
+  );
 
   it.each([0, 30])('cancel, then resume, each clicked twice %i ms apart: one provider update each', async (gap) => {
     const { actor, subscription } = await subscribed();
     const path = new RegExp(`^/v1/subscriptions/${subscription.providerSubscriptionId}$`);
-    expect((await fire([a, b], gap, actor, CANCEL, { v: subscription.version })).sort()).toEqual(['SubscriptionUpdated', 'VersionConflict']);
+    expect((await fire([a, b], gap, actor, CANCEL, { v: subscription.version })).sort()).toEqual([
+      'SubscriptionUpdated',
+      'VersionConflict',
+    ]);
     expect(await requests('POST', path)).toHaveLength(1);
     const cancelled = await a.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscription.id } });
     expect(cancelled.cancelAtPeriodEnd).toBe(true);
-    expect((await fire([b, a], gap, actor, RESUME, { v: cancelled.version })).sort()).toEqual(['SubscriptionUpdated', 'VersionConflict']);
+    expect((await fire([b, a], gap, actor, RESUME, { v: cancelled.version })).sort()).toEqual([
+      'SubscriptionUpdated',
+      'VersionConflict',
+    ]);
     expect(await requests('POST', path)).toHaveLength(2);
-    expect((await h.stripe.subscriptions.retrieve(subscription.providerSubscriptionId)).cancel_at_period_end).toBe(false);
+    expect((await h.stripe.subscriptions.retrieve(subscription.providerSubscriptionId)).cancel_at_period_end).toBe(
+      false,
+    );
   });
 });

@@ -10,21 +10,34 @@ describe('updateBillingProfile is a patch', () => {
   let hans: Actor;
   let subscriptionId: string;
 
-  const update = (input: Record<string, unknown>) => t.graphql<any>(UPDATE, { token: hans.token, variables: { input } });
+  const update = (input: Record<string, unknown>) =>
+    t.graphql<any>(UPDATE, { token: hans.token, variables: { input } });
   const row = () => t.db.prisma.customer.findFirstOrThrow({ where: { userId: 'hans' } });
   /** The tax rates the provider applies to the live subscription, as percentages (Stripe embeds them whole). */
-  const providerTaxRates = async () => (await h.stripe.subscriptions.retrieve(subscriptionId)).default_tax_rates?.map((rate) => rate.percentage);
-  const taxRateWrites = async () => (await h.requestLog()).filter((r) => r.method === 'POST' && r.path === `/v1/subscriptions/${subscriptionId}`).length;
+  const providerTaxRates = async () =>
+    (await h.stripe.subscriptions.retrieve(subscriptionId)).default_tax_rates?.map((rate) => rate.percentage);
+  const taxRateWrites = async () =>
+    (await h.requestLog()).filter((r) => r.method === 'POST' && r.path === `/v1/subscriptions/${subscriptionId}`)
+      .length;
 
   beforeAll(async () => {
     t = await startTestApp('pglite');
     h = new BillingHarness(t);
     hans = { token: await t.token({ sub: 'hans' }) };
-    const business = { legalName: 'Muster AG', addressLine1: 'Neue Str. 9', postalCode: '80331', city: 'Munich', country: 'DE', vatNumber: 'DE136695976', billingEmail: 'billing@muster.example' };
+    const business = {
+      legalName: 'Muster AG',
+      addressLine1: 'Neue Str. 9',
+      postalCode: '80331',
+      city: 'Munich',
+      country: 'DE',
+      vatNumber: 'DE136695976',
+      billingEmail: 'billing@muster.example',
+    };
     expect((await update(business)).errors).toBeUndefined();
     await h.savePaymentMethod(hans, 'pm_card_visa');
     const subscribed = await h.subscribe(hans, 'lite');
-    subscriptionId = (await t.db.prisma.subscription.findFirstOrThrow({ where: { id: subscribed.subscription.id } })).providerSubscriptionId;
+    subscriptionId = (await t.db.prisma.subscription.findFirstOrThrow({ where: { id: subscribed.subscription.id } }))
+      .providerSubscriptionId;
   });
   afterAll(() => t.close());
 
@@ -48,7 +61,12 @@ describe('updateBillingProfile is a patch', () => {
   it('clears a field given as null, and only that one', async () => {
     const res = await update({ billingEmail: null });
     expect(res.errors).toBeUndefined();
-    expect(await row()).toMatchObject({ billingEmail: null, legalName: 'Muster AG', vatNumber: 'DE136695976', city: 'Berlin' });
+    expect(await row()).toMatchObject({
+      billingEmail: null,
+      legalName: 'Muster AG',
+      vatNumber: 'DE136695976',
+      city: 'Berlin',
+    });
   });
 
   it('refuses a patch that would leave an inconsistent identity, and writes nothing', async () => {

@@ -34,8 +34,11 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
 
   it('previews an upgrade: the prorated amount due now, with its lines', async () => {
     const ann = await subscribed('ann');
-    const res = await t.graphql<any>(`{ previewPlanChange(planId: "pro", interval: MONTH) {
-      amountDue { amount currency } subtotal { amount } tax { amount } total { amount } prorationLines { description amount { amount } proration } } }`, { token: ann.token });
+    const res = await t.graphql<any>(
+      `{ previewPlanChange(planId: "pro", interval: MONTH) {
+      amountDue { amount currency } subtotal { amount } tax { amount } total { amount } prorationLines { description amount { amount } proration } } }`,
+      { token: ann.token },
+    );
     expect(res.errors).toBeUndefined();
     const preview = res.data.previewPlanChange;
     // Just after subscribing, almost a whole month of the difference (up to €8.00), plus French VAT.
@@ -46,7 +49,9 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     expect(Math.abs(preview.tax.amount - preview.subtotal.amount * 0.2)).toBeLessThanOrEqual(1);
     expect(preview.amountDue.amount).toBe(preview.subtotal.amount + preview.tax.amount);
     expect(preview.prorationLines.filter((line: any) => line.proration)).toHaveLength(2);
-    expect(await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'ann' } } })).toMatchObject({ planId: 'lite' });
+    expect(await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'ann' } } })).toMatchObject({
+      planId: 'lite',
+    });
   });
 
   it('upgrades at once with proration, invoiced now', async () => {
@@ -55,16 +60,25 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     expect(changePlan).toMatchObject({ __typename: 'PlanChanged', subscription: { plan: { id: 'pro' } } });
     const profile = await h.profile(ben, '{ userId: "ben" }');
     expect(profile).toMatchObject({ plan: { id: 'pro' }, entitlements: { driveStorage: '400000000000' } });
-    const prorated = profile.invoices.edges.map((e: any) => e.node).find((invoice: any) => invoice.lines.some((line: any) => line.proration));
+    const prorated = profile.invoices.edges
+      .map((e: any) => e.node)
+      .find((invoice: any) => invoice.lines.some((line: any) => line.proration));
     expect(prorated).toMatchObject({ status: 'PAID' });
     expect(prorated.total.amount).toBeGreaterThan(0);
   });
 
   it('refuses a downgrade below the storage in use', async () => {
     const cat = await subscribed('cat', 'pro');
-    await t.graphql(`mutation { reportStorageUsage(owner: { userId: "cat" }, usedBytes: "150000000000") { id } }`, { token: service });
+    await t.graphql(`mutation { reportStorageUsage(owner: { userId: "cat" }, usedBytes: "150000000000") { id } }`, {
+      token: service,
+    });
     const { changePlan } = await h.mutate(cat, CHANGE, { planId: 'lite', interval: 'MONTH', v: cat.version });
-    expect(changePlan).toEqual({ __typename: 'DowngradeRefused', code: 'DOWNGRADE_REFUSED', usedStorage: '150000000000', newLimit: '100000000000' });
+    expect(changePlan).toEqual({
+      __typename: 'DowngradeRefused',
+      code: 'DOWNGRADE_REFUSED',
+      usedStorage: '150000000000',
+      newLimit: '100000000000',
+    });
     expect((await h.profile(cat, '{ userId: "cat" }')).plan.id).toBe('pro');
   });
 
@@ -83,7 +97,9 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     expect(profile.plan.id).toBe(winner.subscription.plan.id);
     const customer = await h.providerCustomerId({ userId: 'dan' });
     const [providerSubscription] = (await h.stripe.subscriptions.list({ customer })).data;
-    const winnerPrice = await t.db.prisma.planPrice.findFirstOrThrow({ where: { planId: winner.subscription.plan.id, interval: 'MONTH' } });
+    const winnerPrice = await t.db.prisma.planPrice.findFirstOrThrow({
+      where: { planId: winner.subscription.plan.id, interval: 'MONTH' },
+    });
     expect(providerSubscription!.items.data[0]!.price.id).toBe(winnerPrice.providerPriceId);
     expect(profile.subscription.version).toBeGreaterThan(dan.version);
   });
@@ -92,15 +108,24 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     const eve = await subscribed('eve');
     const CANCEL = `mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename ... on SubscriptionUpdated { subscription { cancelAtPeriodEnd status version } } } }`;
     const { cancelSubscription } = await h.mutate(eve, CANCEL, { v: eve.version });
-    expect(cancelSubscription).toMatchObject({ __typename: 'SubscriptionUpdated', subscription: { cancelAtPeriodEnd: true, status: 'ACTIVE' } });
+    expect(cancelSubscription).toMatchObject({
+      __typename: 'SubscriptionUpdated',
+      subscription: { cancelAtPeriodEnd: true, status: 'ACTIVE' },
+    });
     const customer = await h.providerCustomerId({ userId: 'eve' });
     expect((await h.stripe.subscriptions.list({ customer })).data[0]!.cancel_at_period_end).toBe(true);
 
-    const stale = await h.mutate(eve, `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename } }`, { v: eve.version });
-    expect(stale.resumeSubscription.__typename).toBe('VersionConflict');
-    const { resumeSubscription } = await h.mutate(eve, `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { ... on SubscriptionUpdated { subscription { cancelAtPeriodEnd } } } }`, {
-      v: cancelSubscription.subscription.version,
+    const stale = await h.mutate(eve, `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename } }`, {
+      v: eve.version,
     });
+    expect(stale.resumeSubscription.__typename).toBe('VersionConflict');
+    const { resumeSubscription } = await h.mutate(
+      eve,
+      `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { ... on SubscriptionUpdated { subscription { cancelAtPeriodEnd } } } }`,
+      {
+        v: cancelSubscription.subscription.version,
+      },
+    );
     expect(resumeSubscription.subscription.cancelAtPeriodEnd).toBe(false);
     expect((await h.stripe.subscriptions.list({ customer })).data[0]!.cancel_at_period_end).toBe(false);
   });
@@ -119,23 +144,42 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     );
     expect(shown).toMatchObject({ cancelAt: new Date(cancelAt * 1000).toISOString(), cancelAtPeriodEnd: false });
 
-    const { resumeSubscription } = await h.mutate(gil, `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename ... on SubscriptionUpdated { subscription { cancelAt cancelAtPeriodEnd } } } }`, { v: shown.version });
-    expect(resumeSubscription).toEqual({ __typename: 'SubscriptionUpdated', subscription: { cancelAt: null, cancelAtPeriodEnd: false } });
+    const { resumeSubscription } = await h.mutate(
+      gil,
+      `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename ... on SubscriptionUpdated { subscription { cancelAt cancelAtPeriodEnd } } } }`,
+      { v: shown.version },
+    );
+    expect(resumeSubscription).toEqual({
+      __typename: 'SubscriptionUpdated',
+      subscription: { cancelAt: null, cancelAtPeriodEnd: false },
+    });
     expect((await h.stripe.subscriptions.retrieve(providerSubscription!.id)).cancel_at).toBeNull();
   });
 
   it('cancels now when asked: the free plan applies at once', async () => {
     const fin = await subscribed('fin');
-    const { cancelSubscription } = await h.mutate(fin, `mutation($v: Int!) { cancelSubscription(atPeriodEnd: false, expectedVersion: $v) { ... on SubscriptionUpdated { subscription { status } } } }`, { v: fin.version });
+    const { cancelSubscription } = await h.mutate(
+      fin,
+      `mutation($v: Int!) { cancelSubscription(atPeriodEnd: false, expectedVersion: $v) { ... on SubscriptionUpdated { subscription { status } } } }`,
+      { v: fin.version },
+    );
     expect(cancelSubscription.subscription.status).toBe('CANCELED');
-    expect(await h.profile(fin, '{ userId: "fin" }')).toMatchObject({ subscription: null, plan: { id: 'free' }, entitlements: { basis: 'FREE_PLAN' } });
+    expect(await h.profile(fin, '{ userId: "fin" }')).toMatchObject({
+      subscription: null,
+      plan: { id: 'free' },
+      entitlements: { basis: 'FREE_PLAN' },
+    });
   });
 
   it('changes the default payment method at the provider: customer and subscription', async () => {
     const gus = await subscribed('gus');
     const second = await h.savePaymentMethod(gus, 'pm_card_mastercard');
     expect(second.paymentMethod.isDefault).toBe(false);
-    const { setDefaultPaymentMethod } = await h.mutate(gus, `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id isDefault } }`, { id: second.paymentMethod.id });
+    const { setDefaultPaymentMethod } = await h.mutate(
+      gus,
+      `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id isDefault } }`,
+      { id: second.paymentMethod.id },
+    );
     expect(setDefaultPaymentMethod.isDefault).toBe(true);
     const customerId = await h.providerCustomerId({ userId: 'gus' });
     const row = await t.db.prisma.paymentMethod.findUniqueOrThrow({ where: { id: second.paymentMethod.id } });
@@ -150,8 +194,12 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     expect(methods.filter((m: any) => m.isDefault)).toEqual([expect.objectContaining({ id: second.paymentMethod.id })]);
 
     // A default changed at the provider (its Dashboard) is copied to us by the next re-read.
-    const first = await t.db.prisma.paymentMethod.findFirstOrThrow({ where: { customerId: row.customerId, isDefault: false } });
-    await h.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: first.providerPaymentMethodId } });
+    const first = await t.db.prisma.paymentMethod.findFirstOrThrow({
+      where: { customerId: row.customerId, isDefault: false },
+    });
+    await h.stripe.customers.update(customerId, {
+      invoice_settings: { default_payment_method: first.providerPaymentMethodId },
+    });
     await h.mutate(admin, `mutation { reconcileCustomer(owner: { userId: "gus" }) { id } }`);
     const after = (await h.profile(gus, '{ userId: "gus" }')).paymentMethods;
     expect(after.filter((m: any) => m.isDefault)).toEqual([expect.objectContaining({ id: first.id })]);
@@ -161,10 +209,15 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     const hal = await subscribed('hal');
     const [only] = (await h.profile(hal, '{ userId: "hal" }')).paymentMethods;
     const REMOVE = `mutation($id: ID!) { removePaymentMethod(paymentMethodId: $id) { __typename ... on BillingError { code } } }`;
-    expect((await h.mutate(hal, REMOVE, { id: only.id })).removePaymentMethod).toEqual({ __typename: 'LastPaymentMethodRequired', code: 'LAST_PAYMENT_METHOD' });
+    expect((await h.mutate(hal, REMOVE, { id: only.id })).removePaymentMethod).toEqual({
+      __typename: 'LastPaymentMethodRequired',
+      code: 'LAST_PAYMENT_METHOD',
+    });
     const extra = await h.savePaymentMethod(hal, 'pm_card_mastercard');
     expect((await h.mutate(hal, REMOVE, { id: only.id })).removePaymentMethod.__typename).toBe('PaymentMethodRemoved');
-    expect((await h.profile(hal, '{ userId: "hal" }')).paymentMethods).toEqual([expect.objectContaining({ id: extra.paymentMethod.id, isDefault: true })]);
+    expect((await h.profile(hal, '{ userId: "hal" }')).paymentMethods).toEqual([
+      expect.objectContaining({ id: extra.paymentMethod.id, isDefault: true }),
+    ]);
   });
 
   it('keeps one method when two removals race while a paid subscription is active', async () => {
@@ -174,13 +227,21 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     expect(methods).toHaveLength(2);
     const REMOVE = `mutation($id: ID!) { removePaymentMethod(paymentMethodId: $id) { __typename } }`;
     const results = await Promise.all(methods.map((m: any) => h.mutate(ivy, REMOVE, { id: m.id })));
-    expect(results.map((r: any) => r.removePaymentMethod.__typename).sort()).toEqual(['LastPaymentMethodRequired', 'PaymentMethodRemoved']);
-    expect((await h.profile(ivy, '{ userId: "ivy" }')).paymentMethods).toEqual([expect.objectContaining({ isDefault: true })]);
+    expect(results.map((r: any) => r.removePaymentMethod.__typename).sort()).toEqual([
+      'LastPaymentMethodRequired',
+      'PaymentMethodRemoved',
+    ]);
+    expect((await h.profile(ivy, '{ userId: "ivy" }')).paymentMethods).toEqual([
+      expect.objectContaining({ isDefault: true }),
+    ]);
   });
 
-  it('answers another user\'s payment method as NOT_FOUND', async () => {
+  it("answers another user's payment method as NOT_FOUND", async () => {
     const [foreign] = (await h.profile({ token: await t.token({ sub: 'hal' }) }, '{ userId: "hal" }')).paymentMethods;
-    const res = await t.graphql(`mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id } }`, { token: await t.token({ sub: 'mallory' }), variables: { id: foreign.id } });
+    const res = await t.graphql(`mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id } }`, {
+      token: await t.token({ sub: 'mallory' }),
+      variables: { id: foreign.id },
+    });
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

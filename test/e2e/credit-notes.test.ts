@@ -21,7 +21,10 @@ describe('credit notes', () => {
     t = await startTestApp('pglite');
     h = new BillingHarness(t);
     actor = { token: await t.token({ sub: 'de-downgrader' }) };
-    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Σοφία Παπαδοπούλου", addressLine1: "Hauptstr. 1", city: "Berlin", country: "DE" }) { id } }`);
+    await h.mutate(
+      actor,
+      `mutation { updateBillingProfile(input: { legalName: "Σοφία Παπαδοπούλου", addressLine1: "Hauptstr. 1", city: "Berlin", country: "DE" }) { id } }`,
+    );
     await h.savePaymentMethod(actor, 'pm_card_visa');
     expect((await h.subscribe(actor, 'pro')).__typename).toBe('Subscribed');
   });
@@ -40,11 +43,24 @@ describe('credit notes', () => {
   };
 
   it('issues a downgrade’s credit as a credit note in its own series, correcting the invoice with its VAT', async () => {
-    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'de-downgrader' } } })).version;
-    const { changePlan } = await h.mutate(actor, `mutation($v: Int!) { changePlan(planId: "lite", interval: MONTH, expectedVersion: $v) { __typename } }`, { v: version });
+    const version = (
+      await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'de-downgrader' } } })
+    ).version;
+    const { changePlan } = await h.mutate(
+      actor,
+      `mutation($v: Int!) { changePlan(planId: "lite", interval: MONTH, expectedVersion: $v) { __typename } }`,
+      { v: version },
+    );
     expect(changePlan.__typename).toBe('PlanChanged');
-    const [credit, invoice] = await eventually(documents, (list) => list.length === 2 && list.every((d: any) => d.number));
-    expect(invoice).toMatchObject({ kind: 'INVOICE', number: expect.stringMatching(/^F\d{4}-000001$/), vatRateBasisPoints: 1900 });
+    const [credit, invoice] = await eventually(
+      documents,
+      (list) => list.length === 2 && list.every((d: any) => d.number),
+    );
+    expect(invoice).toMatchObject({
+      kind: 'INVOICE',
+      number: expect.stringMatching(/^F\d{4}-000001$/),
+      vatRateBasisPoints: 1900,
+    });
     expect(credit).toMatchObject({
       kind: 'CREDIT_NOTE',
       number: expect.stringMatching(/^A\d{4}-000001$/),
@@ -73,13 +89,24 @@ describe('credit notes', () => {
     // The downgrade already credited 9.52 of its 19.04.
     const creditable = invoice.total.amount - 952;
     const partial = await creditNotes.issueCreditNote(invoice.id, 476, 'Goodwill refund');
-    expect(partial).toMatchObject({ kind: 'CREDIT_NOTE', number: expect.stringMatching(/-000002$/), total: -476, subtotal: -400, taxAmount: -76, correctsInvoiceId: invoice.id });
-    await expect(creditNotes.issueCreditNote(invoice.id, creditable, 'too much')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(partial).toMatchObject({
+      kind: 'CREDIT_NOTE',
+      number: expect.stringMatching(/-000002$/),
+      total: -476,
+      subtotal: -400,
+      taxAmount: -76,
+      correctsInvoiceId: invoice.id,
+    });
+    await expect(creditNotes.issueCreditNote(invoice.id, creditable, 'too much')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     await expect(creditNotes.issueCreditNote(invoice.id, -5, 'negative')).rejects.toBeInstanceOf(BillingDomainError);
     const rest = await creditNotes.issueCreditNote(invoice.id, creditable - 476, 'Refund of the rest');
     expect(rest.total).toBe(-(creditable - 476));
     expect(rest.taxAmount).toBe(documentVat([rest.subtotal], 1900));
-    await expect(creditNotes.issueCreditNote(invoice.id, 1, 'nothing left')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(creditNotes.issueCreditNote(invoice.id, 1, 'nothing left')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
 
     const listed = (await documents()).find((d: any) => d.id === partial.id);
     expect(listed).toMatchObject({ creditReason: 'Goodwill refund', correctsInvoiceNumber: invoice.number });
@@ -102,10 +129,21 @@ describe('credit notes', () => {
 
   it('has the database refuse any change to an issued document’s legal content, but not to its payment state', async () => {
     const [latest] = await documents();
-    await expect(t.db.prisma.$executeRaw`UPDATE invoices SET total = 0 WHERE id = ${latest.id}::uuid`).rejects.toThrow(/legal content cannot change/);
-    await expect(t.db.prisma.$executeRaw`UPDATE invoices SET pdf = '\\x00'::bytea WHERE id = ${latest.id}::uuid`).rejects.toThrow(/legal content cannot change/);
-    await expect(t.db.prisma.$executeRaw`UPDATE invoice_lines SET amount = 1 WHERE invoice_id = ${latest.id}::uuid`).rejects.toThrow(/cannot change/);
-    await expect(t.db.prisma.$executeRaw`DELETE FROM invoices WHERE id = ${latest.id}::uuid`).rejects.toThrow(/cannot be deleted/);
-    expect(await t.db.prisma.$executeRaw`UPDATE invoices SET status = 'PAID', amount_paid = amount_paid WHERE id = ${latest.id}::uuid`).toBe(1);
+    await expect(t.db.prisma.$executeRaw`UPDATE invoices SET total = 0 WHERE id = ${latest.id}::uuid`).rejects.toThrow(
+      /legal content cannot change/,
+    );
+    await expect(
+      t.db.prisma.$executeRaw`UPDATE invoices SET pdf = '\\x00'::bytea WHERE id = ${latest.id}::uuid`,
+    ).rejects.toThrow(/legal content cannot change/);
+    await expect(
+      t.db.prisma.$executeRaw`UPDATE invoice_lines SET amount = 1 WHERE invoice_id = ${latest.id}::uuid`,
+    ).rejects.toThrow(/cannot change/);
+    await expect(t.db.prisma.$executeRaw`DELETE FROM invoices WHERE id = ${latest.id}::uuid`).rejects.toThrow(
+      /cannot be deleted/,
+    );
+    expect(
+      await t.db.prisma
+        .$executeRaw`UPDATE invoices SET status = 'PAID', amount_paid = amount_paid WHERE id = ${latest.id}::uuid`,
+    ).toBe(1);
   });
 });

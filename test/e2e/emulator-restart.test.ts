@@ -19,14 +19,28 @@ interface Running {
 async function start(dataDir: string): Promise<Running> {
   const child = spawn(tsx, ['src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', PGLITE_DATA_DIR: dataDir, DATABASE_URL: '', STRIPE_SECRET_KEY: '', STRIPE_EMULATOR_STATE_FILE: '', NODE_ENV: 'development', JOB_POLLING_INTERVAL_SECONDS: '0.5' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      PGLITE_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      STRIPE_SECRET_KEY: '',
+      STRIPE_EMULATOR_STATE_FILE: '',
+      NODE_ENV: 'development',
+      JOB_POLLING_INTERVAL_SECONDS: '0.5',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   for await (const line of createInterface({ input: child.stdout! })) {
     const entry = JSON.parse(line) as { msg: string; url: string; payments: string };
     if (entry.msg !== 'billing subgraph listening') continue;
     const emulatorUrl = new URL(/at (http:\/\/[\d.:]+)/.exec(entry.payments)![1]!);
-    const stripe = new Stripe('sk_test_emulator', { host: emulatorUrl.hostname, port: Number(emulatorUrl.port), protocol: 'http', maxNetworkRetries: 0 });
+    const stripe = new Stripe('sk_test_emulator', {
+      host: emulatorUrl.hostname,
+      port: Number(emulatorUrl.port),
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
     child.stdout!.resume();
     return { child, graphql: entry.url, stripe };
   }
@@ -41,16 +55,27 @@ async function stop(running: Running): Promise<void> {
 
 async function mutate(running: Running, query: string, variables: Record<string, unknown> = {}): Promise<any> {
   const token = await signDevToken(DEV_AUTH_SECRET, { sub: 'ada' });
-  const response = await fetch(running.graphql, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(running.graphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
 
 async function savePaymentMethod(running: Running, testMethod: string): Promise<any> {
-  const { startPaymentMethodSetup: setup } = await mutate(running, 'mutation { startPaymentMethodSetup { setupIntentId } }');
+  const { startPaymentMethodSetup: setup } = await mutate(
+    running,
+    'mutation { startPaymentMethodSetup { setupIntentId } }',
+  );
   await running.stripe.setupIntents.confirm(setup.setupIntentId, { payment_method: testMethod });
-  const { completePaymentMethodSetup } = await mutate(running, 'mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename ... on PaymentMethodSaved { paymentMethod { id brand } } } }', { id: setup.setupIntentId });
+  const { completePaymentMethodSetup } = await mutate(
+    running,
+    'mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename ... on PaymentMethodSaved { paymentMethod { id brand } } } }',
+    { id: setup.setupIntentId },
+  );
   return completePaymentMethodSetup;
 }
 
@@ -64,8 +89,14 @@ describe('the embedded Stripe emulator across a restart', () => {
     const first = await start(dataDir);
     let version: number;
     try {
-      expect(await savePaymentMethod(first, 'pm_card_visa')).toMatchObject({ __typename: 'PaymentMethodSaved', paymentMethod: { brand: 'visa' } });
-      const { subscribe } = await mutate(first, 'mutation { subscribe(planId: "pro", interval: MONTH) { __typename ... on Subscribed { subscription { status version } } } }');
+      expect(await savePaymentMethod(first, 'pm_card_visa')).toMatchObject({
+        __typename: 'PaymentMethodSaved',
+        paymentMethod: { brand: 'visa' },
+      });
+      const { subscribe } = await mutate(
+        first,
+        'mutation { subscribe(planId: "pro", interval: MONTH) { __typename ... on Subscribed { subscription { status version } } } }',
+      );
       expect(subscribe).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
       version = subscribe.subscription.version;
     } finally {
@@ -75,12 +106,22 @@ describe('the embedded Stripe emulator across a restart', () => {
 
     const second = await start(dataDir);
     try {
-      expect(await savePaymentMethod(second, 'pm_card_mastercard')).toMatchObject({ __typename: 'PaymentMethodSaved', paymentMethod: { brand: 'mastercard' } });
-      const { cancelSubscription } = await mutate(second, 'mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }', { v: version });
+      expect(await savePaymentMethod(second, 'pm_card_mastercard')).toMatchObject({
+        __typename: 'PaymentMethodSaved',
+        paymentMethod: { brand: 'mastercard' },
+      });
+      const { cancelSubscription } = await mutate(
+        second,
+        'mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }',
+        { v: version },
+      );
       expect(cancelSubscription).toEqual({ __typename: 'SubscriptionUpdated' });
       const [subscription] = (await second.stripe.subscriptions.list({ status: 'all' })).data;
       expect(subscription).toMatchObject({ status: 'active', cancel_at_period_end: true });
-      expect((await second.stripe.paymentMethods.list()).data.map((method) => method.card?.brand).sort()).toEqual(['mastercard', 'visa']);
+      expect((await second.stripe.paymentMethods.list()).data.map((method) => method.card?.brand).sort()).toEqual([
+        'mastercard',
+        'visa',
+      ]);
     } finally {
       await stop(second);
     }

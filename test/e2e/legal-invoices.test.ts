@@ -45,34 +45,100 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
   }
 
   const cases = [
-    { name: 'a French consumer pays French VAT', user: 'fr-consumer', identity: '{ legalName: "Jean Dupont", addressLine1: "2 rue A", city: "Lyon", postalCode: "69001", country: "FR" }', treatment: 'STANDARD', rate: 2000, tax: 160, mention: null, buyerVat: null },
-    { name: 'a French business pays French VAT', user: 'fr-business', identity: '{ legalName: "Dupont SARL", addressLine1: "3 rue B", city: "Lyon", postalCode: "69002", country: "FR", vatNumber: "FR40303265045" }', treatment: 'STANDARD', rate: 2000, tax: 160, mention: null, buyerVat: null },
-    { name: 'a German consumer pays German VAT', user: 'de-consumer', identity: '{ legalName: "Hans Muster", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }', treatment: 'STANDARD', rate: 1900, tax: 152, mention: null, buyerVat: null },
-    { name: 'a German business with a valid number is reverse-charged', user: 'de-business', identity: '{ legalName: "Muster GmbH", addressLine1: "Hauptstr. 2", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }', treatment: 'REVERSE_CHARGE', rate: 0, tax: 0, mention: REVERSE_CHARGE_MENTION, buyerVat: 'DE136695976' },
-    { name: 'an American consumer is out of scope', user: 'us-consumer', identity: '{ legalName: "John Doe", addressLine1: "1 Main St", city: "Boston", postalCode: "02108", country: "US" }', treatment: 'OUT_OF_SCOPE', rate: 0, tax: 0, mention: OUT_OF_SCOPE_MENTION, buyerVat: null },
+    {
+      name: 'a French consumer pays French VAT',
+      user: 'fr-consumer',
+      identity:
+        '{ legalName: "Jean Dupont", addressLine1: "2 rue A", city: "Lyon", postalCode: "69001", country: "FR" }',
+      treatment: 'STANDARD',
+      rate: 2000,
+      tax: 160,
+      mention: null,
+      buyerVat: null,
+    },
+    {
+      name: 'a French business pays French VAT',
+      user: 'fr-business',
+      identity:
+        '{ legalName: "Dupont SARL", addressLine1: "3 rue B", city: "Lyon", postalCode: "69002", country: "FR", vatNumber: "FR40303265045" }',
+      treatment: 'STANDARD',
+      rate: 2000,
+      tax: 160,
+      mention: null,
+      buyerVat: null,
+    },
+    {
+      name: 'a German consumer pays German VAT',
+      user: 'de-consumer',
+      identity:
+        '{ legalName: "Hans Muster", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }',
+      treatment: 'STANDARD',
+      rate: 1900,
+      tax: 152,
+      mention: null,
+      buyerVat: null,
+    },
+    {
+      name: 'a German business with a valid number is reverse-charged',
+      user: 'de-business',
+      identity:
+        '{ legalName: "Muster GmbH", addressLine1: "Hauptstr. 2", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }',
+      treatment: 'REVERSE_CHARGE',
+      rate: 0,
+      tax: 0,
+      mention: REVERSE_CHARGE_MENTION,
+      buyerVat: 'DE136695976',
+    },
+    {
+      name: 'an American consumer is out of scope',
+      user: 'us-consumer',
+      identity:
+        '{ legalName: "John Doe", addressLine1: "1 Main St", city: "Boston", postalCode: "02108", country: "US" }',
+      treatment: 'OUT_OF_SCOPE',
+      rate: 0,
+      tax: 0,
+      mention: OUT_OF_SCOPE_MENTION,
+      buyerVat: null,
+    },
   ];
 
-  it.each(cases)('$name, and its totals equal what the provider charged', async ({ user, identity, treatment, rate, tax, mention, buyerVat }) => {
-    const actor = await customerIn(user, identity);
-    const [invoice] = await invoicesOf(actor, user);
-    expect(invoice).toMatchObject({
-      number: expect.stringMatching(/^F\d{4}-\d{6}$/),
-      status: 'PAID',
-      vatTreatment: treatment,
-      vatRateBasisPoints: rate,
-      vatMention: mention,
-      subtotal: { amount: 800, currency: 'EUR' },
-      tax: { amount: tax },
-      total: { amount: 800 + tax },
-      seller: { legalName: 'Bloom SAS (development)', vatNumber: 'FR40303265045', address: { country: 'FR' } },
-      buyer: { vatNumber: buyerVat },
-      lines: [expect.objectContaining({ description: expect.stringMatching(/^Cloud storage subscription, Lite plan, 100 GB, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/), quantity: 1, unitPrice: { amount: 800 }, amount: { amount: 800 }, periodStart: expect.any(String), periodEnd: expect.any(String) })],
-    });
-    expect(await providerAmounts(invoice.id)).toEqual({ subtotal: 800, total: 800 + tax, paid: 800 + tax });
-  });
+  it.each(cases)(
+    '$name, and its totals equal what the provider charged',
+    async ({ user, identity, treatment, rate, tax, mention, buyerVat }) => {
+      const actor = await customerIn(user, identity);
+      const [invoice] = await invoicesOf(actor, user);
+      expect(invoice).toMatchObject({
+        number: expect.stringMatching(/^F\d{4}-\d{6}$/),
+        status: 'PAID',
+        vatTreatment: treatment,
+        vatRateBasisPoints: rate,
+        vatMention: mention,
+        subtotal: { amount: 800, currency: 'EUR' },
+        tax: { amount: tax },
+        total: { amount: 800 + tax },
+        seller: { legalName: 'Bloom SAS (development)', vatNumber: 'FR40303265045', address: { country: 'FR' } },
+        buyer: { vatNumber: buyerVat },
+        lines: [
+          expect.objectContaining({
+            description: expect.stringMatching(
+              /^Cloud storage subscription, Lite plan, 100 GB, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/,
+            ),
+            quantity: 1,
+            unitPrice: { amount: 800 },
+            amount: { amount: 800 },
+            periodStart: expect.any(String),
+            periodEnd: expect.any(String),
+          }),
+        ],
+      });
+      expect(await providerAmounts(invoice.id)).toEqual({ subtotal: 800, total: 800 + tax, paid: 800 + tax });
+    },
+  );
 
   it('numbers issued invoices gaplessly, in issue order', async () => {
-    const numbers = (await t.db.prisma.invoice.findMany({ where: { number: { not: null } }, orderBy: { sequence: 'asc' } })).map((i) => i.sequence);
+    const numbers = (
+      await t.db.prisma.invoice.findMany({ where: { number: { not: null } }, orderBy: { sequence: 'asc' } })
+    ).map((i) => i.sequence);
     expect(numbers.length).toBeGreaterThanOrEqual(cases.length);
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
   });
@@ -80,16 +146,31 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
   it('keeps an issued invoice as issued; a new VAT situation applies to the next invoice only', async () => {
     const actor = { token: await t.token({ sub: 'de-consumer' }) };
     const [before] = await invoicesOf(actor, 'de-consumer');
-    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Muster AG", addressLine1: "Neue Str. 9", city: "Munich", postalCode: "80331", country: "DE", vatNumber: "DE136695976" }) { id } }`);
-    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'de-consumer' }, status: 'ACTIVE' } })).version;
-    const { changePlan } = await h.mutate(actor, `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename } }`, { v: version });
+    await h.mutate(
+      actor,
+      `mutation { updateBillingProfile(input: { legalName: "Muster AG", addressLine1: "Neue Str. 9", city: "Munich", postalCode: "80331", country: "DE", vatNumber: "DE136695976" }) { id } }`,
+    );
+    const version = (
+      await t.db.prisma.subscription.findFirstOrThrow({
+        where: { customer: { userId: 'de-consumer' }, status: 'ACTIVE' },
+      })
+    ).version;
+    const { changePlan } = await h.mutate(
+      actor,
+      `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename } }`,
+      { v: version },
+    );
     expect(changePlan.__typename).toBe('PlanChanged');
     const invoices = await invoicesOf(actor, 'de-consumer');
     const first = invoices.find((invoice) => invoice.id === before.id);
     // The link is signed anew at each read (its expiry moves); everything the invoice states must not.
     expect({ ...first, pdfUrl: undefined }).toEqual({ ...before, pdfUrl: undefined });
     const next = invoices.find((invoice) => invoice.id !== before.id);
-    expect(next).toMatchObject({ vatTreatment: 'REVERSE_CHARGE', tax: { amount: 0 }, buyer: { legalName: 'Muster AG', vatNumber: 'DE136695976' } });
+    expect(next).toMatchObject({
+      vatTreatment: 'REVERSE_CHARGE',
+      tax: { amount: 0 },
+      buyer: { legalName: 'Muster AG', vatNumber: 'DE136695976' },
+    });
     expect((await providerAmounts(next.id)).total).toBe(next.total.amount);
   });
 
@@ -103,7 +184,21 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     const pdf = Buffer.from(await response.arrayBuffer());
     keepArtifact('invoice-reverse-charge', pdf);
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
-    for (const field of [invoice.number, 'Bloom SAS (development)', 'FR40303265045', 'Muster GmbH', 'DE136695976', 'Hauptstr. 2', 'Berlin', 'Reverse charge', 'Article 196', 'Autoliquidation', 'SIREN 303265045', '40 EUR', 'Payment terms:']) {
+    for (const field of [
+      invoice.number,
+      'Bloom SAS (development)',
+      'FR40303265045',
+      'Muster GmbH',
+      'DE136695976',
+      'Hauptstr. 2',
+      'Berlin',
+      'Reverse charge',
+      'Article 196',
+      'Autoliquidation',
+      'SIREN 303265045',
+      '40 EUR',
+      'Payment terms:',
+    ]) {
       expect(text).toContain(field);
     }
   });
@@ -113,14 +208,20 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     const [invoice] = await invoicesOf(actor, 'us-consumer');
     const link = new URL(invoice.pdfUrl);
     const other = (await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'fr-consumer' } } })).id;
-    for (const path of [`${link.pathname}${link.search.replace(/signature=./, 'signature=x')}`, `/invoices/${other}.pdf${link.search}`, link.pathname]) {
+    for (const path of [
+      `${link.pathname}${link.search.replace(/signature=./, 'signature=x')}`,
+      `/invoices/${other}.pdf${link.search}`,
+      link.pathname,
+    ]) {
       const response = await fetch(`${t.url}${path}`);
       expect(response.status).toBe(403);
     }
   });
 
   it('reports the quarter’s VAT (OSS per member state and rate, reverse charge per VAT number, domestic, out of scope), netting credit notes', async () => {
-    const refunded = await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'fr-consumer' }, kind: 'INVOICE' } });
+    const refunded = await t.db.prisma.invoice.findFirstOrThrow({
+      where: { customer: { userId: 'fr-consumer' }, kind: 'INVOICE' },
+    });
     await t.app.domain.services.creditNotes.issueCreditNote(refunded.id, refunded.total, 'Refund on cancellation');
     const today = calendarDate(new Date(), 'Europe/Paris');
     const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
@@ -132,21 +233,44 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
       outOfScope { taxable { amount } vat { amount } }
       totals { taxable { amount currency } vat { amount } documents }
     } }`;
-    const denied = await t.graphql<any>(query, { token: await t.token({ sub: 'fr-consumer' }), variables: { q: quarter } });
+    const denied = await t.graphql<any>(query, {
+      token: await t.token({ sub: 'fr-consumer' }),
+      variables: { q: quarter },
+    });
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const res = await t.graphql<any>(query, { token: await t.token({ sub: 'accountant', roles: ['admin'] }), variables: { q: quarter } });
+    const res = await t.graphql<any>(query, {
+      token: await t.token({ sub: 'accountant', roles: ['admin'] }),
+      variables: { q: quarter },
+    });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     const report = res.data.vatReport;
     expect(report.sellerCountry).toBe('FR');
-    expect(report.oneStopShop).toEqual([{ memberState: 'DE', rateBasisPoints: 1900, taxable: { amount: 800, currency: 'EUR' }, vat: { amount: 152 }, documents: 1 }]);
+    expect(report.oneStopShop).toEqual([
+      {
+        memberState: 'DE',
+        rateBasisPoints: 1900,
+        taxable: { amount: 800, currency: 'EUR' },
+        vat: { amount: 152 },
+        documents: 1,
+      },
+    ]);
     // The French consumer's invoice and its credit note cancel out; the French business's remains.
-    expect(report.domestic).toEqual([{ memberState: 'FR', rateBasisPoints: 2000, taxable: { amount: 800 }, vat: { amount: 160 }, documents: 3 }]);
-    expect(report.reverseCharged).toEqual([expect.objectContaining({ memberState: 'DE', buyerVatNumber: 'DE136695976', vat: { amount: 0 } })]);
+    expect(report.domestic).toEqual([
+      { memberState: 'FR', rateBasisPoints: 2000, taxable: { amount: 800 }, vat: { amount: 160 }, documents: 3 },
+    ]);
+    expect(report.reverseCharged).toEqual([
+      expect.objectContaining({ memberState: 'DE', buyerVatNumber: 'DE136695976', vat: { amount: 0 } }),
+    ]);
     expect(report.outOfScope).toEqual([{ taxable: { amount: 800 }, vat: { amount: 0 } }]);
 
     // The totals are the period's invoices minus its credit notes, and the sum of the sections.
     const sum = async (kind: 'INVOICE' | 'CREDIT_NOTE') =>
-      (await t.db.prisma.invoice.aggregate({ where: { kind, issuedAt: { not: null } }, _sum: { subtotal: true, taxAmount: true } }))._sum;
+      (
+        await t.db.prisma.invoice.aggregate({
+          where: { kind, issuedAt: { not: null } },
+          _sum: { subtotal: true, taxAmount: true },
+        })
+      )._sum;
     const [invoices, credits] = [await sum('INVOICE'), await sum('CREDIT_NOTE')];
     expect(credits.subtotal).toBe(-800);
     const [total] = report.totals;
@@ -154,11 +278,15 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     expect(total.vat.amount).toBe((invoices.taxAmount ?? 0) + (credits.taxAmount ?? 0));
     const sections = [...report.oneStopShop, ...report.reverseCharged, ...report.domestic, ...report.outOfScope];
     expect(sections.reduce((acc: number, line: any) => acc + line.taxable.amount, 0)).toBe(total.taxable.amount);
-    expect(report.csv.split('\r\n')).toEqual(expect.arrayContaining(['oss,DE,,1900,EUR,800,152,1', 'domestic,FR,,2000,EUR,800,160,3']));
+    expect(report.csv.split('\r\n')).toEqual(
+      expect.arrayContaining(['oss,DE,,1900,EUR,800,152,1', 'domestic,FR,,2000,EUR,800,160,3']),
+    );
   });
 
   it('refuses a quarter that is not one', async () => {
-    const res = await t.graphql<any>(`{ vatReport(quarter: "2026-Q5") { from } }`, { token: await t.token({ sub: 'accountant', roles: ['admin'] }) });
+    const res = await t.graphql<any>(`{ vatReport(quarter: "2026-Q5") { from } }`, {
+      token: await t.token({ sub: 'accountant', roles: ['admin'] }),
+    });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -24,7 +24,9 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
   afterEach(() => t.refuseWebhooks(false));
   afterAll(() => t.close());
 
-  async function subscribedOnClock(sub: string): Promise<{ actor: Actor; customer: string; clock: string; periodEnd: Date }> {
+  async function subscribedOnClock(
+    sub: string,
+  ): Promise<{ actor: Actor; customer: string; clock: string; periodEnd: Date }> {
     const actor = { token: await t.token({ sub }) };
     await h.savePaymentMethod(actor, 'pm_card_visa');
     const customer = await h.providerCustomerId({ userId: sub });
@@ -61,10 +63,17 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     await runScheduledJob(t, RECONCILIATION_JOB);
 
     const repaired = await h.profile(actor, '{ userId: "lost" }');
-    expect(repaired).toMatchObject({ subscription: null, plan: { id: 'free' }, entitlements: { basis: 'FREE_PLAN' }, unpaidInvoice: false });
+    expect(repaired).toMatchObject({
+      subscription: null,
+      plan: { id: 'free' },
+      entitlements: { basis: 'FREE_PLAN' },
+      unpaidInvoice: false,
+    });
     expect(repaired.invoices.edges.map((e: any) => e.node.status)).toEqual(['PAID', 'PAID']);
     const [providerSubscription] = (await h.stripe.subscriptions.list({ customer, status: 'all' })).data;
-    expect(await t.db.prisma.subscription.findUniqueOrThrow({ where: { providerSubscriptionId: providerSubscription!.id } })).toMatchObject({
+    expect(
+      await t.db.prisma.subscription.findUniqueOrThrow({ where: { providerSubscriptionId: providerSubscription!.id } }),
+    ).toMatchObject({
       status: 'CANCELED',
       currentPeriodEnd: new Date(providerSubscription!.items.data[0]!.current_period_end * 1000),
     });
@@ -80,7 +89,10 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
       await h.stripe.subscriptions.update(subscription!.id, { default_payment_method: failing.id });
       await h.advance(clock, new Date(periodEnd.getTime() + HOUR + 60_000));
     });
-    expect(await h.profile(actor, '{ userId: "miss" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, unpaidInvoice: false });
+    expect(await h.profile(actor, '{ userId: "miss" }')).toMatchObject({
+      subscription: { status: 'ACTIVE' },
+      unpaidInvoice: false,
+    });
 
     const owner = { userId: 'miss' };
     const denied = await t.graphql(RECONCILE, { token: actor.token, variables: { owner } });
@@ -101,19 +113,33 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     const actor = { token: await t.token({ sub: 'tds' }) };
     const setup = await h.savePaymentMethod(actor, 'pm_card_authenticationRequired');
     await h.authenticate(setup.clientSecret);
-    const { completePaymentMethodSetup } = await h.mutate(actor, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, {
-      id: setup.clientSecret.split('_secret_')[0],
-    });
+    const { completePaymentMethodSetup } = await h.mutate(
+      actor,
+      `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`,
+      {
+        id: setup.clientSecret.split('_secret_')[0],
+      },
+    );
     expect(completePaymentMethodSetup.__typename).toBe('PaymentMethodSaved');
     const pending = await h.subscribe(actor, 'lite');
-    expect(pending).toMatchObject({ __typename: 'PaymentRequiresAction', pendingSubscription: { status: 'INCOMPLETE' } });
+    expect(pending).toMatchObject({
+      __typename: 'PaymentRequiresAction',
+      pendingSubscription: { status: 'INCOMPLETE' },
+    });
     await h.settled();
 
     // The browser's answer to the bank goes to the provider; we learn of it from the webhook alone.
     await lostWhileRefusing(() => h.authenticate(pending.clientSecret));
-    expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'INCOMPLETE' }, entitlements: { basis: 'FREE_PLAN' } });
+    expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({
+      subscription: { status: 'INCOMPLETE' },
+      entitlements: { basis: 'FREE_PLAN' },
+    });
     await runScheduledJob(t, RECONCILIATION_JOB);
-    expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
+    expect(await h.profile(actor, '{ userId: "tds" }')).toMatchObject({
+      subscription: { status: 'ACTIVE' },
+      plan: { id: 'lite' },
+      entitlements: { basis: 'SUBSCRIPTION' },
+    });
   });
 
   it('keeps the default payment method the customer chose when it re-reads the methods', async () => {
@@ -123,12 +149,16 @@ describeEachDatabase('a lost webhook, repaired by reconciliation (%s)', (kind) =
     await h.settled();
     await h.mutate(actor, SET_DEFAULT, { id: chosen.paymentMethod.id });
     const chosenRow = await t.db.prisma.paymentMethod.findUniqueOrThrow({ where: { id: chosen.paymentMethod.id } });
-    const providerCustomer = (await h.stripe.customers.retrieve(await h.providerCustomerId({ userId: 'dflt' }))) as { invoice_settings: { default_payment_method: string } };
+    const providerCustomer = (await h.stripe.customers.retrieve(await h.providerCustomerId({ userId: 'dflt' }))) as {
+      invoice_settings: { default_payment_method: string };
+    };
     expect(providerCustomer.invoice_settings.default_payment_method).toBe(chosenRow.providerPaymentMethodId);
 
     // Nothing was lost here: re-reading the provider (as the sweep, or any payment method webhook, does) must not move the default.
     const admin = { token: await t.token({ sub: 'ops', roles: ['admin'] }) };
     const { reconcileCustomer } = await h.mutate(admin, RECONCILE, { owner: { userId: 'dflt' } });
-    expect(reconcileCustomer.paymentMethods.filter((m: any) => m.isDefault).map((m: any) => m.brand)).toEqual(['mastercard']);
+    expect(reconcileCustomer.paymentMethods.filter((m: any) => m.isDefault).map((m: any) => m.brand)).toEqual([
+      'mastercard',
+    ]);
   });
 });

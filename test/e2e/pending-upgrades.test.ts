@@ -26,7 +26,11 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
   afterAll(() => t.close());
 
   /** Subscribed to lite with a working card, then `card` saved and made the default for what follows. */
-  async function onLiteThenCard(sub: string, card: string, onClock = false): Promise<{ actor: Actor; owner: string; version: number; clock: string | null }> {
+  async function onLiteThenCard(
+    sub: string,
+    card: string,
+    onClock = false,
+  ): Promise<{ actor: Actor; owner: string; version: number; clock: string | null }> {
     const actor = { token: await t.token({ sub }) };
     await h.savePaymentMethod(actor, 'pm_card_visa');
     const clock = onClock ? await h.putOnTestClock(await h.providerCustomerId({ userId: sub }), new Date()) : null;
@@ -36,7 +40,8 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
     if (saved.__typename === 'SetupRequiresAction') {
       // A card that asks for 3-D Secure at every payment asks at its setup too.
       await h.authenticate(saved.clientSecret);
-      saved = (await h.mutate(actor, COMPLETE_SETUP, { id: saved.clientSecret.split('_secret_')[0] })).completePaymentMethodSetup;
+      saved = (await h.mutate(actor, COMPLETE_SETUP, { id: saved.clientSecret.split('_secret_')[0] }))
+        .completePaymentMethodSetup;
     }
     await h.mutate(actor, SET_DEFAULT, { id: saved.paymentMethod.id });
     const { subscription } = await h.profile(actor, `{ userId: "${sub}" }`);
@@ -44,12 +49,17 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
   }
 
   async function pendingChangeOf(actor: Actor, user: string) {
-    const res = await t.graphql<any>(`{ billingProfile(owner: { userId: "${user}" }) { subscription { pendingChange { plan { id } expiresAt } } } }`, { token: actor.token });
+    const res = await t.graphql<any>(
+      `{ billingProfile(owner: { userId: "${user}" }) { subscription { pendingChange { plan { id } expiresAt } } } }`,
+      { token: actor.token },
+    );
     return res.data.billingProfile.subscription.pendingChange;
   }
 
   async function providerPriceOf(user: string): Promise<string> {
-    const [subscription] = (await h.stripe.subscriptions.list({ customer: await h.providerCustomerId({ userId: user }) })).data;
+    const [subscription] = (
+      await h.stripe.subscriptions.list({ customer: await h.providerCustomerId({ userId: user }) })
+    ).data;
     return subscription!.items.data[0]!.price.id;
   }
 
@@ -64,7 +74,12 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
 
     const profile = await h.profile(actor, owner);
     // The failed payment decides only whether the upgrade happens: the paid plan stays, no unpaid banner.
-    expect(profile).toMatchObject({ unpaidInvoice: false, plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION', driveStorage: '100000000000' }, subscription: { status: 'ACTIVE', plan: { id: 'lite' } } });
+    expect(profile).toMatchObject({
+      unpaidInvoice: false,
+      plan: { id: 'lite' },
+      entitlements: { basis: 'SUBSCRIPTION', driveStorage: '100000000000' },
+      subscription: { status: 'ACTIVE', plan: { id: 'lite' } },
+    });
     expect(await pendingChangeOf(actor, 'dora')).toMatchObject({ plan: { id: 'pro' } });
     expect(await providerPriceOf('dora')).toBe(await providerPriceIdOf('lite'));
     expect(profile.invoices.edges.map((e: any) => e.node.status)).toEqual(expect.arrayContaining(['OPEN', 'PAID']));
@@ -76,13 +91,28 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
     expect(changePlan).toMatchObject({
       __typename: 'PaymentRequiresAction',
       clientSecret: expect.stringMatching(/_secret_/),
-      pendingSubscription: { plan: { id: 'lite' }, pendingChange: { plan: { id: 'pro' }, interval: 'MONTH', price: { amount: expect.any(Number) }, expiresAt: expect.any(String) } },
+      pendingSubscription: {
+        plan: { id: 'lite' },
+        pendingChange: {
+          plan: { id: 'pro' },
+          interval: 'MONTH',
+          price: { amount: expect.any(Number) },
+          expiresAt: expect.any(String),
+        },
+      },
     });
     expect(await h.profile(actor, owner)).toMatchObject({ plan: { id: 'lite' }, unpaidInvoice: false });
 
     await h.authenticate(changePlan.clientSecret);
-    const upgraded = await eventually(() => h.profile(actor, owner), (p) => p.plan.id === 'pro');
-    expect(upgraded).toMatchObject({ unpaidInvoice: false, entitlements: { driveStorage: '400000000000' }, subscription: { plan: { id: 'pro' } } });
+    const upgraded = await eventually(
+      () => h.profile(actor, owner),
+      (p) => p.plan.id === 'pro',
+    );
+    expect(upgraded).toMatchObject({
+      unpaidInvoice: false,
+      entitlements: { driveStorage: '400000000000' },
+      subscription: { plan: { id: 'pro' } },
+    });
     expect(await pendingChangeOf(actor, 'ezra')).toBeNull();
     expect(await providerPriceOf('ezra')).toBe(await providerPriceIdOf('pro'));
   });
@@ -90,7 +120,10 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
   it('upgrades at once when the card pays, nothing left pending', async () => {
     const { actor, owner, version } = await onLiteThenCard('fay', 'pm_card_mastercard');
     const { changePlan } = await h.mutate(actor, CHANGE, { planId: 'pro', v: version });
-    expect(changePlan).toEqual({ __typename: 'PlanChanged', subscription: { plan: { id: 'pro' }, pendingChange: null } });
+    expect(changePlan).toEqual({
+      __typename: 'PlanChanged',
+      subscription: { plan: { id: 'pro' }, pendingChange: null },
+    });
     expect(await h.profile(actor, owner)).toMatchObject({ plan: { id: 'pro' }, unpaidInvoice: false });
   });
 
@@ -101,7 +134,10 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
     await h.mutate(actor, SET_DEFAULT, { id: visa.id });
     const { subscription } = await h.profile(actor, owner);
     const { changePlan } = await h.mutate(actor, CHANGE, { planId: 'ultra', v: subscription.version });
-    expect(changePlan).toEqual({ __typename: 'PlanChanged', subscription: { plan: { id: 'ultra' }, pendingChange: null } });
+    expect(changePlan).toEqual({
+      __typename: 'PlanChanged',
+      subscription: { plan: { id: 'ultra' }, pendingChange: null },
+    });
     const after = await h.profile(actor, owner);
     expect(after).toMatchObject({ unpaidInvoice: false, plan: { id: 'ultra' } });
     expect(after.invoices.edges.map((e: any) => e.node.status).sort()).toEqual(['PAID', 'PAID', 'VOID']);
@@ -118,7 +154,11 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
       async () => ({ profile: await h.profile(actor, owner), pending: await pendingChangeOf(actor, 'gabe') }),
       ({ profile, pending }) => pending === null && profile.invoices.edges.every((e: any) => e.node.status !== 'OPEN'),
     );
-    expect(after.profile).toMatchObject({ unpaidInvoice: false, plan: { id: 'lite' }, subscription: { status: 'ACTIVE', plan: { id: 'lite' } } });
+    expect(after.profile).toMatchObject({
+      unpaidInvoice: false,
+      plan: { id: 'lite' },
+      subscription: { status: 'ACTIVE', plan: { id: 'lite' } },
+    });
     expect(after.profile.invoices.edges.map((e: any) => e.node.status)).toContain('VOID');
     expect(await providerPriceOf('gabe')).toBe(await providerPriceIdOf('lite'));
   });

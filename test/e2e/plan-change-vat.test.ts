@@ -32,19 +32,38 @@ describe('a downgrade’s credit after the customer’s VAT changed', () => {
   };
 
   it('is credited by the provider at the corrected invoice’s 19 %, the rate its credit note states, line by line', async () => {
-    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`);
+    await h.mutate(
+      actor,
+      `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`,
+    );
     await h.savePaymentMethod(actor, 'pm_card_visa');
     expect((await h.subscribe(actor, 'pro')).__typename).toBe('Subscribed');
     // The consumer registers a business: from now on its supplies are reverse-charged (0 %).
-    await h.mutate(actor, `mutation { updateBillingProfile(input: { legalName: "Weber GmbH", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }) { id } }`);
+    await h.mutate(
+      actor,
+      `mutation { updateBillingProfile(input: { legalName: "Weber GmbH", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }) { id } }`,
+    );
 
-    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } })).version;
-    const { changePlan } = await h.mutate(actor, `mutation($v: Int!) { changePlan(planId: "lite", interval: MONTH, expectedVersion: $v) { __typename } }`, { v: version });
+    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } }))
+      .version;
+    const { changePlan } = await h.mutate(
+      actor,
+      `mutation($v: Int!) { changePlan(planId: "lite", interval: MONTH, expectedVersion: $v) { __typename } }`,
+      { v: version },
+    );
     expect(changePlan.__typename).toBe('PlanChanged');
-    const [credit, invoice] = await eventually(documents, (list) => list.length === 2 && list.every((d: any) => d.number));
+    const [credit, invoice] = await eventually(
+      documents,
+      (list) => list.length === 2 && list.every((d: any) => d.number),
+    );
 
     expect(invoice).toMatchObject({ kind: 'INVOICE', vatTreatment: 'STANDARD', vatRateBasisPoints: 1900 });
-    expect(credit).toMatchObject({ kind: 'CREDIT_NOTE', correctsInvoiceNumber: invoice.number, vatTreatment: 'STANDARD', vatRateBasisPoints: 1900 });
+    expect(credit).toMatchObject({
+      kind: 'CREDIT_NOTE',
+      correctsInvoiceNumber: invoice.number,
+      vatTreatment: 'STANDARD',
+      vatRateBasisPoints: 1900,
+    });
     expect(credit.subtotal.amount).toBeLessThan(0);
     for (const line of credit.lines) expect(line.vat.amount).toBe(lineVat(line.amount.amount, 1900));
     expect(credit.tax.amount).toBe(credit.lines.reduce((sum: number, line: any) => sum + line.vat.amount, 0));

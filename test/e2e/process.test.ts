@@ -16,7 +16,15 @@ describe('the service process', () => {
   it('starts on its embedded defaults, says where it listens, serves, and stops cleanly on SIGTERM', async () => {
     const child = spawn(tsx, ['src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', PGLITE_DATA_DIR: dataDir, STRIPE_EMULATOR_STATE_FILE: path.join(dataDir, 'stripe-emulator.json'), DATABASE_URL: '', STRIPE_SECRET_KEY: '', NODE_ENV: 'development' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        PGLITE_DATA_DIR: dataDir,
+        STRIPE_EMULATOR_STATE_FILE: path.join(dataDir, 'stripe-emulator.json'),
+        DATABASE_URL: '',
+        STRIPE_SECRET_KEY: '',
+        NODE_ENV: 'development',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let listening: { url: string; database: string; payments: string } | undefined;
@@ -27,7 +35,11 @@ describe('the service process', () => {
         break;
       }
     }
-    expect(listening).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/), database: expect.stringContaining('PGlite'), payments: expect.stringContaining('emulated') });
+    expect(listening).toMatchObject({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/),
+      database: expect.stringContaining('PGlite'),
+      payments: expect.stringContaining('emulated'),
+    });
     const ready = await fetch(listening!.url.replace('/graphql', '/health/ready'));
     expect(ready.status).toBe(200);
 
@@ -39,7 +51,22 @@ describe('the service process', () => {
   it('refuses to print a development token in production', () => {
     const result = spawnSync(tsx, ['scripts/dev-token.ts', '--user', 'ada'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8', DATABASE_URL: 'postgresql://x@127.0.0.1/x', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x', INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0Ds', PUBLIC_BASE_URL: 'https://billing.example', SELLER_LEGAL_NAME: 'S', SELLER_ADDRESS_LINE1: 'A', SELLER_POSTAL_CODE: '1', SELLER_CITY: 'C', SELLER_COUNTRY: 'FR', SELLER_VAT_NUMBER: 'FR40303265045' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8',
+        DATABASE_URL: 'postgresql://x@127.0.0.1/x',
+        STRIPE_SECRET_KEY: 'sk_test_x',
+        STRIPE_WEBHOOK_SECRET: 'whsec_x',
+        INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0Ds',
+        PUBLIC_BASE_URL: 'https://billing.example',
+        SELLER_LEGAL_NAME: 'S',
+        SELLER_ADDRESS_LINE1: 'A',
+        SELLER_POSTAL_CODE: '1',
+        SELLER_CITY: 'C',
+        SELLER_COUNTRY: 'FR',
+        SELLER_VAT_NUMBER: 'FR40303265045',
+      },
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
@@ -48,7 +75,11 @@ describe('the service process', () => {
   });
 
   it('exits listing every configuration problem', () => {
-    const result = spawnSync(tsx, ['src/main.ts'], { cwd: root, env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', HOST: 'not a host!' }, encoding: 'utf8' });
+    const result = spawnSync(tsx, ['src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', HOST: 'not a host!' },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
     expect(result.stderr).toMatch(/LOG_LEVEL/);
@@ -62,7 +93,13 @@ describe('the service process', () => {
     try {
       const child = spawn(tsx, ['src/main.ts'], {
         cwd: root,
-        env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: 'postgresql://billing:secret@127.0.0.1:1/billing', STRIPE_SECRET_KEY: '' },
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          PORT: String(port),
+          DATABASE_URL: 'postgresql://billing:secret@127.0.0.1:1/billing',
+          STRIPE_SECRET_KEY: '',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -75,7 +112,9 @@ describe('the service process', () => {
       expect(lines).toEqual([
         'Cannot start:',
         `  - HOST/PORT: cannot listen on 127.0.0.1:${port}: port ${port} is already in use`,
-        expect.stringMatching(/^ {2}- DATABASE_URL: cannot connect to postgresql:\/\/billing:\*+@127\.0\.0\.1:1\/billing: ECONNREFUSED/),
+        expect.stringMatching(
+          /^ {2}- DATABASE_URL: cannot connect to postgresql:\/\/billing:\*+@127\.0\.0\.1:1\/billing: ECONNREFUSED/,
+        ),
       ]);
       expect(stderr).not.toContain('secret');
       // Nothing slow ran: no migration, no emulator, no log line at all.

@@ -27,11 +27,17 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
    * Saves a card, puts the provider customer on a test clock starting at the app's time, and subscribes to
    * `planId`. The app's clock then follows the provider's (`advance`).
    */
-  async function subscribedOnClock(sub: string, planId: string): Promise<{ actor: Actor; owner: string; clock: string; periodEnd: Date }> {
+  async function subscribedOnClock(
+    sub: string,
+    planId: string,
+  ): Promise<{ actor: Actor; owner: string; clock: string; periodEnd: Date }> {
     const actor = { token: await t.token({ sub }) };
     await h.savePaymentMethod(actor, 'pm_card_visa');
     const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: sub }), t.clock.now());
-    expect(await h.subscribe(actor, planId)).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
+    expect(await h.subscribe(actor, planId)).toMatchObject({
+      __typename: 'Subscribed',
+      subscription: { status: 'ACTIVE' },
+    });
     const owner = `{ userId: "${sub}" }`;
     const { subscription } = await h.profile(actor, owner);
     return { actor, owner, clock, periodEnd: new Date(subscription.currentPeriodEnd) };
@@ -51,9 +57,17 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
 
     const renewed = await eventually(
       () => h.profile(actor, owner),
-      (p) => new Date(p.subscription.currentPeriodEnd) > periodEnd && p.invoices.edges.length === 2 && p.invoices.edges.every((e: any) => e.node.status === 'PAID'),
+      (p) =>
+        new Date(p.subscription.currentPeriodEnd) > periodEnd &&
+        p.invoices.edges.length === 2 &&
+        p.invoices.edges.every((e: any) => e.node.status === 'PAID'),
     );
-    expect(renewed).toMatchObject({ unpaidInvoice: false, plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' }, subscription: { status: 'ACTIVE' } });
+    expect(renewed).toMatchObject({
+      unpaidInvoice: false,
+      plan: { id: 'lite' },
+      entitlements: { basis: 'SUBSCRIPTION' },
+      subscription: { status: 'ACTIVE' },
+    });
 
     const providerCustomer = await h.providerCustomerId({ userId: 'rena' });
     const [providerSubscription] = (await h.stripe.subscriptions.list({ customer: providerCustomer })).data;
@@ -61,7 +75,9 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     expect(new Date(renewed.subscription.currentPeriodEnd).getTime()).toBe(item.current_period_end * 1000);
     const row = await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'rena' } } });
     expect(row.currentPeriodStart.getTime()).toBe(periodEnd.getTime());
-    const renewal = (await h.stripe.invoices.list({ customer: providerCustomer })).data.find((invoice) => invoice.billing_reason === 'subscription_cycle');
+    const renewal = (await h.stripe.invoices.list({ customer: providerCustomer })).data.find(
+      (invoice) => invoice.billing_reason === 'subscription_cycle',
+    );
     // The price of a month of Lite (tax, if any, on top), paid in full.
     expect(renewal).toMatchObject({ status: 'paid', subtotal: 800, amount_paid: renewal!.total });
     const issued = await t.db.prisma.invoice.findUniqueOrThrow({ where: { providerInvoiceId: renewal!.id } });
@@ -69,7 +85,10 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     // Issued on our clock, which moved with the provider's: the renewal's day, not the day the test runs.
     expect(issued.issuedAt!.getTime()).toBeGreaterThanOrEqual(renewedAt.getTime());
     expect(issued.issuedAt!.getTime()).toBeLessThanOrEqual(t.clock.now().getTime());
-    expect(renewed.invoices.edges[0].node).toMatchObject({ id: expect.any(String), total: { amount: renewal!.total, currency: 'EUR' } });
+    expect(renewed.invoices.edges[0].node).toMatchObject({
+      id: expect.any(String),
+      total: { amount: renewal!.total, currency: 'EUR' },
+    });
   });
 
   it('follows failing renewals: past due with the flag, a grace period, then the free plan; paying restores the plan', async () => {
@@ -81,10 +100,18 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     const learnt = new Date(firstFailure.getTime() + 60_000);
     await advance(clock, learnt);
 
-    const pastDue = await eventually(() => h.profile(actor, owner), (p) => p.subscription.status === 'PAST_DUE' && p.unpaidInvoice === true);
-    expect(pastDue).toMatchObject({ plan: { id: 'pro' }, entitlements: { driveStorage: '400000000000', basis: 'GRACE_PERIOD' } });
+    const pastDue = await eventually(
+      () => h.profile(actor, owner),
+      (p) => p.subscription.status === 'PAST_DUE' && p.unpaidInvoice === true,
+    );
+    expect(pastDue).toMatchObject({
+      plan: { id: 'pro' },
+      entitlements: { driveStorage: '400000000000', basis: 'GRACE_PERIOD' },
+    });
     // The grace period runs on our clock, 14 days (the default) from when we learnt of the first failure.
-    const { pastDueSince } = await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'dunn' } } });
+    const { pastDueSince } = await t.db.prisma.subscription.findFirstOrThrow({
+      where: { customer: { userId: 'dunn' } },
+    });
     expect(pastDueSince!.getTime()).toBeGreaterThanOrEqual(learnt.getTime());
     expect(pastDueSince!.getTime()).toBeLessThanOrEqual(t.clock.now().getTime());
     const graceEndsAt = new Date(pastDue.entitlements.graceEndsAt);
@@ -99,13 +126,20 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
     const [open] = (await h.stripe.invoices.list({ customer: providerCustomer, status: 'open' })).data;
     expect(open).toMatchObject({ billing_reason: 'subscription_cycle', attempt_count: 7 });
     const retried = await h.profile(actor, owner);
-    expect(retried).toMatchObject({ subscription: { status: 'PAST_DUE' }, unpaidInvoice: true, entitlements: { basis: 'GRACE_PERIOD', graceEndsAt: graceEndsAt.toISOString() } });
+    expect(retried).toMatchObject({
+      subscription: { status: 'PAST_DUE' },
+      unpaidInvoice: true,
+      entitlements: { basis: 'GRACE_PERIOD', graceEndsAt: graceEndsAt.toISOString() },
+    });
 
     // The grace period ends on our clock alone (the provider's last retry, on day 14, is still to come):
     // one minute before its end the app's expiry job leaves the plan, one minute after it the plan lapses.
     t.clock.moveTo(new Date(graceEndsAt.getTime() - 60_000));
     await runScheduledJob(t, GRACE_EXPIRY_JOB);
-    expect(await h.profile(actor, owner)).toMatchObject({ plan: { id: 'pro' }, entitlements: { basis: 'GRACE_PERIOD' } });
+    expect(await h.profile(actor, owner)).toMatchObject({
+      plan: { id: 'pro' },
+      entitlements: { basis: 'GRACE_PERIOD' },
+    });
     t.clock.moveTo(new Date(graceEndsAt.getTime() + 60_000));
     await runScheduledJob(t, GRACE_EXPIRY_JOB);
     const lapsed = await h.profile(actor, owner);
@@ -127,11 +161,19 @@ describeEachDatabase('renewals and dunning, through webhooks (%s)', (kind) => {
       plan: { id: 'pro' },
       entitlements: { driveStorage: '400000000000', basis: 'SUBSCRIPTION', graceEndsAt: null },
     });
-    expect((await h.stripe.subscriptions.list({ customer: providerCustomer })).data[0]).toMatchObject({ status: 'active' });
+    expect((await h.stripe.subscriptions.list({ customer: providerCustomer })).data[0]).toMatchObject({
+      status: 'active',
+    });
 
     // The webhooks of the payment, processed after the mutation's own sync, agree.
     await h.settled();
-    expect(await h.profile(actor, owner)).toMatchObject({ subscription: { status: 'ACTIVE' }, unpaidInvoice: false, entitlements: { basis: 'SUBSCRIPTION' } });
-    expect(await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'dunn' } } })).toMatchObject({ pastDueSince: null });
+    expect(await h.profile(actor, owner)).toMatchObject({
+      subscription: { status: 'ACTIVE' },
+      unpaidInvoice: false,
+      entitlements: { basis: 'SUBSCRIPTION' },
+    });
+    expect(await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'dunn' } } })).toMatchObject({
+      pastDueSince: null,
+    });
   });
 });

@@ -22,7 +22,12 @@ const BANNER_AND_INVOICES = `query($reps: [_Any!]!, $owner: BillingOwnerInput!) 
 
 /** The customer's browser: Stripe.js sends what the customer typed and accepted straight to Stripe. */
 const ACCOUNT_HOLDER = { name: 'Ada Lovelace', email: 'ada@example.com' };
-const MANDATE_ACCEPTANCE = { customer_acceptance: { type: 'online' as const, online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0 (web app)' } } };
+const MANDATE_ACCEPTANCE = {
+  customer_acceptance: {
+    type: 'online' as const,
+    online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0 (web app)' },
+  },
+};
 const RETURN_URL = 'https://app.example/billing/payment-methods/return';
 
 describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => {
@@ -38,12 +43,18 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
 
   async function saveSepa(actor: Actor, iban: string): Promise<any> {
     const { startPaymentMethodSetup: setup } = await h.mutate(actor, START, { type: 'SEPA_DEBIT' });
-    await h.stripe.setupIntents.confirm(setup.setupIntentId, { payment_method_data: { type: 'sepa_debit', sepa_debit: { iban }, billing_details: ACCOUNT_HOLDER }, mandate_data: MANDATE_ACCEPTANCE });
+    await h.stripe.setupIntents.confirm(setup.setupIntentId, {
+      payment_method_data: { type: 'sepa_debit', sepa_debit: { iban }, billing_details: ACCOUNT_HOLDER },
+      mandate_data: MANDATE_ACCEPTANCE,
+    });
     return (await h.mutate(actor, COMPLETE, { id: setup.setupIntentId })).completePaymentMethodSetup;
   }
 
   async function bannerAndInvoices(actor: Actor, sub: string): Promise<any> {
-    const res = await t.graphql<any>(BANNER_AND_INVOICES, { token: actor.token, variables: { reps: [{ __typename: 'User', id: sub }], owner: { userId: sub } } });
+    const res = await t.graphql<any>(BANNER_AND_INVOICES, {
+      token: actor.token,
+      variables: { reps: [{ __typename: 'User', id: sub }], owner: { userId: sub } },
+    });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return { unpaidInvoice: res.data._entities[0].unpaidInvoice, ...res.data.billingProfile };
   }
@@ -53,34 +64,78 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
     const saved = await saveSepa(actor, 'DE89370400440532013000');
     expect(saved).toEqual({
       __typename: 'PaymentMethodSaved',
-      paymentMethod: { id: expect.any(String), type: 'SEPA_DEBIT', brand: null, last4: '3000', expMonth: null, country: 'DE', bankCode: '37040044', payerEmail: null, isDefault: true },
+      paymentMethod: {
+        id: expect.any(String),
+        type: 'SEPA_DEBIT',
+        brand: null,
+        last4: '3000',
+        expMonth: null,
+        country: 'DE',
+        bankCode: '37040044',
+        payerEmail: null,
+        isDefault: true,
+      },
     });
     // Stripe holds the mandate with the customer's acceptance; the service only asked for a SEPA set-up.
     const row = await t.db.prisma.paymentMethod.findUniqueOrThrow({ where: { id: saved.paymentMethod.id } });
-    const [mandate] = (await h.stripe.setupIntents.list({ customer: await h.providerCustomerId({ userId: 'sepa-save' }) })).data.map((intent) => intent.mandate);
-    expect(await h.stripe.mandates.retrieve(mandate as string)).toMatchObject({ status: 'active', payment_method: row.providerPaymentMethodId });
-    const creations = (await h.requestLog()).filter((request) => request.method === 'POST' && request.path === '/v1/setup_intents');
-    expect(creations.at(-1)!.params).toEqual({ customer: expect.stringMatching(/^cus_/), usage: 'off_session', allowed_payment_method_types: ['sepa_debit'] });
+    const [mandate] = (
+      await h.stripe.setupIntents.list({ customer: await h.providerCustomerId({ userId: 'sepa-save' }) })
+    ).data.map((intent) => intent.mandate);
+    expect(await h.stripe.mandates.retrieve(mandate as string)).toMatchObject({
+      status: 'active',
+      payment_method: row.providerPaymentMethodId,
+    });
+    const creations = (await h.requestLog()).filter(
+      (request) => request.method === 'POST' && request.path === '/v1/setup_intents',
+    );
+    expect(creations.at(-1)!.params).toEqual({
+      customer: expect.stringMatching(/^cus_/),
+      usage: 'off_session',
+      allowed_payment_method_types: ['sepa_debit'],
+    });
     expect(JSON.stringify(row)).not.toMatch(/DE8937|Ada|ada@|203\.0\.113/);
   });
 
   it('saves a PayPal account once the customer approved at PayPal, keeping a masked e-mail', async () => {
     const actor = { token: await t.token({ sub: 'paypal-save' }) };
     const { startPaymentMethodSetup: setup } = await h.mutate(actor, START, { type: 'PAYPAL' });
-    await h.stripe.setupIntents.confirm(setup.setupIntentId, { payment_method_data: { type: 'paypal' }, return_url: RETURN_URL });
+    await h.stripe.setupIntents.confirm(setup.setupIntentId, {
+      payment_method_data: { type: 'paypal' },
+      return_url: RETURN_URL,
+    });
     // Back before approving: the web app gets where to send the customer.
     const pending = (await h.mutate(actor, COMPLETE, { id: setup.setupIntentId })).completePaymentMethodSetup;
-    expect(pending).toEqual({ __typename: 'SetupRequiresAction', clientSecret: setup.clientSecret, redirectUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/_emulator\/authenticate\/seti_/) });
+    expect(pending).toEqual({
+      __typename: 'SetupRequiresAction',
+      clientSecret: setup.clientSecret,
+      redirectUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/_emulator\/authenticate\/seti_/),
+    });
 
-    const approval = await fetch(pending.redirectUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'result=succeed', redirect: 'manual' });
+    const approval = await fetch(pending.redirectUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=succeed',
+      redirect: 'manual',
+    });
     const back = new URL(approval.headers.get('location')!);
     expect(back.searchParams.get('redirect_status')).toBe('succeeded');
     expect(back.searchParams.get('setup_intent')).toBe(setup.setupIntentId);
 
-    const saved = (await h.mutate(actor, COMPLETE, { id: back.searchParams.get('setup_intent') })).completePaymentMethodSetup;
+    const saved = (await h.mutate(actor, COMPLETE, { id: back.searchParams.get('setup_intent') }))
+      .completePaymentMethodSetup;
     expect(saved).toEqual({
       __typename: 'PaymentMethodSaved',
-      paymentMethod: { id: expect.any(String), type: 'PAYPAL', brand: null, last4: null, expMonth: null, country: 'DE', bankCode: null, payerEmail: 'b…r@example.com', isDefault: true },
+      paymentMethod: {
+        id: expect.any(String),
+        type: 'PAYPAL',
+        brand: null,
+        last4: null,
+        expMonth: null,
+        country: 'DE',
+        bankCode: null,
+        payerEmail: 'b…r@example.com',
+        isDefault: true,
+      },
     });
     const row = await t.db.prisma.paymentMethod.findUniqueOrThrow({ where: { id: saved.paymentMethod.id } });
     expect(JSON.stringify(row)).not.toContain('buyer@example.com');
@@ -91,17 +146,29 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
     await saveSepa(actor, 'DE89370400440532013000');
     const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: 'sepa-first' }), new Date());
     const subscribed = await h.subscribe(actor, 'pro');
-    expect(subscribed).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'INCOMPLETE', plan: { id: 'pro' } } });
+    expect(subscribed).toMatchObject({
+      __typename: 'Subscribed',
+      subscription: { status: 'INCOMPLETE', plan: { id: 'pro' } },
+    });
     const waiting = await bannerAndInvoices(actor, 'sepa-first');
-    expect(waiting).toMatchObject({ unpaidInvoice: false, subscription: { status: 'INCOMPLETE' }, entitlements: { basis: 'FREE_PLAN' } });
+    expect(waiting).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'INCOMPLETE' },
+      entitlements: { basis: 'FREE_PLAN' },
+    });
     expect(waiting.invoices.edges[0].node).toMatchObject({ status: 'OPEN', paymentProcessing: true });
     // A second click while the bank has the money neither cancels that subscription nor starts another.
     expect(await h.subscribe(actor, 'pro')).toMatchObject({ __typename: 'AlreadySubscribed' });
     const providerCustomer = await h.providerCustomerId({ userId: 'sepa-first' });
-    expect((await h.stripe.subscriptions.list({ customer: providerCustomer, status: 'all' })).data).toMatchObject([{ status: 'incomplete' }]);
+    expect((await h.stripe.subscriptions.list({ customer: providerCustomer, status: 'all' })).data).toMatchObject([
+      { status: 'incomplete' },
+    ]);
 
     await h.advance(clock, new Date(Date.now() + 5 * DAY + HOUR));
-    const active = await eventually(() => bannerAndInvoices(actor, 'sepa-first'), (p) => p.subscription.status === 'ACTIVE' && p.entitlements.basis === 'SUBSCRIPTION');
+    const active = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-first'),
+      (p) => p.subscription.status === 'ACTIVE' && p.entitlements.basis === 'SUBSCRIPTION',
+    );
     expect(active).toMatchObject({ unpaidInvoice: false });
     expect(active.invoices.edges[0].node).toMatchObject({ status: 'PAID', paymentProcessing: false });
   });
@@ -111,7 +178,10 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
     const actor = { token: await t.token({ sub }) };
     await h.savePaymentMethod(actor, 'pm_card_visa');
     const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: sub }), new Date());
-    expect(await h.subscribe(actor, 'pro')).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
+    expect(await h.subscribe(actor, 'pro')).toMatchObject({
+      __typename: 'Subscribed',
+      subscription: { status: 'ACTIVE' },
+    });
     const sepa = await saveSepa(actor, iban);
     await h.mutate(actor, SET_DEFAULT, { id: sepa.paymentMethod.id });
     const { subscription } = await h.profile(actor, `{ userId: "${sub}" }`);
@@ -123,21 +193,38 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
     await h.advance(clock, new Date(periodEnd.getTime() + HOUR + 60_000));
     await h.settled();
     const processing = await bannerAndInvoices(actor, 'sepa-late');
-    expect(processing).toMatchObject({ unpaidInvoice: false, subscription: { status: 'ACTIVE' }, entitlements: { basis: 'SUBSCRIPTION', graceEndsAt: null } });
-    expect(processing.invoices.edges[0].node).toMatchObject({ status: 'OPEN', paymentProcessing: true, amountPaid: { amount: 0 } });
+    expect(processing).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'ACTIVE' },
+      entitlements: { basis: 'SUBSCRIPTION', graceEndsAt: null },
+    });
+    expect(processing.invoices.edges[0].node).toMatchObject({
+      status: 'OPEN',
+      paymentProcessing: true,
+      amountPaid: { amount: 0 },
+    });
 
     // Four days on, the bank still has it.
     await h.advance(clock, new Date(periodEnd.getTime() + 4 * DAY));
     await h.settled();
-    expect(await bannerAndInvoices(actor, 'sepa-late')).toMatchObject({ unpaidInvoice: false, subscription: { status: 'ACTIVE' } });
+    expect(await bannerAndInvoices(actor, 'sepa-late')).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'ACTIVE' },
+    });
 
     // Five days after the debit the bank returns it.
     await h.advance(clock, new Date(periodEnd.getTime() + 5 * DAY + 2 * HOUR));
     // The subscription's status and the derived entitlements are written by separate steps of the sync: wait for both.
-    const failed = await eventually(() => bannerAndInvoices(actor, 'sepa-late'), (p) => p.unpaidInvoice === true && p.subscription.status === 'PAST_DUE' && p.entitlements.basis === 'GRACE_PERIOD');
+    const failed = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-late'),
+      (p) =>
+        p.unpaidInvoice === true && p.subscription.status === 'PAST_DUE' && p.entitlements.basis === 'GRACE_PERIOD',
+    );
     expect(failed.entitlements.graceEndsAt).toEqual(expect.any(String));
     expect(failed.invoices.edges[0].node).toMatchObject({ status: 'OPEN', paymentProcessing: false });
-    const [open] = (await h.stripe.invoices.list({ customer: await h.providerCustomerId({ userId: 'sepa-late' }), status: 'open' })).data;
+    const [open] = (
+      await h.stripe.invoices.list({ customer: await h.providerCustomerId({ userId: 'sepa-late' }), status: 'open' })
+    ).data;
     expect(open).toMatchObject({ billing_reason: 'subscription_cycle', next_payment_attempt: expect.any(Number) });
   });
 
@@ -145,10 +232,20 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
     const { actor, periodEnd, clock } = await renewingBySepa('sepa-ok', 'DE89370400440532013000');
     await h.advance(clock, new Date(periodEnd.getTime() + HOUR + 60_000));
     await h.settled();
-    expect((await bannerAndInvoices(actor, 'sepa-ok')).invoices.edges[0].node).toMatchObject({ status: 'OPEN', paymentProcessing: true });
+    expect((await bannerAndInvoices(actor, 'sepa-ok')).invoices.edges[0].node).toMatchObject({
+      status: 'OPEN',
+      paymentProcessing: true,
+    });
     await h.advance(clock, new Date(periodEnd.getTime() + 5 * DAY + 2 * HOUR));
-    const paid = await eventually(() => bannerAndInvoices(actor, 'sepa-ok'), (p) => p.invoices.edges[0].node.status === 'PAID');
-    expect(paid).toMatchObject({ unpaidInvoice: false, subscription: { status: 'ACTIVE' }, entitlements: { basis: 'SUBSCRIPTION' } });
+    const paid = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-ok'),
+      (p) => p.invoices.edges[0].node.status === 'PAID',
+    );
+    expect(paid).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'ACTIVE' },
+      entitlements: { basis: 'SUBSCRIPTION' },
+    });
     expect(paid.invoices.edges[0].node).toMatchObject({ paymentProcessing: false });
   });
 });

@@ -3,7 +3,6 @@ import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeEachDatabase } from '../support/test-database';
 
-
 describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (%s)', (kind) => {
   let t: TestApp;
   let h: BillingHarness;
@@ -17,22 +16,39 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
 
   it('creates the provider customer at the first payment action, knowing only the anonymous id', async () => {
     const ada = await actor('ada');
-    await h.mutate(ada, `mutation { updateBillingProfile(input: { legalName: "Ada SARL", country: "FR", addressLine1: "1 rue X", city: "Paris", postalCode: "75001", vatNumber: "FR40303265045", billingEmail: "ada@example.com" }) { id } }`);
+    await h.mutate(
+      ada,
+      `mutation { updateBillingProfile(input: { legalName: "Ada SARL", country: "FR", addressLine1: "1 rue X", city: "Paris", postalCode: "75001", vatNumber: "FR40303265045", billingEmail: "ada@example.com" }) { id } }`,
+    );
     const before = await t.db.prisma.customer.findFirstOrThrow({ where: { userId: 'ada' } });
     expect(before.providerCustomerId).toBeNull();
 
     await h.savePaymentMethod(ada, 'pm_card_visa');
     const customer = await h.stripe.customers.retrieve(await h.providerCustomerId({ userId: 'ada' }));
-    expect(customer).toMatchObject({ metadata: { anonymous_id: before.anonymousId }, name: null, email: null, phone: null, address: null, description: null });
+    expect(customer).toMatchObject({
+      metadata: { anonymous_id: before.anonymousId },
+      name: null,
+      email: null,
+      phone: null,
+      address: null,
+      description: null,
+    });
   });
 
   it('subscribes with a card that pays: active, on the plan, entitlements granted', async () => {
     const bob = await actor('bob');
-    expect(await h.savePaymentMethod(bob, 'pm_card_visa')).toMatchObject({ __typename: 'PaymentMethodSaved', paymentMethod: { type: 'CARD', brand: 'visa', last4: '4242', isDefault: true } });
+    expect(await h.savePaymentMethod(bob, 'pm_card_visa')).toMatchObject({
+      __typename: 'PaymentMethodSaved',
+      paymentMethod: { type: 'CARD', brand: 'visa', last4: '4242', isDefault: true },
+    });
     const result = await h.subscribe(bob, 'pro');
     expect(result).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE', plan: { id: 'pro' } } });
     const profile = await h.profile(bob, '{ userId: "bob" }');
-    expect(profile).toMatchObject({ plan: { id: 'pro' }, entitlements: { driveStorage: '400000000000', basis: 'SUBSCRIPTION' }, unpaidInvoice: false });
+    expect(profile).toMatchObject({
+      plan: { id: 'pro' },
+      entitlements: { driveStorage: '400000000000', basis: 'SUBSCRIPTION' },
+      unpaidInvoice: false,
+    });
     // No country given yet: taxed as a customer of the seller's own country (France, 20 %).
     expect(profile.invoices.edges[0].node).toMatchObject({ status: 'PAID', total: { amount: 1920, currency: 'EUR' } });
   });
@@ -41,7 +57,10 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     const bea = await actor('bea');
     await h.savePaymentMethod(bea, 'pm_card_visa');
     expect(await h.subscribe(bea, 'pro')).toMatchObject({ __typename: 'Subscribed' });
-    expect(await h.subscribe(bea, 'ultra')).toMatchObject({ __typename: 'AlreadySubscribed', code: 'ALREADY_SUBSCRIBED' });
+    expect(await h.subscribe(bea, 'ultra')).toMatchObject({
+      __typename: 'AlreadySubscribed',
+      code: 'ALREADY_SUBSCRIBED',
+    });
     const customer = await h.providerCustomerId({ userId: 'bea' });
     expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data).toHaveLength(1);
   });
@@ -49,25 +68,43 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
   it('reports a declined card with its decline code, and grants nothing', async () => {
     const cy = await actor('cy');
     await h.savePaymentMethod(cy, 'pm_card_chargeCustomerFail');
-    expect(await h.subscribe(cy, 'lite')).toMatchObject({ __typename: 'PaymentFailed', code: 'PAYMENT_FAILED', declineCode: expect.any(String) });
+    expect(await h.subscribe(cy, 'lite')).toMatchObject({
+      __typename: 'PaymentFailed',
+      code: 'PAYMENT_FAILED',
+      declineCode: expect.any(String),
+    });
     expect((await h.profile(cy, '{ userId: "cy" }')).entitlements.basis).toBe('FREE_PLAN');
   });
 
   it('asks for 3-D Secure with a client secret, at setup and at payment, and activates once authenticated', async () => {
     const di = await actor('di');
     const setup = await h.savePaymentMethod(di, 'pm_card_authenticationRequired');
-    expect(setup).toMatchObject({ __typename: 'SetupRequiresAction', clientSecret: expect.stringMatching(/^seti_.*_secret_/) });
+    expect(setup).toMatchObject({
+      __typename: 'SetupRequiresAction',
+      clientSecret: expect.stringMatching(/^seti_.*_secret_/),
+    });
     await h.authenticate(setup.clientSecret);
     const setupIntentId = setup.clientSecret.split('_secret_')[0];
-    const { completePaymentMethodSetup: saved } = await h.mutate(di, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, { id: setupIntentId });
+    const { completePaymentMethodSetup: saved } = await h.mutate(
+      di,
+      `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`,
+      { id: setupIntentId },
+    );
     expect(saved.__typename).toBe('PaymentMethodSaved');
 
     const result = await h.subscribe(di, 'lite');
-    expect(result).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: expect.stringMatching(/^pi_.*_secret_/), pendingSubscription: { status: 'INCOMPLETE' } });
+    expect(result).toMatchObject({
+      __typename: 'PaymentRequiresAction',
+      clientSecret: expect.stringMatching(/^pi_.*_secret_/),
+      pendingSubscription: { status: 'INCOMPLETE' },
+    });
     expect((await h.profile(di, '{ userId: "di" }')).entitlements.basis).toBe('FREE_PLAN');
     await h.authenticate(result.clientSecret);
     // The webhook's sync writes the subscription, then the customer's plan: wait for both.
-    const active = await eventually(() => h.profile(di, '{ userId: "di" }'), (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'lite');
+    const active = await eventually(
+      () => h.profile(di, '{ userId: "di" }'),
+      (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'lite',
+    );
     expect(active).toMatchObject({ plan: { id: 'lite' }, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 
@@ -75,16 +112,27 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     const eli = await actor('eli');
     const setup = await h.savePaymentMethod(eli, 'pm_card_authenticationRequired');
     await h.authenticate(setup.clientSecret);
-    await h.mutate(eli, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, { id: setup.clientSecret.split('_secret_')[0] });
+    await h.mutate(eli, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, {
+      id: setup.clientSecret.split('_secret_')[0],
+    });
     await h.watchEvents();
 
     const pending = await h.subscribe(eli, 'lite');
-    expect(pending).toMatchObject({ __typename: 'PaymentRequiresAction', pendingSubscription: { status: 'INCOMPLETE' } });
+    expect(pending).toMatchObject({
+      __typename: 'PaymentRequiresAction',
+      pendingSubscription: { status: 'INCOMPLETE' },
+    });
     await h.settled();
-    expect(await h.profile(eli, '{ userId: "eli" }')).toMatchObject({ unpaidInvoice: false, subscription: { status: 'INCOMPLETE' } });
+    expect(await h.profile(eli, '{ userId: "eli" }')).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'INCOMPLETE' },
+    });
 
     await h.authenticate(pending.clientSecret, 'fail');
-    const declined = await eventually(() => h.profile(eli, '{ userId: "eli" }'), (p) => p.unpaidInvoice === true);
+    const declined = await eventually(
+      () => h.profile(eli, '{ userId: "eli" }'),
+      (p) => p.unpaidInvoice === true,
+    );
     expect(declined).toMatchObject({ unpaidInvoice: true, entitlements: { basis: 'FREE_PLAN' } });
   });
 
@@ -92,18 +140,30 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     const fay = await actor('fay');
     const setup = await h.savePaymentMethod(fay, 'pm_card_authenticationRequired');
     await h.authenticate(setup.clientSecret);
-    await h.mutate(fay, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, { id: setup.clientSecret.split('_secret_')[0] });
+    await h.mutate(fay, `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) { __typename } }`, {
+      id: setup.clientSecret.split('_secret_')[0],
+    });
 
     const first = await h.subscribe(fay, 'lite');
     const second = await h.subscribe(fay, 'lite');
-    expect(first).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: expect.stringMatching(/^pi_.*_secret_/) });
-    expect(second).toMatchObject({ __typename: 'PaymentRequiresAction', clientSecret: first.clientSecret, pendingSubscription: { status: 'INCOMPLETE' } });
+    expect(first).toMatchObject({
+      __typename: 'PaymentRequiresAction',
+      clientSecret: expect.stringMatching(/^pi_.*_secret_/),
+    });
+    expect(second).toMatchObject({
+      __typename: 'PaymentRequiresAction',
+      clientSecret: first.clientSecret,
+      pendingSubscription: { status: 'INCOMPLETE' },
+    });
     const customer = await h.providerCustomerId({ userId: 'fay' });
     expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data).toHaveLength(1);
 
     await h.authenticate(second.clientSecret);
     // The webhook's sync writes the subscription, then the customer's plan: wait for both.
-    const active = await eventually(() => h.profile(fay, '{ userId: "fay" }'), (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'lite');
+    const active = await eventually(
+      () => h.profile(fay, '{ userId: "fay" }'),
+      (p) => p.subscription?.status === 'ACTIVE' && p.plan.id === 'lite',
+    );
     expect(active).toMatchObject({ unpaidInvoice: false, entitlements: { basis: 'SUBSCRIPTION' } });
   });
 
@@ -113,27 +173,43 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     expect(await h.subscribe(cyd, 'lite')).toMatchObject({ __typename: 'PaymentFailed' });
     expect((await h.profile(cyd, '{ userId: "cyd" }')).unpaidInvoice).toBe(true);
     const saved = await h.savePaymentMethod(cyd, 'pm_card_visa');
-    await h.mutate(cyd, `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id } }`, { id: saved.paymentMethod.id });
+    await h.mutate(cyd, `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id } }`, {
+      id: saved.paymentMethod.id,
+    });
     expect(await h.subscribe(cyd, 'lite')).toMatchObject({ __typename: 'Subscribed' });
     const profile = await h.profile(cyd, '{ userId: "cyd" }');
-    expect(profile).toMatchObject({ unpaidInvoice: false, subscription: { status: 'ACTIVE' }, entitlements: { basis: 'SUBSCRIPTION' } });
+    expect(profile).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'ACTIVE' },
+      entitlements: { basis: 'SUBSCRIPTION' },
+    });
     expect(profile.invoices.edges.map((e: any) => e.node.status).sort()).toEqual(['PAID', 'VOID']);
     const customer = await h.providerCustomerId({ userId: 'cyd' });
-    expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data.map((s) => s.status).sort()).toEqual(['active', 'canceled']);
+    expect((await h.stripe.subscriptions.list({ customer, status: 'all' })).data.map((s) => s.status).sort()).toEqual([
+      'active',
+      'canceled',
+    ]);
   });
 
   it('requires a saved payment method before subscribing', async () => {
     const ed = await actor('ed');
-    expect(await h.subscribe(ed, 'lite')).toMatchObject({ __typename: 'PaymentMethodRequired', code: 'PAYMENT_METHOD_REQUIRED' });
+    expect(await h.subscribe(ed, 'lite')).toMatchObject({
+      __typename: 'PaymentMethodRequired',
+      code: 'PAYMENT_METHOD_REQUIRED',
+    });
   });
 
   it("acts for a group only for the group's admins", async () => {
     const admin = { ...(await actor('gadmin', ['studio'])), groupId: 'studio' };
     const member = { ...(await actor('gmember')), groupId: 'studio' };
     await expect(h.savePaymentMethod(member, 'pm_card_visa')).rejects.toThrow(/FORBIDDEN/);
-    expect(await h.savePaymentMethod(admin, 'pm_card_mastercard')).toMatchObject({ paymentMethod: { brand: 'mastercard' } });
+    expect(await h.savePaymentMethod(admin, 'pm_card_mastercard')).toMatchObject({
+      paymentMethod: { brand: 'mastercard' },
+    });
     expect(await h.subscribe(admin, 'lite')).toMatchObject({ __typename: 'Subscribed' });
-    expect(await t.db.prisma.customer.findFirstOrThrow({ where: { groupId: 'studio' } })).toMatchObject({ planId: 'lite' });
+    expect(await t.db.prisma.customer.findFirstOrThrow({ where: { groupId: 'studio' } })).toMatchObject({
+      planId: 'lite',
+    });
   });
 
   it("reads another user's invoice as absent when asked to pay it: no existence oracle", async () => {
@@ -142,7 +218,11 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
     expect(await h.subscribe(victor, 'lite')).toMatchObject({ __typename: 'Subscribed' });
     const [invoice] = await t.db.prisma.invoice.findMany({ where: { customer: { userId: 'victor' } } });
     const mallory = await actor('mallory');
-    const pay = (id: string) => t.graphql(`mutation($id: ID!) { payInvoice(invoiceId: $id) { __typename } }`, { token: mallory.token, variables: { id } });
+    const pay = (id: string) =>
+      t.graphql(`mutation($id: ID!) { payInvoice(invoiceId: $id) { __typename } }`, {
+        token: mallory.token,
+        variables: { id },
+      });
     const someoneElses = await pay(invoice!.id);
     const unknown = await pay('00000000-0000-4000-8000-000000000000');
     expect(someoneElses.errors).toEqual(unknown.errors);
@@ -151,11 +231,19 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
 
   it('rejects bad input with BAD_USER_INPUT and changes nothing', async () => {
     const fay = await actor('fay');
-    for (const input of ['{ country: "XX" }', '{ vatNumber: "FR00000000000", country: "FR" }', '{ billingEmail: "not-an-email" }', '{ vatNumber: "DE136695976", country: "FR" }']) {
+    for (const input of [
+      '{ country: "XX" }',
+      '{ vatNumber: "FR00000000000", country: "FR" }',
+      '{ billingEmail: "not-an-email" }',
+      '{ vatNumber: "DE136695976", country: "FR" }',
+    ]) {
       const res = await t.graphql(`mutation { updateBillingProfile(input: ${input}) { id } }`, { token: fay.token });
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
-    const business = await t.graphql(`mutation { updateBillingProfile(input: { country: "DE", vatNumber: "DE136695976" }) { id } }`, { token: fay.token });
+    const business = await t.graphql(
+      `mutation { updateBillingProfile(input: { country: "DE", vatNumber: "DE136695976" }) { id } }`,
+      { token: fay.token },
+    );
     expect(business.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'legalName' });
     for (const [mutation, field] of [
       ['payInvoice(invoiceId: "in_123") { __typename }', 'invoiceId'],
@@ -165,7 +253,9 @@ describeEachDatabase('subscribing through GraphQL, against the Stripe emulator (
       const malformed = await t.graphql(`mutation { ${mutation} }`, { token: fay.token });
       expect(malformed.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     }
-    const unknownPlan = await t.graphql(`mutation { subscribe(planId: "platinum", interval: MONTH) { __typename } }`, { token: fay.token });
+    const unknownPlan = await t.graphql(`mutation { subscribe(planId: "platinum", interval: MONTH) { __typename } }`, {
+      token: fay.token,
+    });
     expect(unknownPlan.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await t.db.prisma.customer.findFirst({ where: { userId: 'fay', legalName: { not: null } } })).toBeNull();
   });

@@ -35,7 +35,10 @@ describe('one VAT decision per supply, through renewals', () => {
   });
   afterAll(() => t.close());
 
-  async function subscribedOnClock(sub: string, identity: string): Promise<{ actor: Actor; clock: string; periodEnd: Date }> {
+  async function subscribedOnClock(
+    sub: string,
+    identity: string,
+  ): Promise<{ actor: Actor; clock: string; periodEnd: Date }> {
     const actor = { token: await t.token({ sub }) };
     await h.mutate(actor, `mutation { updateBillingProfile(input: ${identity}) { id } }`);
     await h.savePaymentMethod(actor, 'pm_card_visa');
@@ -66,16 +69,24 @@ describe('one VAT decision per supply, through renewals', () => {
   async function expectConsistent(invoices: any[]): Promise<void> {
     for (const invoice of invoices) {
       const lineAmounts = invoice.lines.map((line: any) => line.amount.amount);
-      expect(invoice.lines.map((line: any) => line.vat.amount)).toEqual(lineAmounts.map((amount: number) => documentVat([amount], invoice.vatRateBasisPoints)));
+      expect(invoice.lines.map((line: any) => line.vat.amount)).toEqual(
+        lineAmounts.map((amount: number) => documentVat([amount], invoice.vatRateBasisPoints)),
+      );
       expect(invoice.tax.amount).toBe(documentVat(lineAmounts, invoice.vatRateBasisPoints));
       const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
       const charged = await h.stripe.invoices.retrieve(row.providerInvoiceId!);
-      expect({ subtotal: charged.subtotal, total: charged.total }).toEqual({ subtotal: invoice.subtotal.amount, total: invoice.total.amount });
+      expect({ subtotal: charged.subtotal, total: charged.total }).toEqual({
+        subtotal: invoice.subtotal.amount,
+        total: invoice.total.amount,
+      });
     }
   }
 
   it('charges and states the new rate on the renewal after a member state changes it', async () => {
-    const { actor, clock, periodEnd } = await subscribedOnClock('de-rate', '{ legalName: "Hans Muster", addressLine1: "Hauptstr. 1", city: "Berlin", country: "DE" }');
+    const { actor, clock, periodEnd } = await subscribedOnClock(
+      'de-rate',
+      '{ legalName: "Hans Muster", addressLine1: "Hauptstr. 1", city: "Berlin", country: "DE" }',
+    );
     await renew('de-rate', clock, periodEnd);
     const { invoices } = await eventually(
       () => profileOf(actor, 'de-rate'),
@@ -101,8 +112,18 @@ describe('one VAT decision per supply, through renewals', () => {
       (p) => p.invoices.edges.filter((edge: any) => edge.node.number).length === 2,
     );
     const [renewal, first] = profile.invoices.edges.map((edge: any) => edge.node);
-    expect(first).toMatchObject({ vatTreatment: 'REVERSE_CHARGE', vatRateBasisPoints: 0, vatNumberStatus: 'VERIFIED', tax: { amount: 0 } });
-    expect(renewal).toMatchObject({ vatTreatment: 'STANDARD', vatRateBasisPoints: 2100, vatNumberStatus: 'UNVERIFIED', tax: { amount: 168 } });
+    expect(first).toMatchObject({
+      vatTreatment: 'REVERSE_CHARGE',
+      vatRateBasisPoints: 0,
+      vatNumberStatus: 'VERIFIED',
+      tax: { amount: 0 },
+    });
+    expect(renewal).toMatchObject({
+      vatTreatment: 'STANDARD',
+      vatRateBasisPoints: 2100,
+      vatNumberStatus: 'UNVERIFIED',
+      tax: { amount: 168 },
+    });
     expect(profile.legalIdentity.vatNumberStatus).toBe('UNVERIFIED');
     await expectConsistent([first, renewal]);
 
@@ -114,7 +135,11 @@ describe('one VAT decision per supply, through renewals', () => {
       () => profileOf(actor, 'de-vies'),
       (p) => p.invoices.edges.filter((edge: any) => edge.node.number).length === 3,
     );
-    expect(later.invoices.edges[0].node).toMatchObject({ vatTreatment: 'REVERSE_CHARGE', vatNumberStatus: 'VERIFIED', tax: { amount: 0 } });
+    expect(later.invoices.edges[0].node).toMatchObject({
+      vatTreatment: 'REVERSE_CHARGE',
+      vatNumberStatus: 'VERIFIED',
+      tax: { amount: 0 },
+    });
     expect(later.legalIdentity.vatNumberStatus).toBe('VERIFIED');
     await expectConsistent(later.invoices.edges.map((edge: any) => edge.node));
   });

@@ -19,7 +19,11 @@ describeEachDatabase('webhooks delivered shuffled, late and twice (%s)', (kind) 
 
   beforeAll(async () => {
     // Every request's events are shuffled, a third of them delivered twice, each up to 300 ms late.
-    t = await startTestApp(kind, {}, { stripeEmulator: { chaos: { seed: 7, duplicateRate: 0.35, maxDelayMs: 300, shuffle: true } } });
+    t = await startTestApp(
+      kind,
+      {},
+      { stripeEmulator: { chaos: { seed: 7, duplicateRate: 0.35, maxDelayMs: 300, shuffle: true } } },
+    );
     h = new BillingHarness(t);
     await h.watchEvents();
   });
@@ -41,8 +45,12 @@ describeEachDatabase('webhooks delivered shuffled, late and twice (%s)', (kind) 
 
     // Behind our back: an agent moves the subscription back to Lite and adds a card in the Dashboard...
     const [subscription] = (await h.stripe.subscriptions.list({ customer })).data;
-    const lite = await t.db.prisma.planPrice.findFirstOrThrow({ where: { planId: 'lite', interval: 'MONTH', active: true } });
-    await h.stripe.subscriptions.update(subscription!.id, { items: [{ id: subscription!.items.data[0]!.id, price: lite.providerPriceId! }] });
+    const lite = await t.db.prisma.planPrice.findFirstOrThrow({
+      where: { planId: 'lite', interval: 'MONTH', active: true },
+    });
+    await h.stripe.subscriptions.update(subscription!.id, {
+      items: [{ id: subscription!.items.data[0]!.id, price: lite.providerPriceId! }],
+    });
     await h.stripe.paymentMethods.attach('pm_card_amex', { customer });
     // ...and two renewals fall due (the first one credits the prorations of the Dashboard's change).
     const periodEnd = subscription!.items.data[0]!.current_period_end * 1000;
@@ -57,20 +65,31 @@ describeEachDatabase('webhooks delivered shuffled, late and twice (%s)', (kind) 
     const customerId = row.providerCustomerId!;
 
     const providerSubscriptions = (await h.stripe.subscriptions.list({ customer: customerId, status: 'all' })).data;
-    const subscriptions = await t.db.prisma.subscription.findMany({ where: { customerId: row.id }, include: { price: true } });
-    expect(subscriptions.map(ourSubscription).sort(byId)).toEqual(providerSubscriptions.map(theirSubscription).sort(byId));
+    const subscriptions = await t.db.prisma.subscription.findMany({
+      where: { customerId: row.id },
+      include: { price: true },
+    });
+    expect(subscriptions.map(ourSubscription).sort(byId)).toEqual(
+      providerSubscriptions.map(theirSubscription).sort(byId),
+    );
 
-    const providerInvoices = await h.stripe.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: 1000 });
+    const providerInvoices = await h.stripe.invoices
+      .list({ customer: customerId, limit: 100 })
+      .autoPagingToArray({ limit: 1000 });
     const invoices = await t.db.prisma.invoice.findMany({ where: { customerId: row.id } });
     expect(invoices.map(ourInvoice).sort(byId)).toEqual(providerInvoices.map(theirInvoice).sort(byId));
 
-    const providerMethods = (await h.stripe.customers.listPaymentMethods(customerId)).data.map((method) => method.id).sort();
+    const providerMethods = (await h.stripe.customers.listPaymentMethods(customerId)).data
+      .map((method) => method.id)
+      .sort();
     const methods = await t.db.prisma.paymentMethod.findMany({ where: { customerId: row.id } });
     expect(methods.map((method) => method.providerPaymentMethodId).sort()).toEqual(providerMethods);
     expect(row).toMatchObject({ planId, entitlementBasis: 'SUBSCRIPTION', hasUnpaidInvoice: false });
 
     const providerCustomer = (await h.stripe.customers.retrieve(customerId)) as Stripe.Customer;
-    expect(methods.filter((method) => method.isDefault).map((method) => method.providerPaymentMethodId)).toEqual([providerCustomer.invoice_settings.default_payment_method]);
+    expect(methods.filter((method) => method.isDefault).map((method) => method.providerPaymentMethodId)).toEqual([
+      providerCustomer.invoice_settings.default_payment_method,
+    ]);
   }
 
   it("converges on the provider's state after a flurry of events, each stored and processed once", async () => {
@@ -81,10 +100,14 @@ describeEachDatabase('webhooks delivered shuffled, late and twice (%s)', (kind) 
     const deliveries = (await h.webhookDeliveries()).filter((d) => d.url === endpoint && d.status === 200);
     const delivered = [...new Set(deliveries.map((d) => d.event_id))];
     expect(deliveries.length).toBeGreaterThan(delivered.length);
-    const raised = (await h.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).reverse().map((event) => event.id);
+    const raised = (await h.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 }))
+      .reverse()
+      .map((event) => event.id);
     const raisedOrder = raised.filter((id) => delivered.includes(id));
     expect(delivered).not.toEqual(raisedOrder);
-    const inbox = await t.db.prisma.providerEvent.findMany({ select: { providerEventId: true, type: true, processedAt: true, attempts: true } });
+    const inbox = await t.db.prisma.providerEvent.findMany({
+      select: { providerEventId: true, type: true, processedAt: true, attempts: true },
+    });
     expect(inbox.map((entry) => entry.providerEventId).sort()).toEqual([...delivered].sort());
     expect(inbox.every((entry) => entry.processedAt !== null)).toBe(true);
     // Processed once each: no handler failed on a race with a concurrent one (a retry would also cost seconds).
@@ -105,23 +128,41 @@ describeEachDatabase('webhooks delivered shuffled, late and twice (%s)', (kind) 
     const [subscription] = (await h.stripe.subscriptions.list({ customer })).data;
     await h.advance(clock, new Date(subscription!.items.data[0]!.current_period_end * 1000 + HOUR + 60_000));
     // The customer swaps the card back and pays at once, while the failure's events are still arriving.
-    const [visa] = (await h.profile(actor, '{ userId: "dues" }')).paymentMethods.filter((m: any) => m.brand === 'visa' && !m.isDefault);
+    const [visa] = (await h.profile(actor, '{ userId: "dues" }')).paymentMethods.filter(
+      (m: any) => m.brand === 'visa' && !m.isDefault,
+    );
     await h.mutate(actor, SET_DEFAULT, { id: visa.id });
     const [open] = (await h.stripe.invoices.list({ customer, status: 'open' })).data;
     // payInvoice takes our id of an invoice we know to be open: the first of its events has to be in.
-    const row = await eventually(() => t.db.prisma.invoice.findUnique({ where: { providerInvoiceId: open!.id } }), (invoice) => invoice?.status === 'OPEN');
+    const row = await eventually(
+      () => t.db.prisma.invoice.findUnique({ where: { providerInvoiceId: open!.id } }),
+      (invoice) => invoice?.status === 'OPEN',
+    );
     expect((await h.mutate(actor, PAY, { id: row!.id })).payInvoice.__typename).toBe('InvoicePaid');
 
     await h.settled();
     await expectMirrorsProvider('dues', 'pro');
-    expect(await h.profile(actor, '{ userId: "dues" }')).toMatchObject({ subscription: { status: 'ACTIVE' }, unpaidInvoice: false, entitlements: { basis: 'SUBSCRIPTION' } });
-    expect(await t.db.prisma.subscription.findUniqueOrThrow({ where: { providerSubscriptionId: subscription!.id } })).toMatchObject({ pastDueSince: null });
+    expect(await h.profile(actor, '{ userId: "dues" }')).toMatchObject({
+      subscription: { status: 'ACTIVE' },
+      unpaidInvoice: false,
+      entitlements: { basis: 'SUBSCRIPTION' },
+    });
+    expect(
+      await t.db.prisma.subscription.findUniqueOrThrow({ where: { providerSubscriptionId: subscription!.id } }),
+    ).toMatchObject({ pastDueSince: null });
   });
 });
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
-function ourSubscription(row: { providerSubscriptionId: string; status: string; price: { providerPriceId: string | null }; currentPeriodStart: Date; currentPeriodEnd: Date; cancelAtPeriodEnd: boolean }) {
+function ourSubscription(row: {
+  providerSubscriptionId: string;
+  status: string;
+  price: { providerPriceId: string | null };
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+}) {
   return {
     id: row.providerSubscriptionId,
     status: row.status.toLowerCase(),
@@ -144,10 +185,28 @@ function theirSubscription(subscription: Stripe.Subscription) {
   };
 }
 
-function ourInvoice(row: { providerInvoiceId: string | null; status: string; total: number; amountPaid: number; amountDue: number }) {
-  return { id: row.providerInvoiceId!, status: row.status.toLowerCase(), total: row.total, amountPaid: row.amountPaid, amountDue: row.amountDue };
+function ourInvoice(row: {
+  providerInvoiceId: string | null;
+  status: string;
+  total: number;
+  amountPaid: number;
+  amountDue: number;
+}) {
+  return {
+    id: row.providerInvoiceId!,
+    status: row.status.toLowerCase(),
+    total: row.total,
+    amountPaid: row.amountPaid,
+    amountDue: row.amountDue,
+  };
 }
 
 function theirInvoice(invoice: Stripe.Invoice) {
-  return { id: invoice.id!, status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid, amountDue: invoice.amount_due };
+  return {
+    id: invoice.id!,
+    status: invoice.status,
+    total: invoice.total,
+    amountPaid: invoice.amount_paid,
+    amountDue: invoice.amount_due,
+  };
 }

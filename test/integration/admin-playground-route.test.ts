@@ -14,10 +14,14 @@ describe('the admin playground route', () => {
 
   it('serves GraphiQL to a browser opening /graphql or /admin, with a same-origin-only policy', async () => {
     for (const pathname of ['/graphql', '/admin']) {
-      const res = await fetch(`${t.url}${pathname}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      const res = await fetch(`${t.url}${pathname}`, {
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self';.*connect-src 'self'/);
+      expect(res.headers.get('content-security-policy')).toMatch(
+        /default-src 'none'; script-src 'self';.*connect-src 'self'/,
+      );
       const html = await res.text();
       expect(html).toContain('<script src="/admin/assets/graphiql.js"></script>');
       expect(html).not.toMatch(/https?:\/\//);
@@ -26,11 +30,19 @@ describe('the admin playground route', () => {
 
   it('opens with every example operation as a tab, with the token placeholder in its headers', async () => {
     const html = await (await fetch(`${t.url}/admin`)).text();
-    const config = JSON.parse(/<script id="playground-config" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!);
-    const files = readdirSync(PLAYGROUND_OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).sort();
+    const config = JSON.parse(
+      /<script id="playground-config" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!,
+    );
+    const files = readdirSync(PLAYGROUND_OPERATIONS_DIR)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort();
     expect(config.endpoint).toBe('/graphql');
-    expect(config.tabs.map((tab: { query: string }) => tab.query)).toEqual(files.map((f) => readFileSync(path.join(PLAYGROUND_OPERATIONS_DIR, f), 'utf8')));
-    expect(JSON.parse(config.tabs[0].headers)).toEqual({ Authorization: expect.stringMatching(/^Bearer <an admin token/) });
+    expect(config.tabs.map((tab: { query: string }) => tab.query)).toEqual(
+      files.map((f) => readFileSync(path.join(PLAYGROUND_OPERATIONS_DIR, f), 'utf8')),
+    );
+    expect(JSON.parse(config.tabs[0].headers)).toEqual({
+      Authorization: expect.stringMatching(/^Bearer <an admin token/),
+    });
   });
 
   it('keeps its example operations valid against the schema', () => {
@@ -46,7 +58,9 @@ describe('the admin playground route', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await js.text()).length).toBeGreaterThan(100_000);
-    const again = await fetch(`${t.url}/admin/assets/graphiql.js`, { headers: { 'if-none-match': js.headers.get('etag')! } });
+    const again = await fetch(`${t.url}/admin/assets/graphiql.js`, {
+      headers: { 'if-none-match': js.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     const css = await fetch(`${t.url}/admin/assets/graphiql.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
@@ -54,7 +68,9 @@ describe('the admin playground route', () => {
   });
 
   it('leaves API clients to GraphQL: a JSON GET and every POST', async () => {
-    const get = await fetch(`${t.url}/graphql?query=%7B__typename%7D`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${t.url}/graphql?query=%7B__typename%7D`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(get.headers.get('content-type')).toMatch(/application\/(graphql-response\+)?json/);
     const post = await t.graphql('{ plans { name } }', { token: await t.token({ sub: 'ada' }) });
     expect(post.data).toEqual({ plans: expect.arrayContaining([{ name: 'Ultra' }]) });

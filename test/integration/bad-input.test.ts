@@ -18,7 +18,9 @@ describe.each(databaseKinds)('bad input gets a typed 4xx and changes nothing, on
   const codeOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions;
 
   it('refuses `groupId: ""` instead of acting on the caller\'s own profile', async () => {
-    const res = await t.graphql(`mutation { updateBillingProfile(input: { city: "Lyon" }, groupId: "") { id } }`, { token: ada });
+    const res = await t.graphql(`mutation { updateBillingProfile(input: { city: "Lyon" }, groupId: "") { id } }`, {
+      token: ada,
+    });
     expect(codeOf(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'groupId' });
     expect(await t.db.prisma.customer.count()).toBe(0);
   });
@@ -29,29 +31,47 @@ describe.each(databaseKinds)('bad input gets a typed 4xx and changes nothing, on
     ['a space', 'a b'],
     ['an empty id', ''],
   ])('refuses an owner id with %s', async (_case, userId) => {
-    const res = await t.graphql(`mutation($o: BillingOwnerInput!) { createCustomer(owner: $o) { id } }`, { token: drive, variables: { o: { userId } } });
+    const res = await t.graphql(`mutation($o: BillingOwnerInput!) { createCustomer(owner: $o) { id } }`, {
+      token: drive,
+      variables: { o: { userId } },
+    });
     expect(codeOf(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'owner.userId' });
     expect(await t.db.prisma.customer.count()).toBe(0);
   });
 
   it('refuses control characters in the legal identity', async () => {
-    const res = await t.graphql(`mutation($n: String) { updateBillingProfile(input: { legalName: $n }) { id } }`, { token: ada, variables: { n: 'Ada\u0000Lovelace' } });
+    const res = await t.graphql(`mutation($n: String) { updateBillingProfile(input: { legalName: $n }) { id } }`, {
+      token: ada,
+      variables: { n: 'Ada\u0000Lovelace' },
+    });
     expect(codeOf(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'legalName' });
     expect(await t.db.prisma.customer.count()).toBe(0);
   });
 
   it('refuses used storage of 2^63 bytes or more', async () => {
-    const asVariable = await t.graphql(`mutation($b: Bytes!) { reportStorageUsage(owner: { userId: "ada" }, usedBytes: $b) { id } }`, { token: drive, variables: { b: '9223372036854775808' } });
+    const asVariable = await t.graphql(
+      `mutation($b: Bytes!) { reportStorageUsage(owner: { userId: "ada" }, usedBytes: $b) { id } }`,
+      { token: drive, variables: { b: '9223372036854775808' } },
+    );
     expect([asVariable.status, codeOf(asVariable)?.code]).toEqual([400, 'BAD_USER_INPUT']);
-    const asLiteral = await t.graphql(`mutation { reportStorageUsage(owner: { userId: "ada" }, usedBytes: "9223372036854775808") { id } }`, { token: drive });
+    const asLiteral = await t.graphql(
+      `mutation { reportStorageUsage(owner: { userId: "ada" }, usedBytes: "9223372036854775808") { id } }`,
+      { token: drive },
+    );
     expect([asLiteral.status, codeOf(asLiteral)?.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
     expect(await t.db.prisma.customer.count({ where: { userId: 'ada' } })).toBe(0);
   });
 
   it('refuses a forged cursor dated year -100000', async () => {
     const after = Buffer.from('-100000-01-01T00:00:00.000Z|9b2f6f5e-3c1a-4c1e-9a57-0d9d5b1f2a10').toString('base64url');
-    const res = await t.graphql(`query($a: String) { billingProfile(owner: { userId: "ada" }) { invoices(after: $a) { edges { cursor } } } }`, { token: ada, variables: { a: after } });
-    expect(res.errors?.[0]).toMatchObject({ path: ['billingProfile', 'invoices'], extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    const res = await t.graphql(
+      `query($a: String) { billingProfile(owner: { userId: "ada" }) { invoices(after: $a) { edges { cursor } } } }`,
+      { token: ada, variables: { a: after } },
+    );
+    expect(res.errors?.[0]).toMatchObject({
+      path: ['billingProfile', 'invoices'],
+      extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+    });
   });
 
   it.each([
@@ -62,7 +82,10 @@ describe.each(databaseKinds)('bad input gets a typed 4xx and changes nothing, on
     ['a numeric id', [{ __typename: 'User', id: 7 }]],
     ['a 5 KB id', [{ __typename: 'User', id: 'u'.repeat(5000) }]],
   ])('refuses an `_entities` representation with %s', async (_case, reps) => {
-    const res = await t.graphql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on User { unpaidInvoice } } }`, { token: drive, variables: { r: reps } });
+    const res = await t.graphql(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { unpaidInvoice } } }`,
+      { token: drive, variables: { r: reps } },
+    );
     expect(codeOf(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'representations' });
   });
 
@@ -76,7 +99,13 @@ describe.each(databaseKinds)('bad input gets a typed 4xx and changes nothing, on
   it('reads a legal identity that has only an address', async () => {
     await customerFor(t.db.prisma, { userId: 'addressed' }, { addressLine1: '1 rue X', city: 'Paris' });
     const token = await t.token({ sub: 'addressed' });
-    const res = await t.graphql<any>(`{ billingProfile(owner: { userId: "addressed" }) { legalIdentity { legalName address { line1 city } } } }`, { token });
-    expect(res.data.billingProfile.legalIdentity).toEqual({ legalName: null, address: { line1: '1 rue X', city: 'Paris' } });
+    const res = await t.graphql<any>(
+      `{ billingProfile(owner: { userId: "addressed" }) { legalIdentity { legalName address { line1 city } } } }`,
+      { token },
+    );
+    expect(res.data.billingProfile.legalIdentity).toEqual({
+      legalName: null,
+      address: { line1: '1 rue X', city: 'Paris' },
+    });
   });
 });

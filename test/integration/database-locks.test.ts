@@ -1,7 +1,12 @@
 import { LockTimeoutError, postgresLocks, type DatabaseLocks } from '../../src/db/database-locks';
 import { openDatabase, type Database } from '../../src/db/database';
 import { pause, waitUntil } from '../support/eventually';
-import { describeEachDatabase, describeOnPostgres, openTestDatabase, type TestDatabase } from '../support/test-database';
+import {
+  describeEachDatabase,
+  describeOnPostgres,
+  openTestDatabase,
+  type TestDatabase,
+} from '../support/test-database';
 
 /** Runs `task` under `key`, noting when it starts and ends, so a test can see overlaps. */
 function recorder(locks: DatabaseLocks) {
@@ -39,9 +44,13 @@ describeEachDatabase('database locks on %s', (kind) => {
   });
 
   it('lets a holder take its own lock again and others inside it, and frees them when it throws', async () => {
-    const nested = await db.locks.withLock('customer:c', () => db.locks.withLock('subscription:s', () => db.locks.withLock('customer:c', async () => 'inside')));
+    const nested = await db.locks.withLock('customer:c', () =>
+      db.locks.withLock('subscription:s', () => db.locks.withLock('customer:c', async () => 'inside')),
+    );
     expect(nested).toBe('inside');
-    await expect(db.locks.withLock('customer:c', async () => Promise.reject(new Error('declined')))).rejects.toThrow('declined');
+    await expect(db.locks.withLock('customer:c', async () => Promise.reject(new Error('declined')))).rejects.toThrow(
+      'declined',
+    );
     await expect(db.locks.withLock('customer:c', async () => 'free again')).resolves.toBe('free again');
   });
 });

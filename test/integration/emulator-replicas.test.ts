@@ -36,7 +36,11 @@ onPostgres('emulator mode with several replicas on one PostgreSQL database', () 
       await db.close();
       const first = await createApp(testConfig({ DATABASE_URL: url }), { logger: silent });
       const standalone = first.stripeEmulator!;
-      const shared = testConfig({ DATABASE_URL: url, STRIPE_EMULATOR_URL: standalone.url, STRIPE_WEBHOOK_SECRET: 'whsec_shared' });
+      const shared = testConfig({
+        DATABASE_URL: url,
+        STRIPE_EMULATOR_URL: standalone.url,
+        STRIPE_WEBHOOK_SECRET: 'whsec_shared',
+      });
       const replica = await createApp(shared, { logger: silent });
       expect(replica.paymentsDescription).toBe(`emulated (shared standalone Stripe emulator at ${standalone.url})`);
       expect(replica.stripeEmulator).toBeNull();

@@ -14,7 +14,11 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
     token = await t.token({ sub: 'gateway', roles: ['service'] });
     // Half the users have a profile (some with an unpaid invoice), half read as the free plan.
     for (let i = 0; i < 100; i += 2) {
-      await customerFor(t.db.prisma, { userId: `user-${i}` }, { planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, hasUnpaidInvoice: i % 4 === 0 });
+      await customerFor(
+        t.db.prisma,
+        { userId: `user-${i}` },
+        { planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, hasUnpaidInvoice: i % 4 === 0 },
+      );
     }
   });
   afterAll(() => t.close());
@@ -42,18 +46,25 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
       const hasProfile = i % 2 === 0;
       expect(entity).toEqual({
         unpaidInvoice: hasProfile && i % 4 === 0,
-        billing: { plan: hasProfile ? { name: 'Pro', driveStorage: '400000000000' } : { name: 'Free', driveStorage: '100000000' } },
+        billing: {
+          plan: hasProfile
+            ? { name: 'Pro', driveStorage: '400000000000' }
+            : { name: 'Free', driveStorage: '100000000' },
+        },
       });
     });
   });
 
   it("reads the invoices of 1 and of 20 profiles in the same statements: the owners, then every owner's page at once", async () => {
     const admin = await t.token({ sub: 'auditor', roles: ['admin'] });
-    const customers = await t.db.prisma.customer.findMany({ where: { userId: { in: ['user-0', 'user-2', 'user-4'] } } });
+    const customers = await t.db.prisma.customer.findMany({
+      where: { userId: { in: ['user-0', 'user-2', 'user-4'] } },
+    });
     const invoiced = new Map<string, string[]>();
     for (const [n, customer] of customers.entries()) {
       const made = [];
-      for (let i = 0; i <= n + 1; i++) made.push((await invoiceFor(t.db.prisma, customer.id, { createdAt: new Date(Date.UTC(2026, 0, 1 + i)) })).id);
+      for (let i = 0; i <= n + 1; i++)
+        made.push((await invoiceFor(t.db.prisma, customer.id, { createdAt: new Date(Date.UTC(2026, 0, 1 + i)) })).id);
       invoiced.set(customer.userId!, made.reverse());
     }
     const INVOICES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { billing { invoices(first: 2) { edges { node { id } } pageInfo { hasNextPage } } } } } }`;
@@ -77,10 +88,13 @@ describe.each(databaseKinds)('resolving User entities in batches on %s', (kind) 
 
   it('reads the unpaid flag alone in one round trip', async () => {
     t.resetQueries();
-    const res = await t.graphql(`query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { unpaidInvoice } } }`, {
-      token,
-      variables: { reps: users(100) },
-    });
+    const res = await t.graphql(
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { unpaidInvoice } } }`,
+      {
+        token,
+        variables: { reps: users(100) },
+      },
+    );
     expect(res.errors).toBeUndefined();
     expect(t.queries).toHaveLength(1);
   });

@@ -5,7 +5,17 @@ import { BillingHarness } from '../support/billing-harness';
 import { invoiceFor } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const BUSINESS_TABLES = ['customers', 'subscriptions', 'invoices', 'invoice_lines', 'invoice_number_series', 'payment_methods', 'plans', 'plan_prices', 'provider_events'];
+const BUSINESS_TABLES = [
+  'customers',
+  'subscriptions',
+  'invoices',
+  'invoice_lines',
+  'invoice_number_series',
+  'payment_methods',
+  'plans',
+  'plan_prices',
+  'provider_events',
+];
 
 type Caller = 'owner' | 'service' | 'admin' | 'stranger';
 
@@ -18,7 +28,17 @@ interface Operation {
   variables: Record<string, unknown[]>;
 }
 
-const IDENTITY_FIELDS = ['legalName', 'addressLine1', 'addressLine2', 'postalCode', 'city', 'region', 'country', 'vatNumber', 'billingEmail'];
+const IDENTITY_FIELDS = [
+  'legalName',
+  'addressLine1',
+  'addressLine2',
+  'postalCode',
+  'city',
+  'region',
+  'country',
+  'vatNumber',
+  'billingEmail',
+];
 
 function operations(known: { bobInvoice: string; bobMethod: string; adaMethod: string }): Operation[] {
   const groupId = [null, 'studio', 'rivals', ''];
@@ -27,8 +47,18 @@ function operations(known: { bobInvoice: string; bobMethod: string; adaMethod: s
   const plan = ['lite', 'pro', 'free', 'platinum'];
   const interval = ['MONTH', 'YEAR', 'WEEK'];
   const methods = [known.adaMethod, known.bobMethod, '00000000-0000-0000-0000-000000000000'];
-  const byCaller: Record<string, Caller> = { createCustomer: 'service', reportStorageUsage: 'service', closeCustomer: 'service', reconcileCustomer: 'admin' };
-  const mutation = (field: string, args: string, declared: string, variables: Record<string, unknown[]>): Operation => ({
+  const byCaller: Record<string, Caller> = {
+    createCustomer: 'service',
+    reportStorageUsage: 'service',
+    closeCustomer: 'service',
+    reconcileCustomer: 'admin',
+  };
+  const mutation = (
+    field: string,
+    args: string,
+    declared: string,
+    variables: Record<string, unknown[]>,
+  ): Operation => ({
     name: field,
     document: `mutation(${declared}) { ${field}(${args}) { __typename } }`,
     caller: byCaller[field] ?? 'owner',
@@ -40,42 +70,87 @@ function operations(known: { bobInvoice: string; bobMethod: string; adaMethod: s
       g: groupId,
     }),
     mutation('startPaymentMethodSetup', 'groupId: $g', '$g: ID', { g: groupId }),
-    mutation('completePaymentMethodSetup', 'setupIntentId: $s, groupId: $g', '$s: ID!, $g: ID', { s: ['seti_123', 'seti_'], g: groupId }),
-    mutation('setDefaultPaymentMethod', 'paymentMethodId: $p, groupId: $g', '$p: ID!, $g: ID', { p: methods, g: groupId }),
-    mutation('removePaymentMethod', 'paymentMethodId: $p, groupId: $g', '$p: ID!, $g: ID', { p: methods, g: groupId }),
-    mutation('subscribe', 'planId: $p, interval: $i, groupId: $g', '$p: ID!, $i: BillingInterval!, $g: ID', { p: plan, i: interval, g: groupId }),
-    mutation('changePlan', 'planId: $p, interval: $i, expectedVersion: $v, groupId: $g', '$p: ID!, $i: BillingInterval!, $v: Int!, $g: ID', {
-      p: plan,
-      i: interval,
-      v: version,
+    mutation('completePaymentMethodSetup', 'setupIntentId: $s, groupId: $g', '$s: ID!, $g: ID', {
+      s: ['seti_123', 'seti_'],
       g: groupId,
     }),
-    mutation('cancelSubscription', 'atPeriodEnd: $a, expectedVersion: $v, groupId: $g', '$a: Boolean, $v: Int!, $g: ID', { a: [true, false, null], v: version, g: groupId }),
+    mutation('setDefaultPaymentMethod', 'paymentMethodId: $p, groupId: $g', '$p: ID!, $g: ID', {
+      p: methods,
+      g: groupId,
+    }),
+    mutation('removePaymentMethod', 'paymentMethodId: $p, groupId: $g', '$p: ID!, $g: ID', { p: methods, g: groupId }),
+    mutation('subscribe', 'planId: $p, interval: $i, groupId: $g', '$p: ID!, $i: BillingInterval!, $g: ID', {
+      p: plan,
+      i: interval,
+      g: groupId,
+    }),
+    mutation(
+      'changePlan',
+      'planId: $p, interval: $i, expectedVersion: $v, groupId: $g',
+      '$p: ID!, $i: BillingInterval!, $v: Int!, $g: ID',
+      {
+        p: plan,
+        i: interval,
+        v: version,
+        g: groupId,
+      },
+    ),
+    mutation(
+      'cancelSubscription',
+      'atPeriodEnd: $a, expectedVersion: $v, groupId: $g',
+      '$a: Boolean, $v: Int!, $g: ID',
+      { a: [true, false, null], v: version, g: groupId },
+    ),
     mutation('resumeSubscription', 'expectedVersion: $v, groupId: $g', '$v: Int!, $g: ID', { v: version, g: groupId }),
-    mutation('payInvoice', 'invoiceId: $i, paymentMethodId: $p', '$i: ID!, $p: ID', { i: [known.bobInvoice, '00000000-0000-0000-0000-000000000000'], p: [null, ...methods] }),
+    mutation('payInvoice', 'invoiceId: $i, paymentMethodId: $p', '$i: ID!, $p: ID', {
+      i: [known.bobInvoice, '00000000-0000-0000-0000-000000000000'],
+      p: [null, ...methods],
+    }),
     mutation('createCustomer', 'owner: $o', '$o: BillingOwnerInput!', { o: owner }),
-    mutation('reportStorageUsage', 'owner: $o, usedBytes: $b', '$o: BillingOwnerInput!, $b: Bytes!', { o: owner, b: ['0', '1000', '9223372036854775807', '9223372036854775808', -1] }),
+    mutation('reportStorageUsage', 'owner: $o, usedBytes: $b', '$o: BillingOwnerInput!, $b: Bytes!', {
+      o: owner,
+      b: ['0', '1000', '9223372036854775807', '9223372036854775808', -1],
+    }),
     mutation('closeCustomer', 'owner: $o', '$o: BillingOwnerInput!', { o: owner }),
     mutation('reconcileCustomer', 'owner: $o', '$o: BillingOwnerInput!', { o: owner }),
     { name: 'plan', caller: 'owner', document: 'query($id: ID!) { plan(id: $id) { id } }', variables: { id: plan } },
-    { name: 'invoice', caller: 'owner', document: 'query($id: ID!) { invoice(id: $id) { id } }', variables: { id: [known.bobInvoice] } },
+    {
+      name: 'invoice',
+      caller: 'owner',
+      document: 'query($id: ID!) { invoice(id: $id) { id } }',
+      variables: { id: [known.bobInvoice] },
+    },
     {
       name: 'billingProfile',
       caller: 'owner',
-      document: 'query($o: BillingOwnerInput!, $n: Int, $a: String) { billingProfile(owner: $o) { id invoices(first: $n, after: $a) { edges { cursor } } } }',
-      variables: { o: owner, n: [1, 20, 100, 0, -1, 101], a: [null, 'MjAyNi0xMS0yN1QwMDowMDowMC4wMDBafDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA'] },
+      document:
+        'query($o: BillingOwnerInput!, $n: Int, $a: String) { billingProfile(owner: $o) { id invoices(first: $n, after: $a) { edges { cursor } } } }',
+      variables: {
+        o: owner,
+        n: [1, 20, 100, 0, -1, 101],
+        a: [null, 'MjAyNi0xMS0yN1QwMDowMDowMC4wMDBafDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA'],
+      },
     },
     {
       name: 'previewPlanChange',
       caller: 'owner',
-      document: 'query($p: ID!, $i: BillingInterval!, $g: ID) { previewPlanChange(planId: $p, interval: $i, groupId: $g) { total { amount } } }',
+      document:
+        'query($p: ID!, $i: BillingInterval!, $g: ID) { previewPlanChange(planId: $p, interval: $i, groupId: $g) { total { amount } } }',
       variables: { p: plan, i: interval, g: groupId },
     },
     {
       name: '_entities',
       caller: 'service',
-      document: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { unpaidInvoice } ... on Group { unpaidInvoice } } }',
-      variables: { r: [[{ __typename: 'User', id: 'ada' }], [{ __typename: 'Group', id: 'studio' }], [{ __typename: 'Plan', id: 'x' }], [{}]] },
+      document:
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { unpaidInvoice } ... on Group { unpaidInvoice } } }',
+      variables: {
+        r: [
+          [{ __typename: 'User', id: 'ada' }],
+          [{ __typename: 'Group', id: 'studio' }],
+          [{ __typename: 'Plan', id: 'x' }],
+          [{}],
+        ],
+      },
     },
   ];
 }
@@ -86,10 +161,23 @@ const HOSTILE_CLASSES: fc.Arbitrary<unknown>[] = [
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.integer({ min: 1000, max: 6000 }).map((length) => 'x'.repeat(length)),
   fc.bigInt({ min: 2n ** 63n - 1n, max: 2n ** 80n }).map(String),
-  fc.constantFrom('', ' ', '\uD800', '-1', '1e400', "'; DROP TABLE customers; --", '../../etc/passwd', '9223372036854775808'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\uD800',
+    '-1',
+    '1e400',
+    "'; DROP TABLE customers; --",
+    '../../etc/passwd',
+    '9223372036854775808',
+  ),
   fc.oneof(fc.integer(), fc.double(), fc.constantFrom(2 ** 31, -(2 ** 53), Number.MAX_VALUE)),
   fc.oneof(fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 })),
-  fc.dictionary(fc.constantFrom('userId', 'groupId', '__typename', 'id', ...IDENTITY_FIELDS), fc.string({ unit: 'binary', maxLength: 8 }), { maxKeys: 4 }),
+  fc.dictionary(
+    fc.constantFrom('userId', 'groupId', '__typename', 'id', ...IDENTITY_FIELDS),
+    fc.string({ unit: 'binary', maxLength: 8 }),
+    { maxKeys: 4 },
+  ),
 ];
 const hostileValue = fc.oneof(...HOSTILE_CLASSES);
 
@@ -108,11 +196,18 @@ function withHostile(variables: Variables, target: string, field: string | null,
 /** Plausible values everywhere, and most of the time one hostile value in one argument (or one field of it). */
 function argumentsOf(operation: Operation): fc.Arbitrary<Variables> {
   const names = Object.keys(operation.variables);
-  const plausible = fc.tuple(...names.map((name) => fc.constantFrom(...operation.variables[name]!))).map((values) => Object.fromEntries(names.map((name, i) => [name, values[i]])));
+  const plausible = fc
+    .tuple(...names.map((name) => fc.constantFrom(...operation.variables[name]!)))
+    .map((values) => Object.fromEntries(names.map((name, i) => [name, values[i]])));
   const field = fc.option(fc.constantFrom(...IDENTITY_FIELDS, 'userId', 'groupId', '__typename', 'id'), { nil: null });
   return fc.oneof(
     { arbitrary: plausible, weight: 1 },
-    { arbitrary: fc.tuple(plausible, fc.constantFrom(...names), field, hostileValue).map(([variables, target, inside, hostile]) => withHostile(variables, target, inside, hostile)), weight: 4 },
+    {
+      arbitrary: fc
+        .tuple(plausible, fc.constantFrom(...names), field, hostileValue)
+        .map(([variables, target, inside, hostile]) => withHostile(variables, target, inside, hostile)),
+      weight: 4,
+    },
   );
 }
 
@@ -121,7 +216,9 @@ function examplesOf(operation: Operation, caller: Caller): [Variables, Caller][]
   const base = Object.fromEntries(Object.entries(operation.variables).map(([name, values]) => [name, values[0]]));
   return Object.entries(base).flatMap(([name, value]) => {
     const fields = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [null];
-    return fields.flatMap((inside) => NAMED_HOSTILES.map((hostile): [Variables, Caller] => [withHostile(base, name, inside, hostile), caller]));
+    return fields.flatMap((inside) =>
+      NAMED_HOSTILES.map((hostile): [Variables, Caller] => [withHostile(base, name, inside, hostile), caller]),
+    );
   });
 }
 
@@ -142,7 +239,8 @@ describe('every argument, fuzzed', () => {
     };
     // Payment methods saved as the web app saves them, so the provider knows them too.
     const h = new BillingHarness(t);
-    const saved = async (sub: string) => (await h.savePaymentMethod({ token: await t.token({ sub }) }, 'pm_card_visa')).paymentMethod.id as string;
+    const saved = async (sub: string) =>
+      (await h.savePaymentMethod({ token: await t.token({ sub }) }, 'pm_card_visa')).paymentMethod.id as string;
     const [adaMethod, bobMethod] = [await saved('ada'), await saved('bob')];
     const bob = await t.db.prisma.customer.findFirstOrThrow({ where: { userId: 'bob' } });
     const bobInvoice = await invoiceFor(t.db.prisma, bob.id, { status: 'OPEN', amountPaid: 0 });
@@ -152,15 +250,23 @@ describe('every argument, fuzzed', () => {
 
   /** One digest per business table, in one statement. */
   const snapshot = async () => {
-    const digests = BUSINESS_TABLES.map((table) => `SELECT '${table}' AS name, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`);
+    const digests = BUSINESS_TABLES.map(
+      (table) =>
+        `SELECT '${table}' AS name, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`,
+    );
     return (await t.db.executeSql(digests.join(' UNION ALL '), [])).rows;
   };
 
-  const operationNames = operations({ bobInvoice: '', bobMethod: '', adaMethod: '' }).map((operation) => operation.name);
+  const operationNames = operations({ bobInvoice: '', bobMethod: '', adaMethod: '' }).map(
+    (operation) => operation.name,
+  );
 
   it.each(operationNames)('%s: never INTERNAL_SERVER_ERROR, and an error writes nothing', async (name) => {
     const operation = ops.find((candidate) => candidate.name === name)!;
-    const caller = fc.oneof({ arbitrary: fc.constant(operation.caller), weight: 3 }, fc.constantFrom<Caller>('owner', 'service', 'admin', 'stranger'));
+    const caller = fc.oneof(
+      { arbitrary: fc.constant(operation.caller), weight: 3 },
+      fc.constantFrom<Caller>('owner', 'service', 'admin', 'stranger'),
+    );
     let before = await snapshot();
     await fc.assert(
       fc.asyncProperty(argumentsOf(operation), caller, async (variables, as) => {
@@ -172,7 +278,11 @@ describe('every argument, fuzzed', () => {
         if (res.errors?.length && !res.data?.[operation.name]) expect(after).toEqual(before);
         before = after;
       }),
-      { numRuns: 20, examples: examplesOf(operation, operation.caller), seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+      {
+        numRuns: 20,
+        examples: examplesOf(operation, operation.caller),
+        seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31),
+      },
     );
   });
 });

@@ -16,7 +16,10 @@ describe.each(databaseKinds)('the hot-path caches on %s', (kind) => {
   let t: TestApp;
   let token: string;
   const read = async (userId: string) => {
-    const res = await t.graphql<{ _entities: any[] }>(UNPAID, { token, variables: { reps: [{ __typename: 'User', id: userId }] } });
+    const res = await t.graphql<{ _entities: any[] }>(UNPAID, {
+      token,
+      variables: { reps: [{ __typename: 'User', id: userId }] },
+    });
     return res.data!._entities[0];
   };
 
@@ -44,7 +47,11 @@ describe.each(databaseKinds)('the hot-path caches on %s', (kind) => {
 
   it('forgets a cached "no profile" once the profile is created', async () => {
     expect(await read('late')).toEqual({ unpaidInvoice: false, billing: { plan: { name: 'Free' } } });
-    await customerFor(t.db.prisma, { userId: 'late' }, { planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, hasUnpaidInvoice: true });
+    await customerFor(
+      t.db.prisma,
+      { userId: 'late' },
+      { planId: 'pro', driveStorageBytes: 400_000_000_000n, parallelDownloads: 16, hasUnpaidInvoice: true },
+    );
     await eventuallyEqual(() => read('late'), { unpaidInvoice: true, billing: { plan: { name: 'Pro' } } });
   });
 

@@ -28,8 +28,14 @@ describe('the HTTP server', () => {
       body: JSON.stringify({ query: `{ plans { id } }`, padding: 'x'.repeat(5000) }),
     });
     expect(big.status).toBe(413);
-    expect(await big.json()).toEqual({ errors: [{ message: 'request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
-    const malformed = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(await big.json()).toEqual({
+      errors: [{ message: 'request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+    const malformed = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(malformed.status).toBe(400);
     const text = await malformed.text();
     expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
@@ -46,7 +52,14 @@ describe('the HTTP server', () => {
     await t.db.prisma.$executeRawUnsafe('ALTER TABLE plans RENAME TO plans_moved');
     try {
       const res = await t.graphql(`{ plans { id } }`, { token });
-      expect(res.errors).toEqual([{ message: 'Internal server error', path: ['plans'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expect(res.errors).toEqual([
+        {
+          message: 'Internal server error',
+          path: ['plans'],
+          locations: expect.any(Array),
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]);
       expect(JSON.stringify(res)).not.toMatch(/plans_moved|prisma|stack|relation/i);
       const ready = await fetch(`${t.url}/health/ready`);
       expect(ready.status).toBe(200);

@@ -3,7 +3,10 @@ import type { ProviderInvoice } from '../../src/billing/ports/payment-provider';
 import { customerFor } from '../support/factories';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/test-database';
 
-const providerInvoice = (status: ProviderInvoice['status'], fields: Partial<ProviderInvoice> = {}): ProviderInvoice => ({
+const providerInvoice = (
+  status: ProviderInvoice['status'],
+  fields: Partial<ProviderInvoice> = {},
+): ProviderInvoice => ({
   id: 'in_mirror_1',
   customerId: 'cus_1',
   subscriptionId: 'sub_1',
@@ -17,7 +20,19 @@ const providerInvoice = (status: ProviderInvoice['status'], fields: Partial<Prov
   attemptCount: 1,
   paymentFailed: false,
   paymentProcessing: false,
-  lines: [{ description: 'Lite', priceId: null, quantity: 1, unitAmount: 800, amount: 800, discountAmount: 0, proration: false, periodStart: null, periodEnd: null }],
+  lines: [
+    {
+      description: 'Lite',
+      priceId: null,
+      quantity: 1,
+      unitAmount: 800,
+      amount: 800,
+      discountAmount: 0,
+      proration: false,
+      periodStart: null,
+      periodEnd: null,
+    },
+  ],
   periodStart: null,
   periodEnd: null,
   createdAt: new Date('2026-11-01T00:00:00Z'),
@@ -35,14 +50,19 @@ describe.each(databaseKinds)('mirroring provider invoices on %s', (kind) => {
   beforeAll(async () => {
     db = await openTestDatabase(kind);
     invoices = new InvoiceRepository(db.prisma);
-    await db.prisma.plan.create({ data: { id: 'free', name: 'Free', driveStorageBytes: 1n, parallelDownloads: 1, isDefault: true } });
+    await db.prisma.plan.create({
+      data: { id: 'free', name: 'Free', driveStorageBytes: 1n, parallelDownloads: 1, isDefault: true },
+    });
     customerId = (await customerFor(db.prisma, { userId: 'mirror' })).id;
   });
   afterAll(() => db.close());
 
   it('records one row when two workers mirror the same new invoice at once', async () => {
     const now = new Date();
-    const rows = await Promise.all([invoices.upsertFromProvider(customerId, providerInvoice('OPEN'), now), invoices.upsertFromProvider(customerId, providerInvoice('OPEN'), now)]);
+    const rows = await Promise.all([
+      invoices.upsertFromProvider(customerId, providerInvoice('OPEN'), now),
+      invoices.upsertFromProvider(customerId, providerInvoice('OPEN'), now),
+    ]);
     expect(rows[0]!.id).toBe(rows[1]!.id);
     expect(await db.prisma.invoice.count({ where: { providerInvoiceId: 'in_mirror_1' } })).toBe(1);
     expect(await db.prisma.invoiceLine.count({ where: { invoiceId: rows[0]!.id } })).toBe(1);

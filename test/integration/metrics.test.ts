@@ -61,9 +61,15 @@ describe('the /metrics endpoint', () => {
     const setup = await t.graphql(`mutation { startPaymentMethodSetup { clientSecret } }`, { token });
     expect(setup.errors).toBeUndefined();
     const metrics = await scrape();
-    const providerCalls = [...metrics].filter(([name]) => name.startsWith('billing_provider_calls_total{') && name.includes('outcome="ok"'));
+    const providerCalls = [...metrics].filter(
+      ([name]) => name.startsWith('billing_provider_calls_total{') && name.includes('outcome="ok"'),
+    );
     expect(providerCalls.length).toBeGreaterThan(0);
-    expect([...metrics].some(([name, value]) => name.startsWith('billing_provider_call_duration_seconds_count{') && value > 0)).toBe(true);
+    expect(
+      [...metrics].some(
+        ([name, value]) => name.startsWith('billing_provider_call_duration_seconds_count{') && value > 0,
+      ),
+    ).toBe(true);
   });
 
   it('reports the job queue by queue: how many wait and since when', async () => {
@@ -71,10 +77,16 @@ describe('the /metrics endpoint', () => {
     await queue.start();
     try {
       // Due in an hour: it waits, as a job behind a stalled worker would.
-      await queue.send(PROVIDER_EVENT_JOB, { inboxId: '00000000-0000-4000-8000-000000000000' }, { startAfterSeconds: 3600 });
+      await queue.send(
+        PROVIDER_EVENT_JOB,
+        { inboxId: '00000000-0000-4000-8000-000000000000' },
+        { startAfterSeconds: 3600 },
+      );
       const metrics = await scrape();
       expect(metrics.get(`billing_job_queue_depth{queue="${PROVIDER_EVENT_JOB}"}`)).toBe(1);
-      expect(metrics.get(`billing_job_queue_oldest_age_seconds{queue="${PROVIDER_EVENT_JOB}"}`)).toBeGreaterThanOrEqual(0);
+      expect(metrics.get(`billing_job_queue_oldest_age_seconds{queue="${PROVIDER_EVENT_JOB}"}`)).toBeGreaterThanOrEqual(
+        0,
+      );
     } finally {
       await queue.stop();
     }

@@ -39,8 +39,12 @@ describe.each(databaseKinds)('a migrated %s database', (kind) => {
   it('keeps one customer per owner and unique anonymous and provider ids', async () => {
     const first = await customerFor(db.prisma, { userId: 'solo' }, { providerCustomerId: 'cus_1' });
     await expect(customerFor(db.prisma, { userId: 'solo' })).rejects.toEqual(violation);
-    await expect(customerFor(db.prisma, { userId: 'other' }, { anonymousId: first.anonymousId })).rejects.toEqual(violation);
-    await expect(customerFor(db.prisma, { userId: 'third' }, { providerCustomerId: 'cus_1' })).rejects.toEqual(violation);
+    await expect(customerFor(db.prisma, { userId: 'other' }, { anonymousId: first.anonymousId })).rejects.toEqual(
+      violation,
+    );
+    await expect(customerFor(db.prisma, { userId: 'third' }, { providerCustomerId: 'cus_1' })).rejects.toEqual(
+      violation,
+    );
   });
 
   it('allows one live subscription per customer, any number of ended ones', async () => {
@@ -48,19 +52,27 @@ describe.each(databaseKinds)('a migrated %s database', (kind) => {
     await subscriptionFor(db.prisma, customer.id, { planId: 'lite', status: 'CANCELED' });
     await subscriptionFor(db.prisma, customer.id, { planId: 'lite', status: 'INCOMPLETE_EXPIRED' });
     await subscriptionFor(db.prisma, customer.id, { planId: 'pro', status: 'ACTIVE' });
-    await expect(subscriptionFor(db.prisma, customer.id, { planId: 'ultra', status: 'TRIALING' })).rejects.toEqual(violation);
+    await expect(subscriptionFor(db.prisma, customer.id, { planId: 'ultra', status: 'TRIALING' })).rejects.toEqual(
+      violation,
+    );
   });
 
   it('refuses a malformed country, a negative price and a second default plan', async () => {
     await expect(customerFor(db.prisma, { userId: 'fr' }, { country: 'fr' })).rejects.toEqual(violation);
-    await expect(db.prisma.planPrice.create({ data: { planId: 'lite', interval: 'MONTH', amount: -1, currency: 'USD' } })).rejects.toEqual(violation);
     await expect(
-      db.prisma.plan.create({ data: { id: 'gratis', name: 'Gratis', driveStorageBytes: 1n, parallelDownloads: 1, isDefault: true } }),
+      db.prisma.planPrice.create({ data: { planId: 'lite', interval: 'MONTH', amount: -1, currency: 'USD' } }),
+    ).rejects.toEqual(violation);
+    await expect(
+      db.prisma.plan.create({
+        data: { id: 'gratis', name: 'Gratis', driveStorageBytes: 1n, parallelDownloads: 1, isDefault: true },
+      }),
     ).rejects.toEqual(violation);
   });
 
   it('stores byte counts beyond 32 bits exactly', async () => {
     const customer = await customerFor(db.prisma, { userId: 'big' }, { driveStorageBytes: 100n * 10n ** 12n });
-    expect((await db.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).driveStorageBytes).toBe(100_000_000_000_000n);
+    expect((await db.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).driveStorageBytes).toBe(
+      100_000_000_000_000n,
+    );
   });
 });

@@ -8,7 +8,8 @@ import { databaseKinds } from '../support/test-database';
 // The viewers here have no subscription, so the preview answers NOT_FOUND: it is counted all the same,
 // since the limit is taken before any resolver runs.
 const PREVIEW = `query { previewPlanChange(planId: "pro", interval: MONTH) { total { amount } } }`;
-const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => (res.errors ?? []).map((error) => error.extensions?.code);
+const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  (res.errors ?? []).map((error) => error.extensions?.code);
 
 describe.each(databaseKinds)('the payment provider budget on %s', (kind) => {
   let t: TestApp;
@@ -31,11 +32,19 @@ describe.each(databaseKinds)('the payment provider budget on %s', (kind) => {
       t.resetQueries();
       const res = await t.graphql(query, { token: viewer });
       expect(res.status).toBe(400);
-      expect(res.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^At most one payment-provider operation per request/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+      expect(res.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^At most one payment-provider operation per request/),
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+      ]);
       expect(t.queries).toEqual([]);
     }
     // The same field twice without an alias is one field: GraphQL merges it, and it runs once.
-    const merged = await t.graphql(`query { previewPlanChange(planId: "pro", interval: MONTH) { total { amount } } previewPlanChange(planId: "pro", interval: MONTH) { tax { amount } } }`, { token: viewer });
+    const merged = await t.graphql(
+      `query { previewPlanChange(planId: "pro", interval: MONTH) { total { amount } } previewPlanChange(planId: "pro", interval: MONTH) { tax { amount } } }`,
+      { token: viewer },
+    );
     expect(codes(merged)).toEqual(['NOT_FOUND']);
   });
 
@@ -68,14 +77,21 @@ describe('the provider rate limit across replicas', () => {
     let server: Server | null = null;
     try {
       // Another process in all but name: its own pool, caches and emulator, on the same database.
-      second = await createApp(testConfig({ DATABASE_URL: t.db.url!, PROVIDER_RATE_LIMIT: '2', PROVIDER_RATE_WINDOW_SECONDS: '3600' }), { logger: pino({ level: 'silent' }) });
+      second = await createApp(
+        testConfig({ DATABASE_URL: t.db.url!, PROVIDER_RATE_LIMIT: '2', PROVIDER_RATE_WINDOW_SECONDS: '3600' }),
+        { logger: pino({ level: 'silent' }) },
+      );
       const app = second;
       server = createServer((req, res) => void app.http(req, res)).listen(0, '127.0.0.1');
       await new Promise((resolve) => server!.once('listening', resolve));
       const secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
       const token = await t.token({ sub: 'two-replicas' });
       const viaSecond = async () => {
-        const res = await fetch(secondUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: PREVIEW }) });
+        const res = await fetch(secondUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: PREVIEW }),
+        });
         return res.status;
       };
       expect(codes(await t.graphql(PREVIEW, { token }))).toEqual(['NOT_FOUND']);

@@ -20,8 +20,14 @@ const BANNER_AND_PLAN = `query($reps: [_Any!]!) { _entities(representations: $re
 /** profile -> owner -> billing, `levels` times, through named fragments (the issue's 262,144-resolver query). */
 function ownerCycles(levels: number, aliasesPerLevel: number): string {
   const fragments = Array.from({ length: levels }, (_, level) => {
-    const next = level + 1 < levels ? `...L${level + 1}` : 'invoices(first: 100) { edges { node { id lines { description amount { amount currency } } } } }';
-    const branches = Array.from({ length: aliasesPerLevel }, (_, a) => `o${a}: owner { ... on User { billing { ${next} } } }`).join(' ');
+    const next =
+      level + 1 < levels
+        ? `...L${level + 1}`
+        : 'invoices(first: 100) { edges { node { id lines { description amount { amount currency } } } } }';
+    const branches = Array.from(
+      { length: aliasesPerLevel },
+      (_, a) => `o${a}: owner { ... on User { billing { ${next} } } }`,
+    ).join(' ');
     return `fragment L${level} on Customer { ${branches} }`;
   });
   return `{ billingProfile(owner: { userId: "ada" }) { ...L0 } } ${fragments.join(' ')}`;
@@ -30,7 +36,9 @@ function ownerCycles(levels: number, aliasesPerLevel: number): string {
 /** Each fragment spreads the next twice: the document stays small, its expansion doubles per level. */
 function fragmentBomb(levels: number): string {
   const fragments = Array.from({ length: levels }, (_, level) =>
-    level + 1 < levels ? `fragment B${level} on Customer { ...B${level + 1} ...B${level + 1} }` : `fragment B${level} on Customer { unpaidInvoice }`,
+    level + 1 < levels
+      ? `fragment B${level} on Customer { ...B${level + 1} ...B${level + 1} }`
+      : `fragment B${level} on Customer { unpaidInvoice }`,
   );
   return `{ billingProfile(owner: { userId: "ada" }) { ...B0 } } ${fragments.join(' ')}`;
 }
@@ -44,7 +52,8 @@ describe('query limits', () => {
     ada = await t.token({ sub: 'ada' });
     gateway = await t.token({ sub: 'gateway', roles: ['service'] });
     const customer = await customerFor(t.db.prisma, { userId: 'ada' }, { legalName: 'Ada Lovelace', country: 'FR' });
-    for (let i = 0; i < 3; i += 1) await invoiceFor(t.db.prisma, customer.id, { number: `F2026-00000${i + 1}`, series: 'F2026', sequence: i + 1 });
+    for (let i = 0; i < 3; i += 1)
+      await invoiceFor(t.db.prisma, customer.id, { number: `F2026-00000${i + 1}`, series: 'F2026', sequence: i + 1 });
   });
   afterAll(() => t.close());
 
@@ -54,7 +63,12 @@ describe('query limits', () => {
     const res = await t.graphql(query, { token: ada, variables });
     expect(res.status).toBe(400);
     expect(res.data).toBeUndefined();
-    expect(res.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(message), extensions: expect.objectContaining({ code }) })]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(message),
+        extensions: expect.objectContaining({ code }),
+      }),
+    ]);
     expect(t.queries).toEqual([]);
   }
 
@@ -79,7 +93,11 @@ describe('query limits', () => {
   });
 
   it('refuses a fan-out of aliased cycles within the depth limit by cost', async () => {
-    await expectRefused(ownerCycles(2, 3), 'GRAPHQL_VALIDATION_FAILED', /^The query costs \d+, more than the limit of 20000/);
+    await expectRefused(
+      ownerCycles(2, 3),
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The query costs \d+, more than the limit of 20000/,
+    );
   });
 
   it('refuses fragments whose expansion doubles at every level', async () => {
@@ -104,6 +122,11 @@ describe('query limits', () => {
     const query = `query($n: Int!) { a: billingProfile(owner: { userId: "ada" }) { invoices(first: $n) { edges { node { lines { description amount { amount } } } } } } }`;
     const small = await t.graphql(query, { token: ada, variables: { n: 10 } });
     expect(small.errors).toBeUndefined();
-    await expectRefused(query.replace('a: billingProfile', 'billingProfile'), 'GRAPHQL_VALIDATION_FAILED', /^The query costs/, { n: 100_000 });
+    await expectRefused(
+      query.replace('a: billingProfile', 'billingProfile'),
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The query costs/,
+      { n: 100_000 },
+    );
   });
 });

@@ -16,7 +16,9 @@ describe('starting on the embedded database', () => {
   it('migrates and seeds on first start, and keeps its data across restarts', async () => {
     const config = testConfig({ PGLITE_DATA_DIR: dir });
     const first = await createApp(config, { logger: silent });
-    await first.database.prisma.customer.create({ data: { userId: 'kept', planId: 'free', driveStorageBytes: 1n, parallelDownloads: 1 } });
+    await first.database.prisma.customer.create({
+      data: { userId: 'kept', planId: 'free', driveStorageBytes: 1n, parallelDownloads: 1 },
+    });
     await first.close();
 
     const second = await createApp(config, { logger: silent });
@@ -40,7 +42,9 @@ onPostgres('starting on PostgreSQL', () => {
       await expect(attempt).rejects.toThrow(/not migrated: \d+ migration\(s\) pending .*npm run db:migrate/);
       const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
       try {
-        const [row] = await db.prisma.$queryRaw<{ exists: boolean }[]>`SELECT to_regclass('customers') IS NOT NULL AS "exists"`;
+        const [row] = await db.prisma.$queryRaw<
+          { exists: boolean }[]
+        >`SELECT to_regclass('customers') IS NOT NULL AS "exists"`;
         expect(row?.exists).toBe(false);
       } finally {
         await db.close();

@@ -23,10 +23,15 @@ export interface FacturXFile {
 export async function readFacturX(pdf: Buffer): Promise<FacturXFile> {
   const document = await PDFDocument.load(new Uint8Array(pdf));
   const attachments = document.getAttachments();
-  if (attachments.length !== 1 || !attachments[0]) throw new Error(`expected exactly one attachment, found ${attachments.length}`);
+  if (attachments.length !== 1 || !attachments[0])
+    throw new Error(`expected exactly one attachment, found ${attachments.length}`);
   const [attachment] = attachments;
   const associated = document.catalog.lookupMaybe(PDFName.of('AF'), PDFArray);
-  const loaded = await pdfjs.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, verbosity: pdfjs.VerbosityLevel.ERRORS }).promise;
+  const loaded = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    isEvalSupported: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  }).promise;
   const { metadata } = await loaded.getMetadata();
   return {
     xml: Buffer.from(attachment.data).toString('utf8'),
@@ -60,7 +65,10 @@ export class CiiDocument {
       (elements, step) => {
         const [prefix = '', localName = ''] = step.split(':');
         return elements.flatMap((element) =>
-          Array.from(element.childNodes).filter((child) => child.nodeType === 1 && child.localName === localName && child.namespaceURI === NAMESPACES[prefix]),
+          Array.from(element.childNodes).filter(
+            (child) =>
+              child.nodeType === 1 && child.localName === localName && child.namespaceURI === NAMESPACES[prefix],
+          ),
         );
       },
       [from],

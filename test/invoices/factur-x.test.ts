@@ -26,13 +26,38 @@ const domesticConsumer: LegalInvoiceDocument = {
   paymentTerms: 'Payable on receipt.',
   buyer: {
     legalName: 'Camille Martin',
-    address: { line1: '3 place Bellecour', line2: null, postalCode: '69002', city: 'Lyon', region: null, country: 'FR' },
+    address: {
+      line1: '3 place Bellecour',
+      line2: null,
+      postalCode: '69002',
+      city: 'Lyon',
+      region: null,
+      country: 'FR',
+    },
     vatNumber: null,
   },
   businessTerms: null,
   lines: [
-    { description: 'Cloud storage subscription, Lite plan, 100 GB, 2026-11-27 – 2026-12-27', periodStart: '2026-11-27', periodEnd: '2026-12-27', quantity: 1, unitAmount: 800, discountAmount: 0, amount: 800, vatAmount: 160 },
-    { description: 'Extra storage', periodStart: null, periodEnd: null, quantity: 1, unitAmount: 250, discountAmount: 0, amount: 250, vatAmount: 50 },
+    {
+      description: 'Cloud storage subscription, Lite plan, 100 GB, 2026-11-27 – 2026-12-27',
+      periodStart: '2026-11-27',
+      periodEnd: '2026-12-27',
+      quantity: 1,
+      unitAmount: 800,
+      discountAmount: 0,
+      amount: 800,
+      vatAmount: 160,
+    },
+    {
+      description: 'Extra storage',
+      periodStart: null,
+      periodEnd: null,
+      quantity: 1,
+      unitAmount: 250,
+      discountAmount: 0,
+      amount: 250,
+      vatAmount: 50,
+    },
   ],
   vat: { treatment: 'STANDARD', rateBps: 2000, mention: null },
   taxableAmount: 1050,
@@ -45,13 +70,38 @@ const germanBusiness: LegalInvoiceDocument = {
   number: 'F2026-000102',
   buyer: {
     legalName: 'Müller & Söhne GmbH',
-    address: { line1: 'Hauptstraße 5', line2: 'Hinterhaus', postalCode: '10115', city: 'Berlin', region: 'Berlin', country: 'DE' },
+    address: {
+      line1: 'Hauptstraße 5',
+      line2: 'Hinterhaus',
+      postalCode: '10115',
+      city: 'Berlin',
+      region: 'Berlin',
+      country: 'DE',
+    },
     vatNumber: 'DE136695976',
   },
   businessTerms: ['Payment terms: Payable on receipt.'],
   lines: [
-    { description: 'Cloud storage subscription, Pro plan, 1 TB', periodStart: '2026-11-01', periodEnd: '2026-12-01', quantity: 2, unitAmount: 1600, discountAmount: 200, amount: 3000, vatAmount: 0 },
-    { description: 'Setup', periodStart: null, periodEnd: null, quantity: 1, unitAmount: 500, discountAmount: 0, amount: 500, vatAmount: 0 },
+    {
+      description: 'Cloud storage subscription, Pro plan, 1 TB',
+      periodStart: '2026-11-01',
+      periodEnd: '2026-12-01',
+      quantity: 2,
+      unitAmount: 1600,
+      discountAmount: 200,
+      amount: 3000,
+      vatAmount: 0,
+    },
+    {
+      description: 'Setup',
+      periodStart: null,
+      periodEnd: null,
+      quantity: 1,
+      unitAmount: 500,
+      discountAmount: 0,
+      amount: 500,
+      vatAmount: 0,
+    },
   ],
   vat: { treatment: 'REVERSE_CHARGE', rateBps: 0, mention: REVERSE_CHARGE_MENTION },
   taxableAmount: 3500,
@@ -64,10 +114,28 @@ const outsideTheEu: LegalInvoiceDocument = {
   number: 'F2026-000103',
   buyer: {
     legalName: 'Acme Corporation',
-    address: { line1: '1 Market Street', line2: null, postalCode: '94105', city: 'San Francisco', region: 'CA', country: 'US' },
+    address: {
+      line1: '1 Market Street',
+      line2: null,
+      postalCode: '94105',
+      city: 'San Francisco',
+      region: 'CA',
+      country: 'US',
+    },
     vatNumber: null,
   },
-  lines: [{ description: 'Cloud storage subscription, Pro plan, 1 TB', periodStart: '2026-11-27', periodEnd: '2026-12-27', quantity: 1, unitAmount: 1200, discountAmount: 0, amount: 1200, vatAmount: 0 }],
+  lines: [
+    {
+      description: 'Cloud storage subscription, Pro plan, 1 TB',
+      periodStart: '2026-11-27',
+      periodEnd: '2026-12-27',
+      quantity: 1,
+      unitAmount: 1200,
+      discountAmount: 0,
+      amount: 1200,
+      vatAmount: 0,
+    },
+  ],
   vat: { treatment: 'OUT_OF_SCOPE', rateBps: 0, mention: OUT_OF_SCOPE_MENTION },
   taxableAmount: 1200,
   vatAmount: 0,
@@ -87,8 +155,26 @@ const creditNote: LegalInvoiceDocument = {
     vatNumber: null,
   },
   lines: [
-    { description: 'Unused time on Pro plan', periodStart: '2026-11-15', periodEnd: '2026-12-02', quantity: 1, unitAmount: -1100, discountAmount: 0, amount: -1100, vatAmount: -209 },
-    { description: 'Remaining time on Lite plan', periodStart: '2026-11-15', periodEnd: '2026-12-02', quantity: 1, unitAmount: 300, discountAmount: 0, amount: 300, vatAmount: 57 },
+    {
+      description: 'Unused time on Pro plan',
+      periodStart: '2026-11-15',
+      periodEnd: '2026-12-02',
+      quantity: 1,
+      unitAmount: -1100,
+      discountAmount: 0,
+      amount: -1100,
+      vatAmount: -209,
+    },
+    {
+      description: 'Remaining time on Lite plan',
+      periodStart: '2026-11-15',
+      periodEnd: '2026-12-02',
+      quantity: 1,
+      unitAmount: 300,
+      discountAmount: 0,
+      amount: 300,
+      vatAmount: 57,
+    },
   ],
   vat: { treatment: 'STANDARD', rateBps: 1900, mention: null },
   taxableAmount: -800,
@@ -141,7 +227,11 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
 
     it('is a PDF/A-3 with factur-x.xml attached as its alternative representation and the fx: XMP metadata', () => {
       const { file } = of(document);
-      expect(file.attachment).toEqual({ name: 'factur-x.xml', mimeType: 'text/xml', afRelationship: AFRelationship.Alternative });
+      expect(file.attachment).toEqual({
+        name: 'factur-x.xml',
+        mimeType: 'text/xml',
+        afRelationship: AFRelationship.Alternative,
+      });
       expect(file.catalogHasAssociatedFiles).toBe(true);
       expect(file.xmp).toContain('<pdfaid:part>3</pdfaid:part>');
       expect(file.xmp).toContain('xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"');
@@ -157,9 +247,13 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
     it('states the document’s number, date, type, currency and the EN 16931 specification (BT-1, 2, 3, 5, 24)', () => {
       const { cii } = of(document);
       expect(cii.rootName).toBe('urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100#CrossIndustryInvoice');
-      expect(cii.text('rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID')).toBe('urn:cen.eu:en16931:2017');
+      expect(cii.text('rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID')).toBe(
+        'urn:cen.eu:en16931:2017',
+      );
       expect(cii.text('rsm:ExchangedDocument/ram:ID')).toBe(document.number);
-      expect(cii.text('rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString')).toBe(document.issueDate.replaceAll('-', ''));
+      expect(cii.text('rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString')).toBe(
+        document.issueDate.replaceAll('-', ''),
+      );
       expect(cii.text('rsm:ExchangedDocument/ram:TypeCode')).toBe(document.kind === 'CREDIT_NOTE' ? '381' : '380');
       expect(cii.text(`${SETTLEMENT}/ram:InvoiceCurrencyCode`)).toBe(document.currency);
     });
@@ -169,7 +263,9 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
       expect(cii.text(`${AGREEMENT}/ram:SellerTradeParty/ram:Name`)).toBe(document.seller.legalName);
       expect(cii.text(`${AGREEMENT}/ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID`)).toBe('FR');
       expect(cii.text(`${AGREEMENT}/ram:BuyerTradeParty/ram:Name`)).toBe(document.buyer.legalName);
-      expect(cii.text(`${AGREEMENT}/ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CountryID`)).toBe(document.buyer.address.country);
+      expect(cii.text(`${AGREEMENT}/ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CountryID`)).toBe(
+        document.buyer.address.country,
+      );
     });
 
     it('has totals equal to the legal invoice’s, consistent with each other (BT-106, 109, 110, 112, 115; BR-CO-10..16)', () => {
@@ -194,7 +290,8 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
       expect(basis).toBe(sign * document.taxableAmount);
       expect(vat).toBe(sign * document.vatAmount);
       const percent = cii.optional('ram:RateApplicablePercent', breakdown);
-      if (percent !== null) expect(Math.abs(vat - lineVat(basis, Math.round(Number(percent) * 100)))).toBeLessThanOrEqual(1);
+      if (percent !== null)
+        expect(Math.abs(vat - lineVat(basis, Math.round(Number(percent) * 100)))).toBeLessThanOrEqual(1);
     });
 
     it('has the legal invoice’s lines: net amount = quantity × a non-negative net price − allowances + charges (BR-27, BR-CO-10)', () => {
@@ -204,15 +301,24 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
       lines.forEach((line, index) => {
         const stated = document.lines[index];
         expect(cii.text('ram:SpecifiedTradeProduct/ram:Name', line)).toBe(stated?.description);
-        const net = minor(cii.text('ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount', line));
+        const net = minor(
+          cii.text(
+            'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount',
+            line,
+          ),
+        );
         expect(net).toBe(sign * (stated?.amount ?? NaN));
-        const price = minor(cii.text('ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount', line));
+        const price = minor(
+          cii.text('ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount', line),
+        );
         expect(price).toBeGreaterThanOrEqual(0);
         const quantity = Number(cii.text('ram:SpecifiedLineTradeDelivery/ram:BilledQuantity', line));
-        const adjustments = cii.all('ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge', line).reduce((sum, adjustment) => {
-          const amount = minor(cii.text('ram:ActualAmount', adjustment));
-          return sum + (cii.text('ram:ChargeIndicator/udt:Indicator', adjustment) === 'true' ? amount : -amount);
-        }, 0);
+        const adjustments = cii
+          .all('ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge', line)
+          .reduce((sum, adjustment) => {
+            const amount = minor(cii.text('ram:ActualAmount', adjustment));
+            return sum + (cii.text('ram:ChargeIndicator/udt:Indicator', adjustment) === 'true' ? amount : -amount);
+          }, 0);
         expect(quantity * price + adjustments).toBe(net);
         expect(cii.text('ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode', line)).toBe(
           cii.text(`${SETTLEMENT}/ram:ApplicableTradeTax/ram:CategoryCode`),
@@ -222,8 +328,11 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
   });
 
   const vatIds = (cii: CiiDocument, party: 'Seller' | 'Buyer') =>
-    cii.all(`${AGREEMENT}/ram:${party}TradeParty/ram:SpecifiedTaxRegistration/ram:ID`).map((id) => [id.getAttribute('schemeID'), id.textContent]);
-  const breakdown = (cii: CiiDocument, term: string) => cii.optional(`${SETTLEMENT}/ram:ApplicableTradeTax/ram:${term}`);
+    cii
+      .all(`${AGREEMENT}/ram:${party}TradeParty/ram:SpecifiedTaxRegistration/ram:ID`)
+      .map((id) => [id.getAttribute('schemeID'), id.textContent]);
+  const breakdown = (cii: CiiDocument, term: string) =>
+    cii.optional(`${SETTLEMENT}/ram:ApplicableTradeTax/ram:${term}`);
 
   it('charges a French consumer the standard rate: category S at 20 %, the seller’s VAT number, none for the buyer', () => {
     const { cii } = of(domesticConsumer);
@@ -266,6 +375,8 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
 
   it('refuses a document the library’s EN 16931 schema rejects, saying why', async () => {
     const broken = { ...domesticConsumer, issueDate: '27/11/2026' };
-    await expect(renderFacturX(broken, of(domesticConsumer).visual)).rejects.toThrow(/F2026-000101 could not be made: .*IssueDate/s);
+    await expect(renderFacturX(broken, of(domesticConsumer).visual)).rejects.toThrow(
+      /F2026-000101 could not be made: .*IssueDate/s,
+    );
   });
 });

@@ -20,7 +20,9 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
   let customer: CustomerRecord;
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    await db.prisma.plan.create({ data: { id: 'free', name: 'Free', driveStorageBytes: 100_000_000n, parallelDownloads: 4, isDefault: true } });
+    await db.prisma.plan.create({
+      data: { id: 'free', name: 'Free', driveStorageBytes: 100_000_000n, parallelDownloads: 4, isDefault: true },
+    });
     customer = await customerFor(db.prisma, { userId: `numbering-${kind}` });
   });
   afterAll(() => db.close());
@@ -43,7 +45,9 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
    * the series) rolls back and is tried again, as the provider-event job that issues it would be.
    */
   const issueAtOnce = async (issuing: InvoiceIssuer, count: number) => {
-    const drafts = await Promise.all(Array.from({ length: count }, () => invoiceFor(db.prisma, customer.id, { status: 'OPEN', amountPaid: 0 })));
+    const drafts = await Promise.all(
+      Array.from({ length: count }, () => invoiceFor(db.prisma, customer.id, { status: 'OPEN', amountPaid: 0 })),
+    );
     const issueRetried = async (draft: (typeof drafts)[number]): Promise<Invoice> => {
       try {
         return await issuing.issue(invoiceFromRow(draft), customer, FRENCH_VAT);
@@ -63,26 +67,44 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
       return number;
     }, PATIENT);
 
-  const lastNumber = async (series: string) => (await db.prisma.invoiceNumberSeries.findUnique({ where: { series } }))?.lastNumber;
+  const lastNumber = async (series: string) =>
+    (await db.prisma.invoiceNumberSeries.findUnique({ where: { series } }))?.lastNumber;
 
-  it('gives 50 simultaneous issues the numbers 1 to 50: no gap, no duplicate', async () => {
-    const issued = await issueAtOnce(issuer('C{year}-{seq:6}', 'UTC', () => new Date('2026-03-10T09:00:00Z')), 50);
+  it(
+    'gives 50 simultaneous issues the numbers 1 to 50: no gap, no duplicate',
+    async () => {
+      const issued = await issueAtOnce(
+        issuer('C{year}-{seq:6}', 'UTC', () => new Date('2026-03-10T09:00:00Z')),
+        50,
+      );
 
-    const expected = Array.from({ length: 50 }, (_, i) => `C2026-${String(i + 1).padStart(6, '0')}`);
-    expect(issued.map((invoice) => invoice.number).sort()).toEqual(expected);
-    expect(await lastNumber('C2026')).toBe(50);
-  }, FIFTY_ISSUES_MS);
+      const expected = Array.from({ length: 50 }, (_, i) => `C2026-${String(i + 1).padStart(6, '0')}`);
+      expect(issued.map((invoice) => invoice.number).sort()).toEqual(expected);
+      expect(await lastNumber('C2026')).toBe(50);
+    },
+    FIFTY_ISSUES_MS,
+  );
 
-  it('dates 30 simultaneous issues when each takes its number: numbers and dates rise together, across New Year in Paris', async () => {
-    // 23:59:59.985 in Paris on 31 December, one millisecond later at every reading.
-    let instant = Date.parse('2026-12-31T22:59:59.985Z');
-    await issueAtOnce(issuer('D{year}-{seq:6}', 'Europe/Paris', () => new Date(instant++)), 30);
-    const rows = await db.prisma.invoice.findMany({ where: { series: { in: ['D2026', 'D2027'] } }, orderBy: [{ issuedAt: 'asc' }] });
-    expect(rows.map((row) => row.number)).toEqual([
-      ...Array.from({ length: 15 }, (_, i) => `D2026-${String(i + 1).padStart(6, '0')}`),
-      ...Array.from({ length: 15 }, (_, i) => `D2027-${String(i + 1).padStart(6, '0')}`),
-    ]);
-  }, FIFTY_ISSUES_MS);
+  it(
+    'dates 30 simultaneous issues when each takes its number: numbers and dates rise together, across New Year in Paris',
+    async () => {
+      // 23:59:59.985 in Paris on 31 December, one millisecond later at every reading.
+      let instant = Date.parse('2026-12-31T22:59:59.985Z');
+      await issueAtOnce(
+        issuer('D{year}-{seq:6}', 'Europe/Paris', () => new Date(instant++)),
+        30,
+      );
+      const rows = await db.prisma.invoice.findMany({
+        where: { series: { in: ['D2026', 'D2027'] } },
+        orderBy: [{ issuedAt: 'asc' }],
+      });
+      expect(rows.map((row) => row.number)).toEqual([
+        ...Array.from({ length: 15 }, (_, i) => `D2026-${String(i + 1).padStart(6, '0')}`),
+        ...Array.from({ length: 15 }, (_, i) => `D2027-${String(i + 1).padStart(6, '0')}`),
+      ]);
+    },
+    FIFTY_ISSUES_MS,
+  );
 
   it('gives a failed issue’s number back, so the next issue takes it', async () => {
     const allocator = new InvoiceNumberAllocator({ template: 'R{year}-{seq:6}', timeZone: 'UTC' });
@@ -95,7 +117,9 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
 
   it('leaves no gap when some of many simultaneous issues fail after taking their number', async () => {
     const allocator = new InvoiceNumberAllocator({ template: 'M{year}-{seq:6}', timeZone: 'UTC' });
-    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => take(allocator, new Date('2026-05-01T09:00:00Z'), i % 3 === 0)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => take(allocator, new Date('2026-05-01T09:00:00Z'), i % 3 === 0)),
+    );
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(10);
     const numbers = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     expect(numbers.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `M2026-${String(i + 1).padStart(6, '0')}`));
@@ -146,6 +170,8 @@ describe('an invoice number format', () => {
   });
 
   it('refuses an unknown time zone at start, not at the first invoice', () => {
-    expect(() => new InvoiceNumberAllocator({ template: 'F{year}-{seq:6}', timeZone: 'Europe/Atlantis' })).toThrow(RangeError);
+    expect(() => new InvoiceNumberAllocator({ template: 'F{year}-{seq:6}', timeZone: 'Europe/Atlantis' })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { pdfText } from './pdf-text';
 
 const seller = {
   legalName: 'Bitflow SAS',
-  address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postalCode: '75002', city: 'Paris', region: null, country: 'FR' },
+  address: {
+    line1: '12 rue de la Paix',
+    line2: 'Bâtiment B',
+    postalCode: '75002',
+    city: 'Paris',
+    region: null,
+    country: 'FR',
+  },
   vatNumber: 'FR40303265045',
 };
 
@@ -23,7 +30,14 @@ const reverseCharged: LegalInvoiceDocument = {
   businessTerms: null,
   buyer: {
     legalName: 'Muster GmbH',
-    address: { line1: 'Hauptstraße 5', line2: null, postalCode: '10115', city: 'Berlin', region: 'Berlin', country: 'DE' },
+    address: {
+      line1: 'Hauptstraße 5',
+      line2: null,
+      postalCode: '10115',
+      city: 'Berlin',
+      region: 'Berlin',
+      country: 'DE',
+    },
     vatNumber: 'DE136695976',
   },
   lines: [
@@ -37,7 +51,16 @@ const reverseCharged: LegalInvoiceDocument = {
       amount: 3000,
       vatAmount: 0,
     },
-    { description: 'Setup', periodStart: null, periodEnd: null, quantity: 1, unitAmount: 500, discountAmount: 0, amount: 500, vatAmount: 0 },
+    {
+      description: 'Setup',
+      periodStart: null,
+      periodEnd: null,
+      quantity: 1,
+      unitAmount: 500,
+      discountAmount: 0,
+      amount: 500,
+      vatAmount: 0,
+    },
   ],
   vat: { treatment: 'REVERSE_CHARGE', rateBps: 0, mention: REVERSE_CHARGE_MENTION },
   taxableAmount: 3500,
@@ -50,10 +73,28 @@ const domestic: LegalInvoiceDocument = {
   number: 'F2026-000043',
   buyer: {
     legalName: 'Camille Martin',
-    address: { line1: '3 place Bellecour', line2: null, postalCode: '69002', city: 'Lyon', region: null, country: 'FR' },
+    address: {
+      line1: '3 place Bellecour',
+      line2: null,
+      postalCode: '69002',
+      city: 'Lyon',
+      region: null,
+      country: 'FR',
+    },
     vatNumber: null,
   },
-  lines: [{ description: 'Lite, monthly', periodStart: '2026-11-01', periodEnd: '2026-11-30', quantity: 1, unitAmount: 800, discountAmount: 0, amount: 800, vatAmount: 160 }],
+  lines: [
+    {
+      description: 'Lite, monthly',
+      periodStart: '2026-11-01',
+      periodEnd: '2026-11-30',
+      quantity: 1,
+      unitAmount: 800,
+      discountAmount: 0,
+      amount: 800,
+      vatAmount: 160,
+    },
+  ],
   vat: { treatment: 'STANDARD', rateBps: 2000, mention: null },
   taxableAmount: 800,
   vatAmount: 160,
@@ -76,7 +117,14 @@ describe('an invoice PDF', () => {
     });
 
     it('prints the seller’s legal name, address and VAT number', () => {
-      for (const field of ['Bitflow SAS', '12 rue de la Paix', 'Bâtiment B', '75002 Paris', 'France', 'VAT number: FR40303265045']) {
+      for (const field of [
+        'Bitflow SAS',
+        '12 rue de la Paix',
+        'Bâtiment B',
+        '75002 Paris',
+        'France',
+        'VAT number: FR40303265045',
+      ]) {
         expect(text).toContain(field);
       }
     });
@@ -138,7 +186,18 @@ describe('an invoice PDF', () => {
     const text = await pdfText(
       await renderInvoicePdf({
         ...domestic,
-        buyer: { legalName: 'Jane Doe', address: { line1: '1 Main St', line2: null, postalCode: '10001', city: 'New York', region: 'NY', country: 'US' }, vatNumber: null },
+        buyer: {
+          legalName: 'Jane Doe',
+          address: {
+            line1: '1 Main St',
+            line2: null,
+            postalCode: '10001',
+            city: 'New York',
+            region: 'NY',
+            country: 'US',
+          },
+          vatNumber: null,
+        },
         vat: { treatment: 'OUT_OF_SCOPE', rateBps: 0, mention: OUT_OF_SCOPE_MENTION },
         vatAmount: 0,
         total: 800,
@@ -178,8 +237,13 @@ describe('an invoice PDF', () => {
   });
 
   it('continues the lines on further pages and prints every one of them, then the totals', async () => {
-    const lines = Array.from({ length: 60 }, (_, i) => ({ ...domestic.lines[0]!, description: `Storage add-on #${i + 1}` }));
-    const text = await pdfText(await renderInvoicePdf({ ...domestic, lines, taxableAmount: 48_000, vatAmount: 9_600, total: 57_600 }));
+    const lines = Array.from({ length: 60 }, (_, i) => ({
+      ...domestic.lines[0]!,
+      description: `Storage add-on #${i + 1}`,
+    }));
+    const text = await pdfText(
+      await renderInvoicePdf({ ...domestic, lines, taxableAmount: 48_000, vatAmount: 9_600, total: 57_600 }),
+    );
     const pages = text.split('\f').filter((page) => page.trim());
     expect(pages.length).toBeGreaterThan(1);
     for (let i = 1; i <= 60; i++) expect(text).toContain(`Storage add-on #${i} `);
@@ -192,13 +256,15 @@ describe('an invoice PDF', () => {
 
   describe('refuses to print an invoice that would not be legal', () => {
     it('a reverse charge without the buyer’s VAT number', async () => {
-      await expect(renderInvoicePdf({ ...reverseCharged, buyer: { ...reverseCharged.buyer, vatNumber: null } })).rejects.toThrow(
-        /must name the buyer's VAT number/,
-      );
+      await expect(
+        renderInvoicePdf({ ...reverseCharged, buyer: { ...reverseCharged.buyer, vatNumber: null } }),
+      ).rejects.toThrow(/must name the buyer's VAT number/);
     });
 
     it('no VAT without its legal mention', async () => {
-      await expect(renderInvoicePdf({ ...reverseCharged, vat: { ...reverseCharged.vat, mention: null } })).rejects.toThrow(/legal mention/);
+      await expect(
+        renderInvoicePdf({ ...reverseCharged, vat: { ...reverseCharged.vat, mention: null } }),
+      ).rejects.toThrow(/legal mention/);
     });
 
     it('a credit note that names no invoice', async () => {
@@ -219,12 +285,28 @@ describe('an invoice PDF', () => {
       await pdfText(
         await renderInvoicePdf({
           ...reverseCharged,
-          sellerMentions: ['SAS with a share capital of 10,000 EUR', 'SIREN 303265045 · SIRET 30326504500012', 'RCS Paris 303 265 045'],
-          businessTerms: ['Payment terms: Payable on receipt.', 'Late payment: penalties at three times the French legal interest rate.', 'Fixed indemnity for recovery costs: 40 EUR.'],
+          sellerMentions: [
+            'SAS with a share capital of 10,000 EUR',
+            'SIREN 303265045 · SIRET 30326504500012',
+            'RCS Paris 303 265 045',
+          ],
+          businessTerms: [
+            'Payment terms: Payable on receipt.',
+            'Late payment: penalties at three times the French legal interest rate.',
+            'Fixed indemnity for recovery costs: 40 EUR.',
+          ],
         }),
       ),
     );
-    for (const mention of ['SAS with a share capital of 10,000 EUR', 'SIREN 303265045 · SIRET 30326504500012', 'RCS Paris 303 265 045', 'Payment terms: Payable on receipt.', 'three times the French legal interest rate', '40 EUR', 'Autoliquidation']) {
+    for (const mention of [
+      'SAS with a share capital of 10,000 EUR',
+      'SIREN 303265045 · SIRET 30326504500012',
+      'RCS Paris 303 265 045',
+      'Payment terms: Payable on receipt.',
+      'three times the French legal interest rate',
+      '40 EUR',
+      'Autoliquidation',
+    ]) {
       expect(text).toContain(mention);
     }
   });

@@ -32,7 +32,9 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
   let customerId: string;
   beforeAll(async () => {
     db = await openTestDatabase(kind);
-    await db.prisma.plan.create({ data: { id: 'free', name: 'Free', driveStorageBytes: 100_000_000n, parallelDownloads: 4, isDefault: true } });
+    await db.prisma.plan.create({
+      data: { id: 'free', name: 'Free', driveStorageBytes: 100_000_000n, parallelDownloads: 4, isDefault: true },
+    });
     customerId = (await customerFor(db.prisma, { userId: `document-${kind}` })).id;
   });
   afterAll(() => db.close());
@@ -92,7 +94,14 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
       currency: 'EUR',
       seller: {
         legalName: 'Bitflow SAS',
-        address: { line1: '12 rue de la Paix', line2: null, postalCode: '75002', city: 'Paris', region: null, country: 'FR' },
+        address: {
+          line1: '12 rue de la Paix',
+          line2: null,
+          postalCode: '75002',
+          city: 'Paris',
+          region: null,
+          country: 'FR',
+        },
         vatNumber: 'FR40303265045',
       },
       sellerMentions: [],
@@ -101,12 +110,37 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
       businessTerms: null,
       buyer: {
         legalName: 'Muster GmbH',
-        address: { line1: 'Hauptstraße 5', line2: null, postalCode: '10115', city: 'Berlin', region: null, country: 'DE' },
+        address: {
+          line1: 'Hauptstraße 5',
+          line2: null,
+          postalCode: '10115',
+          city: 'Berlin',
+          region: null,
+          country: 'DE',
+        },
         vatNumber: 'DE136695976',
       },
       lines: [
-        { description: 'Lite, monthly', periodStart: '2026-11-01', periodEnd: '2026-12-01', quantity: 1, unitAmount: 600, discountAmount: 0, amount: 600, vatAmount: 0 },
-        { description: 'Extra storage', periodStart: null, periodEnd: null, quantity: 1, unitAmount: 300, discountAmount: 100, amount: 200, vatAmount: 0 },
+        {
+          description: 'Lite, monthly',
+          periodStart: '2026-11-01',
+          periodEnd: '2026-12-01',
+          quantity: 1,
+          unitAmount: 600,
+          discountAmount: 0,
+          amount: 600,
+          vatAmount: 0,
+        },
+        {
+          description: 'Extra storage',
+          periodStart: null,
+          periodEnd: null,
+          quantity: 1,
+          unitAmount: 300,
+          discountAmount: 100,
+          amount: 200,
+          vatAmount: 0,
+        },
       ],
       vat: { treatment: 'REVERSE_CHARGE', rateBps: 0, mention: vat.mention },
       taxableAmount: 800,
@@ -119,9 +153,19 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
     expect(text).toContain('VAT number: DE136695976');
   });
 
-  it("says so when a consumer never gave a name or an address, rather than invent them", async () => {
-    const issued = { number: 'F2026-000950', series: 'F2026', sequence: 950, issuedAt: new Date('2026-11-24T10:00:00Z') };
-    const anonymous = await stored({ ...issued, vatTreatment: 'STANDARD', sellerSnapshot, buyerSnapshot: { country: 'FR' } });
+  it('says so when a consumer never gave a name or an address, rather than invent them', async () => {
+    const issued = {
+      number: 'F2026-000950',
+      series: 'F2026',
+      sequence: 950,
+      issuedAt: new Date('2026-11-24T10:00:00Z'),
+    };
+    const anonymous = await stored({
+      ...issued,
+      vatTreatment: 'STANDARD',
+      sellerSnapshot,
+      buyerSnapshot: { country: 'FR' },
+    });
     expect(legalInvoiceDocument(anonymous, anonymous.lines, 'UTC').buyer).toEqual({
       legalName: BUYER_NOT_PROVIDED,
       address: { line1: '', line2: null, postalCode: null, city: '', region: null, country: 'FR' },
@@ -135,10 +179,30 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
   });
 
   it('refuses a snapshot without what art. 226 requires', async () => {
-    const issued = { number: 'F2026-000900', series: 'F2026', sequence: 900, issuedAt: new Date('2026-11-24T10:00:00Z') };
-    const noAddress = await stored({ ...issued, vatTreatment: 'REVERSE_CHARGE', sellerSnapshot, buyerSnapshot: { ...buyerSnapshot, addressLine1: '' } });
-    expect(() => legalInvoiceDocument(noAddress, noAddress.lines, 'UTC')).toThrow('invoice F2026-000900: the buyer snapshot has no addressLine1');
-    const noSellerVat = await stored({ ...issued, number: 'F2026-000901', sequence: 901, sellerSnapshot: { ...sellerSnapshot, vatNumber: null }, buyerSnapshot });
-    expect(() => legalInvoiceDocument(noSellerVat, noSellerVat.lines, 'UTC')).toThrow('the seller snapshot has no VAT number');
+    const issued = {
+      number: 'F2026-000900',
+      series: 'F2026',
+      sequence: 900,
+      issuedAt: new Date('2026-11-24T10:00:00Z'),
+    };
+    const noAddress = await stored({
+      ...issued,
+      vatTreatment: 'REVERSE_CHARGE',
+      sellerSnapshot,
+      buyerSnapshot: { ...buyerSnapshot, addressLine1: '' },
+    });
+    expect(() => legalInvoiceDocument(noAddress, noAddress.lines, 'UTC')).toThrow(
+      'invoice F2026-000900: the buyer snapshot has no addressLine1',
+    );
+    const noSellerVat = await stored({
+      ...issued,
+      number: 'F2026-000901',
+      sequence: 901,
+      sellerSnapshot: { ...sellerSnapshot, vatNumber: null },
+      buyerSnapshot,
+    });
+    expect(() => legalInvoiceDocument(noSellerVat, noSellerVat.lines, 'UTC')).toThrow(
+      'the seller snapshot has no VAT number',
+    );
   });
 });

@@ -11,7 +11,11 @@ export function keepArtifact(name: string, pdf: Buffer): void {
   const file = path.join(ARTIFACTS, `${name}.pdf`);
   writeFileSync(file, pdf);
   try {
-    execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', file, path.join(ARTIFACTS, name)], { stdio: 'ignore', timeout: 10_000 });
+    execFileSync(
+      'pdftoppm',
+      ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', file, path.join(ARTIFACTS, name)],
+      { stdio: 'ignore', timeout: 10_000 },
+    );
   } catch {
     // No pdftoppm here: the PDF alone is kept.
   }

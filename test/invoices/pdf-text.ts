@@ -28,7 +28,16 @@ export async function pdfText(pdf: Buffer): Promise<string> {
       lines.set(y, [...(lines.get(y) ?? []), item]);
     }
     const ordered = [...lines.entries()].sort(([a], [b]) => b - a);
-    pages.push(ordered.map(([, items]) => items.sort((a, b) => (a.transform[4] as number) - (b.transform[4] as number)).map((i) => i.str).join(' ')).join('\n'));
+    pages.push(
+      ordered
+        .map(([, items]) =>
+          items
+            .sort((a, b) => (a.transform[4] as number) - (b.transform[4] as number))
+            .map((i) => i.str)
+            .join(' '),
+        )
+        .join('\n'),
+    );
   }
   await document.destroy();
   return pages.join('\f');

@@ -2,7 +2,12 @@ import { createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../src/db/database';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
-import { describeEachDatabase, describeOnPostgres, openTestDatabase, type TestDatabase } from '../support/test-database';
+import {
+  describeEachDatabase,
+  describeOnPostgres,
+  openTestDatabase,
+  type TestDatabase,
+} from '../support/test-database';
 import { eventually, pause, waitUntil } from '../support/eventually';
 import { jobState } from '../support/scheduled-jobs';
 
@@ -22,7 +27,11 @@ describeEachDatabase('the job queue on %s', (kind) => {
   });
 
   /** Waits until pg-boss has settled the job (`completed` or `failed`): a settled job never runs again. */
-  const settled = (id: string | null) => eventually(() => jobState(db, id), (state) => state === 'completed' || state === 'failed');
+  const settled = (id: string | null) =>
+    eventually(
+      () => jobState(db, id),
+      (state) => state === 'completed' || state === 'failed',
+    );
 
   describe('while running', () => {
     let queue: JobQueue;
@@ -166,7 +175,6 @@ describeEachDatabase('the job queue on %s', (kind) => {
       await waitUntil('the scheduled job ran', () => received.length === 1);
       expect(received).toEqual([{ sweep: 'customers' }]);
     });
-
   });
 
   it('waits for a running handler when stopped, and leaves no timer running', async () => {

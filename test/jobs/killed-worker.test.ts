@@ -12,7 +12,9 @@ const STUCK_WORKER = path.join(__dirname, 'fixtures', 'stuck-worker.ts');
 
 function startStuckWorker(url: string, name: string): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', STUCK_WORKER, url, name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', STUCK_WORKER, url, name], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
@@ -41,9 +43,13 @@ describeOnPostgres('a worker killed with SIGKILL', () => {
       stuck.child.kill('SIGKILL');
       const killedAt = Date.now();
       const runs: number[] = [];
-      await survivor.work<{ n: number }>(name, async ({ n }) => {
-        runs.push(n);
-      }, PROVIDER_EVENT_RETRY);
+      await survivor.work<{ n: number }>(
+        name,
+        async ({ n }) => {
+          runs.push(n);
+        },
+        PROVIDER_EVENT_RETRY,
+      );
 
       await waitUntil('the survivor ran the job', () => runs.length > 0, 60_000);
       expect(Date.now() - killedAt).toBeLessThan(60_000);

@@ -32,26 +32,45 @@ describe('mirroring a plan price', () => {
   });
 
   it('puts the yearly price on the same product as the monthly one', async () => {
-    const monthly = await harness.browser.prices.retrieve(await harness.provider.ensurePrice(PRO, PRO_MONTHLY, newKey()));
+    const monthly = await harness.browser.prices.retrieve(
+      await harness.provider.ensurePrice(PRO, PRO_MONTHLY, newKey()),
+    );
     const yearly = await harness.browser.prices.retrieve(await harness.provider.ensurePrice(PRO, PRO_YEARLY, newKey()));
     expect(yearly).toMatchObject({ product: monthly.product, unit_amount: 9990, recurring: { interval: 'year' } });
   });
 
   it('replaces a price whose amount changed and archives the old one', async () => {
     const old = await harness.provider.ensurePrice(PRO, PRO_MONTHLY, newKey());
-    const replaced = await harness.provider.ensurePrice({ ...PRO, name: 'Pro+' }, { ...PRO_MONTHLY, amount: 1299 }, newKey());
+    const replaced = await harness.provider.ensurePrice(
+      { ...PRO, name: 'Pro+' },
+      { ...PRO_MONTHLY, amount: 1299 },
+      newKey(),
+    );
     expect(replaced).not.toBe(old);
     expect(await harness.browser.prices.retrieve(old)).toMatchObject({ active: false });
     const current = await harness.browser.prices.retrieve(replaced, { expand: ['product'] });
-    expect(current).toMatchObject({ active: true, unit_amount: 1299, lookup_key: 'price-pro-monthly', product: { name: 'Pro+' } });
-    expect(await harness.provider.ensurePrice({ ...PRO, name: 'Pro+' }, { ...PRO_MONTHLY, amount: 1299 }, newKey())).toBe(replaced);
+    expect(current).toMatchObject({
+      active: true,
+      unit_amount: 1299,
+      lookup_key: 'price-pro-monthly',
+      product: { name: 'Pro+' },
+    });
+    expect(
+      await harness.provider.ensurePrice({ ...PRO, name: 'Pro+' }, { ...PRO_MONTHLY, amount: 1299 }, newKey()),
+    ).toBe(replaced);
   });
 });
 
 describe('mirroring a tax rate', () => {
   it('creates an exclusive rate for the country, in percent', async () => {
     const id = await harness.provider.ensureTaxRate('fr', 2000, newKey());
-    expect(await harness.browser.taxRates.retrieve(id)).toMatchObject({ percentage: 20, inclusive: false, country: 'FR', jurisdiction: 'FR', metadata: { tax_rate_key: 'FR:2000' } });
+    expect(await harness.browser.taxRates.retrieve(id)).toMatchObject({
+      percentage: 20,
+      inclusive: false,
+      country: 'FR',
+      jurisdiction: 'FR',
+      metadata: { tax_rate_key: 'FR:2000' },
+    });
   });
 
   it('keeps basis points exact: 5.5 % stays 5.5 %', async () => {

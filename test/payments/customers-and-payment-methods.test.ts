@@ -31,9 +31,17 @@ describe('saving a payment method', () => {
   it('starts an off-session SetupIntent whose client secret the browser confirms', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
     const intent = await harness.provider.createSetupIntent(customerId, 'CARD', newKey());
-    expect(intent).toMatchObject({ status: 'requires_payment_method', customerId, paymentMethodId: null, clientSecret: expect.stringMatching(/^seti_.+_secret_/) });
+    expect(intent).toMatchObject({
+      status: 'requires_payment_method',
+      customerId,
+      paymentMethodId: null,
+      clientSecret: expect.stringMatching(/^seti_.+_secret_/),
+    });
     await harness.browser.setupIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
-    expect(await harness.provider.retrieveSetupIntent(intent.id)).toMatchObject({ status: 'succeeded', paymentMethodId: expect.stringMatching(/^pm_/) });
+    expect(await harness.provider.retrieveSetupIntent(intent.id)).toMatchObject({
+      status: 'succeeded',
+      paymentMethodId: expect.stringMatching(/^pm_/),
+    });
   });
 
   it('reports a card that needs 3-D Secure as requires_action until the customer authenticates', async () => {
@@ -69,16 +77,42 @@ describe('payment method display data', () => {
     const paypal = await saveMethod(harness, customerId, 'pm_paypal');
     const sepa = await saveMethod(harness, customerId, 'pm_sepaDebit');
     const paypalDisplay = await harness.provider.retrievePaymentMethod(paypal);
-    expect(paypalDisplay).toEqual({ id: paypal, customerId, type: 'PAYPAL', brand: null, last4: null, expMonth: null, expYear: null, country: 'DE', bankCode: null, payerEmail: 'b…r@example.com' });
-    expect(JSON.stringify(paypalDisplay)).not.toContain((await harness.browser.paymentMethods.retrieve(paypal)).paypal!.payer_id!);
-    expect(await harness.provider.retrievePaymentMethod(sepa)).toEqual({ id: sepa, customerId, type: 'SEPA_DEBIT', brand: null, last4: '3000', expMonth: null, expYear: null, country: 'DE', bankCode: '37040044', payerEmail: null });
+    expect(paypalDisplay).toEqual({
+      id: paypal,
+      customerId,
+      type: 'PAYPAL',
+      brand: null,
+      last4: null,
+      expMonth: null,
+      expYear: null,
+      country: 'DE',
+      bankCode: null,
+      payerEmail: 'b…r@example.com',
+    });
+    expect(JSON.stringify(paypalDisplay)).not.toContain(
+      (await harness.browser.paymentMethods.retrieve(paypal)).paypal!.payer_id!,
+    );
+    expect(await harness.provider.retrievePaymentMethod(sepa)).toEqual({
+      id: sepa,
+      customerId,
+      type: 'SEPA_DEBIT',
+      brand: null,
+      last4: '3000',
+      expMonth: null,
+      expYear: null,
+      country: 'DE',
+      bankCode: '37040044',
+      payerEmail: null,
+    });
   });
 
   it('lists the customer methods and forgets a detached one', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
     const visa = await saveMethod(harness, customerId);
     const paypal = await saveMethod(harness, customerId, 'pm_paypal');
-    expect((await harness.provider.listPaymentMethods(customerId)).map((method) => method.id).sort()).toEqual([visa, paypal].sort());
+    expect((await harness.provider.listPaymentMethods(customerId)).map((method) => method.id).sort()).toEqual(
+      [visa, paypal].sort(),
+    );
     await harness.provider.detachPaymentMethod(paypal, newKey());
     expect((await harness.provider.listPaymentMethods(customerId)).map((method) => method.id)).toEqual([visa]);
     expect((await harness.provider.retrievePaymentMethod(paypal)).customerId).toBeNull();
@@ -96,9 +130,19 @@ describe('the default payment method', () => {
 
   it('refuses an unknown method with our own wording, never Stripe message', async () => {
     const { id: customerId } = await harness.provider.createCustomer(ANONYMOUS_ID, newKey());
-    const error = await harness.provider.setDefaultPaymentMethod(customerId, 'pm_doesnotexist', newKey()).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .setDefaultPaymentMethod(customerId, 'pm_doesnotexist', newKey())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect((error as Error).message).toBe('The payment provider refused a request (customers.update).');
-    expect(harness.logs).toContainEqual(expect.objectContaining({ operation: 'customers.update', stripe: expect.objectContaining({ statusCode: expect.any(Number), message: expect.stringContaining('pm_doesnotexist') }) }));
+    expect(harness.logs).toContainEqual(
+      expect.objectContaining({
+        operation: 'customers.update',
+        stripe: expect.objectContaining({
+          statusCode: expect.any(Number),
+          message: expect.stringContaining('pm_doesnotexist'),
+        }),
+      }),
+    );
   });
 });

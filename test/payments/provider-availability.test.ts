@@ -1,7 +1,16 @@
 import { createServer } from 'node:net';
 import { ProviderRequestError, ProviderUnavailableError } from '../../src/billing/ports/payment-provider.ts';
 import { StripePaymentProvider } from '../../src/payments/stripe/stripe-payment-provider.ts';
-import { capturingLogger, customerAndPrice, newKey, startProviderHarness, startStripeProxy, type ProviderHarness, type ProxyScript, type StripeProxy } from './provider-harness.ts';
+import {
+  capturingLogger,
+  customerAndPrice,
+  newKey,
+  startProviderHarness,
+  startStripeProxy,
+  type ProviderHarness,
+  type ProxyScript,
+  type StripeProxy,
+} from './provider-harness.ts';
 
 let harness: ProviderHarness;
 let proxy: StripeProxy | undefined;
@@ -17,10 +26,22 @@ afterEach(async () => {
 const ANONYMOUS_ID = '3f9a7c2e-1d4b-4a6f-9e8d-7c6b5a4f3e2d';
 
 /** The adapter talking to the emulator through a proxy that plays `script`. */
-async function providerBehind(script: ProxyScript, options: { maxNetworkRetries?: number; retryBaseDelayMs?: number; timeoutMs?: number } = {}): Promise<{ provider: StripePaymentProvider; logs: Record<string, unknown>[] }> {
+async function providerBehind(
+  script: ProxyScript,
+  options: { maxNetworkRetries?: number; retryBaseDelayMs?: number; timeoutMs?: number } = {},
+): Promise<{ provider: StripePaymentProvider; logs: Record<string, unknown>[] }> {
   proxy = await startStripeProxy(harness.emulator.port, script);
   const logs: Record<string, unknown>[] = [];
-  const provider = new StripePaymentProvider({ secretKey: harness.emulator.apiKey, webhookSecret: 'whsec_unused', host: '127.0.0.1', port: proxy.port, protocol: 'http', retryBaseDelayMs: 1, logger: capturingLogger(logs), ...options });
+  const provider = new StripePaymentProvider({
+    secretKey: harness.emulator.apiKey,
+    webhookSecret: 'whsec_unused',
+    host: '127.0.0.1',
+    port: proxy.port,
+    protocol: 'http',
+    retryBaseDelayMs: 1,
+    logger: capturingLogger(logs),
+    ...options,
+  });
   return { provider, logs };
 }
 
@@ -37,13 +58,17 @@ describe('transient failures', () => {
     const { provider, logs } = await providerBehind((attempt) => (attempt <= 2 ? 503 : 'forward'));
     const key = newKey();
     const customer = await provider.createCustomer(ANONYMOUS_ID, key);
-    expect(proxy!.received.map((request) => [request.method, request.path, request.headers['idempotency-key']])).toEqual([
+    expect(
+      proxy!.received.map((request) => [request.method, request.path, request.headers['idempotency-key']]),
+    ).toEqual([
       ['POST', '/v1/customers', key],
       ['POST', '/v1/customers', key],
       ['POST', '/v1/customers', key],
     ]);
     expect((await harness.browser.customers.list()).data.map((listed) => listed.id)).toEqual([customer.id]);
-    expect(logs.filter((line) => line['msg'] === 'Stripe request failed transiently; retrying').map((line) => line['retry'])).toEqual([1, 2]);
+    expect(
+      logs.filter((line) => line['msg'] === 'Stripe request failed transiently; retrying').map((line) => line['retry']),
+    ).toEqual([1, 2]);
   });
 
   it('end in ProviderUnavailableError after three retries of a 429, in our own words', async () => {
@@ -53,7 +78,12 @@ describe('transient failures', () => {
     expect((error as Error).message).toBe('The payment provider is unavailable (customers.create).');
     expect(proxy!.received).toHaveLength(4);
     // Stripe's detail is logged, for us only.
-    expect(logs).toContainEqual(expect.objectContaining({ msg: 'Stripe unavailable', stripe: expect.objectContaining({ statusCode: 429, message: 'Simulated 429: internal detail 7f3a' }) }));
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'Stripe unavailable',
+        stripe: expect.objectContaining({ statusCode: 429, message: 'Simulated 429: internal detail 7f3a' }),
+      }),
+    );
   });
 
   it('are retried as often as configured, on reads too', async () => {
@@ -75,7 +105,15 @@ describe('transient failures', () => {
 
   it('include a refused connection', async () => {
     const logs: Record<string, unknown>[] = [];
-    const provider = new StripePaymentProvider({ secretKey: harness.emulator.apiKey, webhookSecret: 'whsec_unused', host: '127.0.0.1', port: await freePort(), protocol: 'http', retryBaseDelayMs: 1, logger: capturingLogger(logs) });
+    const provider = new StripePaymentProvider({
+      secretKey: harness.emulator.apiKey,
+      webhookSecret: 'whsec_unused',
+      host: '127.0.0.1',
+      port: await freePort(),
+      protocol: 'http',
+      retryBaseDelayMs: 1,
+      logger: capturingLogger(logs),
+    });
     await expect(provider.createCustomer(ANONYMOUS_ID, newKey())).rejects.toBeInstanceOf(ProviderUnavailableError);
     expect(logs.filter((line) => line['retry']).map((line) => line['retry'])).toEqual([1, 2, 3]);
   });
@@ -103,15 +141,28 @@ describe('final failures', () => {
   });
 
   it('a wrong API key is a ProviderRequestError, not an outage', async () => {
-    const provider = new StripePaymentProvider({ secretKey: 'sk_live_wrong', webhookSecret: 'whsec_unused', host: '127.0.0.1', port: harness.emulator.port, protocol: 'http', retryBaseDelayMs: 1 });
+    const provider = new StripePaymentProvider({
+      secretKey: 'sk_live_wrong',
+      webhookSecret: 'whsec_unused',
+      host: '127.0.0.1',
+      port: harness.emulator.port,
+      protocol: 'http',
+      retryBaseDelayMs: 1,
+    });
     await expect(provider.createCustomer(ANONYMOUS_ID, newKey())).rejects.toBeInstanceOf(ProviderRequestError);
   });
 
   it('a declined card is not retried', async () => {
     const { customerId, paymentMethodId, priceId } = await customerAndPrice(harness, 'pm_card_chargeCustomerFail');
-    const { subscription } = await harness.provider.createSubscription({ customerId, priceId, paymentMethodId, taxRateIds: [] }, newKey());
+    const { subscription } = await harness.provider.createSubscription(
+      { customerId, priceId, paymentMethodId, taxRateIds: [] },
+      newKey(),
+    );
     const { provider } = await providerBehind(() => 'forward');
-    expect(await provider.payInvoice(subscription.latestInvoiceId!, null, newKey())).toEqual({ kind: 'failed', declineCode: 'generic_decline' });
+    expect(await provider.payInvoice(subscription.latestInvoiceId!, null, newKey())).toEqual({
+      kind: 'failed',
+      declineCode: 'generic_decline',
+    });
     expect(proxy!.received.filter((request) => request.path.endsWith('/pay'))).toHaveLength(1);
   });
 });

@@ -5,7 +5,13 @@ class Outage extends Error {}
 /** A policy that records its waits instead of sleeping, with the jitter pinned to `random`. */
 function policy(random: number, maxRetries = 3): { retries: RetryPolicy; waits: number[] } {
   const waits: number[] = [];
-  const retries = new RetryPolicy({ maxRetries, baseDelayMs: 100, maxDelayMs: 350, random: () => random, sleep: async (ms) => void waits.push(ms) });
+  const retries = new RetryPolicy({
+    maxRetries,
+    baseDelayMs: 100,
+    maxDelayMs: 350,
+    random: () => random,
+    sleep: async (ms) => void waits.push(ms),
+  });
   return { retries, waits };
 }
 

@@ -44,7 +44,14 @@ describe('parsing a webhook', () => {
   it('verifies the signature and names the event and its object', async () => {
     const delivery = await customerCreatedDelivery();
     const event = harness.provider.parseWebhook(delivery.body, delivery.signature);
-    expect(event).toEqual({ id: expect.stringMatching(/^evt_/), type: 'customer.created', objectType: 'customer', objectId: expect.stringMatching(/^cus_/), createdAt: expect.any(Date), payload: expect.objectContaining({ type: 'customer.created' }) });
+    expect(event).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'customer.created',
+      objectType: 'customer',
+      objectId: expect.stringMatching(/^cus_/),
+      createdAt: expect.any(Date),
+      payload: expect.objectContaining({ type: 'customer.created' }),
+    });
   });
 
   it('refuses a body altered after signing', async () => {
@@ -55,7 +62,10 @@ describe('parsing a webhook', () => {
 
   it('refuses a signature made with another secret, or none', async () => {
     const delivery = await customerCreatedDelivery();
-    const otherSecret = new StripePaymentProvider({ secretKey: harness.emulator.apiKey, webhookSecret: 'whsec_someone_else' });
+    const otherSecret = new StripePaymentProvider({
+      secretKey: harness.emulator.apiKey,
+      webhookSecret: 'whsec_someone_else',
+    });
     expect(() => otherSecret.parseWebhook(delivery.body, delivery.signature)).toThrow(InvalidWebhookSignatureError);
     expect(() => harness.provider.parseWebhook(delivery.body, '')).toThrow(InvalidWebhookSignatureError);
   });

@@ -18,7 +18,12 @@ export class BillingHarness {
   constructor(readonly t: TestApp) {
     const emulator = t.app.stripeEmulator;
     if (!emulator) throw new Error('the billing harness needs the app on its Stripe emulator');
-    this.stripe = new Stripe(emulator.apiKey, { host: emulator.host, port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+    this.stripe = new Stripe(emulator.apiKey, {
+      host: emulator.host,
+      port: emulator.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
   }
 
   get emulatorUrl(): string {
@@ -26,14 +31,20 @@ export class BillingHarness {
   }
 
   async mutate<T = any>(actor: Actor, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await this.t.graphql<T>(query, { token: actor.token, variables: { ...variables, ...(actor.groupId && { groupId: actor.groupId }) } });
+    const res = await this.t.graphql<T>(query, {
+      token: actor.token,
+      variables: { ...variables, ...(actor.groupId && { groupId: actor.groupId }) },
+    });
     if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
     return res.data as T;
   }
 
   /** Saves a payment method as the web app does: start, confirm in the "browser", complete. */
   async savePaymentMethod(actor: Actor, testMethod: string): Promise<any> {
-    const { startPaymentMethodSetup: setup } = await this.mutate(actor, `mutation($groupId: ID) { startPaymentMethodSetup(groupId: $groupId) { setupIntentId clientSecret } }`);
+    const { startPaymentMethodSetup: setup } = await this.mutate(
+      actor,
+      `mutation($groupId: ID) { startPaymentMethodSetup(groupId: $groupId) { setupIntentId clientSecret } }`,
+    );
     await this.stripe.setupIntents.confirm(setup.setupIntentId, { payment_method: testMethod });
     const { completePaymentMethodSetup: result } = await this.mutate(
       actor,
@@ -69,12 +80,15 @@ export class BillingHarness {
   }
 
   async profile(actor: Actor, ownerArg: string): Promise<any> {
-    const res = await this.t.graphql<any>(`{ billingProfile(owner: ${ownerArg}) {
+    const res = await this.t.graphql<any>(
+      `{ billingProfile(owner: ${ownerArg}) {
       unpaidInvoice plan { id } entitlements { driveStorage basis graceEndsAt }
       subscription { id status version cancelAtPeriodEnd currentPeriodEnd plan { id } }
       paymentMethods { id type brand last4 isDefault }
       invoices(first: 20) { edges { node { id status total { amount currency } amountDue { amount } lines { description amount { amount } proration } } } }
-    } }`, { token: actor.token });
+    } }`,
+      { token: actor.token },
+    );
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data.billingProfile;
   }
@@ -103,10 +117,14 @@ export class BillingHarness {
 
   /** Marks where waiting starts: events raised so far are not expected to reach the app. */
   async watchEvents(): Promise<void> {
-    this.eventsBefore = new Set((await this.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).map((event) => event.id));
+    this.eventsBefore = new Set(
+      (await this.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).map((event) => event.id),
+    );
   }
 
-  async webhookDeliveries(): Promise<{ event_id: string; type: string; url: string; attempt: number; status: number | null; error: string | null }[]> {
+  async webhookDeliveries(): Promise<
+    { event_id: string; type: string; url: string; attempt: number; status: number | null; error: string | null }[]
+  > {
     return ((await (await fetch(`${this.emulatorUrl}/_emulator/webhook_deliveries`)).json()) as { data: any[] }).data;
   }
 
@@ -119,9 +137,16 @@ export class BillingHarness {
     await eventually(
       async () => {
         const events = await this.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
-        const attempted = new Set((await this.webhookDeliveries()).filter((d) => d.url === endpoint).map((d) => d.event_id));
-        const undelivered = events.filter((event) => !this.eventsBefore.has(event.id) && !attempted.has(event.id)).map((event) => event.type);
-        const unprocessed = await this.t.db.prisma.providerEvent.findMany({ where: { processedAt: null }, select: { type: true, lastError: true } });
+        const attempted = new Set(
+          (await this.webhookDeliveries()).filter((d) => d.url === endpoint).map((d) => d.event_id),
+        );
+        const undelivered = events
+          .filter((event) => !this.eventsBefore.has(event.id) && !attempted.has(event.id))
+          .map((event) => event.type);
+        const unprocessed = await this.t.db.prisma.providerEvent.findMany({
+          where: { processedAt: null },
+          select: { type: true, lastError: true },
+        });
         return { undelivered, unprocessed };
       },
       ({ undelivered, unprocessed }) => undelivered.length === 0 && unprocessed.length === 0,

@@ -36,7 +36,11 @@ export async function subscriptionFor(
   });
 }
 
-export function invoiceFor(prisma: PrismaClient, customerId: string, fields: Partial<Prisma.InvoiceUncheckedCreateInput> = {}) {
+export function invoiceFor(
+  prisma: PrismaClient,
+  customerId: string,
+  fields: Partial<Prisma.InvoiceUncheckedCreateInput> = {},
+) {
   return prisma.invoice.create({
     data: {
       id: randomUUID(),
@@ -58,7 +62,11 @@ export function invoiceFor(prisma: PrismaClient, customerId: string, fields: Par
   });
 }
 
-export function paymentMethodFor(prisma: PrismaClient, customerId: string, fields: Partial<Prisma.PaymentMethodUncheckedCreateInput> = {}) {
+export function paymentMethodFor(
+  prisma: PrismaClient,
+  customerId: string,
+  fields: Partial<Prisma.PaymentMethodUncheckedCreateInput> = {},
+) {
   return prisma.paymentMethod.create({
     data: {
       customerId,

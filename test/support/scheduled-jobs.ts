@@ -7,7 +7,10 @@ import type { TestApp } from './test-app';
 
 /** A job's pg-boss state (`created`, `active`, `retry`, `completed`, `failed`…), kept or archived; undefined before it exists. */
 export async function jobState(db: Pick<Database, 'executeSql'>, id: string | null): Promise<string | undefined> {
-  const { rows } = await db.executeSql(`SELECT state FROM pgboss.job WHERE id = $1 UNION ALL SELECT state FROM pgboss.archive WHERE id = $1`, [id]);
+  const { rows } = await db.executeSql(
+    `SELECT state FROM pgboss.job WHERE id = $1 UNION ALL SELECT state FROM pgboss.archive WHERE id = $1`,
+    [id],
+  );
   return rows[0]?.state as string | undefined;
 }
 

@@ -29,13 +29,22 @@ export interface TestApp {
   /** While on, `POST /webhooks/stripe` answers 503 before the app sees it: a network or ingress outage. */
   refuseWebhooks(on: boolean): void;
   token(claims: DevTokenClaims): Promise<string>;
-  graphql<T = Record<string, unknown>>(query: string, options?: { token?: string; variables?: Record<string, unknown> }): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    options?: { token?: string; variables?: Record<string, unknown> },
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // Lifecycle suites drive one viewer through many payment steps: the provider rate limit has its own tests.
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JOB_POLLING_INTERVAL_SECONDS: '0.5', PROVIDER_RATE_LIMIT: '10000', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JOB_POLLING_INTERVAL_SECONDS: '0.5',
+    PROVIDER_RATE_LIMIT: '10000',
+    ...overrides,
+  });
 }
 
 export interface TestAppOptions {
@@ -52,13 +61,21 @@ export interface TestAppOptions {
   sharedStripeEmulator?: AppOptions['sharedStripeEmulator'];
 }
 
-export async function startTestApp(kind: DatabaseKind, overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DatabaseKind,
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const queries: string[] = [];
   const onQuery = (sql: string) => queries.push(sql);
   const { replicaOf } = options;
   if (replicaOf && !replicaOf.db.url) throw new Error('replicas share a PostgreSQL database');
   const db: TestDatabase = replicaOf
-    ? { ...(await openDatabase({ kind: 'postgres', url: replicaOf.db.url!, poolSize: 4 }, { onQuery })), kind: 'postgres', url: replicaOf.db.url }
+    ? {
+        ...(await openDatabase({ kind: 'postgres', url: replicaOf.db.url!, poolSize: 4 }, { onQuery })),
+        kind: 'postgres',
+        url: replicaOf.db.url,
+      }
     : await openTestDatabase(kind, { onQuery });
   // A replica is configured on the PostgreSQL URL, as in production: it checks the schema, never migrates.
   const config = testConfig(replicaOf ? { DATABASE_URL: replicaOf.db.url!, ...overrides } : overrides);

@@ -12,7 +12,8 @@ export class TestClock implements Clock {
   /** Moves the clock forward to `instant`, from where it ticks on; never backwards (nor does the provider's). */
   moveTo(instant: Date): void {
     const offsetMs = instant.getTime() - Date.now();
-    if (offsetMs < this.offsetMs) throw new Error(`the clock cannot move back to ${instant.toISOString()} from ${this.now().toISOString()}`);
+    if (offsetMs < this.offsetMs)
+      throw new Error(`the clock cannot move back to ${instant.toISOString()} from ${this.now().toISOString()}`);
     this.offsetMs = offsetMs;
   }
 

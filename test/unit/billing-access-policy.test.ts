@@ -1,4 +1,9 @@
-import { canPayInvoice, canReadBilling, canReadPersonalBilling, invoiceReadAccess } from '../../src/auth/billing-access-policy';
+import {
+  canPayInvoice,
+  canReadBilling,
+  canReadPersonalBilling,
+  invoiceReadAccess,
+} from '../../src/auth/billing-access-policy';
 import type { Viewer } from '../../src/auth/viewer';
 
 const viewer = (fields: Partial<Viewer> = {}): Viewer => ({ id: 'ada', roles: [], adminGroupIds: [], ...fields });
@@ -32,7 +37,9 @@ describe('who may read personal billing data (identity, payment methods, invoice
     expect(canReadPersonalBilling(viewer(), { kind: 'user', id: 'ada' })).toBe(true);
     expect(canReadPersonalBilling(viewer({ adminGroupIds: ['studio'] }), { kind: 'group', id: 'studio' })).toBe(true);
     expect(canReadPersonalBilling(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe(true);
-    expect(canReadPersonalBilling(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe(false);
+    expect(canReadPersonalBilling(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe(
+      false,
+    );
     expect(canReadPersonalBilling(viewer(), { kind: 'user', id: 'bob' })).toBe(false);
   });
 });
@@ -42,7 +49,9 @@ describe('who may read an invoice', () => {
     expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'ada' })).toBe('allowed');
     expect(invoiceReadAccess(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe('allowed');
     expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'bob' })).toBe('forbidden');
-    expect(invoiceReadAccess(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe('forbidden');
+    expect(invoiceReadAccess(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe(
+      'forbidden',
+    );
   });
 
   it("keeps a closed customer's invoices for admins, and absent for everyone else", () => {

@@ -1,4 +1,10 @@
-import { hasLegalIdentity, isOverLimit, profileEntitlements, profileId, profilePlan } from '../../src/billing/customers/billing-profile-read-model';
+import {
+  hasLegalIdentity,
+  isOverLimit,
+  profileEntitlements,
+  profileId,
+  profilePlan,
+} from '../../src/billing/customers/billing-profile-read-model';
 import type { CustomerState } from '../../src/billing/customers/customer-state';
 import type { Plan } from '../../src/billing/plans/plan';
 
@@ -14,13 +20,41 @@ const plan = (id: string, driveStorageBytes: bigint): Plan => ({
 });
 const free = plan('free', 100n);
 const pro = plan('pro', 1_000n);
-const catalog = { byId: new Map([['free', free], ['pro', pro]]), defaultPlan: free };
-const proState: CustomerState = { planId: 'pro', driveStorageBytes: 1_000n, parallelDownloads: 16, entitlementBasis: 'SUBSCRIPTION', graceEndsAt: null, hasUnpaidInvoice: false };
-const noIdentity = { legalName: null, addressLine1: null, addressLine2: null, postalCode: null, city: null, region: null, country: null, vatNumber: null, billingEmail: null };
+const catalog = {
+  byId: new Map([
+    ['free', free],
+    ['pro', pro],
+  ]),
+  defaultPlan: free,
+};
+const proState: CustomerState = {
+  planId: 'pro',
+  driveStorageBytes: 1_000n,
+  parallelDownloads: 16,
+  entitlementBasis: 'SUBSCRIPTION',
+  graceEndsAt: null,
+  hasUnpaidInvoice: false,
+};
+const noIdentity = {
+  legalName: null,
+  addressLine1: null,
+  addressLine2: null,
+  postalCode: null,
+  city: null,
+  region: null,
+  country: null,
+  vatNumber: null,
+  billingEmail: null,
+};
 
 describe('the billing profile as it reads', () => {
   it('falls back to the free plan for an owner without a customer, as the entitlement policy grants it', () => {
-    expect(profileEntitlements(null, free)).toMatchObject({ driveStorageBytes: 100n, parallelDownloads: 4, entitlementBasis: 'FREE_PLAN', graceEndsAt: null });
+    expect(profileEntitlements(null, free)).toMatchObject({
+      driveStorageBytes: 100n,
+      parallelDownloads: 4,
+      entitlementBasis: 'FREE_PLAN',
+      graceEndsAt: null,
+    });
     expect(profilePlan(null, catalog)).toBe(free);
   });
 

@@ -7,7 +7,11 @@ describe('configuration', () => {
     expect(config.http).toEqual({ host: '127.0.0.1', port: 4001, bodyLimitBytes: 100_000 });
     expect(config.database).toMatchObject({ kind: 'pglite' });
     // The embedded emulator keeps its state beside the embedded database.
-    expect(config.payments).toEqual({ mode: 'emulator', port: 0, stateFile: path.resolve('.data/pglite-stripe-emulator.json') });
+    expect(config.payments).toEqual({
+      mode: 'emulator',
+      port: 0,
+      stateFile: path.resolve('.data/pglite-stripe-emulator.json'),
+    });
     expect(config.auth).toMatchObject({ mode: 'hs256', secret: DEV_AUTH_SECRET });
     expect(config.catalog.map((plan) => plan.id)).toEqual(['free', 'lite', 'pro', 'ultra']);
   });
@@ -44,9 +48,19 @@ describe('configuration', () => {
 
   it('serves the admin playground in development, and in production only when asked', () => {
     const production = {
-      NODE_ENV: 'production', AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8Ue', DATABASE_URL: 'postgresql://x@127.0.0.1/x', STRIPE_SECRET_KEY: 'sk_test_x',
-      STRIPE_WEBHOOK_SECRET: 'whsec_x', INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0DsAi', PUBLIC_BASE_URL: 'https://billing.example',
-      SELLER_LEGAL_NAME: 'S', SELLER_ADDRESS_LINE1: 'A', SELLER_POSTAL_CODE: '1', SELLER_CITY: 'C', SELLER_COUNTRY: 'FR', SELLER_VAT_NUMBER: 'FR40303265045',
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8Ue',
+      DATABASE_URL: 'postgresql://x@127.0.0.1/x',
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0DsAi',
+      PUBLIC_BASE_URL: 'https://billing.example',
+      SELLER_LEGAL_NAME: 'S',
+      SELLER_ADDRESS_LINE1: 'A',
+      SELLER_POSTAL_CODE: '1',
+      SELLER_CITY: 'C',
+      SELLER_COUNTRY: 'FR',
+      SELLER_VAT_NUMBER: 'FR40303265045',
     };
     expect(loadConfig({}).adminPlayground).toBe(true);
     expect(loadConfig({ ADMIN_PLAYGROUND: 'false' }).adminPlayground).toBe(false);
@@ -57,20 +71,34 @@ describe('configuration', () => {
 
   it('numbers credit notes in a series of their own and checks the French company numbers', () => {
     expect(loadConfig({}).invoicing.creditNoteNumberTemplate).toBe('A{year}-{seq:6}');
-    expect(() => loadConfig({ CREDIT_NOTE_NUMBER_FORMAT: 'F{year}-{seq:4}' })).toThrow(/CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own/);
-    expect(() => loadConfig({ SELLER_SIREN: '30326504', SELLER_SIRET: '1234' })).toThrow(/SELLER_SIREN: must be the 9 digits[\s\S]*SELLER_SIRET: must be the 14 digits/);
-    expect(() => loadConfig({ SELLER_SIREN: '303265045', SELLER_SIRET: '12345678900012' })).toThrow(/SELLER_SIRET: must start with SELLER_SIREN/);
+    expect(() => loadConfig({ CREDIT_NOTE_NUMBER_FORMAT: 'F{year}-{seq:4}' })).toThrow(
+      /CREDIT_NOTE_NUMBER_FORMAT: credit notes need a series of their own/,
+    );
+    expect(() => loadConfig({ SELLER_SIREN: '30326504', SELLER_SIRET: '1234' })).toThrow(
+      /SELLER_SIREN: must be the 9 digits[\s\S]*SELLER_SIRET: must be the 14 digits/,
+    );
+    expect(() => loadConfig({ SELLER_SIREN: '303265045', SELLER_SIRET: '12345678900012' })).toThrow(
+      /SELLER_SIRET: must start with SELLER_SIREN/,
+    );
   });
 
   it('keeps the embedded emulator in memory outside development, unless told where to keep its state', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).payments).toEqual({ mode: 'emulator', port: 0, stateFile: null });
-    expect(loadConfig({ NODE_ENV: 'test', STRIPE_EMULATOR_STATE_FILE: 'x/state.json' }).payments).toMatchObject({ stateFile: path.resolve('x/state.json') });
+    expect(loadConfig({ NODE_ENV: 'test', STRIPE_EMULATOR_STATE_FILE: 'x/state.json' }).payments).toMatchObject({
+      stateFile: path.resolve('x/state.json'),
+    });
   });
 
   it('shares a standalone emulator when STRIPE_EMULATOR_URL is set, with the webhook secret it signs with', () => {
-    expect(loadConfig({ STRIPE_EMULATOR_URL: 'http://127.0.0.1:12111', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments).toEqual({ mode: 'standalone-emulator', url: 'http://127.0.0.1:12111', webhookSecret: 'whsec_x' });
-    expect(() => loadConfig({ STRIPE_EMULATOR_URL: 'http://127.0.0.1:12111' })).toThrow(/STRIPE_WEBHOOK_SECRET: required with STRIPE_EMULATOR_URL/);
-    expect(() => loadConfig({ STRIPE_EMULATOR_URL: 'http://10.0.0.1:12111', STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrow(/STRIPE_EMULATOR_URL/);
+    expect(
+      loadConfig({ STRIPE_EMULATOR_URL: 'http://127.0.0.1:12111', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments,
+    ).toEqual({ mode: 'standalone-emulator', url: 'http://127.0.0.1:12111', webhookSecret: 'whsec_x' });
+    expect(() => loadConfig({ STRIPE_EMULATOR_URL: 'http://127.0.0.1:12111' })).toThrow(
+      /STRIPE_WEBHOOK_SECRET: required with STRIPE_EMULATOR_URL/,
+    );
+    expect(() =>
+      loadConfig({ STRIPE_EMULATOR_URL: 'http://10.0.0.1:12111', STRIPE_WEBHOOK_SECRET: 'whsec_x' }),
+    ).toThrow(/STRIPE_EMULATOR_URL/);
   });
 });
 
@@ -86,7 +114,12 @@ describe('production secrets', () => {
 
   it('refuses the development secrets published in the source, even set explicitly', () => {
     const problems = problemsOf({ AUTH_JWT_SECRET: DEV_AUTH_SECRET, INVOICE_LINK_SECRET: DEV_INVOICE_LINK_SECRET });
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^AUTH_JWT_SECRET: is a development secret/), expect.stringMatching(/^INVOICE_LINK_SECRET: is a development secret/)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^AUTH_JWT_SECRET: is a development secret/),
+        expect.stringMatching(/^INVOICE_LINK_SECRET: is a development secret/),
+      ]),
+    );
   });
 
   it.each([
@@ -94,12 +127,17 @@ describe('production secrets', () => {
     ['of low variety', 'abababababababababababababababababab', /too little variety/],
   ])('refuses a secret %s', (_case, secret, problem) => {
     for (const name of ['AUTH_JWT_SECRET', 'INVOICE_LINK_SECRET', 'GATEWAY_SECRET']) {
-      expect(problemsOf({ [name]: secret })).toContainEqual(expect.stringMatching(new RegExp(`^${name}: .*${problem.source}`)));
+      expect(problemsOf({ [name]: secret })).toContainEqual(
+        expect.stringMatching(new RegExp(`^${name}: .*${problem.source}`)),
+      );
     }
   });
 
   it('accepts a random secret', () => {
-    const problems = problemsOf({ AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8', GATEWAY_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0Ds' });
+    const problems = problemsOf({
+      AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8',
+      GATEWAY_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0Ds',
+    });
     expect(problems.filter((problem) => /^(AUTH_JWT_SECRET|GATEWAY_SECRET):/.test(problem))).toEqual([]);
   });
 

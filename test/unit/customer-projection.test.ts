@@ -1,11 +1,30 @@
 import pino from 'pino';
 import { CustomerProjection } from '../../src/billing/customers/customer-projection';
-import { stateKey, type CustomerState, type CustomerStateRow, type CustomerStateSource } from '../../src/billing/customers/customer-state';
+import {
+  stateKey,
+  type CustomerState,
+  type CustomerStateRow,
+  type CustomerStateSource,
+} from '../../src/billing/customers/customer-state';
 import { waitUntil } from '../support/eventually';
 
 const state = (userId: string, overrides: Partial<CustomerState> = {}): CustomerStateRow => {
-  const fields: CustomerState = { planId: 'pro', driveStorageBytes: 400n, parallelDownloads: 16, entitlementBasis: 'SUBSCRIPTION', graceEndsAt: null, hasUnpaidInvoice: false, ...overrides };
-  return { id: `00000000-0000-0000-0000-${userId.padStart(12, '0')}`, userId, groupId: null, stateKey: stateKey(fields), graceEndsAt: fields.graceEndsAt };
+  const fields: CustomerState = {
+    planId: 'pro',
+    driveStorageBytes: 400n,
+    parallelDownloads: 16,
+    entitlementBasis: 'SUBSCRIPTION',
+    graceEndsAt: null,
+    hasUnpaidInvoice: false,
+    ...overrides,
+  };
+  return {
+    id: `00000000-0000-0000-0000-${userId.padStart(12, '0')}`,
+    userId,
+    groupId: null,
+    stateKey: stateKey(fields),
+    graceEndsAt: fields.graceEndsAt,
+  };
 };
 
 /** A table of customers the test edits, read in pages of `pageSize`; `hold` pauses page reads until released. */
@@ -31,7 +50,10 @@ class FakeSource implements CustomerStateSource {
   async pageOfStates(afterId: string | null, limit: number): Promise<CustomerStateRow[]> {
     this.pageReads++;
     // The page is read now (its snapshot), and delivered when the gate opens: as a slow query would be.
-    const page = [...this.rows.values()].filter((row) => afterId === null || row.id > afterId).sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit);
+    const page = [...this.rows.values()]
+      .filter((row) => afterId === null || row.id > afterId)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .slice(0, limit);
     await this.gate;
     return page;
   }
@@ -76,7 +98,11 @@ describe('the customer projection', () => {
     const projection = new CustomerProjection(source, { maxEntries: 1000, logger });
     await projection.start();
     for (let i = 0; i < 300; i++) expect(projection.lookup(user(`many-${i}`))?.driveStorageBytes).toBe(BigInt(i));
-    expect(projection.lookup(user('3'))).toMatchObject({ planId: 'pro', driveStorageBytes: 400n, hasUnpaidInvoice: true });
+    expect(projection.lookup(user('3'))).toMatchObject({
+      planId: 'pro',
+      driveStorageBytes: 400n,
+      hasUnpaidInvoice: true,
+    });
   });
 
   it('forgets a changed owner until it is read again, then holds its new state', async () => {

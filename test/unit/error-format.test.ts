@@ -3,8 +3,14 @@ import { BillingDomainError } from '../../src/billing/errors';
 import { formatError } from '../../src/graphql/errors';
 import { ProviderUnavailableError } from '../../src/billing/ports/payment-provider';
 
-const formatted = (error: Error, extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x (file.ts:1:1)'] }) =>
-  formatError({ message: error.message, path: ['field'], extensions }, new GraphQLError(error.message, { originalError: error, path: ['field'] }));
+const formatted = (
+  error: Error,
+  extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x (file.ts:1:1)'] },
+) =>
+  formatError(
+    { message: error.message, path: ['field'], extensions },
+    new GraphQLError(error.message, { originalError: error, path: ['field'] }),
+  );
 
 describe('formatting errors for clients', () => {
   it('masks an unexpected error: no message, no stack trace', () => {
@@ -17,7 +23,9 @@ describe('formatting errors for clients', () => {
   });
 
   it('gives a domain error the API code of its domain code, and its own message', () => {
-    expect(formatted(new BillingDomainError('INVALID_INPUT', '`first` must be between 1 and 100', { field: 'first' }))).toMatchObject({
+    expect(
+      formatted(new BillingDomainError('INVALID_INPUT', '`first` must be between 1 and 100', { field: 'first' })),
+    ).toMatchObject({
       message: '`first` must be between 1 and 100',
       extensions: { code: 'BAD_USER_INPUT', field: 'first' },
     });

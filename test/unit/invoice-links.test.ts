@@ -9,7 +9,12 @@ const parts = (url: string) => {
 
 describe('signed invoice links', () => {
   let clock = new Date('2026-11-24T10:00:00Z');
-  const signer = new InvoiceLinkSigner('a-link-secret-of-at-least-thirty-two-characters', 'https://billing.example', 300, () => clock);
+  const signer = new InvoiceLinkSigner(
+    'a-link-secret-of-at-least-thirty-two-characters',
+    'https://billing.example',
+    300,
+    () => clock,
+  );
 
   it('names the invoice and holds until it expires', () => {
     const url = signer.url(ID);
@@ -25,18 +30,30 @@ describe('signed invoice links', () => {
     const [expires, signature] = parts(signer.url(ID));
     expect(signer.verify('00000000-0000-4000-8000-000000000000', expires, signature)).toBe(false);
     expect(signer.verify(ID, String(Number(expires) + 3600), signature)).toBe(false);
-    const other = new InvoiceLinkSigner('another-secret-of-at-least-thirty-two-characters', 'https://billing.example', 300, () => clock);
+    const other = new InvoiceLinkSigner(
+      'another-secret-of-at-least-thirty-two-characters',
+      'https://billing.example',
+      300,
+      () => clock,
+    );
     expect(other.verify(ID, expires, signature)).toBe(false);
   });
 });
 
 describe('signed e-invoice links', () => {
   const clock = new Date('2026-11-24T10:00:00Z');
-  const signer = new InvoiceLinkSigner('a-link-secret-of-at-least-thirty-two-characters', 'https://billing.example', 300, () => clock);
+  const signer = new InvoiceLinkSigner(
+    'a-link-secret-of-at-least-thirty-two-characters',
+    'https://billing.example',
+    300,
+    () => clock,
+  );
 
   it('names the Factur-X file and opens only the e-invoice, never the PDF, and the other way round', () => {
     const url = signer.url(ID, 'e-invoice');
-    expect(url).toMatch(new RegExp(`^https://billing.example/invoices/${ID}\\.factur-x\\.pdf\\?expires=\\d+&signature=`));
+    expect(url).toMatch(
+      new RegExp(`^https://billing.example/invoices/${ID}\\.factur-x\\.pdf\\?expires=\\d+&signature=`),
+    );
     const [expires, signature] = parts(url);
     expect(signer.verify(ID, expires, signature, 'e-invoice')).toBe(true);
     expect(signer.verify(ID, expires, signature, 'pdf')).toBe(false);

@@ -23,7 +23,9 @@ describe('Node engines', () => {
       .filter(([location]) => location !== '')
       .flatMap(([location, entry]) => {
         const required = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
-        return required && !semver.satisfies(oldest, required) ? [`${location}@${entry.version} needs ${required}`] : [];
+        return required && !semver.satisfies(oldest, required)
+          ? [`${location}@${entry.version} needs ${required}`]
+          : [];
       });
     expect(refusing).toEqual([]);
   });

@@ -9,7 +9,14 @@ const ids = fc.oneof(
   fc.constantFrom('ünïcode', '用户', '', 'x'.repeat(255), 'y'.repeat(256)),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 20, arbitrary: fc.record({ op: fc.constant('set' as const), id: ids, value: fc.integer({ min: 0, max: OwnerIndex.MAX_VALUE }) }) },
+  {
+    weight: 20,
+    arbitrary: fc.record({
+      op: fc.constant('set' as const),
+      id: ids,
+      value: fc.integer({ min: 0, max: OwnerIndex.MAX_VALUE }),
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('delete' as const), id: ids }) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
 );

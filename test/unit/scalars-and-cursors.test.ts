@@ -16,9 +16,14 @@ describe('the Bytes scalar', () => {
     expect(valueFromAST(parseValue('9223372036854775807'), BytesScalar)).toBe(2n ** 63n - 1n);
   });
 
-  it.each([-1, 1.5, '12abc', '-5', '', 2 ** 60, '9223372036854775808', '18446744073709551616'])('refuses %p as BAD_USER_INPUT', (value) => {
-    expect(() => BytesScalar.parseValue(value)).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }));
-  });
+  it.each([-1, 1.5, '12abc', '-5', '', 2 ** 60, '9223372036854775808', '18446744073709551616'])(
+    'refuses %p as BAD_USER_INPUT',
+    (value) => {
+      expect(() => BytesScalar.parseValue(value)).toThrow(
+        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }),
+      );
+    },
+  );
 
   it('refuses a literal past a BIGINT column (2^63 - 1)', () => {
     expect(valueFromAST(parseValue('9223372036854775808'), BytesScalar)).toBeUndefined();
@@ -31,7 +36,9 @@ describe('the DateTime scalar', () => {
   });
 
   it.each(['yesterday', '2026-13-45T00:00:00Z', '2026-11-24'])('refuses %p', (value) => {
-    expect(() => DateTimeScalar.parseValue(value)).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }));
+    expect(() => DateTimeScalar.parseValue(value)).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }),
+    );
   });
 });
 
@@ -52,10 +59,7 @@ describe('invoice cursors', () => {
     Buffer.from(`1969-12-31T23:59:59.999Z|${id}`).toString('base64url'),
     Buffer.from(`2026-05-01|${id}`).toString('base64url'),
     'A'.repeat(300),
-  ])(
-    'refuses %p as bad input',
-    (cursor) => {
-      expect(() => decodeInvoiceCursor(cursor)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    },
-  );
+  ])('refuses %p as bad input', (cursor) => {
+    expect(() => decodeInvoiceCursor(cursor)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
 });

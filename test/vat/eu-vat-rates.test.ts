@@ -5,10 +5,33 @@ const day = (date: string) => date;
 describe('the EU standard VAT rates', () => {
   describe('on 15 January 2026, in each member state', () => {
     it.each([
-      ['AT', 2000], ['BE', 2100], ['BG', 2000], ['CY', 1900], ['CZ', 2100], ['DE', 1900], ['DK', 2500],
-      ['EE', 2400], ['ES', 2100], ['FI', 2550], ['FR', 2000], ['GR', 2400], ['HR', 2500], ['HU', 2700],
-      ['IE', 2300], ['IT', 2200], ['LT', 2100], ['LU', 1700], ['LV', 2100], ['MT', 1800], ['NL', 2100],
-      ['PL', 2300], ['PT', 2300], ['RO', 2100], ['SE', 2500], ['SI', 2200], ['SK', 2300],
+      ['AT', 2000],
+      ['BE', 2100],
+      ['BG', 2000],
+      ['CY', 1900],
+      ['CZ', 2100],
+      ['DE', 1900],
+      ['DK', 2500],
+      ['EE', 2400],
+      ['ES', 2100],
+      ['FI', 2550],
+      ['FR', 2000],
+      ['GR', 2400],
+      ['HR', 2500],
+      ['HU', 2700],
+      ['IE', 2300],
+      ['IT', 2200],
+      ['LT', 2100],
+      ['LU', 1700],
+      ['LV', 2100],
+      ['MT', 1800],
+      ['NL', 2100],
+      ['PL', 2300],
+      ['PT', 2300],
+      ['RO', 2100],
+      ['SE', 2500],
+      ['SI', 2200],
+      ['SK', 2300],
     ])('%s charges %i basis points', (country, rateBps) => {
       expect(standardRate(country, day('2026-01-15'))).toBe(rateBps);
     });
@@ -53,7 +76,12 @@ describe('the EU standard VAT rates', () => {
     });
 
     it('reads a rate table given in place of the EU one', () => {
-      const table = { FR: [{ from: '2020-01-01', rateBps: 2000 }, { from: '2026-12-01', rateBps: 2100 }] };
+      const table = {
+        FR: [
+          { from: '2020-01-01', rateBps: 2000 },
+          { from: '2026-12-01', rateBps: 2100 },
+        ],
+      };
       expect(standardRate('FR', '2026-11-30', table)).toBe(2000);
       expect(standardRate('FR', '2026-12-01', table)).toBe(2100);
     });

@@ -20,14 +20,31 @@ describe('the one VAT rounding rule', () => {
 
 describe('the VAT decision tag the provider carries', () => {
   it('round-trips a decision, without personal data', () => {
-    const decision = { treatment: 'STANDARD' as const, rateBps: 1900, rateCountry: 'DE', mention: null, rateDay: '2026-11-27', vatNumberStatus: 'UNVERIFIED' as const };
+    const decision = {
+      treatment: 'STANDARD' as const,
+      rateBps: 1900,
+      rateCountry: 'DE',
+      mention: null,
+      rateDay: '2026-11-27',
+      vatNumberStatus: 'UNVERIFIED' as const,
+    };
     expect(vatDecisionTag(decision)).toBe('v1:STANDARD:DE:1900:2026-11-27:UNVERIFIED');
     expect(parseVatDecisionTag(vatDecisionTag(decision))).toEqual(decision);
-    expect(parseVatDecisionTag('v1:REVERSE_CHARGE::0:2026-11-27:VERIFIED')).toMatchObject({ mention: REVERSE_CHARGE_MENTION, rateCountry: null });
+    expect(parseVatDecisionTag('v1:REVERSE_CHARGE::0:2026-11-27:VERIFIED')).toMatchObject({
+      mention: REVERSE_CHARGE_MENTION,
+      rateCountry: null,
+    });
   });
 
   it('reads nothing it did not write', () => {
-    for (const tag of [null, '', 'v2:STANDARD:DE:1900:2026-11-27:VERIFIED', 'v1:STANDARD::1900:2026-11-27:VERIFIED', 'v1:REVERSE_CHARGE::2000:2026-11-27:VERIFIED', 'v1:STANDARD:DE:19.5:2026-11-27:VERIFIED']) {
+    for (const tag of [
+      null,
+      '',
+      'v2:STANDARD:DE:1900:2026-11-27:VERIFIED',
+      'v1:STANDARD::1900:2026-11-27:VERIFIED',
+      'v1:REVERSE_CHARGE::2000:2026-11-27:VERIFIED',
+      'v1:STANDARD:DE:19.5:2026-11-27:VERIFIED',
+    ]) {
       expect(parseVatDecisionTag(tag)).toBeNull();
     }
   });

@@ -38,7 +38,10 @@ describe('checking a VAT number with VIES', () => {
   };
 
   it('finds a number VIES confirms valid, asking with the prefix and the national part apart', async () => {
-    const vies = fakeVies(async () => ({ status: 200, body: { isValid: true, userError: 'VALID', name: 'ACME GMBH' } }));
+    const vies = fakeVies(async () => ({
+      status: 200,
+      body: { isValid: true, userError: 'VALID', name: 'ACME GMBH' },
+    }));
     expect(await vies.verifier.verify('DE136695976')).toBe('valid');
     expect(vies.requests).toEqual([`${VIES_BASE_URL}/ms/DE/vat/136695976`]);
   });
@@ -67,8 +70,14 @@ describe('checking a VAT number with VIES', () => {
   });
 
   it.each([
-    ['the member state is unavailable', async () => ({ status: 200, body: { isValid: false, userError: 'MS_UNAVAILABLE' } })],
-    ['VIES is rate limiting', async () => ({ status: 200, body: { isValid: false, userError: 'MS_MAX_CONCURRENT_REQ' } })],
+    [
+      'the member state is unavailable',
+      async () => ({ status: 200, body: { isValid: false, userError: 'MS_UNAVAILABLE' } }),
+    ],
+    [
+      'VIES is rate limiting',
+      async () => ({ status: 200, body: { isValid: false, userError: 'MS_MAX_CONCURRENT_REQ' } }),
+    ],
     ['VIES answers an HTTP error', async () => ({ status: 503 })],
     ['VIES answers something unexpected', async () => ({ status: 200, body: 'maintenance' })],
     ['the network fails', async (): Promise<{ status: number }> => Promise.reject(new TypeError('fetch failed'))],

@@ -28,7 +28,9 @@ describe('deciding the VAT of an invoice from a French seller', () => {
   });
 
   it('charges French VAT to a business in France, even with a valid VAT number', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'FR', buyerVatNumber: 'FR40303265045', vatNumberStatus: 'valid' }))).toEqual({
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'FR', buyerVatNumber: 'FR40303265045', vatNumberStatus: 'valid' })),
+    ).toEqual({
       treatment: 'STANDARD',
       rateBps: 2000,
       rateCountry: 'FR',
@@ -46,14 +48,23 @@ describe('deciding the VAT of an invoice from a French seller', () => {
   });
 
   it('charges no VAT to a business in Germany with a valid VAT number: reverse charge (autoliquidation), citing art. 196', () => {
-    const decision = decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'valid' }));
-    expect(decision).toEqual({ treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION });
+    const decision = decideVat(
+      fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'valid' }),
+    );
+    expect(decision).toEqual({
+      treatment: 'REVERSE_CHARGE',
+      rateBps: 0,
+      rateCountry: null,
+      mention: REVERSE_CHARGE_MENTION,
+    });
     expect(decision.mention).toMatch(/^Autoliquidation : TVA due par le preneur.*Reverse charge: /);
     expect(decision.mention).toContain('Article 196 of Directive 2006/112/EC');
   });
 
   it('charges German VAT to a business in Germany whose VAT number is invalid', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE123456789', vatNumberStatus: 'invalid' }))).toEqual({
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE123456789', vatNumberStatus: 'invalid' })),
+    ).toEqual({
       treatment: 'STANDARD',
       rateBps: 1900,
       rateCountry: 'DE',
@@ -62,7 +73,9 @@ describe('deciding the VAT of an invoice from a French seller', () => {
   });
 
   it('charges German VAT when the VAT number could not be verified: it never zero-rates', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'unverified' }))).toMatchObject({
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE136695976', vatNumberStatus: 'unverified' })),
+    ).toMatchObject({
       treatment: 'STANDARD',
       rateBps: 1900,
       rateCountry: 'DE',
@@ -70,14 +83,18 @@ describe('deciding the VAT of an invoice from a French seller', () => {
   });
 
   it('charges German VAT when a valid VAT number was issued by another member state', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'ATU13585627', vatNumberStatus: 'valid' }))).toMatchObject({
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'ATU13585627', vatNumberStatus: 'valid' })),
+    ).toMatchObject({
       treatment: 'STANDARD',
       rateCountry: 'DE',
     });
   });
 
   it('reverse-charges a Greek business, whose VAT numbers start with EL', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'GR', buyerVatNumber: 'EL094259216', vatNumberStatus: 'valid' }))).toMatchObject({
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'GR', buyerVatNumber: 'EL094259216', vatNumberStatus: 'valid' })),
+    ).toMatchObject({
       treatment: 'REVERSE_CHARGE',
     });
   });
@@ -92,21 +109,33 @@ describe('deciding the VAT of an invoice from a French seller', () => {
   });
 
   it('charges no VAT to a business outside the EU, whatever its tax number', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'CH', buyerVatNumber: 'CHE123456788', vatNumberStatus: 'valid' }))).toEqual({
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'CH', buyerVatNumber: 'CHE123456788', vatNumberStatus: 'valid' })),
+    ).toEqual({
       treatment: 'OUT_OF_SCOPE',
       rateBps: 0,
       rateCountry: null,
       mention: OUT_OF_SCOPE_MENTION,
     });
-    expect(decideVat(fromFrance({ buyerCountry: 'GB', buyerVatNumber: 'GB925901618', vatNumberStatus: 'valid' })).treatment).toBe('OUT_OF_SCOPE');
+    expect(
+      decideVat(fromFrance({ buyerCountry: 'GB', buyerVatNumber: 'GB925901618', vatNumberStatus: 'valid' })).treatment,
+    ).toBe('OUT_OF_SCOPE');
   });
 
   it('charges French VAT to a buyer who gave no country', () => {
-    expect(decideVat(fromFrance({ buyerCountry: null }))).toMatchObject({ treatment: 'STANDARD', rateBps: 2000, rateCountry: 'FR' });
+    expect(decideVat(fromFrance({ buyerCountry: null }))).toMatchObject({
+      treatment: 'STANDARD',
+      rateBps: 2000,
+      rateCountry: 'FR',
+    });
   });
 
   it('charges French VAT to a consumer in Monaco, which VAT treats as France', () => {
-    expect(decideVat(fromFrance({ buyerCountry: 'MC' }))).toMatchObject({ treatment: 'STANDARD', rateBps: 2000, rateCountry: 'FR' });
+    expect(decideVat(fromFrance({ buyerCountry: 'MC' }))).toMatchObject({
+      treatment: 'STANDARD',
+      rateBps: 2000,
+      rateCountry: 'FR',
+    });
   });
 
   it('uses the destination rate in force on the supply date', () => {
@@ -140,8 +169,16 @@ describe('the VAT of a customer’s supply at an instant', () => {
   });
 
   it('charges a business whose number the registry could not check as a consumer, and records it as UNVERIFIED', async () => {
-    const decision = await vat.decide({ id: 'c2', country: 'DE', vatNumber: 'DE136695976' }, new Date('2026-11-27T10:00:00Z'));
-    expect(decision).toMatchObject({ treatment: 'STANDARD', rateBps: 1900, rateCountry: 'DE', vatNumberStatus: 'UNVERIFIED' });
+    const decision = await vat.decide(
+      { id: 'c2', country: 'DE', vatNumber: 'DE136695976' },
+      new Date('2026-11-27T10:00:00Z'),
+    );
+    expect(decision).toMatchObject({
+      treatment: 'STANDARD',
+      rateBps: 1900,
+      rateCountry: 'DE',
+      vatNumberStatus: 'UNVERIFIED',
+    });
     expect(checks.at(-1)).toBe('UNVERIFIED');
   });
 });

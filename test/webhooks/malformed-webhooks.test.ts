@@ -3,7 +3,10 @@ import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { signedEvent, WEBHOOK_SECRET } from './signed-stripe-events';
 import { startWebhookHarness, type WebhookHarness } from './webhook-harness';
 
-const signed = (body: string) => ({ body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }) });
+const signed = (body: string) => ({
+  body,
+  signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }),
+});
 
 describe('webhooks whose signature verifies but whose body is not an event', () => {
   let db: TestDatabase;
@@ -18,7 +21,10 @@ describe('webhooks whose signature verifies but whose body is not an event', () 
     await db.close();
   });
 
-  const event = JSON.parse(signedEvent('invoice.paid', { object: 'invoice', id: 'in_1' }).body) as Record<string, unknown>;
+  const event = JSON.parse(signedEvent('invoice.paid', { object: 'invoice', id: 'in_1' }).body) as Record<
+    string,
+    unknown
+  >;
 
   it.each([
     ['not JSON', 'this is not json'],

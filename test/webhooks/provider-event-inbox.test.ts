@@ -40,7 +40,11 @@ describeEachDatabase('the provider event inbox on %s', (kind) => {
   });
 
   it('gives back what the provider port said about the event', async () => {
-    const event = providerEvent({ type: 'customer.subscription.updated', objectType: 'subscription', objectId: 'sub_9' });
+    const event = providerEvent({
+      type: 'customer.subscription.updated',
+      objectType: 'subscription',
+      objectId: 'sub_9',
+    });
 
     const { id } = await inbox.storeOnce(event);
 
@@ -79,7 +83,10 @@ describeEachDatabase('the provider event inbox on %s', (kind) => {
     const ids = [];
     for (const minute of [1, 2, 3]) {
       const { id } = await inbox.storeOnce(providerEvent());
-      await db.prisma.providerEvent.update({ where: { id }, data: { receivedAt: new Date(Date.UTC(2026, 10, 1, 10, minute)) } });
+      await db.prisma.providerEvent.update({
+        where: { id },
+        data: { receivedAt: new Date(Date.UTC(2026, 10, 1, 10, minute)) },
+      });
       ids.push(id);
     }
     await inbox.markProcessed(ids[1]!);
@@ -96,15 +103,29 @@ describeEachDatabase('the provider event inbox on %s', (kind) => {
     const recent = await inbox.storeOnce(providerEvent());
     const done = await inbox.storeOnce(providerEvent());
     const longAgo = new Date(Date.now() - 5 * 3_600_000);
-    await db.prisma.providerEvent.updateMany({ where: { id: { in: [stalled.id, done.id] } }, data: { receivedAt: longAgo } });
+    await db.prisma.providerEvent.updateMany({
+      where: { id: { in: [stalled.id, done.id] } },
+      data: { receivedAt: longAgo },
+    });
     await inbox.markProcessed(done.id);
-    await db.prisma.providerEvent.updateMany({ where: { processedAt: null, id: { notIn: [stalled.id, recent.id] } }, data: { processedAt: new Date() } });
+    await db.prisma.providerEvent.updateMany({
+      where: { processedAt: null, id: { notIn: [stalled.id, recent.id] } },
+      data: { processedAt: new Date() },
+    });
 
     const sent: unknown[] = [];
-    const queue = { send: async (name: string, data: object, options?: object) => (sent.push({ name, data, options }), 'job') };
+    const queue = {
+      send: async (name: string, data: object, options?: object) => (sent.push({ name, data, options }), 'job'),
+    };
     const resent = await resendStalledEvents(queue, inbox, new Date(Date.now() - 4 * 3_600_000));
 
     expect(resent).toBe(1);
-    expect(sent).toEqual([{ name: PROVIDER_EVENT_JOB, data: { inboxId: stalled.id }, options: { id: stalled.id, singletonKey: stalled.id } }]);
+    expect(sent).toEqual([
+      {
+        name: PROVIDER_EVENT_JOB,
+        data: { inboxId: stalled.id },
+        options: { id: stalled.id, singletonKey: stalled.id },
+      },
+    ]);
   });
 });

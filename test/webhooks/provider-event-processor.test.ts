@@ -59,7 +59,14 @@ describeEachDatabase('processing a stored provider event on %s', (kind) => {
     await processor.process(id);
     await processor.process(id);
 
-    expect(seen).toEqual([{ type: 'customer.subscription.deleted', objectType: 'subscription', objectId: 'sub_1', payload: { type: 'customer.subscription.deleted' } }]);
+    expect(seen).toEqual([
+      {
+        type: 'customer.subscription.deleted',
+        objectType: 'subscription',
+        objectId: 'sub_1',
+        payload: { type: 'customer.subscription.deleted' },
+      },
+    ]);
     expect(await inbox.findById(id)).toMatchObject({ attempts: 1 });
   });
 
@@ -71,7 +78,11 @@ describeEachDatabase('processing a stored provider event on %s', (kind) => {
 
     await expect(processor.process(id)).rejects.toThrow('provider unavailable');
 
-    expect(await inbox.findById(id)).toMatchObject({ processedAt: null, attempts: 1, lastError: 'provider unavailable' });
+    expect(await inbox.findById(id)).toMatchObject({
+      processedAt: null,
+      attempts: 1,
+      lastError: 'provider unavailable',
+    });
   });
 
   it('acknowledges an event no handler wants', async () => {

@@ -11,7 +11,11 @@ export interface SignedEvent {
 }
 
 /** A Stripe event body about `object`, signed with the test secret unless told otherwise. */
-export function signedEvent(type: string, object: { object: string; id: string }, secret = WEBHOOK_SECRET): SignedEvent {
+export function signedEvent(
+  type: string,
+  object: { object: string; id: string },
+  secret = WEBHOOK_SECRET,
+): SignedEvent {
   const id = `evt_${randomUUID().replaceAll('-', '')}`;
   const body = JSON.stringify({
     id,

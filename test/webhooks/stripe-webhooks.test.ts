@@ -109,7 +109,10 @@ describeEachDatabase('Stripe webhooks on %s', (kind) => {
   });
 
   it('refuses a body over the size limit with 413, and stores nothing', async () => {
-    const huge = signedEvent('invoice.paid', { ...invoice('in_huge'), description: 'x'.repeat(TEST_BODY_LIMIT_BYTES) } as never);
+    const huge = signedEvent('invoice.paid', {
+      ...invoice('in_huge'),
+      description: 'x'.repeat(TEST_BODY_LIMIT_BYTES),
+    } as never);
 
     const response = await webhooks.deliver(huge);
 
@@ -138,7 +141,10 @@ describeEachDatabase('Stripe webhooks on %s', (kind) => {
     await webhooks.deliver(event);
     await webhooks.startProcessing();
 
-    await waitUntil('the failure is recorded', async () => (await inboxRows(event.id))[0]?.lastError === 'provider unavailable');
+    await waitUntil(
+      'the failure is recorded',
+      async () => (await inboxRows(event.id))[0]?.lastError === 'provider unavailable',
+    );
     await waitUntil('the retry succeeded', async () => (await inboxRows(event.id))[0]?.processedAt != null);
     expect(calls).toBe(2);
     expect(await inboxRows(event.id)).toEqual([expect.objectContaining({ attempts: 2, lastError: null })]);
@@ -176,9 +182,15 @@ describeEachDatabase('Stripe webhooks on %s', (kind) => {
 
     await waitUntil('the event is given up on', async () => (await inboxRows(event.id))[0]?.failedAt != null, 30_000);
     const [row] = await inboxRows(event.id);
-    expect(row).toMatchObject({ attempts: 3, processedAt: null, lastError: 'the payment provider has no such object (404)' });
+    expect(row).toMatchObject({
+      attempts: 3,
+      processedAt: null,
+      lastError: 'the payment provider has no such object (404)',
+    });
     expect((await webhooks.inbox.findFailed(10)).map((entry) => entry.id)).toContain(row!.id);
-    expect((await webhooks.inbox.findUnprocessed(100, new Date(Date.now() + 60_000))).map((entry) => entry.id)).not.toContain(row!.id);
+    expect(
+      (await webhooks.inbox.findUnprocessed(100, new Date(Date.now() + 60_000))).map((entry) => entry.id),
+    ).not.toContain(row!.id);
 
     // A redelivery finds it settled: no new job, no new attempt.
     expect(await webhooks.deliver(event)).toEqual({ status: 200, body: { received: true, duplicate: true } });

@@ -60,7 +60,10 @@ export async function startWebhookHarness(db: TestDatabase): Promise<WebhookHarn
     async deliver({ body, signature }) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', ...(signature && { 'stripe-signature': signature }) },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          ...(signature && { 'stripe-signature': signature }),
+        },
         body,
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };

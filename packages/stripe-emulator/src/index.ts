@@ -79,33 +79,60 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error(`The Stripe emulator listens on 127.0.0.1 only, not on ${host}.`);
   const log = options.logger ?? (() => undefined);
-  const configured: WebhookTarget[] = (options.webhookEndpoints ?? []).map((endpoint) => ({ ...endpoint, enabledEvents: ['*'] }));
+  const configured: WebhookTarget[] = (options.webhookEndpoints ?? []).map((endpoint) => ({
+    ...endpoint,
+    enabledEvents: ['*'],
+  }));
   // Endpoints created through the API join the configured ones; read at each delivery.
   const targets = (): WebhookTarget[] => [
     ...configured,
     ...emulator.store.webhookEndpoints
       .all()
       .filter((endpoint) => endpoint.status === 'enabled')
-      .map((endpoint) => ({ url: endpoint.url, secret: emulator.store.endpointSecrets.get(endpoint.id) ?? '', enabledEvents: endpoint.enabled_events })),
+      .map((endpoint) => ({
+        url: endpoint.url,
+        secret: emulator.store.endpointSecrets.get(endpoint.id) ?? '',
+        enabledEvents: endpoint.enabled_events,
+      })),
   ];
   const logCapacity = options.logCapacity ?? 10_000;
   const chaos = options.chaos
-    ? { random: new SeededRandom(options.chaos.seed), duplicateRate: options.chaos.duplicateRate ?? 0, maxDelayMs: options.chaos.maxDelayMs ?? 0, shuffle: options.chaos.shuffle ?? false }
+    ? {
+        random: new SeededRandom(options.chaos.seed),
+        duplicateRate: options.chaos.duplicateRate ?? 0,
+        maxDelayMs: options.chaos.maxDelayMs ?? 0,
+        shuffle: options.chaos.shuffle ?? false,
+      }
     : undefined;
-  const webhooks = new WebhookDispatcher(targets, { maxAttempts: options.webhookRetry?.maxAttempts ?? 8, initialDelayMs: options.webhookRetry?.initialDelayMs ?? 1000 }, chaos, log, logCapacity);
+  const webhooks = new WebhookDispatcher(
+    targets,
+    {
+      maxAttempts: options.webhookRetry?.maxAttempts ?? 8,
+      initialDelayMs: options.webhookRetry?.initialDelayMs ?? 1000,
+    },
+    chaos,
+    log,
+    logCapacity,
+  );
   const emulator = new Emulator(
     {
       seed: options.seed,
       apiVersion: Stripe.API_VERSION,
       upcomingRenewalDays: options.upcomingRenewalDays ?? 3,
-      dunning: { retryDays: options.dunning?.retryDays ?? DEFAULT_DUNNING.retryDays, finalState: options.dunning?.finalState ?? DEFAULT_DUNNING.finalState },
+      dunning: {
+        retryDays: options.dunning?.retryDays ?? DEFAULT_DUNNING.retryDays,
+        finalState: options.dunning?.finalState ?? DEFAULT_DUNNING.finalState,
+      },
       debitSettlementDays: options.debitSettlementDays ?? DEFAULT_DEBIT_SETTLEMENT_DAYS,
       log,
     },
     webhooks,
   );
   webhooks.onAllDelivered = (event) => {
-    const invoice = event.type === 'invoice.created' ? emulator.store.invoices.get((event.data.object as Stripe.Invoice).id) : undefined;
+    const invoice =
+      event.type === 'invoice.created'
+        ? emulator.store.invoices.get((event.data.object as Stripe.Invoice).id)
+        : undefined;
     if (invoice) invoice.webhooks_delivered_at = emulator.now(invoice.test_clock);
   };
   const api = new ApiServer(emulator, { bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, logCapacity });

@@ -12,7 +12,9 @@ startStripeEmulator({
   host: process.env.EMULATOR_HOST ?? '127.0.0.1',
   port: Number(process.env.EMULATOR_PORT ?? 12111),
   ...(webhookUrl && webhookSecret ? { webhookEndpoints: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
-  ...(process.env.EMULATOR_UPCOMING_RENEWAL_DAYS ? { upcomingRenewalDays: Number(process.env.EMULATOR_UPCOMING_RENEWAL_DAYS) } : {}),
+  ...(process.env.EMULATOR_UPCOMING_RENEWAL_DAYS
+    ? { upcomingRenewalDays: Number(process.env.EMULATOR_UPCOMING_RENEWAL_DAYS) }
+    : {}),
   ...(process.env.EMULATOR_STATE_FILE ? { stateFile: process.env.EMULATOR_STATE_FILE } : {}),
   ...(process.env.EMULATOR_CHAOS_SEED
     ? {

@@ -1,9 +1,5 @@
 /** An error answered in Stripe's shape: `{ error: { type, code, decline_code, message, param } }`. */
-export type StripeErrorType =
-  | 'api_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'invalid_request_error';
+export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error';
 
 export interface StripeErrorBody {
   type: StripeErrorType;
@@ -77,5 +73,10 @@ export function parameterInvalid(param: string, message: string): StripeApiError
 }
 
 export function invalidRequest(message: string, code?: string, param?: string): StripeApiError {
-  return new StripeApiError(400, { type: 'invalid_request_error', message, ...(code ? { code } : {}), ...(param ? { param } : {}) });
+  return new StripeApiError(400, {
+    type: 'invalid_request_error',
+    message,
+    ...(code ? { code } : {}),
+    ...(param ? { param } : {}),
+  });
 }

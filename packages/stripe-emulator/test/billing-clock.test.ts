@@ -1,5 +1,14 @@
 import Stripe from 'stripe';
-import { advance, customerOnClock, DAY, eventTypes, MARCH_1, recurringPrice, startHarness, type Harness } from './emulator-harness.ts';
+import {
+  advance,
+  customerOnClock,
+  DAY,
+  eventTypes,
+  MARCH_1,
+  recurringPrice,
+  startHarness,
+  type Harness,
+} from './emulator-harness.ts';
 import type { StripeEmulatorOptions } from '../src/index.ts';
 
 const HOUR = 3_600;
@@ -14,14 +23,25 @@ async function start(options: StripeEmulatorOptions = {}): Promise<void> {
 }
 afterEach(() => harness.close());
 
-async function subscribe(paymentMethod: string | null, params: Partial<Stripe.SubscriptionCreateParams> = {}): Promise<{ clock: Stripe.TestHelpers.TestClock; subscription: Stripe.Subscription; customer: Stripe.Customer }> {
+async function subscribe(
+  paymentMethod: string | null,
+  params: Partial<Stripe.SubscriptionCreateParams> = {},
+): Promise<{ clock: Stripe.TestHelpers.TestClock; subscription: Stripe.Subscription; customer: Stripe.Customer }> {
   const { clock, customer } = await customerOnClock(stripe, paymentMethod);
   const price = await recurringPrice(stripe, 1000);
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], ...params });
+  const subscription = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }],
+    ...params,
+  });
   return { clock, subscription, customer };
 }
 
-async function failingRenewal(): Promise<{ clock: Stripe.TestHelpers.TestClock; subscription: Stripe.Subscription; invoice: Stripe.Invoice }> {
+async function failingRenewal(): Promise<{
+  clock: Stripe.TestHelpers.TestClock;
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice;
+}> {
   const { clock, subscription, customer } = await subscribe('pm_card_visa');
   const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
   await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
@@ -35,8 +55,14 @@ describe('renewals', () => {
     await start();
     const { clock, subscription } = await subscribe('pm_card_visa');
     await advance(stripe, clock, APRIL_1 + 30 * 60);
-    const draft = await stripe.invoices.retrieve(String((await stripe.subscriptions.retrieve(subscription.id)).latest_invoice));
-    expect(draft).toMatchObject({ status: 'draft', billing_reason: 'subscription_cycle', automatically_finalizes_at: APRIL_1 + HOUR });
+    const draft = await stripe.invoices.retrieve(
+      String((await stripe.subscriptions.retrieve(subscription.id)).latest_invoice),
+    );
+    expect(draft).toMatchObject({
+      status: 'draft',
+      billing_reason: 'subscription_cycle',
+      automatically_finalizes_at: APRIL_1 + HOUR,
+    });
     await advance(stripe, clock, MAY_1 + 2 * HOUR);
     const invoices = await stripe.invoices.list({ subscription: subscription.id });
     expect(invoices.data.map((invoice) => [invoice.status, invoice.period_start, invoice.period_end])).toEqual([
@@ -44,7 +70,10 @@ describe('renewals', () => {
       ['paid', MARCH_1, APRIL_1],
       ['paid', MARCH_1, MARCH_1],
     ]);
-    expect((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]).toMatchObject({ current_period_start: MAY_1, current_period_end: Date.UTC(2026, 5, 1) / 1000 });
+    expect((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]).toMatchObject({
+      current_period_start: MAY_1,
+      current_period_end: Date.UTC(2026, 5, 1) / 1000,
+    });
   });
 
   it('charges a renewal invoice finalized early through the API', async () => {
@@ -52,7 +81,10 @@ describe('renewals', () => {
     const { clock, subscription } = await subscribe('pm_card_visa');
     await advance(stripe, clock, APRIL_1);
     const draft = (await stripe.subscriptions.retrieve(subscription.id)).latest_invoice as string;
-    expect(await stripe.invoices.finalizeInvoice(draft)).toMatchObject({ status: 'paid', number: expect.stringMatching(/-0002$/) });
+    expect(await stripe.invoices.finalizeInvoice(draft)).toMatchObject({
+      status: 'paid',
+      number: expect.stringMatching(/-0002$/),
+    });
   });
 
   it('leaves a renewal draft alone when auto_advance is off', async () => {
@@ -73,7 +105,9 @@ describe('renewals', () => {
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
     expect(subscription.items.data[0]?.current_period_end).toBe(Date.UTC(2026, 1, 28) / 1000);
     await advance(stripe, clock, Date.UTC(2026, 2, 1) / 1000);
-    expect((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]?.current_period_end).toBe(Date.UTC(2026, 2, 31) / 1000);
+    expect((await stripe.subscriptions.retrieve(subscription.id)).items.data[0]?.current_period_end).toBe(
+      Date.UTC(2026, 2, 31) / 1000,
+    );
   });
 });
 
@@ -88,13 +122,22 @@ describe('trials', () => {
     await advance(stripe, clock, MARCH_1 + 14 * DAY + 2 * HOUR);
     const active = await stripe.subscriptions.retrieve(subscription.id);
     expect(active).toMatchObject({ status: 'active' });
-    expect(active.items.data[0]).toMatchObject({ current_period_start: MARCH_1 + 14 * DAY, current_period_end: Date.UTC(2026, 3, 15) / 1000 });
-    expect(await stripe.invoices.retrieve(String(active.latest_invoice))).toMatchObject({ status: 'paid', amount_paid: 1000 });
+    expect(active.items.data[0]).toMatchObject({
+      current_period_start: MARCH_1 + 14 * DAY,
+      current_period_end: Date.UTC(2026, 3, 15) / 1000,
+    });
+    expect(await stripe.invoices.retrieve(String(active.latest_invoice))).toMatchObject({
+      status: 'paid',
+      amount_paid: 1000,
+    });
   });
 
   it('cancels at trial end without a payment method when told to', async () => {
     await start();
-    const { clock, subscription } = await subscribe(null, { trial_period_days: 7, trial_settings: { end_behavior: { missing_payment_method: 'cancel' } } });
+    const { clock, subscription } = await subscribe(null, {
+      trial_period_days: 7,
+      trial_settings: { end_behavior: { missing_payment_method: 'cancel' } },
+    });
     await advance(stripe, clock, MARCH_1 + 8 * DAY);
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('canceled');
   });
@@ -121,8 +164,16 @@ describe('dunning', () => {
     }
     expect(attempts).toEqual([3, 5, 7, 9, 11, 14].map((day) => failedAt + day * DAY));
     await advance(stripe, clock, failedAt + 14 * DAY);
-    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'uncollectible', attempt_count: 8, next_payment_attempt: null });
-    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: 'canceled', ended_at: failedAt + 14 * DAY, cancellation_details: { reason: 'payment_failed' } });
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'uncollectible',
+      attempt_count: 8,
+      next_payment_attempt: null,
+    });
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      status: 'canceled',
+      ended_at: failedAt + 14 * DAY,
+      cancellation_details: { reason: 'payment_failed' },
+    });
     expect(await eventTypes(stripe, (event) => event.type === 'invoice.payment_failed')).toHaveLength(8);
   });
 
@@ -131,7 +182,11 @@ describe('dunning', () => {
     const { clock, subscription, invoice } = await failingRenewal();
     await advance(stripe, clock, APRIL_1 + HOUR + 10 * DAY);
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('past_due');
-    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 2, next_payment_attempt: null });
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'open',
+      attempt_count: 2,
+      next_payment_attempt: null,
+    });
   });
 
   it('keeps invoicing an unpaid subscription, without charging', async () => {
@@ -140,7 +195,12 @@ describe('dunning', () => {
     await advance(stripe, clock, APRIL_1 + 3 * DAY);
     await advance(stripe, clock, Date.UTC(2026, 4, 1, 2) / 1000);
     const invoices = (await stripe.invoices.list({ subscription: subscription.id })).data;
-    expect(invoices[0]).toMatchObject({ billing_reason: 'subscription_cycle', status: 'open', attempt_count: 0, period_start: APRIL_1 });
+    expect(invoices[0]).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      status: 'open',
+      attempt_count: 0,
+      period_start: APRIL_1,
+    });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('unpaid');
   });
 
@@ -149,7 +209,11 @@ describe('dunning', () => {
     const { clock, subscription, invoice } = await failingRenewal();
     await advance(stripe, clock, APRIL_1 + HOUR + 2 * DAY);
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('unpaid');
-    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 3, next_payment_attempt: null });
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'open',
+      attempt_count: 3,
+      next_payment_attempt: null,
+    });
     await stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_visa' });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
   });
@@ -159,14 +223,22 @@ describe('dunning', () => {
     const { clock, subscription, invoice } = await failingRenewal();
     await stripe.subscriptions.cancel(subscription.id);
     await advance(stripe, clock, APRIL_1 + 30 * DAY);
-    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 1, next_payment_attempt: null });
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({
+      status: 'open',
+      attempt_count: 1,
+      next_payment_attempt: null,
+    });
   });
 
   it('recovers when a retry succeeds after the customer changes card', async () => {
     await start();
     const { clock, subscription, invoice } = await failingRenewal();
-    const working = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: String(subscription.customer) });
-    await stripe.customers.update(String(subscription.customer), { invoice_settings: { default_payment_method: working.id } });
+    const working = await stripe.paymentMethods.attach('pm_card_mastercard', {
+      customer: String(subscription.customer),
+    });
+    await stripe.customers.update(String(subscription.customer), {
+      invoice_settings: { default_payment_method: working.id },
+    });
     await advance(stripe, clock, APRIL_1 + HOUR + 3 * DAY);
     expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'paid', attempt_count: 2 });
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('active');
@@ -193,8 +265,14 @@ describe('incomplete subscriptions', () => {
   it('take only metadata until their first invoice is paid', async () => {
     await start();
     const { subscription } = await subscribe(null, { payment_behavior: 'default_incomplete' });
-    expect(await stripe.subscriptions.update(subscription.id, { metadata: { k: 'v' } })).toMatchObject({ metadata: { k: 'v' } });
-    await expect(stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true })).rejects.toMatchObject({ statusCode: 400, code: 'subscription_update_incomplete', param: 'cancel_at_period_end' });
+    expect(await stripe.subscriptions.update(subscription.id, { metadata: { k: 'v' } })).toMatchObject({
+      metadata: { k: 'v' },
+    });
+    await expect(stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'subscription_update_incomplete',
+      param: 'cancel_at_period_end',
+    });
   });
 
   it('expire after 23 hours without payment and their invoice is voided', async () => {
@@ -218,7 +296,11 @@ describe('test clocks', () => {
     await start();
     const { clock } = await subscribe('pm_card_visa');
     const twoMonths = Date.UTC(2026, 4, 1) / 1000;
-    await expect(advance(stripe, clock, twoMonths + 1)).rejects.toMatchObject({ statusCode: 400, code: 'test_clock_advance_too_far', param: 'frozen_time' });
+    await expect(advance(stripe, clock, twoMonths + 1)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'test_clock_advance_too_far',
+      param: 'frozen_time',
+    });
     expect(await advance(stripe, clock, twoMonths)).toMatchObject({ frozen_time: twoMonths });
   });
 
@@ -228,6 +310,8 @@ describe('test clocks', () => {
     await stripe.testHelpers.testClocks.del(clock.id);
     expect(await stripe.customers.retrieve(customer.id)).toMatchObject({ deleted: true });
     await expect(stripe.subscriptions.retrieve(subscription.id)).rejects.toMatchObject({ statusCode: 404 });
-    await expect(stripe.invoices.retrieve(String(subscription.latest_invoice))).rejects.toMatchObject({ statusCode: 404 });
+    await expect(stripe.invoices.retrieve(String(subscription.latest_invoice))).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 });

@@ -15,7 +15,17 @@ describe('charges', () => {
     const [intent] = (await stripe.paymentIntents.list({ customer: customer.id })).data;
     expect(intent).toMatchObject({ status: 'succeeded', latest_charge: expect.stringMatching(/^ch_/) });
     const charge = await stripe.charges.retrieve(intent!.latest_charge as string);
-    expect(charge).toMatchObject({ object: 'charge', amount: 1000, amount_captured: 1000, currency: 'eur', customer: customer.id, payment_intent: intent!.id, paid: true, status: 'succeeded', refunded: false });
+    expect(charge).toMatchObject({
+      object: 'charge',
+      amount: 1000,
+      amount_captured: 1000,
+      currency: 'eur',
+      customer: customer.id,
+      payment_intent: intent!.id,
+      paid: true,
+      status: 'succeeded',
+      refunded: false,
+    });
     expect((await stripe.charges.list({ customer: customer.id })).data.map((c) => c.id)).toEqual([charge.id]);
     expect(subscription.status).toBe('active');
     expect(await eventTypes(stripe, (event) => event.type.startsWith('charge.'))).toEqual(['charge.succeeded']);
@@ -25,7 +35,9 @@ describe('charges', () => {
     const { stripe } = harness;
     const customer = await stripe.customers.create({});
     const method = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
-    await stripe.paymentIntents.create({ amount: 500, currency: 'eur', customer: customer.id, payment_method: method.id, confirm: true }).catch(() => undefined);
+    await stripe.paymentIntents
+      .create({ amount: 500, currency: 'eur', customer: customer.id, payment_method: method.id, confirm: true })
+      .catch(() => undefined);
     const [charge] = (await stripe.charges.list({ customer: customer.id })).data;
     expect(charge).toMatchObject({ status: 'failed', paid: false, failure_code: 'card_declined', amount_captured: 0 });
     expect(await eventTypes(stripe, (event) => event.type === 'charge.failed')).toHaveLength(1);
@@ -36,22 +48,54 @@ describe('refunds', () => {
   async function paidIntent(amount = 2000) {
     const customer = await harness.stripe.customers.create({});
     const method = await harness.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-    return harness.stripe.paymentIntents.create({ amount, currency: 'eur', customer: customer.id, payment_method: method.id, confirm: true });
+    return harness.stripe.paymentIntents.create({
+      amount,
+      currency: 'eur',
+      customer: customer.id,
+      payment_method: method.id,
+      confirm: true,
+    });
   }
 
   it('refund part of a charge, then the rest, and refuse more', async () => {
     const { stripe } = harness;
     const intent = await paidIntent();
-    const partial = await stripe.refunds.create({ payment_intent: intent.id, amount: 500, reason: 'requested_by_customer', metadata: { ticket: 't-1' } });
-    expect(partial).toMatchObject({ object: 'refund', amount: 500, status: 'succeeded', charge: intent.latest_charge, payment_intent: intent.id, reason: 'requested_by_customer', metadata: { ticket: 't-1' } });
-    await expect(stripe.refunds.create({ charge: intent.latest_charge as string, amount: 1600 })).rejects.toMatchObject({ statusCode: 400, code: 'amount_too_large', param: 'amount' });
+    const partial = await stripe.refunds.create({
+      payment_intent: intent.id,
+      amount: 500,
+      reason: 'requested_by_customer',
+      metadata: { ticket: 't-1' },
+    });
+    expect(partial).toMatchObject({
+      object: 'refund',
+      amount: 500,
+      status: 'succeeded',
+      charge: intent.latest_charge,
+      payment_intent: intent.id,
+      reason: 'requested_by_customer',
+      metadata: { ticket: 't-1' },
+    });
+    await expect(stripe.refunds.create({ charge: intent.latest_charge as string, amount: 1600 })).rejects.toMatchObject(
+      { statusCode: 400, code: 'amount_too_large', param: 'amount' },
+    );
     const rest = await stripe.refunds.create({ charge: intent.latest_charge as string });
     expect(rest.amount).toBe(1500);
-    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ amount_refunded: 2000, refunded: true });
-    await expect(stripe.refunds.create({ payment_intent: intent.id })).rejects.toMatchObject({ code: 'charge_already_refunded' });
-    expect((await stripe.refunds.list({ payment_intent: intent.id })).data.map((refund) => refund.amount)).toEqual([1500, 500]);
-    expect(await eventTypes(stripe, (event) => event.type.startsWith('refund.') || event.type === 'charge.refunded')).toEqual(['refund.created', 'charge.refunded', 'refund.created', 'charge.refunded']);
-    expect(await stripe.refunds.retrieve(partial.id, { expand: ['charge'] })).toMatchObject({ charge: { object: 'charge', id: intent.latest_charge } });
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({
+      amount_refunded: 2000,
+      refunded: true,
+    });
+    await expect(stripe.refunds.create({ payment_intent: intent.id })).rejects.toMatchObject({
+      code: 'charge_already_refunded',
+    });
+    expect((await stripe.refunds.list({ payment_intent: intent.id })).data.map((refund) => refund.amount)).toEqual([
+      1500, 500,
+    ]);
+    expect(
+      await eventTypes(stripe, (event) => event.type.startsWith('refund.') || event.type === 'charge.refunded'),
+    ).toEqual(['refund.created', 'charge.refunded', 'refund.created', 'charge.refunded']);
+    expect(await stripe.refunds.retrieve(partial.id, { expand: ['charge'] })).toMatchObject({
+      charge: { object: 'charge', id: intent.latest_charge },
+    });
   });
 });
 

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Stripe from 'stripe';
 import type { StripeEmulatorOptions } from '../src/index.ts';
-import { advance, customerOnClock, eventTypes, recurringPrice, startHarness, type Harness } from './emulator-harness.ts';
+import {
+  advance,
+  customerOnClock,
+  eventTypes,
+  recurringPrice,
+  startHarness,
+  type Harness,
+} from './emulator-harness.ts';
 
 /** The tables of the README's "Event sequences" section: flow name -> event types in order. */
 function documentedSequences(): Map<string, string[]> {
@@ -10,10 +17,15 @@ function documentedSequences(): Map<string, string[]> {
   const start = readme.indexOf('## Event sequences');
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const rows = section.split('\n').filter((line) => /^\| [a-z]/.test(line));
-  return new Map(rows.map((row) => {
-    const [flow, events] = row.split('|').slice(1, 3).map((cell) => cell.trim()) as [string, string];
-    return [flow, events.split(',').map((event) => event.replace(/`/g, '').trim())];
-  }));
+  return new Map(
+    rows.map((row) => {
+      const [flow, events] = row
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => cell.trim()) as [string, string];
+      return [flow, events.split(',').map((event) => event.replace(/`/g, '').trim())];
+    }),
+  );
 }
 
 const APRIL_1 = Date.UTC(2026, 3, 1) / 1000;
@@ -31,9 +43,16 @@ interface Flow {
 
 const flowEvents = async (stripe: Stripe) => (await eventTypes(stripe, (event) => OF_THE_FLOW.test(event.type))).length;
 
-async function subscribe(stripe: Stripe, paymentMethod = 'pm_card_visa'): Promise<{ clock: Stripe.TestHelpers.TestClock; customer: Stripe.Customer; subscription: Stripe.Subscription }> {
+async function subscribe(
+  stripe: Stripe,
+  paymentMethod = 'pm_card_visa',
+): Promise<{ clock: Stripe.TestHelpers.TestClock; customer: Stripe.Customer; subscription: Stripe.Subscription }> {
   const { clock, customer } = await customerOnClock(stripe, paymentMethod);
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await recurringPrice(stripe, 1000)).id }], expand: ['latest_invoice'] });
+  const subscription = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: (await recurringPrice(stripe, 1000)).id }],
+    expand: ['latest_invoice'],
+  });
   return { clock, customer, subscription };
 }
 
@@ -57,7 +76,9 @@ const FLOWS: Record<string, Flow> = {
       return 0;
     },
   },
-  'subscribe, the card is declined': { run: async (stripe) => (await subscribe(stripe, 'pm_card_chargeCustomerFail'), 0) },
+  'subscribe, the card is declined': {
+    run: async (stripe) => (await subscribe(stripe, 'pm_card_chargeCustomerFail'), 0),
+  },
   'renewal, the card pays': {
     run: async (stripe) => {
       const { clock } = await subscribe(stripe);
@@ -75,13 +96,25 @@ const FLOWS: Record<string, Flow> = {
       return setUp;
     },
   },
-  'renewal fails, the retry fails, the subscription is canceled': { options: { dunning: { retryDays: [1], finalState: 'canceled' } }, run: failingRenewal },
-  'renewal fails, the retry fails, the subscription is unpaid': { options: { dunning: { retryDays: [1], finalState: 'unpaid' } }, run: failingRenewal },
+  'renewal fails, the retry fails, the subscription is canceled': {
+    options: { dunning: { retryDays: [1], finalState: 'canceled' } },
+    run: failingRenewal,
+  },
+  'renewal fails, the retry fails, the subscription is unpaid': {
+    options: { dunning: { retryDays: [1], finalState: 'unpaid' } },
+    run: failingRenewal,
+  },
   'refund of a payment': {
     run: async (stripe) => {
       const customer = await stripe.customers.create({});
       const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-      const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', customer: customer.id, payment_method: method.id, confirm: true });
+      const intent = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'eur',
+        customer: customer.id,
+        payment_method: method.id,
+        confirm: true,
+      });
       await stripe.refunds.create({ payment_intent: intent.id });
       return 0;
     },
@@ -90,14 +123,22 @@ const FLOWS: Record<string, Flow> = {
     run: async (stripe) => {
       const { subscription } = await subscribe(stripe);
       const setUp = await flowEvents(stripe);
-      await stripe.creditNotes.create({ invoice: (subscription.latest_invoice as Stripe.Invoice).id, amount: 400, refund_amount: 400 });
+      await stripe.creditNotes.create({
+        invoice: (subscription.latest_invoice as Stripe.Invoice).id,
+        amount: 400,
+        refund_amount: 400,
+      });
       return setUp;
     },
   },
   'upgrade with pending_if_incomplete, the card is declined, the update expires': {
     run: async (stripe) => {
       const { clock, subscription, pro, before } = await subscribedThenDeclining(stripe);
-      await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: pro.id }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+      await stripe.subscriptions.update(subscription.id, {
+        items: [{ id: subscription.items.data[0]!.id, price: pro.id }],
+        proration_behavior: 'always_invoice',
+        payment_behavior: 'pending_if_incomplete',
+      });
       await advance(stripe, clock, clock.frozen_time + 24 * HOUR);
       return before;
     },
@@ -105,7 +146,11 @@ const FLOWS: Record<string, Flow> = {
   'upgrade with pending_if_incomplete, the card is declined, the invoice is paid later': {
     run: async (stripe) => {
       const { subscription, pro, before } = await subscribedThenDeclining(stripe);
-      const held = await stripe.subscriptions.update(subscription.id, { items: [{ id: subscription.items.data[0]!.id, price: pro.id }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+      const held = await stripe.subscriptions.update(subscription.id, {
+        items: [{ id: subscription.items.data[0]!.id, price: pro.id }],
+        proration_behavior: 'always_invoice',
+        payment_behavior: 'pending_if_incomplete',
+      });
       const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: String(subscription.customer) });
       await stripe.invoices.pay(String(held.latest_invoice), { payment_method: visa.id });
       return before;
@@ -133,7 +178,10 @@ const FLOWS: Record<string, Flow> = {
 /** A subscription paid by a working card, whose customer's default card then declines every charge. */
 async function subscribedThenDeclining(stripe: Stripe) {
   const { customer, clock } = await customerOnClock(stripe);
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: (await recurringPrice(stripe, 1000)).id }] });
+  const subscription = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: (await recurringPrice(stripe, 1000)).id }],
+  });
   const pro = await recurringPrice(stripe, 3000);
   const declining = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
   await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: declining.id } });
@@ -152,7 +200,9 @@ describe('event sequences, as tabled in the README', () => {
     const harness = await startHarness(flow.options);
     try {
       const setUp = await flow.run(harness.stripe, harness);
-      expect((await eventTypes(harness.stripe, (event) => OF_THE_FLOW.test(event.type))).slice(setUp)).toEqual(documented.get(name));
+      expect((await eventTypes(harness.stripe, (event) => OF_THE_FLOW.test(event.type))).slice(setUp)).toEqual(
+        documented.get(name),
+      );
     } finally {
       await harness.close();
     }

@@ -5,7 +5,9 @@ import { compareWithFixture } from './fixture-comparison.ts';
 import { SdkConformance } from './sdk-conformance.ts';
 import { KNOWN_DIFFERENCES } from './fidelity-differences.ts';
 
-const FIXTURES = JSON.parse(readFileSync(`${__dirname}/stripe-openapi/fixtures3.json`, 'utf8')) as { resources: Record<string, unknown> };
+const FIXTURES = JSON.parse(readFileSync(`${__dirname}/stripe-openapi/fixtures3.json`, 'utf8')) as {
+  resources: Record<string, unknown>;
+};
 
 /** The SDK type of each resource the emulator returns (the fixtures' names on the left). */
 const SDK_TYPES: Record<string, string> = {
@@ -87,16 +89,29 @@ describe("fidelity to the SDK's types and Stripe's example objects", () => {
   it('samples every resource it knows the SDK type of, and lists differences only for those', () => {
     expect(Object.keys(samples).sort()).toEqual(Object.keys(SDK_TYPES).sort());
     expect(Object.keys(KNOWN_DIFFERENCES).filter((resource) => !(resource in SDK_TYPES))).toEqual([]);
-    for (const states of Object.values(samples)) for (const sample of Object.values(states)) expect(sample).toBeDefined();
+    for (const states of Object.values(samples))
+      for (const sample of Object.values(states)) expect(sample).toBeDefined();
   });
 
   it.each(Object.keys(SDK_TYPES))('%s, in every state, differs only as listed', (resource) => {
-    expect(differencesOf(resource, samples[resource]!, sdk)).toEqual(Object.keys(KNOWN_DIFFERENCES[resource] ?? {}).sort());
+    expect(differencesOf(resource, samples[resource]!, sdk)).toEqual(
+      Object.keys(KNOWN_DIFFERENCES[resource] ?? {}).sort(),
+    );
   });
 
-  async function raw(path: string, init: RequestInit & { key?: string | null } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function raw(
+    path: string,
+    init: RequestInit & { key?: string | null } = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const key = init.key === undefined ? harness.emulator.apiKey : init.key;
-    const response = await fetch(`${harness.emulator.url}${path}`, { ...init, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers as Record<string, string>) } });
+    const response = await fetch(`${harness.emulator.url}${path}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(init.headers as Record<string, string>),
+      },
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
@@ -112,29 +127,97 @@ describe("fidelity to the SDK's types and Stripe's example objects", () => {
   describe('error bodies', () => {
     const declined = async () => {
       const customer = await harness.stripe.customers.create({});
-      return raw('/v1/payment_intents', { method: 'POST', body: `amount=1000&currency=eur&customer=${customer.id}&payment_method=pm_card_chargeCustomerFail&confirm=true` });
+      return raw('/v1/payment_intents', {
+        method: 'POST',
+        body: `amount=1000&currency=eur&customer=${customer.id}&payment_method=pm_card_chargeCustomerFail&confirm=true`,
+      });
     };
-    const cases: [string, () => Promise<{ status: number; body: Record<string, unknown> }>, number, Record<string, unknown>][] = [
-      ['an unknown object', () => raw('/v1/customers/cus_missing'), 404, { type: 'invalid_request_error', code: 'resource_missing', param: 'id', doc_url: 'https://stripe.com/docs/error-codes/resource-missing' }],
-      ['an unknown parameter', () => raw('/v1/customers', { method: 'POST', body: 'emial=a%40b.co' }), 400, { type: 'invalid_request_error', code: 'parameter_unknown', param: 'emial', doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown' }],
-      ['a missing parameter', () => raw('/v1/credit_notes', { method: 'POST', body: '' }), 400, { type: 'invalid_request_error', code: 'parameter_missing', param: 'invoice', doc_url: 'https://stripe.com/docs/error-codes/parameter-missing' }],
-      ['a declined card', declined, 402, { type: 'card_error', code: 'card_declined', doc_url: 'https://stripe.com/docs/error-codes/card-declined', payment_intent: expect.objectContaining({ object: 'payment_intent', status: 'requires_payment_method' }) }],
-      ['a key reused with other parameters', async () => {
-        await raw('/v1/customers', { method: 'POST', body: 'name=A', headers: { 'idempotency-key': 'fidelity-key' } });
-        return raw('/v1/customers', { method: 'POST', body: 'name=B', headers: { 'idempotency-key': 'fidelity-key' } });
-      }, 400, { type: 'idempotency_error' }],
+    const cases: [
+      string,
+      () => Promise<{ status: number; body: Record<string, unknown> }>,
+      number,
+      Record<string, unknown>,
+    ][] = [
+      [
+        'an unknown object',
+        () => raw('/v1/customers/cus_missing'),
+        404,
+        {
+          type: 'invalid_request_error',
+          code: 'resource_missing',
+          param: 'id',
+          doc_url: 'https://stripe.com/docs/error-codes/resource-missing',
+        },
+      ],
+      [
+        'an unknown parameter',
+        () => raw('/v1/customers', { method: 'POST', body: 'emial=a%40b.co' }),
+        400,
+        {
+          type: 'invalid_request_error',
+          code: 'parameter_unknown',
+          param: 'emial',
+          doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown',
+        },
+      ],
+      [
+        'a missing parameter',
+        () => raw('/v1/credit_notes', { method: 'POST', body: '' }),
+        400,
+        {
+          type: 'invalid_request_error',
+          code: 'parameter_missing',
+          param: 'invoice',
+          doc_url: 'https://stripe.com/docs/error-codes/parameter-missing',
+        },
+      ],
+      [
+        'a declined card',
+        declined,
+        402,
+        {
+          type: 'card_error',
+          code: 'card_declined',
+          doc_url: 'https://stripe.com/docs/error-codes/card-declined',
+          payment_intent: expect.objectContaining({ object: 'payment_intent', status: 'requires_payment_method' }),
+        },
+      ],
+      [
+        'a key reused with other parameters',
+        async () => {
+          await raw('/v1/customers', {
+            method: 'POST',
+            body: 'name=A',
+            headers: { 'idempotency-key': 'fidelity-key' },
+          });
+          return raw('/v1/customers', {
+            method: 'POST',
+            body: 'name=B',
+            headers: { 'idempotency-key': 'fidelity-key' },
+          });
+        },
+        400,
+        { type: 'idempotency_error' },
+      ],
       ['no API key', () => raw('/v1/customers', { key: null }), 401, { type: 'invalid_request_error' }],
     ];
 
-    it.each(cases)('for %s: Stripe\'s status and error object, with a request_log_url that resolves', async (_name, request, status, expected) => {
-      const answer = await request();
-      expect(answer.status).toBe(status);
-      expect(Object.keys(answer.body)).toEqual(['error']);
-      const error = answer.body['error'] as Record<string, unknown>;
-      expect(error).toMatchObject({ ...expected, message: expect.any(String), request_log_url: expect.stringMatching(/\/_emulator\/requests\/req_/) });
-      expect(sdk.differences('StripeRawError', error)).toEqual([]);
-      const logged = (await (await fetch(String(error['request_log_url']))).json()) as { status: number };
-      expect(logged.status).toBe(status);
-    });
+    it.each(cases)(
+      "for %s: Stripe's status and error object, with a request_log_url that resolves",
+      async (_name, request, status, expected) => {
+        const answer = await request();
+        expect(answer.status).toBe(status);
+        expect(Object.keys(answer.body)).toEqual(['error']);
+        const error = answer.body['error'] as Record<string, unknown>;
+        expect(error).toMatchObject({
+          ...expected,
+          message: expect.any(String),
+          request_log_url: expect.stringMatching(/\/_emulator\/requests\/req_/),
+        });
+        expect(sdk.differences('StripeRawError', error)).toEqual([]);
+        const logged = (await (await fetch(String(error['request_log_url']))).json()) as { status: number };
+        expect(logged.status).toBe(status);
+      },
+    );
   });
 });

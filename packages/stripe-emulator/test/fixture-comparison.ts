@@ -33,7 +33,8 @@ function walk(example: unknown, actual: unknown, at: string, into: Comparison): 
   into.filled.add(at);
   if (jsonType(example) !== jsonType(actual)) {
     // An id the example shows where the object it names was expanded, or the reverse, is the same field.
-    if (!(typeof example === 'string' && isObject(actual)) && !(isObject(example) && typeof actual === 'string')) into.differences.push(`type ${at}: ${jsonType(example)} → ${jsonType(actual)}`);
+    if (!(typeof example === 'string' && isObject(actual)) && !(isObject(example) && typeof actual === 'string'))
+      into.differences.push(`type ${at}: ${jsonType(example)} → ${jsonType(actual)}`);
     return;
   }
   if (typeof example === 'string') return compareString(example, actual as string, at, into);
@@ -43,15 +44,21 @@ function walk(example: unknown, actual: unknown, at: string, into: Comparison): 
   }
   if (!isObject(example) || OPAQUE.some((suffix) => at === suffix || at.endsWith(`.${suffix}`))) return;
   const object = actual as Record<string, unknown>;
-  if (typeof example['object'] === 'string' && object['object'] !== example['object']) into.differences.push(`value ${at ? `${at}.` : ''}object: ${String(object['object'])}, Stripe: ${example['object']}`);
-  if (example['object'] === 'list' && !(typeof object['url'] === 'string' && object['url'].startsWith('/v1/'))) into.differences.push(`value ${at}.url: ${String(object['url'])}`);
-  if ('livemode' in example && object['livemode'] !== false) into.differences.push(`value ${at ? `${at}.` : ''}livemode`);
+  if (typeof example['object'] === 'string' && object['object'] !== example['object'])
+    into.differences.push(
+      `value ${at ? `${at}.` : ''}object: ${String(object['object'])}, Stripe: ${example['object']}`,
+    );
+  if (example['object'] === 'list' && !(typeof object['url'] === 'string' && object['url'].startsWith('/v1/')))
+    into.differences.push(`value ${at}.url: ${String(object['url'])}`);
+  if ('livemode' in example && object['livemode'] !== false)
+    into.differences.push(`value ${at ? `${at}.` : ''}livemode`);
   for (const key of Object.keys(example)) walk(example[key], object[key], at ? `${at}.${key}` : key, into);
 }
 
 function compareString(example: string, actual: string, at: string, into: Comparison): void {
   const key = at.split('.').pop();
-  if (key === 'currency' && !/^[a-z]{3}$/.test(actual)) into.differences.push(`value ${at}: not a lowercase ISO currency`);
+  if (key === 'currency' && !/^[a-z]{3}$/.test(actual))
+    into.differences.push(`value ${at}: not a lowercase ISO currency`);
   const prefix = ID.exec(example)?.[1];
   if (prefix && !actual.startsWith(`${prefix}_`)) into.differences.push(`value ${at}: does not start with ${prefix}_`);
 }

@@ -1,5 +1,13 @@
 import Stripe from 'stripe';
-import { advance, customerOnClock, DAY, MARCH_1, recurringPrice, startHarness, type Harness } from './emulator-harness.ts';
+import {
+  advance,
+  customerOnClock,
+  DAY,
+  MARCH_1,
+  recurringPrice,
+  startHarness,
+  type Harness,
+} from './emulator-harness.ts';
 
 let harness: Harness;
 let stripe: Stripe;
@@ -24,7 +32,11 @@ async function subscribedThenCard(cardForUpgrade: string) {
   return { clock, customer, lite, pro, subscription, marker };
 }
 
-function upgrade(subscription: Stripe.Subscription, price: Stripe.Price, extra: Partial<Stripe.SubscriptionUpdateParams> = {}) {
+function upgrade(
+  subscription: Stripe.Subscription,
+  price: Stripe.Price,
+  extra: Partial<Stripe.SubscriptionUpdateParams> = {},
+) {
   return stripe.subscriptions.update(subscription.id, {
     items: [{ id: subscription.items.data[0]!.id, price: price.id }],
     proration_behavior: 'always_invoice',
@@ -49,7 +61,10 @@ describe('payment_behavior=pending_if_incomplete', () => {
     const updated = await upgrade(subscription, pro);
     expect(updated.pending_update).toBeNull();
     expect(updated.items.data[0]!.price.id).toBe(pro.id);
-    expect(await stripe.invoices.retrieve(String(updated.latest_invoice))).toMatchObject({ status: 'paid', billing_reason: 'subscription_update' });
+    expect(await stripe.invoices.retrieve(String(updated.latest_invoice))).toMatchObject({
+      status: 'paid',
+      billing_reason: 'subscription_update',
+    });
     const events = await eventsSince(marker);
     expect(events).toContain('customer.subscription.updated');
     expect(events).not.toContain('customer.subscription.pending_update_applied');
@@ -69,7 +84,11 @@ describe('payment_behavior=pending_if_incomplete', () => {
     });
     expect(updated.pending_update!.subscription_items![0]!.price.id).toBe(pro.id);
     const invoice = await stripe.invoices.retrieve(String(updated.latest_invoice));
-    expect(invoice).toMatchObject({ status: 'open', billing_reason: 'subscription_update', next_payment_attempt: null });
+    expect(invoice).toMatchObject({
+      status: 'open',
+      billing_reason: 'subscription_update',
+      next_payment_attempt: null,
+    });
     expect(await eventsSince(marker)).not.toContain('customer.subscription.pending_update_applied');
   });
 
@@ -82,7 +101,12 @@ describe('payment_behavior=pending_if_incomplete', () => {
     expect(applied).toMatchObject({ pending_update: null, status: 'active', metadata: { tier: 'pro' } });
     expect(applied.items.data[0]!.price.id).toBe(pro.id);
     const events = await eventsSince(marker);
-    expect(events.slice(events.indexOf('invoice.paid'))).toEqual(['invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.updated', 'customer.subscription.pending_update_applied']);
+    expect(events.slice(events.indexOf('invoice.paid'))).toEqual([
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'customer.subscription.updated',
+      'customer.subscription.pending_update_applied',
+    ]);
   });
 
   it('applies it once the 3-D Secure challenge is passed', async () => {
@@ -109,7 +133,12 @@ describe('payment_behavior=pending_if_incomplete', () => {
     expect(expired.items.data[0]!.price.id).toBe(lite.id);
     expect((await stripe.invoices.retrieve(String(held.latest_invoice))).status).toBe('void');
     const events = await eventsSince(marker);
-    expect(events.slice(events.indexOf('invoice.voided'))).toEqual(['invoice.voided', 'customer.subscription.updated', 'customer.subscription.pending_update_expired', 'test_helpers.test_clock.ready']);
+    expect(events.slice(events.indexOf('invoice.voided'))).toEqual([
+      'invoice.voided',
+      'customer.subscription.updated',
+      'customer.subscription.pending_update_expired',
+      'test_helpers.test_clock.ready',
+    ]);
     // The renewal bills the old price.
     await advance(stripe, clock, APRIL_1 + 2 * HOUR);
     const renewal = await stripe.invoices.list({ subscription: subscription.id, limit: 1 });
@@ -128,7 +157,9 @@ describe('payment_behavior=pending_if_incomplete', () => {
     const updated = await upgrade(subscription, pro, { proration_behavior: 'create_prorations' });
     expect(updated.pending_update).toBeNull();
     expect(updated.items.data[0]!.price.id).toBe(pro.id);
-    expect((await stripe.invoiceItems.list({ customer: String(updated.customer), pending: true })).data).toHaveLength(2);
+    expect((await stripe.invoiceItems.list({ customer: String(updated.customer), pending: true })).data).toHaveLength(
+      2,
+    );
   });
 
   it.each([

@@ -7,17 +7,29 @@ beforeEach(async () => {
 });
 afterEach(() => harness.close());
 
-async function call(path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+async function call(
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${harness.emulator.url}${path}`, {
     method: init.method ?? 'POST',
-    headers: { authorization: `Bearer ${harness.emulator.apiKey}`, 'content-type': 'application/x-www-form-urlencoded', ...init.headers },
+    headers: {
+      authorization: `Bearer ${harness.emulator.apiKey}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      ...init.headers,
+    },
     ...(init.body !== undefined ? { body: init.body } : {}),
   });
   return { status: response.status, body: await response.json() };
 }
 
 describe('hostile requests', () => {
-  it.each(['__proto__[email]=evil%40example.com', 'constructor[prototype][email]=evil%40example.com', 'metadata[__proto__][x]=1', 'prototype=1'])('refuses %s and pollutes nothing', async (body) => {
+  it.each([
+    '__proto__[email]=evil%40example.com',
+    'constructor[prototype][email]=evil%40example.com',
+    'metadata[__proto__][x]=1',
+    'prototype=1',
+  ])('refuses %s and pollutes nothing', async (body) => {
     const answer = await call('/v1/customers', { body });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ type: 'invalid_request_error' });
@@ -37,7 +49,10 @@ describe('hostile requests', () => {
   });
 
   it('refuses a JSON body as Stripe does', async () => {
-    const answer = await call('/v1/customers', { body: JSON.stringify({ email: 'a@example.com' }), headers: { 'content-type': 'application/json' } });
+    const answer = await call('/v1/customers', {
+      body: JSON.stringify({ email: 'a@example.com' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error.message).toContain('application/x-www-form-urlencoded');
   });
@@ -45,7 +60,13 @@ describe('hostile requests', () => {
   it('keeps a bounded request log, read page by page', async () => {
     for (let i = 0; i < 7; i += 1) await harness.stripe.customers.create({ name: `c${i}` });
     const all = (await call('/_emulator/requests', { method: 'GET' })).body;
-    expect(all.data.map((entry: { params: { name: string } }) => entry.params.name)).toEqual(['c2', 'c3', 'c4', 'c5', 'c6']);
+    expect(all.data.map((entry: { params: { name: string } }) => entry.params.name)).toEqual([
+      'c2',
+      'c3',
+      'c4',
+      'c5',
+      'c6',
+    ]);
     const first = (await call('/_emulator/requests?limit=2', { method: 'GET' })).body;
     expect(first).toMatchObject({ has_more: true, data: [{ params: { name: 'c2' } }, { params: { name: 'c3' } }] });
     const next = (await call(`/_emulator/requests?limit=2&starting_after=${first.data[1].id}`, { method: 'GET' })).body;
@@ -55,8 +76,12 @@ describe('hostile requests', () => {
 
 describe('idempotency keys, as Stripe documents them', () => {
   it('refuses a key over 255 characters and accepts one of 255', async () => {
-    expect((await call('/v1/customers', { body: 'name=a', headers: { 'idempotency-key': 'k'.repeat(256) } })).status).toBe(400);
-    expect((await call('/v1/customers', { body: 'name=a', headers: { 'idempotency-key': 'k'.repeat(255) } })).status).toBe(200);
+    expect(
+      (await call('/v1/customers', { body: 'name=a', headers: { 'idempotency-key': 'k'.repeat(256) } })).status,
+    ).toBe(400);
+    expect(
+      (await call('/v1/customers', { body: 'name=a', headers: { 'idempotency-key': 'k'.repeat(255) } })).status,
+    ).toBe(200);
   });
 
   it('does not save a request that failed validation', async () => {
@@ -70,7 +95,11 @@ describe('idempotency keys, as Stripe documents them', () => {
   it('compares parameters by value, not by their order in the body', async () => {
     const headers = { 'idempotency-key': 'same-params' };
     const first = await call('/v1/customers', { body: 'name=a&metadata[x]=1&metadata[y]=2', headers });
-    const again = await fetch(`${harness.emulator.url}/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${harness.emulator.apiKey}`, ...headers }, body: 'metadata[y]=2&metadata[x]=1&name=a' });
+    const again = await fetch(`${harness.emulator.url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${harness.emulator.apiKey}`, ...headers },
+      body: 'metadata[y]=2&metadata[x]=1&name=a',
+    });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(((await again.json()) as { id: string }).id).toBe(first.body.id);
   });
@@ -89,6 +118,10 @@ describe('idempotency keys, as Stripe documents them', () => {
   it('keeps at most its capacity of keys, forgetting the oldest', () => {
     const cache = new IdempotencyCache(() => 0, 2);
     for (const key of ['a', 'b', 'c']) cache.remember(key, key, { status: 200, body: key });
-    expect([cache.replay('a', 'a'), cache.replay('b', 'b'), cache.replay('c', 'c')]).toEqual([undefined, { status: 200, body: 'b' }, { status: 200, body: 'c' }]);
+    expect([cache.replay('a', 'a'), cache.replay('b', 'b'), cache.replay('c', 'c')]).toEqual([
+      undefined,
+      { status: 200, body: 'b' },
+      { status: 200, body: 'c' },
+    ]);
   });
 });

@@ -31,8 +31,14 @@ export class SdkConformance {
     if (members.some((member) => member.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return [];
     if (value === null) return members.some((member) => member.flags & ts.TypeFlags.Null) ? [] : [`not nullable ${at}`];
     if (typeof value === 'string') return this.checkString(members, value, at);
-    if (typeof value === 'number') return members.some((member) => member.flags & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral)) ? [] : [`type ${at}: number`];
-    if (typeof value === 'boolean') return members.some((member) => member.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) ? [] : [`type ${at}: boolean`];
+    if (typeof value === 'number')
+      return members.some((member) => member.flags & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral))
+        ? []
+        : [`type ${at}: number`];
+    if (typeof value === 'boolean')
+      return members.some((member) => member.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral))
+        ? []
+        : [`type ${at}: boolean`];
     if (depth > MAX_DEPTH) return [];
     if (Array.isArray(value)) {
       const array = members.find((member) => this.checker.isArrayType(member));
@@ -40,7 +46,9 @@ export class SdkConformance {
       const element = this.checker.getTypeArguments(array as ts.TypeReference)[0]!;
       return value.flatMap((item) => this.check(element, item, `${at}[]`, depth + 1));
     }
-    const objects = members.filter((member) => member.flags & ts.TypeFlags.Object && !this.checker.isArrayType(member) && !isDecimal(member));
+    const objects = members.filter(
+      (member) => member.flags & ts.TypeFlags.Object && !this.checker.isArrayType(member) && !isDecimal(member),
+    );
     if (objects.length === 0) return [`type ${at}: object`];
     // Of `Customer | DeletedCustomer`, the member naming the same `object` and `deleted`, else the closest.
     const candidates = objects.map((member) => this.checkObject(member, value as Record<string, unknown>, at, depth));
@@ -48,11 +56,20 @@ export class SdkConformance {
   }
 
   private checkString(members: readonly ts.Type[], value: string, at: string): string[] {
-    const literals = members.filter((member) => member.isStringLiteral()).map((member) => (member as ts.StringLiteralType).value);
+    const literals = members
+      .filter((member) => member.isStringLiteral())
+      .map((member) => (member as ts.StringLiteralType).value);
     if (members.some((member) => member.flags & ts.TypeFlags.String || isDecimal(member))) return [];
-    if (literals.length > 0) return literals.includes(value) ? [] : [`value ${at}: ${JSON.stringify(value)} is not one of ${literals.join(', ')}`];
+    if (literals.length > 0)
+      return literals.includes(value)
+        ? []
+        : [`value ${at}: ${JSON.stringify(value)} is not one of ${literals.join(', ')}`];
     // An id where the type also allows the object it names (`string | Stripe.Customer`) is a string member.
-    return members.some((member) => member.isIntersection() && member.types.some((part) => part.flags & ts.TypeFlags.String)) ? [] : [`type ${at}: string`];
+    return members.some(
+      (member) => member.isIntersection() && member.types.some((part) => part.flags & ts.TypeFlags.String),
+    )
+      ? []
+      : [`type ${at}: string`];
   }
 
   private checkObject(type: ts.Type, value: Record<string, unknown>, at: string, depth: number): string[] {
@@ -66,7 +83,8 @@ export class SdkConformance {
       else differences.push(`undeclared ${here}`);
     }
     for (const property of this.checker.getPropertiesOfType(type)) {
-      if (!(property.flags & ts.SymbolFlags.Optional) && !(property.getName() in value)) differences.push(`missing ${at ? `${at}.` : ''}${property.getName()}`);
+      if (!(property.flags & ts.SymbolFlags.Optional) && !(property.getName() in value))
+        differences.push(`missing ${at ? `${at}.` : ''}${property.getName()}`);
     }
     return differences;
   }

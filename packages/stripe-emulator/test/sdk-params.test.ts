@@ -15,7 +15,12 @@ describe("the accepted parameters, generated from the installed SDK's types", ()
 
   it('read nesting, literals and unsettable fields from the declarations', () => {
     const create = types['SubscriptionCreateParams']!;
-    expect(create.props?.['payment_behavior']?.enum).toEqual(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete']);
+    expect(create.props?.['payment_behavior']?.enum).toEqual([
+      'allow_incomplete',
+      'default_incomplete',
+      'error_if_incomplete',
+      'pending_if_incomplete',
+    ]);
     expect(create.props?.['items']?.items?.props?.['price']?.scalar).toEqual(['string']);
     expect(create.props?.['metadata']).toEqual({ empty: true, map: true });
     expect(create.props?.['trial_end']).toEqual({ enum: ['now'], scalar: ['number'] });

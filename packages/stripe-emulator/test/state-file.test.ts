@@ -8,7 +8,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'stripe-emulator-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function sdk(emulator: { apiKey: string; host: string; port: number }): Stripe {
-  return new Stripe(emulator.apiKey, { host: emulator.host, port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+  return new Stripe(emulator.apiKey, {
+    host: emulator.host,
+    port: emulator.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
 }
 
 describe('the state file', () => {
@@ -19,15 +24,27 @@ describe('the state file', () => {
     const customer = await stripe.customers.create({ metadata: { anonymous_id: 'a' } });
     const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     const product = await stripe.products.create({ name: 'Pro' });
-    const price = await stripe.prices.create({ product: product.id, currency: 'eur', unit_amount: 1000, recurring: { interval: 'month' } });
-    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], default_payment_method: method.id });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'eur',
+      unit_amount: 1000,
+      recurring: { interval: 'month' },
+    });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: method.id,
+    });
     await first.close();
     expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ format: 1 });
 
     const second = await startStripeEmulator({ seed: 7, stateFile });
     try {
       const again = sdk(second);
-      expect(await again.subscriptions.retrieve(subscription.id)).toMatchObject({ status: 'active', default_payment_method: method.id });
+      expect(await again.subscriptions.retrieve(subscription.id)).toMatchObject({
+        status: 'active',
+        default_payment_method: method.id,
+      });
       expect((await again.prices.retrieve(price.id)).unit_amount_decimal?.toString()).toBe('1000');
       expect((await again.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([method.id]);
       const next = await again.customers.create({});

@@ -5,7 +5,11 @@ import { startHarness, type Harness } from './emulator-harness.ts';
 describe("Stripe's wire format", () => {
   describe('form-encoded bodies', () => {
     it('decodes nested keys, indexed arrays and appended arrays', () => {
-      expect(parseStripeForm('items[0][price]=price_a&items[1][price]=price_b&items[1][quantity]=2&metadata[anonymous_id]=u-1&expand[]=latest_invoice&expand[]=customer&name=Ada+Lovelace')).toEqual({
+      expect(
+        parseStripeForm(
+          'items[0][price]=price_a&items[1][price]=price_b&items[1][quantity]=2&metadata[anonymous_id]=u-1&expand[]=latest_invoice&expand[]=customer&name=Ada+Lovelace',
+        ),
+      ).toEqual({
         items: [{ price: 'price_a' }, { price: 'price_b', quantity: '2' }],
         metadata: { anonymous_id: 'u-1' },
         expand: ['latest_invoice', 'customer'],
@@ -28,24 +32,40 @@ describe("Stripe's wire format", () => {
     it('answers an unknown id with a resource_missing error and status 404', async () => {
       const error = await harness.stripe.customers.retrieve('cus_missing').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-      expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'id', type: 'StripeInvalidRequestError' });
+      expect(error).toMatchObject({
+        statusCode: 404,
+        code: 'resource_missing',
+        param: 'id',
+        type: 'StripeInvalidRequestError',
+      });
     });
 
     it('answers a missing parameter with parameter_missing and status 400', async () => {
-      const error = await harness.stripe.prices.create({ currency: 'eur', unit_amount: 100 } as Stripe.PriceCreateParams).catch((caught: unknown) => caught);
+      const error = await harness.stripe.prices
+        .create({ currency: 'eur', unit_amount: 100 } as Stripe.PriceCreateParams)
+        .catch((caught: unknown) => caught);
       expect(error).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'product' });
     });
 
     it('refuses a key that is not a test secret key with status 401', async () => {
-      const live = new Stripe('sk_live_nope', { host: harness.emulator.host, port: harness.emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+      const live = new Stripe('sk_live_nope', {
+        host: harness.emulator.host,
+        port: harness.emulator.port,
+        protocol: 'http',
+        maxNetworkRetries: 0,
+      });
       const error = await live.customers.list().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     });
 
     it('answers an unknown endpoint with 404 invalid_request_error', async () => {
-      const response = await fetch(`${harness.emulator.url}/v1/nothing_here`, { headers: { authorization: `Bearer ${harness.emulator.apiKey}` } });
+      const response = await fetch(`${harness.emulator.url}/v1/nothing_here`, {
+        headers: { authorization: `Bearer ${harness.emulator.apiKey}` },
+      });
       expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('Unrecognized request URL') } });
+      expect(await response.json()).toMatchObject({
+        error: { type: 'invalid_request_error', message: expect.stringContaining('Unrecognized request URL') },
+      });
     });
 
     it('pages lists newest first with has_more and starting_after', async () => {
@@ -83,17 +103,38 @@ describe("Stripe's wire format", () => {
 
     it('refuses a repeated Idempotency-Key with another body (idempotency_error)', async () => {
       await harness.stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'create-b' });
-      const error = await harness.stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: 'create-b' }).catch((caught: unknown) => caught);
+      const error = await harness.stripe.customers
+        .create({ email: 'other@example.com' }, { idempotencyKey: 'create-b' })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
       expect(error).toMatchObject({ statusCode: 400, type: 'StripeIdempotencyError' });
     });
 
     it('echoes Stripe-Version and records every request for inspection', async () => {
-      const customer = await harness.stripe.customers.create({ metadata: { anonymous_id: 'u-1' } }, { idempotencyKey: 'logged' });
+      const customer = await harness.stripe.customers.create(
+        { metadata: { anonymous_id: 'u-1' } },
+        { idempotencyKey: 'logged' },
+      );
       expect(customer.lastResponse.headers['stripe-version']).toBe(Stripe.API_VERSION);
-      const log = (await (await fetch(`${harness.emulator.url}/_emulator/requests`)).json()) as { data: { method: string; path: string; params: unknown; idempotency_key: string; stripe_version: string; status: number }[] };
+      const log = (await (await fetch(`${harness.emulator.url}/_emulator/requests`)).json()) as {
+        data: {
+          method: string;
+          path: string;
+          params: unknown;
+          idempotency_key: string;
+          stripe_version: string;
+          status: number;
+        }[];
+      };
       expect(log.data).toEqual([
-        expect.objectContaining({ method: 'POST', path: '/v1/customers', params: { metadata: { anonymous_id: 'u-1' } }, idempotency_key: 'logged', stripe_version: Stripe.API_VERSION, status: 200 }),
+        expect.objectContaining({
+          method: 'POST',
+          path: '/v1/customers',
+          params: { metadata: { anonymous_id: 'u-1' } },
+          idempotency_key: 'logged',
+          stripe_version: Stripe.API_VERSION,
+          status: 200,
+        }),
       ]);
     });
 

@@ -18,7 +18,8 @@ export class AuditLog {
   }
 
   async page(owner: BillingOwner | null, first: number, after: string | null): Promise<AuditPage> {
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw invalidInput('`first` must be between 1 and 100', 'first');
+    if (!Number.isInteger(first) || first < 1 || first > 100)
+      throw invalidInput('`first` must be between 1 and 100', 'first');
     const entries = await this.repository.findPage(owner, first + 1, after === null ? null : decodeAuditCursor(after));
     return { entries: entries.slice(0, first), hasNextPage: entries.length > first };
   }

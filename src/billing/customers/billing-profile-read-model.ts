@@ -7,7 +7,10 @@ import type { Plan } from '../plans/plan.ts';
 import { IDENTITY_FIELDS, type LegalIdentity } from './customer.ts';
 import type { CustomerState } from './customer-state.ts';
 
-export type ProfileEntitlements = Pick<CustomerState, 'driveStorageBytes' | 'parallelDownloads' | 'entitlementBasis' | 'graceEndsAt'>;
+export type ProfileEntitlements = Pick<
+  CustomerState,
+  'driveStorageBytes' | 'parallelDownloads' | 'entitlementBasis' | 'graceEndsAt'
+>;
 
 /** The profile's stable id: the owner's type and id (`User:42`, `Group:7`), whether or not a row exists. */
 export function profileId(owner: BillingOwner): string {
@@ -24,12 +27,18 @@ export function profileEntitlements(state: CustomerState | null, freePlan?: Plan
 }
 
 /** The plan the profile is on; a plan unknown to the catalog (never expected) reads as the free one. */
-export function profilePlan(state: CustomerState | null, catalog: { byId: ReadonlyMap<string, Plan>; defaultPlan: Plan }): Plan {
+export function profilePlan(
+  state: CustomerState | null,
+  catalog: { byId: ReadonlyMap<string, Plan>; defaultPlan: Plan },
+): Plan {
   return (state && catalog.byId.get(state.planId)) || catalog.defaultPlan;
 }
 
 /** Over the limit: more storage in use than the entitlements allow (equal is within). */
-export function isOverLimit(usedStorageBytes: bigint, entitlements: Pick<ProfileEntitlements, 'driveStorageBytes'>): boolean {
+export function isOverLimit(
+  usedStorageBytes: bigint,
+  entitlements: Pick<ProfileEntitlements, 'driveStorageBytes'>,
+): boolean {
   return usedStorageBytes > entitlements.driveStorageBytes;
 }
 

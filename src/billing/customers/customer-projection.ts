@@ -178,7 +178,10 @@ export class CustomerProjection {
         const id = row.userId ?? row.groupId!;
         if (this.changedDuringLoad.size > 0 && this.changedDuringLoad.has(`${kind}:${id}`)) continue;
         if (!this.hold(kind, id, row)) {
-          this.options.logger.warn({ maxEntries: this.options.maxEntries }, 'the customer projection is full: owners beyond it are read from the database');
+          this.options.logger.warn(
+            { maxEntries: this.options.maxEntries },
+            'the customer projection is full: owners beyond it are read from the database',
+          );
           return;
         }
       }
@@ -187,7 +190,10 @@ export class CustomerProjection {
     }
     this.complete = true;
     this.loadMs = performance.now() - started;
-    this.options.logger.info({ entries: this.status().entries, loadMs: Math.round(this.loadMs) }, 'customer projection loaded');
+    this.options.logger.info(
+      { entries: this.status().entries, loadMs: Math.round(this.loadMs) },
+      'customer projection loaded',
+    );
   }
 
   /** Re-reads the changed owners in one query; an owner changed again meanwhile is read once more. */
@@ -197,7 +203,9 @@ export class CustomerProjection {
     try {
       const rows = await this.source.statesOfOwnerKeys(batch.map(([key]) => key));
       if (generation !== this.generation) return;
-      const byKey = new Map(rows.map((row) => [row.userId !== null ? `user:${row.userId}` : `group:${row.groupId}`, row] as const));
+      const byKey = new Map(
+        rows.map((row) => [row.userId !== null ? `user:${row.userId}` : `group:${row.groupId}`, row] as const),
+      );
       for (const [key, change] of batch) {
         if (this.dirty.get(key) !== change) continue;
         this.dirty.delete(key);
@@ -206,7 +214,10 @@ export class CustomerProjection {
         if (row) this.hold(owner.kind, owner.id, row);
       }
     } catch (error) {
-      this.options.logger.warn({ err: error, owners: batch.length }, 'refreshing the customer projection failed; retrying');
+      this.options.logger.warn(
+        { err: error, owners: batch.length },
+        'refreshing the customer projection failed; retrying',
+      );
       await delay(this.retryDelayMs);
     } finally {
       this.refreshing = null;
@@ -219,7 +230,10 @@ export class CustomerProjection {
   /** False when full: the projection then stops claiming completeness, and absent owners are unknown. */
   private hold(kind: Kind, id: string, row: CustomerStateRow): boolean {
     const owners = this.owners[kind];
-    if (!owners.has(id) && owners.size + this.owners[kind === 'user' ? 'group' : 'user'].size >= this.options.maxEntries) {
+    if (
+      !owners.has(id) &&
+      owners.size + this.owners[kind === 'user' ? 'group' : 'user'].size >= this.options.maxEntries
+    ) {
       this.complete = false;
       return false;
     }

@@ -72,14 +72,20 @@ export class CustomerRepository {
 
   /** The outcome of the latest check of the customer's VAT number, shown on the profile. */
   async recordVatNumberCheck(id: string, status: VatNumberCheck, at: Date): Promise<void> {
-    this.written(await this.prisma.customer.update({ where: { id }, data: { vatNumberStatus: status, vatNumberCheckedAt: at } }));
+    this.written(
+      await this.prisma.customer.update({ where: { id }, data: { vatNumberStatus: status, vatNumberCheckedAt: at } }),
+    );
   }
 
   async updateUsedStorage(id: string, usedStorageBytes: bigint): Promise<Customer> {
     return this.writtenCustomer(await this.prisma.customer.update({ where: { id }, data: { usedStorageBytes } }));
   }
 
-  async updatePaymentState(id: string, entitlements: EffectiveEntitlements, hasUnpaidInvoice: boolean): Promise<Customer> {
+  async updatePaymentState(
+    id: string,
+    entitlements: EffectiveEntitlements,
+    hasUnpaidInvoice: boolean,
+  ): Promise<Customer> {
     const data = { ...entitlementColumns(entitlements), hasUnpaidInvoice };
     return this.writtenCustomer(await this.prisma.customer.update({ where: { id }, data }));
   }
@@ -92,7 +98,14 @@ export class CustomerRepository {
     const forgotten = Object.fromEntries(IDENTITY_FIELDS.map((field) => [field, null]));
     const closed = await this.prisma.customer.update({
       where: { id: customer.id },
-      data: { userId: null, groupId: null, closedAt: new Date(), hasUnpaidInvoice: false, ...forgotten, ...entitlementColumns(free) },
+      data: {
+        userId: null,
+        groupId: null,
+        closedAt: new Date(),
+        hasUnpaidInvoice: false,
+        ...forgotten,
+        ...entitlementColumns(free),
+      },
     });
     this.written(customer);
     return customerFromRow(closed);
@@ -121,7 +134,10 @@ export class CustomerRepository {
   }
 
   async findAdminExceptions(id: string): Promise<CustomerExceptionFields> {
-    return this.prisma.customer.findUniqueOrThrow({ where: { id }, select: { graceExtendedUntil: true, grantedPlanId: true, grantedUntil: true } });
+    return this.prisma.customer.findUniqueOrThrow({
+      where: { id },
+      select: { graceExtendedUntil: true, grantedPlanId: true, grantedUntil: true },
+    });
   }
 
   async setAdminExceptions(id: string, exceptions: Partial<CustomerExceptionFields>): Promise<void> {

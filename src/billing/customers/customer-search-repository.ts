@@ -29,7 +29,8 @@ export class CustomerSearchRepository {
   async search(text: string, first: number, after: string | null): Promise<CustomerSearchPage> {
     const query = text.trim();
     if (query.length < 2 || query.length > 200) throw invalidInput('`query` must be 2 to 200 characters', 'query');
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw invalidInput(`\`first\` must be between 1 and ${MAX_PAGE}`, 'first');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+      throw invalidInput(`\`first\` must be between 1 and ${MAX_PAGE}`, 'first');
     const position = after === null ? null : decodeCursor(after);
     const rows = await this.prisma.customer.findMany({
       where: {
@@ -45,16 +46,26 @@ export class CustomerSearchRepository {
               { billingEmail: { contains: query, mode: 'insensitive' } },
             ],
           },
-          position ? { OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }] } : {},
+          position
+            ? {
+                OR: [
+                  { createdAt: { lt: position.createdAt } },
+                  { createdAt: position.createdAt, id: { lt: position.id } },
+                ],
+              }
+            : {},
         ],
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first + 1,
     });
-    const hits = rows.slice(0, first).map(customerFromRow).flatMap((customer) => {
-      const owner = ownerOf(customer);
-      return owner ? [{ owner, customer, matchedOn: matchOf(customer, query), cursor: encodeCursor(customer) }] : [];
-    });
+    const hits = rows
+      .slice(0, first)
+      .map(customerFromRow)
+      .flatMap((customer) => {
+        const owner = ownerOf(customer);
+        return owner ? [{ owner, customer, matchedOn: matchOf(customer, query), cursor: encodeCursor(customer) }] : [];
+      });
     return { hits, hasNextPage: rows.length > first };
   }
 }

@@ -21,7 +21,8 @@ const MAX_VAT_NUMBER = 20;
 /** Trims every field, turns blanks into null, and refuses what an invoice could not carry. */
 export function validLegalIdentity(input: Partial<Record<keyof LegalIdentity, string | null>>): LegalIdentity {
   for (const [field, value] of Object.entries(input)) {
-    if (typeof value === 'string' && UNPRINTABLE.test(value)) throw invalidInput(`\`${field}\` contains control or invalid characters`, field);
+    if (typeof value === 'string' && UNPRINTABLE.test(value))
+      throw invalidInput(`\`${field}\` contains control or invalid characters`, field);
   }
   const clean = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
   const identity: LegalIdentity = {
@@ -32,11 +33,15 @@ export function validLegalIdentity(input: Partial<Record<keyof LegalIdentity, st
     city: clean(input.city),
     region: clean(input.region),
     country: clean(input.country)?.toUpperCase() ?? null,
-    vatNumber: clean(input.vatNumber)?.toUpperCase().replace(/[\s.-]/g, '') ?? null,
+    vatNumber:
+      clean(input.vatNumber)
+        ?.toUpperCase()
+        .replace(/[\s.-]/g, '') ?? null,
     billingEmail: clean(input.billingEmail),
   };
   for (const [field, max] of Object.entries(LIMITS) as [keyof typeof LIMITS, number][]) {
-    if ((identity[field]?.length ?? 0) > max) throw invalidInput(`\`${field}\` is longer than ${max} characters`, field);
+    if ((identity[field]?.length ?? 0) > max)
+      throw invalidInput(`\`${field}\` is longer than ${max} characters`, field);
   }
   if (identity.country && !ISO_COUNTRY_CODES.has(identity.country)) {
     throw invalidInput('`country` must be an ISO 3166-1 alpha-2 code such as FR', 'country');
@@ -45,15 +50,18 @@ export function validLegalIdentity(input: Partial<Record<keyof LegalIdentity, st
     throw invalidInput('`billingEmail` is not an e-mail address', 'billingEmail');
   }
   if (identity.vatNumber) {
-    if (identity.vatNumber.length > MAX_VAT_NUMBER) throw invalidInput('`vatNumber` is not a valid EU VAT number (too long)', 'vatNumber');
+    if (identity.vatNumber.length > MAX_VAT_NUMBER)
+      throw invalidInput('`vatNumber` is not a valid EU VAT number (too long)', 'vatNumber');
     if (!identity.country) throw invalidInput('a VAT number needs the `country` it was issued in', 'vatNumber');
     // A reverse-charged invoice must name the business it is issued to (art. 226).
     const missing = (['legalName', 'addressLine1', 'city'] as const).find((field) => !identity[field]);
     if (missing) throw invalidInput(`a business with a VAT number needs its \`${missing}\` for invoices`, missing);
     const check = checkVAT(identity.vatNumber, countries);
-    if (!check.isValid) throw invalidInput('`vatNumber` is not a valid EU VAT number (format or check digits)', 'vatNumber');
+    if (!check.isValid)
+      throw invalidInput('`vatNumber` is not a valid EU VAT number (format or check digits)', 'vatNumber');
     // jsvat names the issuing country by its ISO code (GR for Greece's EL prefix).
-    if (check.country?.isoCode.short !== identity.country) throw invalidInput('`vatNumber` was not issued in `country`', 'vatNumber');
+    if (check.country?.isoCode.short !== identity.country)
+      throw invalidInput('`vatNumber` was not issued in `country`', 'vatNumber');
   }
   return identity;
 }

@@ -38,7 +38,8 @@ export class OwnerIndex {
   }
 
   set(id: string, value: number): void {
-    if (!Number.isInteger(value) || value < 0 || value > OwnerIndex.MAX_VALUE) throw new RangeError(`OwnerIndex holds 0 to ${OwnerIndex.MAX_VALUE}, not ${value}`);
+    if (!Number.isInteger(value) || value < 0 || value > OwnerIndex.MAX_VALUE)
+      throw new RangeError(`OwnerIndex holds 0 to ${OwnerIndex.MAX_VALUE}, not ${value}`);
     if (!compactable(id)) {
       this.others.set(id, value);
       return;
@@ -102,7 +103,8 @@ export class OwnerIndex {
       this.lengths = grown(this.lengths, entry * 2);
       this.values = grown(this.values, entry * 2);
     }
-    if (this.used + id.length > this.bytes.length) this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, this.used + id.length));
+    if (this.used + id.length > this.bytes.length)
+      this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, this.used + id.length));
     for (let i = 0; i < id.length; i++) this.bytes[this.used + i] = id.charCodeAt(i);
     this.offsets[entry] = this.used;
     this.lengths[entry] = id.length;

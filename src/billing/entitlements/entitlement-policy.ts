@@ -35,7 +35,13 @@ export interface AdminExceptions {
 
 /** What an owner without a subscription (or without a customer row at all) is entitled to. */
 export function freePlanEntitlements(freePlan: PlanLimits): EffectiveEntitlements {
-  return { planId: freePlan.id, driveStorageBytes: freePlan.driveStorageBytes, parallelDownloads: freePlan.parallelDownloads, basis: 'FREE_PLAN', graceEndsAt: null };
+  return {
+    planId: freePlan.id,
+    driveStorageBytes: freePlan.driveStorageBytes,
+    parallelDownloads: freePlan.parallelDownloads,
+    basis: 'FREE_PLAN',
+    graceEndsAt: null,
+  };
 }
 
 export const DEFAULT_GRACE_PERIOD_DAYS = 14;
@@ -51,7 +57,13 @@ export function resolveEntitlements(
   const paid = fromPayments(subscription, freePlan, now, gracePeriodDays, exceptions.graceExtendedUntil ?? null);
   const { grant } = exceptions;
   if (grant && now < grant.until && (paid.basis === 'FREE_PLAN' || paid.basis === 'PAYMENT_LAPSED')) {
-    return { planId: grant.plan.id, driveStorageBytes: grant.plan.driveStorageBytes, parallelDownloads: grant.plan.parallelDownloads, basis: 'GRANTED', graceEndsAt: null };
+    return {
+      planId: grant.plan.id,
+      driveStorageBytes: grant.plan.driveStorageBytes,
+      parallelDownloads: grant.plan.parallelDownloads,
+      basis: 'GRANTED',
+      graceEndsAt: null,
+    };
   }
   return paid;
 }

@@ -25,23 +25,55 @@ export class CreditNoteService {
    */
   async issueCreditNote(invoiceId: string, amount: number, reason: string): Promise<Invoice> {
     const id = requireUuid(invoiceId, 'invoiceId');
-    if (!Number.isSafeInteger(amount) || amount <= 0) throw invalidInput('`amount` must be a positive number of minor units', 'amount');
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      throw invalidInput('`amount` must be a positive number of minor units', 'amount');
     const why = reason.trim();
-    if (!why || why.length > MAX_CREDIT_REASON_LENGTH) throw invalidInput(`\`reason\` must be 1 to ${MAX_CREDIT_REASON_LENGTH} characters`, 'reason');
+    if (!why || why.length > MAX_CREDIT_REASON_LENGTH)
+      throw invalidInput(`\`reason\` must be 1 to ${MAX_CREDIT_REASON_LENGTH} characters`, 'reason');
     const note = await this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invoices WHERE id = ${id}::uuid FOR UPDATE`;
       const invoice = locked && (await tx.invoice.findUnique({ where: { id } }));
       if (!invoice || invoice.kind !== 'INVOICE' || !invoice.issuedAt) throw notFound('issued invoice');
-      const credited = await tx.invoice.aggregate({ where: { correctsInvoiceId: id, issuedAt: { not: null } }, _sum: { total: true } });
+      const credited = await tx.invoice.aggregate({
+        where: { correctsInvoiceId: id, issuedAt: { not: null } },
+        _sum: { total: true },
+      });
       const creditable = invoice.total + (credited._sum.total ?? 0);
-      if (amount > creditable) throw invalidInput(`at most ${creditable} can still be credited on this invoice`, 'amount');
+      if (amount > creditable)
+        throw invalidInput(`at most ${creditable} can still be credited on this invoice`, 'amount');
       // The whole invoice: its own lines, negated, so every figure mirrors it. A part: one line.
-      const lines = amount === invoice.total ? await tx.invoiceLine.findMany({ where: { invoiceId: id }, orderBy: { position: 'asc' } }) : null;
-      const split = lines ? { taxable: invoice.subtotal, vat: invoice.taxAmount } : splitAtRate(amount, invoice.vatRateBps);
-      if (!split) throw invalidInput(`${amount} cannot be split exactly into an amount and its VAT at this invoice's rate; credit one cent more or less`, 'amount');
+      const lines =
+        amount === invoice.total
+          ? await tx.invoiceLine.findMany({ where: { invoiceId: id }, orderBy: { position: 'asc' } })
+          : null;
+      const split = lines
+        ? { taxable: invoice.subtotal, vat: invoice.taxAmount }
+        : splitAtRate(amount, invoice.vatRateBps);
+      if (!split)
+        throw invalidInput(
+          `${amount} cannot be split exactly into an amount and its VAT at this invoice's rate; credit one cent more or less`,
+          'amount',
+        );
       const creditLines = lines
-        ? lines.map((line) => ({ position: line.position, description: `Credit: ${line.description}`, quantity: line.quantity, unitAmount: -line.unitAmount, discountAmount: -line.discountAmount, amount: -line.amount, periodStart: line.periodStart, periodEnd: line.periodEnd }))
-        : [{ position: 1, description: `Credit on invoice ${invoice.number}`, quantity: 1, unitAmount: -split.taxable, amount: -split.taxable }];
+        ? lines.map((line) => ({
+            position: line.position,
+            description: `Credit: ${line.description}`,
+            quantity: line.quantity,
+            unitAmount: -line.unitAmount,
+            discountAmount: -line.discountAmount,
+            amount: -line.amount,
+            periodStart: line.periodStart,
+            periodEnd: line.periodEnd,
+          }))
+        : [
+            {
+              position: 1,
+              description: `Credit on invoice ${invoice.number}`,
+              quantity: 1,
+              unitAmount: -split.taxable,
+              amount: -split.taxable,
+            },
+          ];
       const row = await tx.invoice.create({
         data: {
           customerId: invoice.customerId,

@@ -9,7 +9,11 @@ import { decimalAmount, type InvoiceParty, type LegalInvoiceDocument, type Legal
 type Document = Invoice['ubl:Invoice'];
 type Line = Document['cac:InvoiceLine'][number];
 type Currency = Document['cbc:DocumentCurrencyCode'];
-type VatCategory = Document['cac:TaxTotal'][0]['cac:TaxSubtotal'] extends (infer S)[] | undefined ? S extends { 'cac:TaxCategory': infer C } ? C : never : never;
+type VatCategory = Document['cac:TaxTotal'][0]['cac:TaxSubtotal'] extends (infer S)[] | undefined
+  ? S extends { 'cac:TaxCategory': infer C }
+    ? C
+    : never
+  : never;
 
 /** EN 16931 invoice type codes (UNTDID 1001): a commercial invoice, a credit note. */
 export const INVOICE_TYPE_CODE = { INVOICE: '380', CREDIT_NOTE: '381' } as const;
@@ -35,7 +39,9 @@ export function facturXInvoice(document: LegalInvoiceDocument): Invoice {
   const category = vatCategory(document);
   // Out of scope: EN 16931 forbids VAT identifiers on the document (BR-O-2); the SIREN identifies the seller.
   const outOfScope = document.vat.treatment === 'OUT_OF_SCOPE';
-  const [firstLine, ...otherLines] = document.lines.map((line, index) => invoiceLine(line, index, sign, document.currency, category));
+  const [firstLine, ...otherLines] = document.lines.map((line, index) =>
+    invoiceLine(line, index, sign, document.currency, category),
+  );
   if (!firstLine) throw new Error(`invoice ${document.number} has no line: an e-invoice needs at least one`);
   return {
     'ubl:Invoice': {
@@ -45,23 +51,50 @@ export function facturXInvoice(document: LegalInvoiceDocument): Invoice {
       'cbc:InvoiceTypeCode': INVOICE_TYPE_CODE[document.kind],
       ...(document.reason ? { 'cbc:Note': [document.reason] } : {}),
       'cbc:DocumentCurrencyCode': currency,
-      ...(document.corrects ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': document.corrects.number, 'cbc:IssueDate': document.corrects.issueDate } }] } : {}),
+      ...(document.corrects
+        ? {
+            'cac:BillingReference': [
+              {
+                'cac:InvoiceDocumentReference': {
+                  'cbc:ID': document.corrects.number,
+                  'cbc:IssueDate': document.corrects.issueDate,
+                },
+              },
+            ],
+          }
+        : {}),
       'cac:AccountingSupplierParty': {
         'cac:Party': {
-          ...(outOfScope && !document.sellerSiren ? { 'cac:PartyIdentification': [{ 'cbc:ID': document.seller.vatNumber }] } : {}),
+          ...(outOfScope && !document.sellerSiren
+            ? { 'cac:PartyIdentification': [{ 'cbc:ID': document.seller.vatNumber }] }
+            : {}),
           'cac:PostalAddress': postalAddress(document.seller, document.seller.address.country),
-          'cac:PartyTaxScheme': outOfScope ? [] : [{ 'cbc:CompanyID': document.seller.vatNumber, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }],
+          'cac:PartyTaxScheme': outOfScope
+            ? []
+            : [{ 'cbc:CompanyID': document.seller.vatNumber, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }],
           'cac:PartyLegalEntity': {
             'cbc:RegistrationName': document.seller.legalName,
-            ...(document.sellerSiren ? { 'cbc:CompanyID': document.sellerSiren, 'cbc:CompanyID@schemeID': SIREN_SCHEME } : {}),
+            ...(document.sellerSiren
+              ? { 'cbc:CompanyID': document.sellerSiren, 'cbc:CompanyID@schemeID': SIREN_SCHEME }
+              : {}),
           },
         },
       },
       'cac:AccountingCustomerParty': {
         'cac:Party': {
           // A buyer who gave no country was taxed as in the seller's country: that is where the supply is.
-          'cac:PostalAddress': postalAddress(document.buyer, document.buyer.address.country || document.seller.address.country),
-          ...(document.buyer.vatNumber && !outOfScope ? { 'cac:PartyTaxScheme': { 'cbc:CompanyID': document.buyer.vatNumber, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } } : {}),
+          'cac:PostalAddress': postalAddress(
+            document.buyer,
+            document.buyer.address.country || document.seller.address.country,
+          ),
+          ...(document.buyer.vatNumber && !outOfScope
+            ? {
+                'cac:PartyTaxScheme': {
+                  'cbc:CompanyID': document.buyer.vatNumber,
+                  'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+                },
+              }
+            : {}),
           'cac:PartyLegalEntity': { 'cbc:RegistrationName': document.buyer.legalName },
         },
       },
@@ -113,7 +146,13 @@ function vatCategory(document: LegalInvoiceDocument): VatCategory {
  * A line: net amount = quantity × net price − allowance (BR-LIN-03 with no rounding, in minor units). The net
  * price is never negative (BR-27): a negative line is a negative quantity of a positive price.
  */
-function invoiceLine(line: LegalInvoiceLine, index: number, sign: number, currency: string, category: VatCategory): Line {
+function invoiceLine(
+  line: LegalInvoiceLine,
+  index: number,
+  sign: number,
+  currency: string,
+  category: VatCategory,
+): Line {
   const unit = sign * line.unitAmount;
   const quantity = unit < 0 ? -line.quantity : line.quantity;
   const allowance = sign * line.discountAmount;
@@ -126,7 +165,12 @@ function invoiceLine(line: LegalInvoiceLine, index: number, sign: number, curren
     'cbc:LineExtensionAmount': decimalAmount(sign * line.amount, currency),
     'cbc:LineExtensionAmount@currencyID': code,
     ...(line.periodStart || line.periodEnd
-      ? { 'cac:InvoicePeriod': { ...(line.periodStart ? { 'cbc:StartDate': line.periodStart } : {}), ...(line.periodEnd ? { 'cbc:EndDate': line.periodEnd } : {}) } }
+      ? {
+          'cac:InvoicePeriod': {
+            ...(line.periodStart ? { 'cbc:StartDate': line.periodStart } : {}),
+            ...(line.periodEnd ? { 'cbc:EndDate': line.periodEnd } : {}),
+          },
+        }
       : {}),
     ...(allowance !== 0
       ? {
@@ -143,7 +187,11 @@ function invoiceLine(line: LegalInvoiceLine, index: number, sign: number, curren
       : {}),
     'cac:Item': {
       'cbc:Name': line.description,
-      'cac:ClassifiedTaxCategory': { 'cbc:ID': category['cbc:ID'], ...(category['cbc:Percent'] !== undefined ? { 'cbc:Percent': category['cbc:Percent'] } : {}), 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
+      'cac:ClassifiedTaxCategory': {
+        'cbc:ID': category['cbc:ID'],
+        ...(category['cbc:Percent'] !== undefined ? { 'cbc:Percent': category['cbc:Percent'] } : {}),
+        'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+      },
     },
     'cac:Price': { 'cbc:PriceAmount': decimalAmount(Math.abs(unit), currency), 'cbc:PriceAmount@currencyID': code },
   };
@@ -157,11 +205,20 @@ function postalAddress(party: InvoiceParty, country: string) {
     ...(city ? { 'cbc:CityName': city } : {}),
     ...(postalCode ? { 'cbc:PostalZone': postalCode } : {}),
     ...(region ? { 'cbc:CountrySubentity': region } : {}),
-    'cac:Country': { 'cbc:IdentificationCode': country as Document['cac:AccountingSupplierParty']['cac:Party']['cac:PostalAddress']['cac:Country']['cbc:IdentificationCode'] },
+    'cac:Country': {
+      'cbc:IdentificationCode':
+        country as Document['cac:AccountingSupplierParty']['cac:Party']['cac:PostalAddress']['cac:Country']['cbc:IdentificationCode'],
+    },
   };
 }
 
 /** 1900 → `19`, 2550 → `25.5`, 0 → `0`. */
 export function vatPercent(rateBps: number): string {
-  return `${Math.trunc(rateBps / 100)}${rateBps % 100 ? `.${String(rateBps % 100).padStart(2, '0').replace(/0$/, '')}` : ''}`;
+  return `${Math.trunc(rateBps / 100)}${
+    rateBps % 100
+      ? `.${String(rateBps % 100)
+          .padStart(2, '0')
+          .replace(/0$/, '')}`
+      : ''
+  }`;
 }

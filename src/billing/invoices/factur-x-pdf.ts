@@ -2,7 +2,14 @@
 // CII XML attached as `factur-x.xml` (AFRelationship Alternative) and the fx: XMP metadata, by
 // @e-invoice-eu/core. No network, no LibreOffice: the PDF is ours, the library adds the XML and PDF/A-3 parts.
 import { createRequire } from 'node:module';
-import { FormatFactoryService, ValidationService, invoiceSchema, type EInvoiceFormat, type Invoice, type Logger } from '@e-invoice-eu/core';
+import {
+  FormatFactoryService,
+  ValidationService,
+  invoiceSchema,
+  type EInvoiceFormat,
+  type Invoice,
+  type Logger,
+} from '@e-invoice-eu/core';
 import { facturXInvoice } from './factur-x-mapping.ts';
 import type { LegalInvoiceDocument } from './legal-invoice.ts';
 
@@ -11,7 +18,12 @@ const FORMAT = 'Factur-X-EN16931';
 /** The library logs only what goes wrong (an invalid input), then throws: its messages explain the error. */
 function collectingLogger(): Logger & { messages: string[] } {
   const messages: string[] = [];
-  return { messages, log: () => undefined, warn: (message) => messages.push(message), error: (message) => messages.push(message) };
+  return {
+    messages,
+    log: () => undefined,
+    warn: (message) => messages.push(message),
+    error: (message) => messages.push(message),
+  };
 }
 
 type Validator = Parameters<ValidationService['validate']>[1];
@@ -24,7 +36,9 @@ let validator: Validator | null = null;
 function schemaValidator(format: EInvoiceFormat): Validator {
   if (validator) return validator;
   const fromLibrary = createRequire(createRequire(__filename).resolve('@e-invoice-eu/core'));
-  const { default: Ajv2019 } = fromLibrary('ajv/dist/2019') as { default: new (options: object) => { compile(schema: unknown): Validator } };
+  const { default: Ajv2019 } = fromLibrary('ajv/dist/2019') as {
+    default: new (options: object) => { compile(schema: unknown): Validator };
+  };
   const schema = structuredClone(invoiceSchema);
   format.patchSchema(schema);
   validator = new Ajv2019({ strict: true, allErrors: true, useDefaults: true }).compile(schema);
@@ -49,7 +63,10 @@ export async function renderFacturX(document: LegalInvoiceDocument, pdf: Buffer)
     if (typeof bytes === 'string') throw new Error(`${FORMAT} produced XML where a PDF was expected`);
     return Buffer.from(bytes);
   } catch (error) {
-    throw new Error(`the e-invoice of ${document.number} could not be made: ${[...logger.messages, String(error)].join('\n')}`, { cause: error });
+    throw new Error(
+      `the e-invoice of ${document.number} could not be made: ${[...logger.messages, String(error)].join('\n')}`,
+      { cause: error },
+    );
   }
 }
 
@@ -64,7 +81,8 @@ function withFlatPrecedingInvoice(invoice: Invoice): Invoice {
   const references = copy['ubl:Invoice']['cac:BillingReference'];
   if (references) {
     copy['ubl:Invoice']['cac:BillingReference'] = references.map(
-      (reference) => ({ 'cbc:ID': reference['cac:InvoiceDocumentReference']['cbc:ID'] }) as unknown as (typeof references)[number],
+      (reference) =>
+        ({ 'cbc:ID': reference['cac:InvoiceDocumentReference']['cbc:ID'] }) as unknown as (typeof references)[number],
     );
   }
   return copy;

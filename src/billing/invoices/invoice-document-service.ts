@@ -52,7 +52,8 @@ export class InvoiceDocumentService {
     const document = legalInvoiceDocument(invoice, lines, this.timeZone, corrected);
     const pdf = stored.pdf ?? (await this.store(invoice.id, 'pdf', await renderInvoicePdf(document)));
     // The e-invoice is made from the stored PDF: the two show one document.
-    const eInvoice = stored.eInvoice ?? (await this.store(invoice.id, 'eInvoice', await renderFacturX(document, pdf.pdf)));
+    const eInvoice =
+      stored.eInvoice ?? (await this.store(invoice.id, 'eInvoice', await renderFacturX(document, pdf.pdf)));
     return { pdf, eInvoice };
   }
 
@@ -65,6 +66,11 @@ export class InvoiceDocumentService {
 
   private async store(invoiceId: string, kind: StoredDocumentKind, bytes: Buffer): Promise<StoredBytes> {
     // Two first downloads at once: the first write wins and both answer with what is stored.
-    return (await this.invoices.storeDocument(invoiceId, kind, bytes, sha256(bytes))) ?? { pdf: bytes, sha256: sha256(bytes) };
+    return (
+      (await this.invoices.storeDocument(invoiceId, kind, bytes, sha256(bytes))) ?? {
+        pdf: bytes,
+        sha256: sha256(bytes),
+      }
+    );
   }
 }

@@ -26,7 +26,10 @@ export interface InvoiceIssuerDependencies {
 }
 
 /** What a document states about its VAT: a decision, or for a credit note the corrected invoice's. */
-export type StatedVat = Pick<SupplyVatDecision, 'treatment' | 'rateBps' | 'rateCountry' | 'mention' | 'rateDay' | 'vatNumberStatus'> & {
+export type StatedVat = Pick<
+  SupplyVatDecision,
+  'treatment' | 'rateBps' | 'rateCountry' | 'mention' | 'rateDay' | 'vatNumberStatus'
+> & {
   /** When the decision was taken; left as recorded on the row when absent. */
   decidedAt?: Date | null;
 };
@@ -46,14 +49,20 @@ export class InvoiceIssuer {
       // The row lock makes concurrent issuers of one invoice queue up; the loser finds it issued.
       const [locked] = await tx.$queryRaw<{ issued_at: Date | null }[]>`
         SELECT issued_at FROM invoices WHERE id = ${invoice.id}::uuid FOR UPDATE`;
-      if (!locked || locked.issued_at) return invoiceFromRow(await tx.invoice.findUniqueOrThrow({ where: { id: invoice.id }, omit: STORED_DOCUMENTS }));
+      if (!locked || locked.issued_at)
+        return invoiceFromRow(
+          await tx.invoice.findUniqueOrThrow({ where: { id: invoice.id }, omit: STORED_DOCUMENTS }),
+        );
       if (corrected) {
         return this.issueInTransaction(tx, invoice.id, statedVatOf(corrected), {
           buyerSnapshot: corrected.buyerSnapshot ?? {},
           correctsInvoiceId: corrected.id,
         });
       }
-      return this.issueInTransaction(tx, invoice.id, decision, { buyerSnapshot: buyerSnapshot(customer, decision.treatment === 'REVERSE_CHARGE'), correctsInvoiceId: null });
+      return this.issueInTransaction(tx, invoice.id, decision, {
+        buyerSnapshot: buyerSnapshot(customer, decision.treatment === 'REVERSE_CHARGE'),
+        correctsInvoiceId: null,
+      });
     });
     await this.deps.documents.freeze(issued.id);
     return issued;
@@ -75,7 +84,9 @@ export class InvoiceIssuer {
       if (line.vatAmount !== vatAmount) await tx.invoiceLine.update({ where: { id: line.id }, data: { vatAmount } });
     }
     const creditNote = parties.correctsInvoiceId !== null;
-    const { series, sequence, number, issuedAt } = await (creditNote ? this.deps.creditNoteNumbers : this.deps.invoiceNumbers).allocate(tx, this.now);
+    const { series, sequence, number, issuedAt } = await (
+      creditNote ? this.deps.creditNoteNumbers : this.deps.invoiceNumbers
+    ).allocate(tx, this.now);
     const issued = await tx.invoice.update({
       where: { id: invoiceId },
       data: {
@@ -117,7 +128,10 @@ export class InvoiceIssuer {
 
 /** The VAT an issued document stated: a credit note repeats it. */
 export function statedVatOf(
-  invoice: Pick<Invoice, 'vatTreatment' | 'vatRateBps' | 'vatRateCountry' | 'vatMention' | 'vatRateDay' | 'vatNumberStatus' | 'vatDecidedAt'>,
+  invoice: Pick<
+    Invoice,
+    'vatTreatment' | 'vatRateBps' | 'vatRateCountry' | 'vatMention' | 'vatRateDay' | 'vatNumberStatus' | 'vatDecidedAt'
+  >,
 ): StatedVat {
   return {
     treatment: invoice.vatTreatment,

@@ -25,7 +25,10 @@ export class InvoiceLineDescriber {
   }
 
   private text(line: ProviderInvoiceLine, planName: string, storageBytes: bigint): string {
-    const period = line.periodStart && line.periodEnd ? `, ${calendarDate(line.periodStart, this.timeZone)} – ${calendarDate(line.periodEnd, this.timeZone)}` : '';
+    const period =
+      line.periodStart && line.periodEnd
+        ? `, ${calendarDate(line.periodStart, this.timeZone)} – ${calendarDate(line.periodEnd, this.timeZone)}`
+        : '';
     const what = `Cloud storage subscription, ${planName} plan, ${storageSize(storageBytes)}${period}`;
     if (!line.proration) return what;
     return line.amount < 0 ? `Unused time: ${what}` : `Remaining time: ${what}`;

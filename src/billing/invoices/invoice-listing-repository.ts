@@ -31,7 +31,9 @@ export class InvoiceListingRepository {
       where: {
         AND: [
           whereOf(filter),
-          after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
+          after
+            ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+            : {},
         ],
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -65,7 +67,11 @@ export class InvoiceListingRepository {
 
   /** In issue order, for exports. */
   async findAll(filter: InvoiceFilter, limit: number): Promise<Invoice[]> {
-    const rows = await this.prisma.invoice.findMany({ where: whereOf(filter), orderBy: [{ issuedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], take: limit });
+    const rows = await this.prisma.invoice.findMany({
+      where: whereOf(filter),
+      orderBy: [{ issuedAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
     return rows.map(invoiceFromRow);
   }
 }
@@ -74,7 +80,10 @@ function whereOf(filter: InvoiceFilter) {
   return {
     ...(filter.status && { status: filter.status }),
     ...((filter.issuedFrom || filter.issuedBefore) && {
-      issuedAt: { ...(filter.issuedFrom && { gte: filter.issuedFrom }), ...(filter.issuedBefore && { lt: filter.issuedBefore }) },
+      issuedAt: {
+        ...(filter.issuedFrom && { gte: filter.issuedFrom }),
+        ...(filter.issuedBefore && { lt: filter.issuedBefore }),
+      },
     }),
     ...(filter.country && { buyerSnapshot: { path: ['country'], equals: filter.country } }),
   };

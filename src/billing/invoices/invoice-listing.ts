@@ -12,8 +12,23 @@ export const MAX_CSV_ROWS = 10_000;
 const COUNTRY = /^[A-Z]{2}$/;
 
 const CSV_COLUMNS = [
-  'number', 'issued_at', 'status', 'paid_at', 'buyer_legal_name', 'buyer_country', 'buyer_vat_number', 'vat_treatment',
-  'vat_rate_percent', 'currency', 'subtotal', 'tax', 'total', 'amount_paid', 'amount_due', 'period_start', 'period_end',
+  'number',
+  'issued_at',
+  'status',
+  'paid_at',
+  'buyer_legal_name',
+  'buyer_country',
+  'buyer_vat_number',
+  'vat_treatment',
+  'vat_rate_percent',
+  'currency',
+  'subtotal',
+  'tax',
+  'total',
+  'amount_paid',
+  'amount_due',
+  'period_start',
+  'period_end',
 ] as const;
 
 export class InvoiceListing {
@@ -21,9 +36,13 @@ export class InvoiceListing {
 
   async page(filter: InvoiceFilter, first: number, after: string | null): Promise<InvoicePage> {
     checkFilter(filter);
-    if (!Number.isInteger(first) || first < 1 || first > MAX_INVOICE_PAGE) throw invalidInput(`\`first\` must be between 1 and ${MAX_INVOICE_PAGE}`, 'first');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_INVOICE_PAGE)
+      throw invalidInput(`\`first\` must be between 1 and ${MAX_INVOICE_PAGE}`, 'first');
     const rows = await this.invoices.findPage(filter, first + 1, after === null ? null : decodeInvoiceCursor(after));
-    return { invoices: rows.slice(0, first).map((invoice) => ({ cursor: encodeInvoiceCursor(invoice), invoice })), hasNextPage: rows.length > first };
+    return {
+      invoices: rows.slice(0, first).map((invoice) => ({ cursor: encodeInvoiceCursor(invoice), invoice })),
+      hasNextPage: rows.length > first,
+    };
   }
 
   totals(filter: InvoiceFilter): Promise<CurrencyTotals[]> {
@@ -35,14 +54,21 @@ export class InvoiceListing {
   async csv(filter: InvoiceFilter): Promise<string> {
     checkFilter(filter);
     const count = await this.invoices.count(filter);
-    if (count > MAX_CSV_ROWS) throw invalidInput(`${count} invoices match: export at most ${MAX_CSV_ROWS} at once (narrow the period)`, 'filter');
+    if (count > MAX_CSV_ROWS)
+      throw invalidInput(
+        `${count} invoices match: export at most ${MAX_CSV_ROWS} at once (narrow the period)`,
+        'filter',
+      );
     const rows = await this.invoices.findAll(filter, MAX_CSV_ROWS);
-    return [CSV_COLUMNS.join(','), ...rows.map((invoice) => csvRow(invoice).map(csvCell).join(','))].join('\r\n') + '\r\n';
+    return (
+      [CSV_COLUMNS.join(','), ...rows.map((invoice) => csvRow(invoice).map(csvCell).join(','))].join('\r\n') + '\r\n'
+    );
   }
 }
 
 function checkFilter(filter: InvoiceFilter): void {
-  if (filter.country !== null && !COUNTRY.test(filter.country)) throw invalidInput('`country` must be an ISO 3166-1 alpha-2 code in upper case', 'country');
+  if (filter.country !== null && !COUNTRY.test(filter.country))
+    throw invalidInput('`country` must be an ISO 3166-1 alpha-2 code in upper case', 'country');
   if (filter.issuedFrom && filter.issuedBefore && filter.issuedFrom >= filter.issuedBefore) {
     throw invalidInput('`issuedFrom` must be before `issuedBefore`', 'issuedBefore');
   }
@@ -52,9 +78,23 @@ function csvRow(invoice: Invoice): (string | null)[] {
   const buyer = invoice.buyerSnapshot;
   const amount = (minor: number) => majorUnits(minor, invoice.currency);
   return [
-    invoice.number, iso(invoice.issuedAt), invoice.status, iso(invoice.paidAt), buyer?.legalName ?? null, buyer?.country ?? null,
-    buyer?.vatNumber ?? null, invoice.vatTreatment, (invoice.vatRateBps / 100).toFixed(2), invoice.currency, amount(invoice.subtotal),
-    amount(invoice.taxAmount), amount(invoice.total), amount(invoice.amountPaid), amount(invoice.amountDue), iso(invoice.periodStart), iso(invoice.periodEnd),
+    invoice.number,
+    iso(invoice.issuedAt),
+    invoice.status,
+    iso(invoice.paidAt),
+    buyer?.legalName ?? null,
+    buyer?.country ?? null,
+    buyer?.vatNumber ?? null,
+    invoice.vatTreatment,
+    (invoice.vatRateBps / 100).toFixed(2),
+    invoice.currency,
+    amount(invoice.subtotal),
+    amount(invoice.taxAmount),
+    amount(invoice.total),
+    amount(invoice.amountPaid),
+    amount(invoice.amountDue),
+    iso(invoice.periodStart),
+    iso(invoice.periodEnd),
   ];
 }
 
@@ -62,8 +102,11 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** Exact decimal text of minor units, with the currency's own number of decimals (EUR 2, JPY 0, KWD 3). */
 export function majorUnits(minor: number, currency: string): string {
-  const decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const digits = Math.abs(minor).toString().padStart(decimals + 1, '0');
+  const decimals =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(decimals + 1, '0');
   const whole = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
   return minor < 0 ? `-${whole}` : whole;
 }

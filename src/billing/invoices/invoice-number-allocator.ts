@@ -40,7 +40,8 @@ export class InvoiceNumberAllocator {
     this.template = format.template;
     this.timeZone = format.timeZone;
     this.padding = validPadding(format.template);
-    if (!this.render('2000', null)) throw new Error(`invoice number template "${this.template}" needs a prefix or {year} to name its series`);
+    if (!this.render('2000', null))
+      throw new Error(`invoice number template "${this.template}" needs a prefix or {year} to name its series`);
     calendarDate(new Date(0), format.timeZone); // throws now, at start, on an unknown time zone
   }
 
@@ -78,9 +79,11 @@ function validPadding(template: string): number {
   const unknown = placeholders.find(([, name]) => name !== 'year' && name !== 'seq');
   if (unknown) throw new Error(`invoice number template "${template}": unknown placeholder ${unknown[0]}`);
   const sequences = placeholders.filter(([, name]) => name === 'seq');
-  if (sequences.length !== 1) throw new Error(`invoice number template "${template}" needs exactly one {seq} or {seq:N}`);
+  if (sequences.length !== 1)
+    throw new Error(`invoice number template "${template}" needs exactly one {seq} or {seq:N}`);
   const padding = Number(sequences[0]?.[2] ?? 1);
-  if (padding < 1 || padding > 12) throw new Error(`invoice number template "${template}": {seq:N} needs N from 1 to 12`);
+  if (padding < 1 || padding > 12)
+    throw new Error(`invoice number template "${template}": {seq:N} needs N from 1 to 12`);
   if (template.replace(PLACEHOLDER, '').includes('{') || template.replace(PLACEHOLDER, '').includes('}')) {
     throw new Error(`invoice number template "${template}": a brace outside a placeholder`);
   }

@@ -17,9 +17,13 @@ const COLUMNS = [
   { title: 'VAT', width: 60, align: 'right' },
 ] as const;
 const TREATMENT_LABELS = { STANDARD: 'standard rate', REVERSE_CHARGE: 'reverse charge', OUT_OF_SCOPE: 'out of scope' };
-const TITLES = { INVOICE: { title: 'INVOICE', number: 'Invoice number' }, CREDIT_NOTE: { title: 'CREDIT NOTE', number: 'Credit note number' } };
+const TITLES = {
+  INVOICE: { title: 'INVOICE', number: 'Invoice number' },
+  CREDIT_NOTE: { title: 'CREDIT NOTE', number: 'Credit note number' },
+};
 
-const fontFile = (weight: string) => createRequire(__filename).resolve(`@expo-google-fonts/noto-sans/${weight}/NotoSans_${weight}.ttf`);
+const fontFile = (weight: string) =>
+  createRequire(__filename).resolve(`@expo-google-fonts/noto-sans/${weight}/NotoSans_${weight}.ttf`);
 const REGULAR = fontFile('400Regular');
 const BOLD = fontFile('700Bold');
 
@@ -33,7 +37,10 @@ export async function renderInvoicePdf(invoice: LegalInvoiceDocument): Promise<B
     size: 'A4',
     margin: MARGIN,
     // A fixed creation date makes a re-render of the same document byte-for-byte comparable.
-    info: { Title: `${titles.title === 'INVOICE' ? 'Invoice' : 'Credit note'} ${invoice.number}`, CreationDate: new Date(`${invoice.issueDate}T00:00:00Z`) },
+    info: {
+      Title: `${titles.title === 'INVOICE' ? 'Invoice' : 'Credit note'} ${invoice.number}`,
+      CreationDate: new Date(`${invoice.issueDate}T00:00:00Z`),
+    },
   });
   doc.registerFont('Regular', REGULAR);
   doc.registerFont('Bold', BOLD);
@@ -50,7 +57,12 @@ export async function renderInvoicePdf(invoice: LegalInvoiceDocument): Promise<B
   const sellerBottom = doc.y;
   party(doc, 'Buyer', invoice.buyer, MARGIN + CONTENT_WIDTH / 2, partiesTop);
   doc.y = Math.max(sellerBottom, doc.y) + 25;
-  if (invoice.reason) doc.font('Regular').fontSize(10).text(`Reason: ${invoice.reason}`, MARGIN, doc.y - 10, { width: CONTENT_WIDTH }).moveDown(0.8);
+  if (invoice.reason)
+    doc
+      .font('Regular')
+      .fontSize(10)
+      .text(`Reason: ${invoice.reason}`, MARGIN, doc.y - 10, { width: CONTENT_WIDTH })
+      .moveDown(0.8);
 
   lineTable(doc, invoice);
   summary(doc, invoice);
@@ -66,12 +78,22 @@ function assertPrintable(invoice: LegalInvoiceDocument): void {
   if (invoice.vat.treatment !== 'STANDARD' && !invoice.vat.mention) {
     throw new Error(`invoice ${invoice.number}: an invoice without VAT must carry its legal mention`);
   }
-  if (invoice.kind === 'CREDIT_NOTE' && !invoice.corrects) throw new Error(`credit note ${invoice.number}: it must name the invoice it corrects`);
+  if (invoice.kind === 'CREDIT_NOTE' && !invoice.corrects)
+    throw new Error(`credit note ${invoice.number}: it must name the invoice it corrects`);
 }
 
-function party(doc: PDFKit.PDFDocument, title: string, who: InvoiceParty, x: number, y: number, mentions: string[] = []): void {
+function party(
+  doc: PDFKit.PDFDocument,
+  title: string,
+  who: InvoiceParty,
+  x: number,
+  y: number,
+  mentions: string[] = [],
+): void {
   const { address } = who;
-  const country = address.country ? (new Intl.DisplayNames('en', { type: 'region' }).of(address.country) ?? address.country) : null;
+  const country = address.country
+    ? (new Intl.DisplayNames('en', { type: 'region' }).of(address.country) ?? address.country)
+    : null;
   const lines = [
     who.legalName,
     address.line1,
@@ -84,7 +106,10 @@ function party(doc: PDFKit.PDFDocument, title: string, who: InvoiceParty, x: num
   ].filter((line): line is string => Boolean(line));
   const width = CONTENT_WIDTH / 2 - 10;
   doc.font('Bold').fontSize(11).text(title, x, y, { width });
-  doc.font('Regular').fontSize(10).text(lines.join('\n'), x, doc.y + 2, { width });
+  doc
+    .font('Regular')
+    .fontSize(10)
+    .text(lines.join('\n'), x, doc.y + 2, { width });
 }
 
 function lineTable(doc: PDFKit.PDFDocument, invoice: LegalInvoiceDocument): void {
@@ -94,7 +119,11 @@ function lineTable(doc: PDFKit.PDFDocument, invoice: LegalInvoiceDocument): void
     const height = Math.max(...cells.map((cell, i) => doc.heightOfString(cell, { width: COLUMNS[i]!.width - 6 })));
     if (doc.y + height > doc.page.height - MARGIN - 20) {
       doc.addPage();
-      if (!bold) row(COLUMNS.map((column) => column.title), true);
+      if (!bold)
+        row(
+          COLUMNS.map((column) => column.title),
+          true,
+        );
     }
     const top = doc.y;
     let x = MARGIN;
@@ -106,11 +135,25 @@ function lineTable(doc: PDFKit.PDFDocument, invoice: LegalInvoiceDocument): void
     doc.y = top + height + 6;
     doc.x = MARGIN;
   };
-  row(COLUMNS.map((column) => column.title), true);
+  row(
+    COLUMNS.map((column) => column.title),
+    true,
+  );
   for (const line of invoice.lines) {
     const period = line.periodStart && line.periodEnd ? `${line.periodStart} – ${line.periodEnd}` : '';
     const discount = line.discountAmount ? money(-line.discountAmount) : money(0);
-    row([line.description, period, String(line.quantity), money(line.unitAmount), discount, money(line.amount), money(line.vatAmount)], false);
+    row(
+      [
+        line.description,
+        period,
+        String(line.quantity),
+        money(line.unitAmount),
+        discount,
+        money(line.amount),
+        money(line.vatAmount),
+      ],
+      false,
+    );
   }
 }
 
@@ -131,12 +174,23 @@ function summary(doc: PDFKit.PDFDocument, invoice: LegalInvoiceDocument): void {
   entry(`VAT amount`, money(invoice.vatAmount));
   entry('Total including VAT', money(invoice.total), true);
   doc.font('Regular').fontSize(9);
-  doc.text(`All amounts are in ${invoice.currency}. VAT is computed per line (amount × rate, rounded half away from zero to the cent); the VAT amount is the sum of the lines' VAT.`, MARGIN, doc.y + 12, { width: CONTENT_WIDTH });
+  doc.text(
+    `All amounts are in ${invoice.currency}. VAT is computed per line (amount × rate, rounded half away from zero to the cent); the VAT amount is the sum of the lines' VAT.`,
+    MARGIN,
+    doc.y + 12,
+    { width: CONTENT_WIDTH },
+  );
   if (invoice.businessTerms) {
-    doc.font('Regular').fontSize(8).text(invoice.businessTerms.join('\n'), MARGIN, doc.y + 10, { width: CONTENT_WIDTH });
+    doc
+      .font('Regular')
+      .fontSize(8)
+      .text(invoice.businessTerms.join('\n'), MARGIN, doc.y + 10, { width: CONTENT_WIDTH });
   }
   if (invoice.vat.mention) {
-    doc.font('Bold').fontSize(9).text(invoice.vat.mention, MARGIN, doc.y + 12, { width: CONTENT_WIDTH });
+    doc
+      .font('Bold')
+      .fontSize(9)
+      .text(invoice.vat.mention, MARGIN, doc.y + 12, { width: CONTENT_WIDTH });
   }
 }
 

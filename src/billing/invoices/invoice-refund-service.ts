@@ -26,24 +26,31 @@ export class InvoiceRefundService {
 
   /** Refunds `amount` (all that remains refundable when null) of a paid invoice, with its credit note. */
   async refund(invoiceId: string, amount: number | null, reason: string): Promise<RefundOutcome> {
-    if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) throw invalidInput('`amount` must be a positive number of minor units', 'amount');
+    if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0))
+      throw invalidInput('`amount` must be a positive number of minor units', 'amount');
     const why = reason.trim();
-    if (!why || why.length > MAX_CREDIT_REASON_LENGTH) throw invalidInput(`\`reason\` must be 1 to ${MAX_CREDIT_REASON_LENGTH} characters`, 'reason');
+    if (!why || why.length > MAX_CREDIT_REASON_LENGTH)
+      throw invalidInput(`\`reason\` must be 1 to ${MAX_CREDIT_REASON_LENGTH} characters`, 'reason');
     const found = await this.invoices.findById(invoiceId);
     if (!found || found.kind !== 'INVOICE') throw notFound('invoice');
     return this.operations.run(found.customerId, 'REFUND_INVOICE', async (operation) => {
       // Read again under the lock: a concurrent refund has finished by now.
       const invoice = (await this.invoices.findById(invoiceId)) ?? found;
-      if (invoice.status !== 'PAID' || !invoice.issuedAt || !invoice.providerInvoiceId) return { kind: 'not_paid', invoice };
+      if (invoice.status !== 'PAID' || !invoice.issuedAt || !invoice.providerInvoiceId)
+        return { kind: 'not_paid', invoice };
       const credited = await this.invoices.creditedOn(invoice.id);
       // Only money the provider took can go back: a part paid from the customer's credit balance (a
       // downgrade's credit) was never charged, and what earlier refunds returned is gone already.
       const refundable = Math.min(invoice.total - credited.all, invoice.amountPaid - credited.byOperators);
       const wanted = amount ?? refundable;
-      if (wanted <= 0 || wanted > refundable) return { kind: 'exceeds_refundable', invoice, refundable: Math.max(refundable, 0) };
+      if (wanted <= 0 || wanted > refundable)
+        return { kind: 'exceeds_refundable', invoice, refundable: Math.max(refundable, 0) };
       // Checked before any money moves: the credit note must be issuable once the provider has refunded.
       if (wanted !== invoice.total && !splitAtRate(wanted, invoice.vatRateBps)) {
-        throw invalidInput(`${wanted} cannot be split exactly into an amount and its VAT at this invoice's rate; refund one cent more or less`, 'amount');
+        throw invalidInput(
+          `${wanted} cannot be split exactly into an amount and its VAT at this invoice's rate; refund one cent more or less`,
+          'amount',
+        );
       }
       const unmatched = (await this.provider.refundedAmountOfInvoice(invoice.providerInvoiceId)) - credited.byOperators;
       if (unmatched > 0 && unmatched !== wanted) return { kind: 'unmatched_refund', invoice, unmatched };

@@ -15,7 +15,13 @@ export type StoredDocumentKind = 'pdf' | 'eInvoice';
 /** The stored documents' bytes: only a download reads them (`storedDocuments`). */
 export const STORED_DOCUMENTS = { pdf: true, eInvoice: true } as const;
 
-const STATUS_RANK: Record<ProviderInvoice['status'], number> = { DRAFT: 0, OPEN: 1, UNCOLLECTIBLE: 2, PAID: 3, VOID: 3 };
+const STATUS_RANK: Record<ProviderInvoice['status'], number> = {
+  DRAFT: 0,
+  OPEN: 1,
+  UNCOLLECTIBLE: 2,
+  PAID: 3,
+  VOID: 3,
+};
 
 export class InvoiceRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -80,7 +86,18 @@ export class InvoiceRepository {
   }
 
   /** The VAT decision recorded on an invoice not yet issued; null when none is. */
-  static recordedVat(row: Pick<Invoice, 'vatDecidedAt' | 'vatRateDay' | 'vatTreatment' | 'vatRateBps' | 'vatRateCountry' | 'vatMention' | 'vatNumberStatus'>): SupplyVatDecision | null {
+  static recordedVat(
+    row: Pick<
+      Invoice,
+      | 'vatDecidedAt'
+      | 'vatRateDay'
+      | 'vatTreatment'
+      | 'vatRateBps'
+      | 'vatRateCountry'
+      | 'vatMention'
+      | 'vatNumberStatus'
+    >,
+  ): SupplyVatDecision | null {
     if (!row.vatDecidedAt || !row.vatRateDay) return null;
     return {
       treatment: row.vatTreatment,
@@ -115,16 +132,28 @@ export class InvoiceRepository {
 
   /** The stored documents of an invoice, each null until it is rendered. */
   async storedDocuments(id: string): Promise<Record<StoredDocumentKind, { pdf: Buffer; sha256: string } | null>> {
-    const row = await this.prisma.invoice.findUnique({ where: { id }, select: { pdf: true, pdfSha256: true, eInvoice: true, eInvoiceSha256: true } });
+    const row = await this.prisma.invoice.findUnique({
+      where: { id },
+      select: { pdf: true, pdfSha256: true, eInvoice: true, eInvoiceSha256: true },
+    });
     return {
       pdf: row?.pdf && row.pdfSha256 ? { pdf: Buffer.from(row.pdf), sha256: row.pdfSha256 } : null,
-      eInvoice: row?.eInvoice && row.eInvoiceSha256 ? { pdf: Buffer.from(row.eInvoice), sha256: row.eInvoiceSha256 } : null,
+      eInvoice:
+        row?.eInvoice && row.eInvoiceSha256 ? { pdf: Buffer.from(row.eInvoice), sha256: row.eInvoiceSha256 } : null,
     };
   }
 
   /** Stores an issued document's PDF or e-invoice once; returns what is stored (the other writer's, if it came first). */
-  async storeDocument(id: string, kind: StoredDocumentKind, bytes: Buffer, sha256: string): Promise<{ pdf: Buffer; sha256: string } | null> {
-    const data = kind === 'pdf' ? { pdf: new Uint8Array(bytes), pdfSha256: sha256 } : { eInvoice: new Uint8Array(bytes), eInvoiceSha256: sha256 };
+  async storeDocument(
+    id: string,
+    kind: StoredDocumentKind,
+    bytes: Buffer,
+    sha256: string,
+  ): Promise<{ pdf: Buffer; sha256: string } | null> {
+    const data =
+      kind === 'pdf'
+        ? { pdf: new Uint8Array(bytes), pdfSha256: sha256 }
+        : { eInvoice: new Uint8Array(bytes), eInvoiceSha256: sha256 };
     await this.prisma.invoice.updateMany({ where: { id, [kind]: null, issuedAt: { not: null } }, data });
     return (await this.storedDocuments(id))[kind];
   }
@@ -193,13 +222,22 @@ export class InvoiceRepository {
     const written = await this.prisma.$transaction(async (tx) => {
       if (!existing) {
         return tx.invoice.create({
-          data: { customerId, providerInvoiceId: invoice.id, createdAt: invoice.createdAt, ...state, lines: { create: lines } },
+          data: {
+            customerId,
+            providerInvoiceId: invoice.id,
+            createdAt: invoice.createdAt,
+            ...state,
+            lines: { create: lines },
+          },
         });
       }
       // An issued invoice is a legal record: only its payment state may change.
       if (existing.issuedAt !== null) {
         const { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing } = state;
-        return tx.invoice.update({ where: { id: existing.id }, data: { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing } });
+        return tx.invoice.update({
+          where: { id: existing.id },
+          data: { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing },
+        });
       }
       await tx.invoiceLine.deleteMany({ where: { invoiceId: existing.id } });
       await tx.invoiceLine.createMany({ data: lines.map((line) => ({ ...line, invoiceId: existing.id })) });

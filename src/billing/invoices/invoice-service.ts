@@ -40,7 +40,8 @@ export class InvoiceService {
     // One extra row each tells whether another page exists without a count query.
     const rows = await this.invoices.findPages(known, first + 1, position);
     const byCustomer = new Map<string, Invoice[]>();
-    for (const invoice of rows) byCustomer.set(invoice.customerId, [...(byCustomer.get(invoice.customerId) ?? []), invoice]);
+    for (const invoice of rows)
+      byCustomer.set(invoice.customerId, [...(byCustomer.get(invoice.customerId) ?? []), invoice]);
     return customerIds.map((customerId) => {
       const own = (customerId && byCustomer.get(customerId)) || [];
       return {

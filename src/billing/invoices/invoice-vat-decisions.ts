@@ -23,11 +23,23 @@ export class InvoiceVatDecisions {
   /** A draft: decided once (re-checking the VAT number), recorded, and made what the provider will charge. */
   async settleDraft(row: Invoice, customer: Customer, invoice: ProviderInvoice): Promise<void> {
     // The supply is the period the provider drafted the invoice for: its rate is that day's.
-    const decision = InvoiceRepository.recordedVat(row) ?? (await this.invoices.recordVat(row.id, await this.taxRates.decide(customer, invoice.createdAt), this.now(), true));
+    const decision =
+      InvoiceRepository.recordedVat(row) ??
+      (await this.invoices.recordVat(
+        row.id,
+        await this.taxRates.decide(customer, invoice.createdAt),
+        this.now(),
+        true,
+      ));
     const vat = await this.taxRates.forDecision(decision);
     if (invoice.vatDecision === vat.tag) return;
     try {
-      await this.provider.setDraftInvoiceTaxRates(invoice.id, vat.taxRateIds, vat.tag, `invoice-vat:${invoice.id}:${vat.tag}`);
+      await this.provider.setDraftInvoiceTaxRates(
+        invoice.id,
+        vat.taxRateIds,
+        vat.tag,
+        `invoice-vat:${invoice.id}:${vat.tag}`,
+      );
     } catch (error) {
       // Finalized meanwhile: it was charged by the tag it carries, which its finalization will issue from.
       if (!(error instanceof ProviderRequestError)) throw error;

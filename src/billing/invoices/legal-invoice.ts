@@ -83,14 +83,18 @@ export function legalInvoiceDocument(
 ): LegalInvoiceDocument {
   const { number, issuedAt } = invoice;
   if (number === null || issuedAt === null) throw new Error(`invoice ${invoice.id} has not been issued`);
-  if (invoice.kind === 'CREDIT_NOTE' && (!corrected?.number || !corrected.issuedAt)) throw new Error(`credit note ${number} does not name the invoice it corrects`);
+  if (invoice.kind === 'CREDIT_NOTE' && (!corrected?.number || !corrected.issuedAt))
+    throw new Error(`credit note ${number} does not name the invoice it corrects`);
   const day = (instant: Date | null) => (instant ? calendarDate(instant, timeZone) : null);
   const seller = partyFrom(invoice.sellerSnapshot, `invoice ${number}: the seller`);
   if (!seller.vatNumber) throw new Error(`invoice ${number}: the seller snapshot has no VAT number`);
   return {
     kind: invoice.kind,
     number,
-    corrects: invoice.kind === 'CREDIT_NOTE' && corrected?.number && corrected.issuedAt ? { number: corrected.number, issueDate: calendarDate(corrected.issuedAt, timeZone) } : null,
+    corrects:
+      invoice.kind === 'CREDIT_NOTE' && corrected?.number && corrected.issuedAt
+        ? { number: corrected.number, issueDate: calendarDate(corrected.issuedAt, timeZone) }
+        : null,
     reason: invoice.creditReason,
     issueDate: calendarDate(issuedAt, timeZone),
     currency: invoice.currency,
@@ -123,7 +127,12 @@ export function legalInvoiceDocument(
 const text = (snapshot: PartySnapshot | null, key: keyof Omit<PartySnapshot, 'business'>) => snapshot?.[key] || null;
 
 function sellerMentions(seller: PartySnapshot | null): string[] {
-  const [form, capital, siren, siret] = [text(seller, 'legalForm'), text(seller, 'shareCapital'), text(seller, 'siren'), text(seller, 'siret')];
+  const [form, capital, siren, siret] = [
+    text(seller, 'legalForm'),
+    text(seller, 'shareCapital'),
+    text(seller, 'siren'),
+    text(seller, 'siret'),
+  ];
   const mentions = [
     form && capital ? `${form} with a share capital of ${capital}` : form,
     [siren && `SIREN ${siren}`, siret && `SIRET ${siret}`].filter(Boolean).join(' · ') || null,
@@ -152,7 +161,8 @@ export const BUYER_NOT_PROVIDED = 'Name and address not provided by the customer
  */
 function buyerFrom(snapshot: PartySnapshot | null, reverseCharge: boolean, who: string): InvoiceParty {
   if (reverseCharge) return partyFrom(snapshot, who);
-  if (snapshot?.legalName && snapshot.addressLine1 && snapshot.city && snapshot.country) return partyFrom(snapshot, who);
+  if (snapshot?.legalName && snapshot.addressLine1 && snapshot.city && snapshot.country)
+    return partyFrom(snapshot, who);
   return {
     legalName: snapshot?.legalName || BUYER_NOT_PROVIDED,
     address: {
@@ -195,8 +205,10 @@ export function formatMoney(minorUnits: number, currency: string): string {
 
 /** `1234` EUR → `12.34`, `-5` EUR → `-0.05`, `1234` JPY → `1234`: the decimal figure of an amount in minor units. */
 export function decimalAmount(minorUnits: number, currency: string): string {
-  if (!Number.isSafeInteger(minorUnits)) throw new Error(`an amount must be an integer number of minor units, got ${minorUnits}`);
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  if (!Number.isSafeInteger(minorUnits))
+    throw new Error(`an amount must be an integer number of minor units, got ${minorUnits}`);
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   const magnitude = String(Math.abs(minorUnits)).padStart(digits + 1, '0');
   const fraction = digits > 0 ? `.${magnitude.slice(magnitude.length - digits)}` : '';
   return `${minorUnits < 0 ? '-' : ''}${magnitude.slice(0, magnitude.length - digits)}${fraction}`;

@@ -46,6 +46,9 @@ export function partySnapshot(stored: unknown): PartySnapshot | null {
   if (stored === null || typeof stored !== 'object') return null;
   const record = stored as Record<string, unknown>;
   const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : null);
-  const texts = Object.fromEntries(TEXT_FIELDS.map((field) => [field, text(field)])) as Record<(typeof TEXT_FIELDS)[number], string | null>;
+  const texts = Object.fromEntries(TEXT_FIELDS.map((field) => [field, text(field)])) as Record<
+    (typeof TEXT_FIELDS)[number],
+    string | null
+  >;
   return { ...texts, business: record.business === true };
 }

@@ -34,7 +34,12 @@ export class BillingOperationRepository {
   }
 
   /** A finished record of something the sync did on its own (orphans), for admins. */
-  async record(customerId: string, kind: BillingOperationKind, providerObjectId: string, detail: string): Promise<void> {
+  async record(
+    customerId: string,
+    kind: BillingOperationKind,
+    providerObjectId: string,
+    detail: string,
+  ): Promise<void> {
     await this.prisma.billingOperation.create({
       data: { customerId, kind, providerObjectId, detail, status: 'SUCCEEDED', finishedAt: new Date() },
     });

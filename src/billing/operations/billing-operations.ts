@@ -23,13 +23,20 @@ export class BillingOperations {
     private readonly operations: BillingOperationRepository,
   ) {}
 
-  async run<T>(customerId: string, kind: BillingOperationKind, work: (operation: RunningOperation) => Promise<T>): Promise<T> {
+  async run<T>(
+    customerId: string,
+    kind: BillingOperationKind,
+    work: (operation: RunningOperation) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.locks.withLock(customerLockKey(customerId), async () => {
         const started = await this.operations.start(customerId, kind);
         const previous = await this.operations.latest(customerId, kind, started.id);
         try {
-          const result = await work({ id: started.id, previousUnsettled: previous !== null && previous.status !== 'SUCCEEDED' });
+          const result = await work({
+            id: started.id,
+            previousUnsettled: previous !== null && previous.status !== 'SUCCEEDED',
+          });
           await this.operations.finish(started.id, 'SUCCEEDED');
           return result;
         } catch (error) {
@@ -39,7 +46,10 @@ export class BillingOperations {
       });
     } catch (error) {
       if (error instanceof LockTimeoutError) {
-        throw new BillingDomainError('OPERATION_IN_PROGRESS', 'another billing operation of this account is still in progress; try again shortly');
+        throw new BillingDomainError(
+          'OPERATION_IN_PROGRESS',
+          'another billing operation of this account is still in progress; try again shortly',
+        );
       }
       throw error;
     }

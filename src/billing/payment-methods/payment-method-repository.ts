@@ -46,12 +46,17 @@ export class PaymentMethodRepository {
 
   /** Removes the rows of methods the provider no longer has for this customer. */
   async removeAllExcept(customerId: string, keptProviderIds: string[]): Promise<void> {
-    await this.prisma.paymentMethod.deleteMany({ where: { customerId, providerPaymentMethodId: { notIn: keptProviderIds } } });
+    await this.prisma.paymentMethod.deleteMany({
+      where: { customerId, providerPaymentMethodId: { notIn: keptProviderIds } },
+    });
   }
 
   async makeDefault(customerId: string, id: string): Promise<PaymentMethod> {
     const row = await this.prisma.$transaction(async (tx) => {
-      await tx.paymentMethod.updateMany({ where: { customerId, isDefault: true, NOT: { id } }, data: { isDefault: false } });
+      await tx.paymentMethod.updateMany({
+        where: { customerId, isDefault: true, NOT: { id } },
+        data: { isDefault: false },
+      });
       return tx.paymentMethod.update({ where: { id }, data: { isDefault: true } });
     });
     return paymentMethodFromRow(row);

@@ -22,7 +22,13 @@ const MB = 10n ** 6n;
 const GB = 10n ** 9n;
 const TB = 10n ** 12n;
 
-function paid(id: string, name: string, driveStorageBytes: bigint, parallelDownloads: number, monthlyCents: number): CatalogPlan {
+function paid(
+  id: string,
+  name: string,
+  driveStorageBytes: bigint,
+  parallelDownloads: number,
+  monthlyCents: number,
+): CatalogPlan {
   return {
     id,
     name,

@@ -30,7 +30,9 @@ export class PlanRepository {
   }
 
   async findAllPrices(): Promise<PlanPrice[]> {
-    return (await this.prisma.planPrice.findMany({ orderBy: [{ interval: 'asc' }, { currency: 'asc' }] })).map(planPriceFromRow);
+    return (await this.prisma.planPrice.findMany({ orderBy: [{ interval: 'asc' }, { currency: 'asc' }] })).map(
+      planPriceFromRow,
+    );
   }
 
   async setProviderPriceId(id: string, providerPriceId: string): Promise<void> {
@@ -103,18 +105,28 @@ export class PlanRepository {
    * Replaces the active price of (plan, interval, currency): the old row stays, inactive, for the
    * subscriptions sold at it. Two concurrent replacements: the partial unique index lets one win.
    */
-  async replacePrice(planId: string, price: CatalogPrice & { id: string; providerPriceId: string }): Promise<{ price: PlanPrice; previous: PlanPrice | null }> {
+  async replacePrice(
+    planId: string,
+    price: CatalogPrice & { id: string; providerPriceId: string },
+  ): Promise<{ price: PlanPrice; previous: PlanPrice | null }> {
     const replaced = await this.prisma.$transaction(async (tx) => {
-      const previous = await tx.planPrice.findFirst({ where: { planId, interval: price.interval, currency: price.currency, active: true } });
+      const previous = await tx.planPrice.findFirst({
+        where: { planId, interval: price.interval, currency: price.currency, active: true },
+      });
       if (previous) await tx.planPrice.update({ where: { id: previous.id }, data: { active: false } });
       const created = await tx.planPrice.create({ data: { ...price, planId } });
       return { price: created, previous };
     });
-    return { price: planPriceFromRow(replaced.price), previous: replaced.previous && planPriceFromRow(replaced.previous) };
+    return {
+      price: planPriceFromRow(replaced.price),
+      previous: replaced.previous && planPriceFromRow(replaced.previous),
+    };
   }
 
   countLiveSubscriptionsOnPrice(priceId: string): Promise<number> {
-    return this.prisma.subscription.count({ where: { priceId, status: { notIn: ['CANCELED', 'INCOMPLETE_EXPIRED'] } } });
+    return this.prisma.subscription.count({
+      where: { priceId, status: { notIn: ['CANCELED', 'INCOMPLETE_EXPIRED'] } },
+    });
   }
 
   async archive(id: string): Promise<Plan> {

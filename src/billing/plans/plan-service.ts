@@ -35,11 +35,17 @@ export class PlanService {
   /** Served from memory; reloaded after the TTL or as soon as a change to the catalog is notified. */
   catalog(): Promise<PlanCatalogView> {
     if (this.cached && this.cached.expiresAt > this.now()) return this.cached.view;
-    const entry: { view: Promise<PlanCatalogView>; loaded?: PlanCatalogView; expiresAt: number } = { view: this.load(), expiresAt: this.now() + this.cacheOptions.ttlMs };
+    const entry: { view: Promise<PlanCatalogView>; loaded?: PlanCatalogView; expiresAt: number } = {
+      view: this.load(),
+      expiresAt: this.now() + this.cacheOptions.ttlMs,
+    };
     this.cached = entry;
-    void entry.view.then((view) => {
-      entry.loaded = view;
-    }, () => undefined);
+    void entry.view.then(
+      (view) => {
+        entry.loaded = view;
+      },
+      () => undefined,
+    );
     // A failed load is not kept: the next request tries again.
     entry.view.catch(() => {
       if (this.cached === entry) this.cached = null;
@@ -97,7 +103,9 @@ export class PlanService {
       onSale,
       pricesByPlanId,
       priceById: new Map(prices.map((price) => [price.id, price])),
-      priceByProviderId: new Map(prices.flatMap((price) => (price.providerPriceId ? [[price.providerPriceId, price]] : []))),
+      priceByProviderId: new Map(
+        prices.flatMap((price) => (price.providerPriceId ? [[price.providerPriceId, price]] : [])),
+      ),
     };
   }
 }

@@ -14,9 +14,7 @@ export type ProviderPaymentMethodType = 'CARD' | 'PAYPAL' | 'SEPA_DEBIT' | 'OTHE
 
 /** What a charge attempt came to. */
 export type PaymentOutcome =
-  | { kind: 'succeeded' }
-  | { kind: 'requires_action'; clientSecret: string }
-  | { kind: 'failed'; declineCode: string };
+  { kind: 'succeeded' } | { kind: 'requires_action'; clientSecret: string } | { kind: 'failed'; declineCode: string };
 
 /** Display data only: what a customer needs to recognise the method, never what identifies them. */
 export interface ProviderPaymentMethod {
@@ -42,7 +40,8 @@ export type SetupPaymentMethodType = 'CARD' | 'PAYPAL' | 'SEPA_DEBIT';
 export interface ProviderSetupIntent {
   id: string;
   clientSecret: string;
-  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
+  status:
+    'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
   customerId: string | null;
   paymentMethodId: string | null;
   /** Where the customer must go to finish (PayPal's approval, a bank's 3-D Secure page) while `requires_action`. */
@@ -147,7 +146,11 @@ export interface PaymentProvider {
   /** The method the provider charges by default (the customer's invoice settings); null when none is set. */
   defaultPaymentMethod(customerId: string): Promise<string | null>;
 
-  createSetupIntent(customerId: string, type: SetupPaymentMethodType, idempotencyKey: string): Promise<ProviderSetupIntent>;
+  createSetupIntent(
+    customerId: string,
+    type: SetupPaymentMethodType,
+    idempotencyKey: string,
+  ): Promise<ProviderSetupIntent>;
   retrieveSetupIntent(id: string): Promise<ProviderSetupIntent>;
   retrievePaymentMethod(id: string): Promise<ProviderPaymentMethod>;
   listPaymentMethods(customerId: string): Promise<ProviderPaymentMethod[]>;
@@ -168,7 +171,14 @@ export interface PaymentProvider {
   ensureTaxRate(country: string, rateBasisPoints: number, idempotencyKey: string): Promise<string>;
 
   createSubscription(
-    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; vatDecision?: string; trialDays?: number },
+    input: {
+      customerId: string;
+      priceId: string;
+      paymentMethodId: string | null;
+      taxRateIds: string[];
+      vatDecision?: string;
+      trialDays?: number;
+    },
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }>;
   retrieveSubscription(id: string): Promise<ProviderSubscription>;
@@ -190,7 +200,12 @@ export interface PaymentProvider {
   cancelSubscriptionNow(id: string, idempotencyKey: string): Promise<ProviderSubscription>;
   setSubscriptionDefaultPaymentMethod(id: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
   /** The tax rates (and the decision they come from) of the subscription's future invoices. */
-  setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string, vatDecision?: string): Promise<void>;
+  setSubscriptionTaxRates(
+    id: string,
+    taxRateIds: string[],
+    idempotencyKey: string,
+    vatDecision?: string,
+  ): Promise<void>;
   /** The tax rates (and the decision they come from) of a draft invoice, before the provider finalizes it. */
   setDraftInvoiceTaxRates(id: string, taxRateIds: string[], vatDecision: string, idempotencyKey: string): Promise<void>;
 

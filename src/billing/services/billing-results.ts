@@ -5,7 +5,11 @@ import type { PaymentMethod } from '../payment-methods/payment-method.ts';
 import type { Subscription } from '../subscriptions/subscription.ts';
 
 export type PaymentFailed = { kind: 'payment_failed'; declineCode: string };
-export type PaymentRequiresAction = { kind: 'requires_action'; clientSecret: string; subscription: Subscription | null };
+export type PaymentRequiresAction = {
+  kind: 'requires_action';
+  clientSecret: string;
+  subscription: Subscription | null;
+};
 export type VersionConflict = { kind: 'version_conflict'; currentVersion: number };
 
 export type SubscribeOutcome =
@@ -31,4 +35,5 @@ export type SetupOutcome =
   | { kind: 'setup_requires_action'; clientSecret: string; redirectUrl: string | null }
   | { kind: 'setup_incomplete'; status: string };
 
-export type RemovePaymentMethodOutcome = { kind: 'payment_method_removed'; id: string } | { kind: 'last_payment_method_required' };
+export type RemovePaymentMethodOutcome =
+  { kind: 'payment_method_removed'; id: string } | { kind: 'last_payment_method_required' };

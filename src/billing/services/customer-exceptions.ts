@@ -57,6 +57,7 @@ export class CustomerExceptions {
   private checkFuture(until: Date, maxDays: number, field: string): void {
     const now = (this.deps.now ?? (() => new Date()))().getTime();
     if (until.getTime() <= now) throw invalidInput(`\`${field}\` must be in the future`, field);
-    if (until.getTime() > now + maxDays * DAY_MS) throw invalidInput(`\`${field}\` must be within ${maxDays} days`, field);
+    if (until.getTime() > now + maxDays * DAY_MS)
+      throw invalidInput(`\`${field}\` must be within ${maxDays} days`, field);
   }
 }

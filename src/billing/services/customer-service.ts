@@ -82,7 +82,12 @@ export class CustomerService {
       const live = vatChanged ? await this.deps.subscriptions.findLive(id) : null;
       if (live) {
         const vat = await this.deps.taxRates.forDecision(decision);
-        await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates:${operation.id}`, vat.tag);
+        await this.deps.provider.setSubscriptionTaxRates(
+          live.providerSubscriptionId,
+          vat.taxRateIds,
+          `tax-rates:${operation.id}`,
+          vat.tag,
+        );
       }
       return (await this.deps.customers.findById(id)) ?? updated;
     });

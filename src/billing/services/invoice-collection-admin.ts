@@ -4,7 +4,8 @@ import { notFound } from '../errors.ts';
 import type { InvoiceSynchronizer } from '../sync/invoice-synchronizer.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
-export type MarkUncollectibleOutcome = { kind: 'marked_uncollectible'; invoice: Invoice } | { kind: 'not_open'; invoice: Invoice };
+export type MarkUncollectibleOutcome =
+  { kind: 'marked_uncollectible'; invoice: Invoice } | { kind: 'not_open'; invoice: Invoice };
 
 /** Admins give up on collecting an invoice: the provider stops retrying, and the unpaid flag clears. */
 export class InvoiceCollectionAdmin {

@@ -30,15 +30,23 @@ export class InvoicePaymentService {
       const found = await this.invoices.findById(invoiceId);
       if (!found || found.customerId !== customer.id || !found.providerInvoiceId) throw notFound('invoice');
       // An earlier attempt's outcome is unknown (it failed or crashed): the provider says whether it paid.
-      if (operation.previousUnsettled && found.status === 'OPEN') await this.invoiceSync.invoice(found.providerInvoiceId);
+      if (operation.previousUnsettled && found.status === 'OPEN')
+        await this.invoiceSync.invoice(found.providerInvoiceId);
       const invoice = (await this.invoices.findById(invoiceId)) ?? found;
       if (invoice.status === 'PAID') return { kind: 'invoice_paid', invoice };
       return this.payOpen(customer, invoice, found.providerInvoiceId, paymentMethodId, operation.id);
     });
   }
 
-  private async payOpen(customer: Customer, invoice: Invoice, providerInvoiceId: string, paymentMethodId: string | null, operationId: string): Promise<PayInvoiceOutcome> {
-    if (invoice.status !== 'OPEN') throw invalidInput(`the invoice is ${invoice.status.toLowerCase()}, not open`, 'invoiceId');
+  private async payOpen(
+    customer: Customer,
+    invoice: Invoice,
+    providerInvoiceId: string,
+    paymentMethodId: string | null,
+    operationId: string,
+  ): Promise<PayInvoiceOutcome> {
+    if (invoice.status !== 'OPEN')
+      throw invalidInput(`the invoice is ${invoice.status.toLowerCase()}, not open`, 'invoiceId');
     let providerMethodId: string | null = null;
     if (paymentMethodId) {
       const method = await this.paymentMethods.findById(paymentMethodId);
@@ -52,7 +60,8 @@ export class InvoicePaymentService {
     if (live) await this.subscriptionSync.subscription(live.providerSubscriptionId);
     const paid = await this.invoices.findById(invoice.id);
     if (outcome.kind === 'failed') return { kind: 'payment_failed', declineCode: outcome.declineCode };
-    if (outcome.kind === 'requires_action') return { kind: 'requires_action', clientSecret: outcome.clientSecret, subscription: null };
+    if (outcome.kind === 'requires_action')
+      return { kind: 'requires_action', clientSecret: outcome.clientSecret, subscription: null };
     return { kind: 'invoice_paid', invoice: paid ?? invoice };
   }
 }

@@ -29,11 +29,18 @@ export class PaymentMethodService {
    * which takes the method's details, PayPal's redirect and the SEPA mandate acceptance from the customer's
    * device straight to the provider, so none of it reaches us.
    */
-  async startSetup(owner: BillingOwner, type: SetupPaymentMethodType): Promise<{ setupIntentId: string; clientSecret: string }> {
+  async startSetup(
+    owner: BillingOwner,
+    type: SetupPaymentMethodType,
+  ): Promise<{ setupIntentId: string; clientSecret: string }> {
     const { id: customerId } = await this.deps.customers.ensure(owner);
     return this.deps.operations.run(customerId, 'START_PAYMENT_METHOD_SETUP', async (operation) => {
       const customer = await this.deps.customers.ensureProviderCustomer(owner);
-      const intent = await this.deps.provider.createSetupIntent(customer.providerCustomerId, type, `setup:${operation.id}`);
+      const intent = await this.deps.provider.createSetupIntent(
+        customer.providerCustomerId,
+        type,
+        `setup:${operation.id}`,
+      );
       return { setupIntentId: intent.id, clientSecret: intent.clientSecret };
     });
   }
@@ -49,9 +56,12 @@ export class PaymentMethodService {
       if (error instanceof ProviderRequestError) return null;
       throw error;
     });
-    if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId) throw notFound('setup');
-    if (intent.status === 'requires_action') return { kind: 'setup_requires_action', clientSecret: intent.clientSecret, redirectUrl: intent.redirectUrl };
-    if (intent.status !== 'succeeded' || !intent.paymentMethodId) return { kind: 'setup_incomplete', status: intent.status };
+    if (!intent || !customer.providerCustomerId || intent.customerId !== customer.providerCustomerId)
+      throw notFound('setup');
+    if (intent.status === 'requires_action')
+      return { kind: 'setup_requires_action', clientSecret: intent.clientSecret, redirectUrl: intent.redirectUrl };
+    if (intent.status !== 'succeeded' || !intent.paymentMethodId)
+      return { kind: 'setup_incomplete', status: intent.status };
     await this.deps.paymentMethodSync.paymentMethods(customer);
     const saved = await this.deps.paymentMethods.findByProviderId(intent.paymentMethodId);
     if (!saved) throw notFound('payment method');
@@ -61,7 +71,9 @@ export class PaymentMethodService {
   /** The provider charges the default: the customer's invoice settings and the live subscription change too. */
   async setDefault(owner: BillingOwner, paymentMethodId: string): Promise<PaymentMethod> {
     const { id: customerId } = await this.deps.customers.require(owner);
-    return this.deps.operations.run(customerId, 'SET_DEFAULT_PAYMENT_METHOD', (operation) => this.makeDefault(owner, paymentMethodId, operation.id));
+    return this.deps.operations.run(customerId, 'SET_DEFAULT_PAYMENT_METHOD', (operation) =>
+      this.makeDefault(owner, paymentMethodId, operation.id),
+    );
   }
 
   private async makeDefault(owner: BillingOwner, paymentMethodId: string, operationId: string): Promise<PaymentMethod> {
@@ -69,7 +81,12 @@ export class PaymentMethodService {
     const key = `default:${operationId}`;
     await this.deps.provider.setDefaultPaymentMethod(customer.providerCustomerId, method.providerPaymentMethodId, key);
     const live = await this.deps.subscriptions.findLive(customer.id);
-    if (live) await this.deps.provider.setSubscriptionDefaultPaymentMethod(live.providerSubscriptionId, method.providerPaymentMethodId, `${key}:subscription`);
+    if (live)
+      await this.deps.provider.setSubscriptionDefaultPaymentMethod(
+        live.providerSubscriptionId,
+        method.providerPaymentMethodId,
+        `${key}:subscription`,
+      );
     return this.deps.paymentMethods.makeDefault(customer.id, method.id);
   }
 
@@ -80,10 +97,16 @@ export class PaymentMethodService {
   async remove(owner: BillingOwner, paymentMethodId: string): Promise<RemovePaymentMethodOutcome> {
     const customer = await this.deps.customers.require(owner);
     // Ownership is checked inside, against the state the serialized removal sees.
-    return this.deps.operations.run(customer.id, 'REMOVE_PAYMENT_METHOD', (operation) => this.removeOwned(owner, paymentMethodId, operation.id));
+    return this.deps.operations.run(customer.id, 'REMOVE_PAYMENT_METHOD', (operation) =>
+      this.removeOwned(owner, paymentMethodId, operation.id),
+    );
   }
 
-  private async removeOwned(owner: BillingOwner, paymentMethodId: string, operationId: string): Promise<RemovePaymentMethodOutcome> {
+  private async removeOwned(
+    owner: BillingOwner,
+    paymentMethodId: string,
+    operationId: string,
+  ): Promise<RemovePaymentMethodOutcome> {
     const { customer, method } = await this.owned(owner, paymentMethodId);
     const methods = await this.deps.paymentMethods.findByCustomerIds([customer.id]);
     const live = await this.deps.subscriptions.findLive(customer.id);

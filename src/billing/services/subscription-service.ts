@@ -1,6 +1,11 @@
 import type { Plan, PlanPrice } from '../plans/plan.ts';
 import type { Subscription } from '../subscriptions/subscription.ts';
-import type { PaymentOutcome, PaymentProvider, PlanChangePreview, ProviderSubscription } from '../ports/payment-provider.ts';
+import type {
+  PaymentOutcome,
+  PaymentProvider,
+  PlanChangePreview,
+  ProviderSubscription,
+} from '../ports/payment-provider.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import type { ChangePlanOutcome, SubscribeOutcome, SubscriptionUpdateOutcome } from './billing-results.ts';
 import type { CustomerService } from './customer-service.ts';
@@ -76,7 +81,10 @@ export class SubscriptionService {
   async previewPlanChange(owner: BillingOwner, planId: string, interval: BillingInterval): Promise<PlanChangePreview> {
     const { plan, price } = await this.sellable(planId, interval);
     const live = await this.requireLive(owner);
-    return this.deps.provider.previewSubscriptionPriceChange(live.providerSubscriptionId, await this.providerPrice(plan, price));
+    return this.deps.provider.previewSubscriptionPriceChange(
+      live.providerSubscriptionId,
+      await this.providerPrice(plan, price),
+    );
   }
 
   /**
@@ -86,7 +94,12 @@ export class SubscriptionService {
    * dropped by the provider after 23 hours. Refused when the used storage exceeds the new plan's; CONFLICT
    * when the subscription moved since it was read.
    */
-  async changePlan(owner: BillingOwner, planId: string, interval: BillingInterval, expectedVersion: number): Promise<ChangePlanOutcome> {
+  async changePlan(
+    owner: BillingOwner,
+    planId: string,
+    interval: BillingInterval,
+    expectedVersion: number,
+  ): Promise<ChangePlanOutcome> {
     const { plan, price } = await this.sellable(planId, interval);
     const { id: customerId } = await this.deps.customers.require(owner);
     return this.deps.operations.run(customerId, 'CHANGE_PLAN', async () => {
@@ -94,9 +107,14 @@ export class SubscriptionService {
       const live = await this.liveOf(customer.id);
       // A request made on a version that moved since (a double click's second) is a conflict first.
       if (live.version !== expectedVersion) return this.conflict(live.id);
-      if (live.priceId === price.id) throw invalidInput('the subscription is already on this plan and interval', 'planId');
+      if (live.priceId === price.id)
+        throw invalidInput('the subscription is already on this plan and interval', 'planId');
       if (customer.usedStorageBytes > plan.driveStorageBytes) {
-        return { kind: 'downgrade_refused', usedStorageBytes: customer.usedStorageBytes, newLimitBytes: plan.driveStorageBytes };
+        return {
+          kind: 'downgrade_refused',
+          usedStorageBytes: customer.usedStorageBytes,
+          newLimitBytes: plan.driveStorageBytes,
+        };
       }
       if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
       const providerPriceId = await this.providerPrice(plan, price);
@@ -109,10 +127,26 @@ export class SubscriptionService {
         const vat = await this.deps.taxRates.forCustomer(customer);
         const creditVat = await this.creditNoteVat(customer.id, live.providerSubscriptionId, providerPriceId, vat);
         const charged = creditVat ?? vat;
-        await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, charged.taxRateIds, `tax-rates:${live.id}:${expectedVersion}`, charged.tag);
-        const change = await this.deps.provider.changeSubscriptionPrice(live.providerSubscriptionId, providerPriceId, 'always_invoice', `change:${live.id}:${expectedVersion}`);
+        await this.deps.provider.setSubscriptionTaxRates(
+          live.providerSubscriptionId,
+          charged.taxRateIds,
+          `tax-rates:${live.id}:${expectedVersion}`,
+          charged.tag,
+        );
+        const change = await this.deps.provider.changeSubscriptionPrice(
+          live.providerSubscriptionId,
+          providerPriceId,
+          'always_invoice',
+          `change:${live.id}:${expectedVersion}`,
+        );
         // The renewals that follow are the customer's current supply (each is decided again on its draft).
-        if (creditVat) await this.deps.provider.setSubscriptionTaxRates(live.providerSubscriptionId, vat.taxRateIds, `tax-rates-after:${live.id}:${expectedVersion}`, vat.tag);
+        if (creditVat)
+          await this.deps.provider.setSubscriptionTaxRates(
+            live.providerSubscriptionId,
+            vat.taxRateIds,
+            `tax-rates-after:${live.id}:${expectedVersion}`,
+            vat.tag,
+          );
         return change;
       });
       return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
@@ -124,11 +158,19 @@ export class SubscriptionService {
    * invoice it corrects stated another VAT than today's decision: that invoice's. Null otherwise (the
    * preview, one more provider call, is only asked when the two differ).
    */
-  private async creditNoteVat(customerId: string, providerSubscriptionId: string, providerPriceId: string, now: ProviderVat): Promise<ProviderVat | null> {
+  private async creditNoteVat(
+    customerId: string,
+    providerSubscriptionId: string,
+    providerPriceId: string,
+    now: ProviderVat,
+  ): Promise<ProviderVat | null> {
     const corrected = await this.deps.invoices.latestIssuedInvoice(customerId);
     const stated = corrected && InvoiceRepository.recordedVat(corrected);
     if (!stated) return null;
-    const same = stated.treatment === now.decision.treatment && stated.rateBps === now.decision.rateBps && stated.rateCountry === now.decision.rateCountry;
+    const same =
+      stated.treatment === now.decision.treatment &&
+      stated.rateBps === now.decision.rateBps &&
+      stated.rateCountry === now.decision.rateCountry;
     if (same) return null;
     const preview = await this.deps.provider.previewSubscriptionPriceChange(providerSubscriptionId, providerPriceId);
     return preview.subtotal < 0 ? this.deps.taxRates.forDecision(stated) : null;
@@ -156,10 +198,15 @@ export class SubscriptionService {
     return this.deps.operations.run(customerId, 'RESUME_SUBSCRIPTION', async () => {
       const live = await this.liveOf(customerId);
       if (live.version !== expectedVersion) return this.conflict(live.id);
-      if (!live.cancelAtPeriodEnd && !live.cancelAt) throw invalidInput('the subscription is not scheduled to end', 'subscription');
+      if (!live.cancelAtPeriodEnd && !live.cancelAt)
+        throw invalidInput('the subscription is not scheduled to end', 'subscription');
       if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
       const updated = await this.releasingOnFailure(live.id, expectedVersion, () =>
-        this.deps.provider.setCancelAtPeriodEnd(live.providerSubscriptionId, false, `resume:${live.id}:${expectedVersion}`),
+        this.deps.provider.setCancelAtPeriodEnd(
+          live.providerSubscriptionId,
+          false,
+          `resume:${live.id}:${expectedVersion}`,
+        ),
       );
       await this.deps.subscriptionSync.applySubscription(updated);
       return { kind: 'subscription_updated', subscription: await this.row(updated.id) };
@@ -189,7 +236,11 @@ export class SubscriptionService {
   }
 
   /** The client secret of an incomplete attempt's first payment still awaiting 3-D Secure, for that price and card. */
-  private async pendingChallenge(incomplete: Subscription, providerPriceId: string, providerPaymentMethodId: string): Promise<string | null> {
+  private async pendingChallenge(
+    incomplete: Subscription,
+    providerPriceId: string,
+    providerPaymentMethodId: string,
+  ): Promise<string | null> {
     const attempt = await this.deps.provider.retrieveSubscription(incomplete.providerSubscriptionId);
     if (attempt.status !== 'INCOMPLETE' || attempt.priceId !== providerPriceId || !attempt.latestInvoiceId) return null;
     if (attempt.defaultPaymentMethodId !== providerPaymentMethodId) return null;
@@ -202,7 +253,10 @@ export class SubscriptionService {
    * owed, and the unpaid flag must not stay raised by it.
    */
   private async abandon(incomplete: Subscription): Promise<void> {
-    const ended = await this.deps.provider.cancelSubscriptionNow(incomplete.providerSubscriptionId, `replace:${incomplete.id}`);
+    const ended = await this.deps.provider.cancelSubscriptionNow(
+      incomplete.providerSubscriptionId,
+      `replace:${incomplete.id}`,
+    );
     if (ended.latestInvoiceId) {
       const invoice = await this.deps.provider.retrieveInvoice(ended.latestInvoiceId);
       if (invoice.status === 'OPEN') await this.deps.provider.voidInvoice(invoice.id, `void:${invoice.id}`);
@@ -213,7 +267,8 @@ export class SubscriptionService {
 
   private async sellable(planId: string, interval: BillingInterval): Promise<{ plan: Plan; price: PlanPrice }> {
     const found = await this.deps.plans.priceFor(planId, interval);
-    if (!found) throw invalidInput(`plan ${planId} is not sold ${interval === 'MONTH' ? 'monthly' : 'yearly'}`, 'planId');
+    if (!found)
+      throw invalidInput(`plan ${planId} is not sold ${interval === 'MONTH' ? 'monthly' : 'yearly'}`, 'planId');
     return found;
   }
 
@@ -229,13 +284,21 @@ export class SubscriptionService {
 
   private providerPrice(plan: Plan, price: PlanPrice): Promise<string> {
     return this.deps.plans.providerPriceId(plan, price, (p, pr) =>
-      this.deps.provider.ensurePrice({ id: p.id, name: p.name }, { id: pr.id, interval: pr.interval, amount: pr.amount, currency: pr.currency }, `price:${pr.id}`),
+      this.deps.provider.ensurePrice(
+        { id: p.id, name: p.name },
+        { id: pr.id, interval: pr.interval, amount: pr.amount, currency: pr.currency },
+        `price:${pr.id}`,
+      ),
     );
   }
 
   private async row(providerSubscriptionId: string): Promise<Subscription> {
     const row = await this.deps.subscriptions.findByProviderId(providerSubscriptionId);
-    if (!row) throw new BillingDomainError('PROVIDER_UNAVAILABLE', 'the payment provider answered with a subscription we cannot record');
+    if (!row)
+      throw new BillingDomainError(
+        'PROVIDER_UNAVAILABLE',
+        'the payment provider answered with a subscription we cannot record',
+      );
     return row;
   }
 
@@ -266,7 +329,8 @@ export class SubscriptionService {
     if (subscription.latestInvoiceId) await this.deps.invoiceSync.invoice(subscription.latestInvoiceId);
     const row = await this.row(subscription.id);
     if (payment.kind === 'failed') return { kind: 'payment_failed' as const, declineCode: payment.declineCode };
-    if (payment.kind === 'requires_action') return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription: row };
+    if (payment.kind === 'requires_action')
+      return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription: row };
     return succeeded(row);
   }
 }

@@ -6,9 +6,17 @@ import { ENDED_STATUSES } from './subscription-status.ts';
 export type SubscriptionState = Omit<Subscription, 'id' | 'version' | 'createdAt'>;
 
 /** A plan change the provider holds until its invoice is paid (all null when none is pending). */
-export type PendingPlanChange = Pick<SubscriptionState, 'pendingPlanId' | 'pendingPriceId' | 'pendingExpiresAt' | 'pendingProviderInvoiceId'>;
+export type PendingPlanChange = Pick<
+  SubscriptionState,
+  'pendingPlanId' | 'pendingPriceId' | 'pendingExpiresAt' | 'pendingProviderInvoiceId'
+>;
 
-export const NO_PENDING_CHANGE: PendingPlanChange = { pendingPlanId: null, pendingPriceId: null, pendingExpiresAt: null, pendingProviderInvoiceId: null };
+export const NO_PENDING_CHANGE: PendingPlanChange = {
+  pendingPlanId: null,
+  pendingPriceId: null,
+  pendingExpiresAt: null,
+  pendingProviderInvoiceId: null,
+};
 
 const TRACKED: (keyof SubscriptionState)[] = [
   'planId',
@@ -44,7 +52,10 @@ export class SubscriptionRepository {
 
   /** Every subscription of the customer, ended ones included, newest first. */
   async findAllByCustomer(customerId: string): Promise<Subscription[]> {
-    const rows = await this.prisma.subscription.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const rows = await this.prisma.subscription.findMany({
+      where: { customerId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
     return rows.map(subscriptionFromRow);
   }
 
@@ -94,7 +105,10 @@ export class SubscriptionRepository {
 
   /** Undoes a `claimVersion` whose change did not happen, unless something else moved the version since. */
   async releaseVersion(id: string, claimedFrom: number): Promise<void> {
-    await this.prisma.subscription.updateMany({ where: { id, version: claimedFrom + 1 }, data: { version: claimedFrom } });
+    await this.prisma.subscription.updateMany({
+      where: { id, version: claimedFrom + 1 },
+      data: { version: claimedFrom },
+    });
   }
 }
 

@@ -50,8 +50,16 @@ export class InvoiceSynchronizer {
     if (row.issuedAt) return;
     if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
     const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
-    if (!chargedVatMatches(issued, invoice.lines.map((line) => line.amount))) {
-      this.logger.error({ invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount }, 'the VAT charged differs from the VAT stated');
+    if (
+      !chargedVatMatches(
+        issued,
+        invoice.lines.map((line) => line.amount),
+      )
+    ) {
+      this.logger.error(
+        { invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount },
+        'the VAT charged differs from the VAT stated',
+      );
     }
   }
 

@@ -30,7 +30,10 @@ export class PaymentMethodSynchronizer {
       this.provider.defaultPaymentMethod(customer.providerCustomerId),
     ]);
     for (const method of methods) await this.repositories.paymentMethods.upsert(customer.id, method);
-    await this.repositories.paymentMethods.removeAllExcept(customer.id, methods.map((method) => method.id));
+    await this.repositories.paymentMethods.removeAllExcept(
+      customer.id,
+      methods.map((method) => method.id),
+    );
     const chosen = providerDefault ? await this.repositories.paymentMethods.findByProviderId(providerDefault) : null;
     if (chosen && !chosen.isDefault) await this.repositories.paymentMethods.makeDefault(customer.id, chosen.id);
     if (!chosen) await this.repositories.paymentMethods.promoteOldestToDefault(customer.id);

@@ -3,7 +3,11 @@ import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 import type { PlanService } from '../plans/plan-service.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import { freePlanEntitlements, resolveEntitlements, type EffectiveEntitlements } from '../entitlements/entitlement-policy.ts';
+import {
+  freePlanEntitlements,
+  resolveEntitlements,
+  type EffectiveEntitlements,
+} from '../entitlements/entitlement-policy.ts';
 
 /**
  * Writes a customer's denormalized payment state (entitlements and the unpaid flag) from its rows:

@@ -16,7 +16,11 @@ import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentStateService } from './payment-state-service.ts';
 import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 import type { PlanCatalogView, PlanService } from '../plans/plan-service.ts';
-import { NO_PENDING_CHANGE, type PendingPlanChange, type SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
+import {
+  NO_PENDING_CHANGE,
+  type PendingPlanChange,
+  type SubscriptionRepository,
+} from '../subscriptions/subscription-repository.ts';
 import type { InvoiceSynchronizer } from './invoice-synchronizer.ts';
 
 export interface SubscriptionSyncRepositories {
@@ -75,7 +79,10 @@ export class SubscriptionSynchronizer {
     const catalog = await this.plans.catalog();
     const price = catalog.priceByProviderId.get(subscription.priceId);
     if (!price) {
-      this.logger.warn({ subscription: subscription.id, price: subscription.priceId }, 'subscription on a price not in our catalog; ignored');
+      this.logger.warn(
+        { subscription: subscription.id, price: subscription.priceId },
+        'subscription on a price not in our catalog; ignored',
+      );
       return false;
     }
     const existing = await this.repositories.subscriptions.findByProviderId(subscription.id);
@@ -105,8 +112,16 @@ export class SubscriptionSynchronizer {
     // Not written: another live subscription of the customer was recorded between our read and insert.
     if (!written) return this.cancelOrphan(customer, subscription, null);
     if (!existing && live && repairing) {
-      await this.repositories.operations.record(customer.id, 'ORPHAN_ADOPTED', subscription.id, 'a live provider subscription without a local row, the only one: adopted');
-      this.logger.warn({ customerId: customer.id, subscription: subscription.id }, 'adopted a provider subscription we had no row for');
+      await this.repositories.operations.record(
+        customer.id,
+        'ORPHAN_ADOPTED',
+        subscription.id,
+        'a live provider subscription without a local row, the only one: adopted',
+      );
+      this.logger.warn(
+        { customerId: customer.id, subscription: subscription.id },
+        'adopted a provider subscription we had no row for',
+      );
     }
     await this.paymentState.refresh(customer.id);
     return true;
@@ -116,7 +131,12 @@ export class SubscriptionSynchronizer {
   private pendingChange(subscription: ProviderSubscription, catalog: PlanCatalogView): PendingPlanChange {
     const price = subscription.pendingUpdate && catalog.priceByProviderId.get(subscription.pendingUpdate.priceId);
     if (!subscription.pendingUpdate || !price) return NO_PENDING_CHANGE;
-    return { pendingPlanId: price.planId, pendingPriceId: price.id, pendingExpiresAt: subscription.pendingUpdate.expiresAt, pendingProviderInvoiceId: subscription.latestInvoiceId };
+    return {
+      pendingPlanId: price.planId,
+      pendingPriceId: price.id,
+      pendingExpiresAt: subscription.pendingUpdate.expiresAt,
+      pendingProviderInvoiceId: subscription.latestInvoiceId,
+    };
   }
 
   /**
@@ -144,7 +164,10 @@ export class SubscriptionSynchronizer {
       }
     }
     await this.repositories.operations.record(customer.id, 'ORPHAN_CANCELLED', orphan.id, notes.join('; '));
-    this.logger.error({ customerId: customer.id, subscription: orphan.id, notes }, 'cancelled an orphan provider subscription');
+    this.logger.error(
+      { customerId: customer.id, subscription: orphan.id, notes },
+      'cancelled an orphan provider subscription',
+    );
     await this.writeSubscription(ended, false);
     if (ended.latestInvoiceId) await this.invoiceSync.invoice(ended.latestInvoiceId);
     if (refunded) await this.creditRefund(refunded.providerInvoiceId, refunded.amount);
@@ -160,10 +183,20 @@ export class SubscriptionSynchronizer {
     const row = await this.repositories.invoices.findByProviderId(providerInvoiceId);
     try {
       if (!row) throw new Error('the refunded invoice is not recorded');
-      const note = await this.creditNotes.issueCreditNote(row.id, amount, 'Refund of a duplicate subscription, cancelled');
-      this.logger.warn({ customerId: row.customerId, invoice: row.number, creditNote: note.number }, 'credited the refund of an orphan subscription');
+      const note = await this.creditNotes.issueCreditNote(
+        row.id,
+        amount,
+        'Refund of a duplicate subscription, cancelled',
+      );
+      this.logger.warn(
+        { customerId: row.customerId, invoice: row.number, creditNote: note.number },
+        'credited the refund of an orphan subscription',
+      );
     } catch (error) {
-      this.logger.error({ err: error, providerInvoiceId, amount }, 'the credit note of an orphan refund failed; refundInvoice for that amount issues it');
+      this.logger.error(
+        { err: error, providerInvoiceId, amount },
+        'the credit note of an orphan refund failed; refundInvoice for that amount issues it',
+      );
     }
   }
 }

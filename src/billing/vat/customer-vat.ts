@@ -8,7 +8,11 @@ import { decideVat } from './vat-treatment.ts';
 /** Where each check's outcome is kept, so the profile shows it. */
 export type VatNumberCheckLog = (customerId: string, status: VatNumberCheck, at: Date) => Promise<void>;
 
-const CHECK_OF: Record<VatNumberStatus, VatNumberCheck> = { valid: 'VERIFIED', unverified: 'UNVERIFIED', invalid: 'INVALID' };
+const CHECK_OF: Record<VatNumberStatus, VatNumberCheck> = {
+  valid: 'VERIFIED',
+  unverified: 'UNVERIFIED',
+  invalid: 'INVALID',
+};
 
 export interface CustomerVatOptions {
   sellerCountry: string;

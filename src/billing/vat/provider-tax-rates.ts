@@ -34,6 +34,10 @@ export class ProviderTaxRates {
     const tag = vatDecisionTag(decision);
     if (decision.rateBps === 0 || !decision.rateCountry) return { decision, tag, taxRateIds: [] };
     const key = `tax-rate:${decision.rateCountry}:${decision.rateBps}`;
-    return { decision, tag, taxRateIds: [await this.provider.ensureTaxRate(decision.rateCountry, decision.rateBps, key)] };
+    return {
+      decision,
+      tag,
+      taxRateIds: [await this.provider.ensureTaxRate(decision.rateCountry, decision.rateBps, key)],
+    };
   }
 }

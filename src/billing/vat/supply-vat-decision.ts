@@ -18,7 +18,14 @@ const CHECKS: readonly VatNumberCheck[] = ['VERIFIED', 'UNVERIFIED', 'INVALID', 
 
 /** `v1:STANDARD:DE:1900:2026-11-27:UNVERIFIED`. */
 export function vatDecisionTag(decision: SupplyVatDecision): string {
-  return ['v1', decision.treatment, decision.rateCountry ?? '', decision.rateBps, decision.rateDay, decision.vatNumberStatus].join(':');
+  return [
+    'v1',
+    decision.treatment,
+    decision.rateCountry ?? '',
+    decision.rateBps,
+    decision.rateDay,
+    decision.vatNumberStatus,
+  ].join(':');
 }
 
 /** The decision a tag carries; null for anything that is not a tag this service wrote. */
@@ -35,7 +42,12 @@ export function parseVatDecisionTag(tag: string | null | undefined): SupplyVatDe
     treatment: treatment as VatTreatment,
     rateBps,
     rateCountry: standard ? country : null,
-    mention: treatment === 'REVERSE_CHARGE' ? REVERSE_CHARGE_MENTION : treatment === 'OUT_OF_SCOPE' ? OUT_OF_SCOPE_MENTION : null,
+    mention:
+      treatment === 'REVERSE_CHARGE'
+        ? REVERSE_CHARGE_MENTION
+        : treatment === 'OUT_OF_SCOPE'
+          ? OUT_OF_SCOPE_MENTION
+          : null,
     rateDay,
     vatNumberStatus: status as VatNumberCheck,
   };

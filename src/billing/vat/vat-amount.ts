@@ -5,7 +5,8 @@
 
 /** The VAT of one line (minor units; negative on a credit) at a rate in basis points. */
 export function lineVat(amount: number, rateBps: number): number {
-  if (!Number.isSafeInteger(amount) || !Number.isInteger(rateBps)) throw new Error(`cannot compute VAT of ${amount} at ${rateBps} bps`);
+  if (!Number.isSafeInteger(amount) || !Number.isInteger(rateBps))
+    throw new Error(`cannot compute VAT of ${amount} at ${rateBps} bps`);
   // Integer arithmetic: amount × rateBps is exact, and +5000 before dividing by 10 000 rounds half up.
   const magnitude = Math.floor((Math.abs(amount) * rateBps + 5_000) / 10_000);
   return amount < 0 ? -magnitude : magnitude;

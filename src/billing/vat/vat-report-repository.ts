@@ -23,7 +23,14 @@ export class VatReportRepository {
    * group is already invoices minus credit notes.
    */
   async rows(from: string, to: string, timeZone: string): Promise<VatReportRow[]> {
-    const rows = await this.prisma.$queryRaw<(Omit<VatReportRow, 'taxable' | 'vat' | 'total' | 'documents'> & { taxable: bigint; vat: bigint; total: bigint; documents: bigint })[]>`
+    const rows = await this.prisma.$queryRaw<
+      (Omit<VatReportRow, 'taxable' | 'vat' | 'total' | 'documents'> & {
+        taxable: bigint;
+        vat: bigint;
+        total: bigint;
+        documents: bigint;
+      })[]
+    >`
       SELECT vat_treatment::text AS treatment, vat_rate_country AS "rateCountry", vat_rate_bps AS "rateBps",
              CASE WHEN vat_treatment = 'REVERSE_CHARGE' THEN buyer_snapshot->>'country' END AS "buyerCountry",
              CASE WHEN vat_treatment = 'REVERSE_CHARGE' THEN buyer_snapshot->>'vatNumber' END AS "buyerVatNumber",
@@ -34,6 +41,12 @@ export class VatReportRepository {
          AND (issued_at AT TIME ZONE ${timeZone})::date BETWEEN ${from}::date AND ${to}::date
        GROUP BY 1, 2, 3, 4, 5, 6
        ORDER BY 1, 2 NULLS LAST, 3, 5 NULLS LAST, 6`;
-    return rows.map((row) => ({ ...row, taxable: Number(row.taxable), vat: Number(row.vat), total: Number(row.total), documents: Number(row.documents) }));
+    return rows.map((row) => ({
+      ...row,
+      taxable: Number(row.taxable),
+      vat: Number(row.vat),
+      total: Number(row.total),
+      documents: Number(row.documents),
+    }));
   }
 }

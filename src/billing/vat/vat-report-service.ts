@@ -48,20 +48,32 @@ export class VatReportService {
     const lastDay = new Date(Date.UTC(year, first + 2, 0)).getUTCDate();
     const to = `${year}-${String(first + 2).padStart(2, '0')}-${lastDay}`;
     const rows = await this.repository.rows(from, to, this.timeZone);
-    const amounts = (row: VatReportRow): VatAmounts => ({ currency: row.currency, taxable: row.taxable, vat: row.vat, documents: row.documents });
+    const amounts = (row: VatReportRow): VatAmounts => ({
+      currency: row.currency,
+      taxable: row.taxable,
+      vat: row.vat,
+      documents: row.documents,
+    });
     const standard = rows.filter((row) => row.treatment === 'STANDARD');
     return {
       quarter,
       from,
       to,
       sellerCountry: this.sellerCountry,
-      oneStopShop: standard.filter((row) => row.rateCountry !== this.sellerCountry).map((row) => ({ ...amounts(row), memberState: row.rateCountry ?? '', rateBps: row.rateBps })),
+      oneStopShop: standard
+        .filter((row) => row.rateCountry !== this.sellerCountry)
+        .map((row) => ({ ...amounts(row), memberState: row.rateCountry ?? '', rateBps: row.rateBps })),
       reverseCharged: rows
         .filter((row) => row.treatment === 'REVERSE_CHARGE')
         .map((row) => ({ ...amounts(row), buyerVatNumber: row.buyerVatNumber ?? '', buyerCountry: row.buyerCountry })),
-      domestic: standard.filter((row) => row.rateCountry === this.sellerCountry).map((row) => ({ ...amounts(row), rateBps: row.rateBps })),
+      domestic: standard
+        .filter((row) => row.rateCountry === this.sellerCountry)
+        .map((row) => ({ ...amounts(row), rateBps: row.rateBps })),
       outOfScope: merged(rows.filter((row) => row.treatment === 'OUT_OF_SCOPE')),
-      totals: merged(rows).map((total) => ({ ...total, total: rows.filter((row) => row.currency === total.currency).reduce((sum, row) => sum + row.total, 0) })),
+      totals: merged(rows).map((total) => ({
+        ...total,
+        total: rows.filter((row) => row.currency === total.currency).reduce((sum, row) => sum + row.total, 0),
+      })),
     };
   }
 }
@@ -71,19 +83,58 @@ function merged(rows: VatReportRow[]): VatAmounts[] {
   const byCurrency = new Map<string, VatAmounts>();
   for (const row of rows) {
     const sum = byCurrency.get(row.currency) ?? { currency: row.currency, taxable: 0, vat: 0, documents: 0 };
-    byCurrency.set(row.currency, { ...sum, taxable: sum.taxable + row.taxable, vat: sum.vat + row.vat, documents: sum.documents + row.documents });
+    byCurrency.set(row.currency, {
+      ...sum,
+      taxable: sum.taxable + row.taxable,
+      vat: sum.vat + row.vat,
+      documents: sum.documents + row.documents,
+    });
   }
   return [...byCurrency.values()];
 }
 
 /** The report as CSV (one line per figure, amounts in minor units), for an accountant's spreadsheet. */
 export function vatReportCsv(report: VatReport): string {
-  const lines = [['section', 'member_state', 'buyer_vat_number', 'rate_bps', 'currency', 'taxable_minor', 'vat_minor', 'documents']];
-  for (const row of report.oneStopShop) lines.push(['oss', row.memberState, '', String(row.rateBps), row.currency, String(row.taxable), String(row.vat), String(row.documents)]);
-  for (const row of report.reverseCharged) lines.push(['reverse_charge', row.buyerCountry ?? '', row.buyerVatNumber, '0', row.currency, String(row.taxable), '0', String(row.documents)]);
-  for (const row of report.domestic) lines.push(['domestic', report.sellerCountry, '', String(row.rateBps), row.currency, String(row.taxable), String(row.vat), String(row.documents)]);
-  for (const row of report.outOfScope) lines.push(['out_of_scope', '', '', '0', row.currency, String(row.taxable), '0', String(row.documents)]);
-  for (const row of report.totals) lines.push(['total', '', '', '', row.currency, String(row.taxable), String(row.vat), String(row.documents)]);
+  const lines = [
+    ['section', 'member_state', 'buyer_vat_number', 'rate_bps', 'currency', 'taxable_minor', 'vat_minor', 'documents'],
+  ];
+  for (const row of report.oneStopShop)
+    lines.push([
+      'oss',
+      row.memberState,
+      '',
+      String(row.rateBps),
+      row.currency,
+      String(row.taxable),
+      String(row.vat),
+      String(row.documents),
+    ]);
+  for (const row of report.reverseCharged)
+    lines.push([
+      'reverse_charge',
+      row.buyerCountry ?? '',
+      row.buyerVatNumber,
+      '0',
+      row.currency,
+      String(row.taxable),
+      '0',
+      String(row.documents),
+    ]);
+  for (const row of report.domestic)
+    lines.push([
+      'domestic',
+      report.sellerCountry,
+      '',
+      String(row.rateBps),
+      row.currency,
+      String(row.taxable),
+      String(row.vat),
+      String(row.documents),
+    ]);
+  for (const row of report.outOfScope)
+    lines.push(['out_of_scope', '', '', '0', row.currency, String(row.taxable), '0', String(row.documents)]);
+  for (const row of report.totals)
+    lines.push(['total', '', '', '', row.currency, String(row.taxable), String(row.vat), String(row.documents)]);
   return `${lines.map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 

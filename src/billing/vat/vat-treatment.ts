@@ -50,7 +50,8 @@ export function decideVat(situation: VatSituation): VatDecision {
   // Without a country there is no evidence the buyer is elsewhere: the seller's own VAT is the safe choice.
   const buyer = situation.buyerCountry === null ? seller : vatMemberState(situation.buyerCountry);
 
-  if (buyer === null) return { treatment: 'OUT_OF_SCOPE', rateBps: 0, rateCountry: null, mention: OUT_OF_SCOPE_MENTION };
+  if (buyer === null)
+    return { treatment: 'OUT_OF_SCOPE', rateBps: 0, rateCountry: null, mention: OUT_OF_SCOPE_MENTION };
   if (buyer === seller) return charged(seller, situation);
   // Only a valid number issued in the buyer's member state zero-rates; any other is taxed as a consumer.
   const issuedThere = situation.buyerVatNumber?.toUpperCase().startsWith(vatNumberPrefix(buyer)) ?? false;

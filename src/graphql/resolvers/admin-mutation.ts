@@ -2,14 +2,30 @@
 // records them all.
 import type { MutationResolvers } from '../../generated/graphql.ts';
 import { requireUuid } from '../../billing/errors.ts';
-import { extendGraceResult, grantPlanResult, markUncollectibleResult, planCatalogResult, refundResult, replayResult, setPlanPriceResult } from '../admin-results.ts';
+import {
+  extendGraceResult,
+  grantPlanResult,
+  markUncollectibleResult,
+  planCatalogResult,
+  refundResult,
+  replayResult,
+  setPlanPriceResult,
+} from '../admin-results.ts';
 import { ownerFrom, requireRole } from '../authorization.ts';
 
 export const AdminMutation: MutationResolvers = {
   createPlan: async (_root, { input }, context) => {
     requireRole(context, 'admin');
     const { id, name, driveStorage, parallelDownloads, prices } = input;
-    return planCatalogResult(await context.services.planCatalog.createPlan({ id, name, driveStorageBytes: driveStorage, parallelDownloads, prices: prices ?? [] }));
+    return planCatalogResult(
+      await context.services.planCatalog.createPlan({
+        id,
+        name,
+        driveStorageBytes: driveStorage,
+        parallelDownloads,
+        prices: prices ?? [],
+      }),
+    );
   },
   updatePlan: async (_root, { id, input }, context) => {
     requireRole(context, 'admin');
@@ -30,11 +46,15 @@ export const AdminMutation: MutationResolvers = {
   },
   markInvoiceUncollectible: async (_root, { invoiceId }, context) => {
     requireRole(context, 'admin');
-    return markUncollectibleResult(await context.services.invoiceCollection.markUncollectible(requireUuid(invoiceId, 'invoiceId')));
+    return markUncollectibleResult(
+      await context.services.invoiceCollection.markUncollectible(requireUuid(invoiceId, 'invoiceId')),
+    );
   },
   refundInvoice: async (_root, { invoiceId, amount, reason }, context) => {
     requireRole(context, 'admin');
-    return refundResult(await context.services.refunds.refund(requireUuid(invoiceId, 'invoiceId'), amount ?? null, reason));
+    return refundResult(
+      await context.services.refunds.refund(requireUuid(invoiceId, 'invoiceId'), amount ?? null, reason),
+    );
   },
   replayProviderEvent: async (_root, { id }, context) => {
     requireRole(context, 'admin');

@@ -1,5 +1,11 @@
 // The admins' reads across customers. Each requires the `admin` role, then calls one service.
-import type { CustomerSearchConnectionResolvers, CustomerSearchEdgeResolvers, InvoiceListingResolvers, InvoiceTotalsResolvers, QueryResolvers } from '../../generated/graphql.ts';
+import type {
+  CustomerSearchConnectionResolvers,
+  CustomerSearchEdgeResolvers,
+  InvoiceListingResolvers,
+  InvoiceTotalsResolvers,
+  QueryResolvers,
+} from '../../generated/graphql.ts';
 import type { InvoiceFilter } from '../../billing/invoices/invoice-listing-repository.ts';
 import { requireRole } from '../authorization.ts';
 import { profileOf } from '../billing-profile.ts';

@@ -6,7 +6,8 @@ export const AuditEntry: AuditEntryResolvers = {
   actorSub: (entry) => entry.actor.sub,
   actorRoles: (entry) => [...entry.actor.roles],
   arguments: (entry) => JSON.stringify(entry.arguments),
-  targetOwner: ({ targetOwner }) => targetOwner && { __typename: targetOwner.kind === 'user' ? 'User' : 'Group', id: targetOwner.id },
+  targetOwner: ({ targetOwner }) =>
+    targetOwner && { __typename: targetOwner.kind === 'user' ? 'User' : 'Group', id: targetOwner.id },
 };
 
 export const AuditLogConnection: AuditLogConnectionResolvers = {

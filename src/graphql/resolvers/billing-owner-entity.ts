@@ -10,7 +10,8 @@ function ownerEntity(kind: BillingOwner['kind']) {
   return {
     // Every id the gateway sends exists in its own subgraph: no lookup is needed to resolve the reference.
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    billing: ({ id }: { id: string }, _args: unknown, context: GraphQLContext) => loadBillingProfile({ kind, id }, context),
+    billing: ({ id }: { id: string }, _args: unknown, context: GraphQLContext) =>
+      loadBillingProfile({ kind, id }, context),
     unpaidInvoice: ({ id }: { id: string }, _args: unknown, context: GraphQLContext) =>
       then(loadBillingProfile({ kind, id }, context), (profile) => profile.state?.hasUnpaidInvoice ?? false),
   };

@@ -1,4 +1,9 @@
-import type { CustomerResolvers, EntitlementsResolvers, LegalIdentityResolvers, StorageUsageResolvers } from '../../generated/graphql.ts';
+import type {
+  CustomerResolvers,
+  EntitlementsResolvers,
+  LegalIdentityResolvers,
+  StorageUsageResolvers,
+} from '../../generated/graphql.ts';
 import {
   hasLegalIdentity,
   isOverLimit,
@@ -45,24 +50,33 @@ export const Customer: CustomerResolvers = {
   invoices: async (profile, { first, after }, context) => {
     requirePersonalBillingReader(context, profile.owner);
     const customer = await fullCustomer(profile, context);
-    return context.loaders.invoicePages.load({ customerId: customer?.id ?? null, first: first ?? 20, after: after ?? null });
+    return context.loaders.invoicePages.load({
+      customerId: customer?.id ?? null,
+      first: first ?? 20,
+      after: after ?? null,
+    });
   },
   unpaidInvoice: ({ state }) => state?.hasUnpaidInvoice ?? false,
   createdAt: async (profile, _args, context) => (await fullCustomer(profile, context))?.createdAt ?? null,
 };
 
 export const Entitlements: EntitlementsResolvers = {
-  driveStorage: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
-  parallelDownloads: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.parallelDownloads),
+  driveStorage: (profile, _args, context) =>
+    then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
+  parallelDownloads: (profile, _args, context) =>
+    then(entitlements(profile, context), (granted) => granted.parallelDownloads),
   basis: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.entitlementBasis),
   graceEndsAt: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.graceEndsAt),
   grantedUntil: async (profile, _args, context) =>
-    (await entitlements(profile, context)).entitlementBasis === 'GRANTED' ? ((await fullCustomer(profile, context))?.grantedUntil ?? null) : null,
+    (await entitlements(profile, context)).entitlementBasis === 'GRANTED'
+      ? ((await fullCustomer(profile, context))?.grantedUntil ?? null)
+      : null,
 };
 
 export const StorageUsage: StorageUsageResolvers = {
   usedStorage: async (profile, _args, context) => (await fullCustomer(profile, context))?.usedStorageBytes ?? 0n,
-  driveStorage: (profile, _args, context) => then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
+  driveStorage: (profile, _args, context) =>
+    then(entitlements(profile, context), (granted) => granted.driveStorageBytes),
   overLimit: async (profile, _args, context) =>
     isOverLimit((await fullCustomer(profile, context))?.usedStorageBytes ?? 0n, await entitlements(profile, context)),
 };

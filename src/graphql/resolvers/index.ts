@@ -6,7 +6,13 @@ import { Group, User } from './billing-owner-entity.ts';
 import { Customer, Entitlements, LegalIdentity, StorageUsage } from './customer.ts';
 import { Invoice, InvoiceConnection, InvoiceLine, PlanChangePreview } from './invoice.ts';
 import { AdminMutation } from './admin-mutation.ts';
-import { AdminQuery, CustomerSearchConnection, CustomerSearchEdge, InvoiceListing, InvoiceTotals } from './admin-query.ts';
+import {
+  AdminQuery,
+  CustomerSearchConnection,
+  CustomerSearchEdge,
+  InvoiceListing,
+  InvoiceTotals,
+} from './admin-query.ts';
 import { Mutation } from './mutation.ts';
 import { Plan, PlanPrice } from './plan.ts';
 import { PlanSubscription } from './plan-subscription.ts';

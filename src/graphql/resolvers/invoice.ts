@@ -1,4 +1,9 @@
-import type { InvoiceConnectionResolvers, InvoiceLineResolvers, InvoiceResolvers, PlanChangePreviewResolvers } from '../../generated/graphql.ts';
+import type {
+  InvoiceConnectionResolvers,
+  InvoiceLineResolvers,
+  InvoiceResolvers,
+  PlanChangePreviewResolvers,
+} from '../../generated/graphql.ts';
 import type { Invoice as InvoiceModel } from '../../billing/invoices/invoice.ts';
 import { invoiceParty } from '../invoice-party.ts';
 
@@ -13,13 +18,19 @@ export const Invoice: InvoiceResolvers = {
   vatRateBasisPoints: (invoice) => invoice.vatRateBps,
   // Invoices are reachable only through fields that authorized the viewer to read them.
   pdfUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id) : null),
-  eInvoiceUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id, 'e-invoice') : null),
+  eInvoiceUrl: (invoice, _args, context) =>
+    invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id, 'e-invoice') : null,
   correctsInvoiceNumber: async (invoice, _args, context) =>
-    invoice.correctsInvoiceId ? ((await context.services.invoices.findById(invoice.correctsInvoiceId))?.number ?? null) : null,
+    invoice.correctsInvoiceId
+      ? ((await context.services.invoices.findById(invoice.correctsInvoiceId))?.number ?? null)
+      : null,
   seller: (invoice) => invoiceParty(invoice.sellerSnapshot),
   buyer: (invoice) => invoiceParty(invoice.buyerSnapshot),
   lines: async (invoice: InvoiceModel, _args, context) =>
-    (await context.loaders.invoiceLinesByInvoiceId.load(invoice.id)).map((line) => ({ ...line, currency: invoice.currency })),
+    (await context.loaders.invoiceLinesByInvoiceId.load(invoice.id)).map((line) => ({
+      ...line,
+      currency: invoice.currency,
+    })),
 };
 
 export const InvoiceLine: InvoiceLineResolvers = {

@@ -24,6 +24,11 @@ export const PlanSubscription: PlanSubscriptionResolvers = {
     const { pendingPlanId, pendingPriceId, pendingExpiresAt } = subscription;
     if (!pendingPlanId || !pendingPriceId || !pendingExpiresAt) return null;
     const price = await priceOf(subscription, context, pendingPriceId);
-    return { plan: await planOf(subscription, context, pendingPlanId), interval: price.interval, price: money(price), expiresAt: pendingExpiresAt };
+    return {
+      plan: await planOf(subscription, context, pendingPlanId),
+      interval: price.interval,
+      price: money(price),
+      expiresAt: pendingExpiresAt,
+    };
   },
 };

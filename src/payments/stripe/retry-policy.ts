@@ -37,7 +37,11 @@ export class RetryPolicy {
   }
 
   /** Runs `attempt` until it succeeds, fails with a non-retryable error, or the retries run out (the last error is thrown). */
-  async run<T>(attempt: () => Promise<T>, isRetryable: (error: unknown) => boolean, onRetry: (notice: RetryNotice) => void = () => undefined): Promise<T> {
+  async run<T>(
+    attempt: () => Promise<T>,
+    isRetryable: (error: unknown) => boolean,
+    onRetry: (notice: RetryNotice) => void = () => undefined,
+  ): Promise<T> {
     for (let retry = 1; ; retry += 1) {
       try {
         return await attempt();

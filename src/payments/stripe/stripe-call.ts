@@ -11,7 +11,11 @@ export type StripeCall = <T>(operation: string, request: () => Promise<T>) => Pr
 /** Hears every call once it is settled, retries included: the metrics' provider latency and errors. */
 export type ProviderCallObserver = (operation: string, seconds: number, failed: boolean) => void;
 
-export function createStripeCall(retries: RetryPolicy, logger: Logger, observe: ProviderCallObserver = () => undefined): StripeCall {
+export function createStripeCall(
+  retries: RetryPolicy,
+  logger: Logger,
+  observe: ProviderCallObserver = () => undefined,
+): StripeCall {
   return async (operation, request) => {
     const started = performance.now();
     let failed = true;

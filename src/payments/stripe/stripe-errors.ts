@@ -62,5 +62,12 @@ export function toProviderError(error: unknown, operation: string, logger: Logge
 
 /** What the logs need to trace a failure to Stripe's request log; never sent to a client. */
 function stripeDetail(error: Stripe.errors.StripeError): Record<string, unknown> {
-  return { type: error.type, statusCode: error.statusCode, code: error.code, declineCode: error.decline_code, requestId: error.requestId, message: error.message };
+  return {
+    type: error.type,
+    statusCode: error.statusCode,
+    code: error.code,
+    declineCode: error.decline_code,
+    requestId: error.requestId,
+    message: error.message,
+  };
 }

@@ -37,7 +37,14 @@ function known<T extends string>(value: string, allowed: readonly T[], what: str
 }
 
 const INVOICE_STATUSES: readonly ProviderInvoiceStatus[] = ['DRAFT', 'OPEN', 'PAID', 'VOID', 'UNCOLLECTIBLE'];
-const SETUP_INTENT_STATUSES: readonly ProviderSetupIntent['status'][] = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'canceled'];
+const SETUP_INTENT_STATUSES: readonly ProviderSetupIntent['status'][] = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+  'succeeded',
+  'canceled',
+];
 
 export function toSubscription(subscription: Stripe.Subscription): ProviderSubscription {
   // Since API version 2025-03-31 the period lives on the items; the adapter keeps one item per subscription.
@@ -65,7 +72,11 @@ function pendingUpdateOf(pending: Stripe.Subscription.PendingUpdate | null): Pro
   return pending && price ? { priceId: price, expiresAt: requiredDate(pending.expires_at) } : null;
 }
 
-const PAYMENT_METHOD_TYPES: Partial<Record<Stripe.PaymentMethod.Type, ProviderPaymentMethodType>> = { card: 'CARD', paypal: 'PAYPAL', sepa_debit: 'SEPA_DEBIT' };
+const PAYMENT_METHOD_TYPES: Partial<Record<Stripe.PaymentMethod.Type, ProviderPaymentMethodType>> = {
+  card: 'CARD',
+  paypal: 'PAYPAL',
+  sepa_debit: 'SEPA_DEBIT',
+};
 
 /**
  * Display data only. A SEPA account keeps its bank, country and last four digits (never the IBAN, which the
@@ -135,7 +146,11 @@ function taxOf(invoice: Stripe.Invoice): number {
  * waits for the customer's 3-D Secure (`authentication`) or the bank's answer to a debit (`processing`), neither
  * of which is a failed payment (yet).
  */
-export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[], awaiting: 'authentication' | 'processing' | null = null): ProviderInvoice {
+export function toInvoice(
+  invoice: Stripe.Invoice,
+  lines: Stripe.InvoiceLineItem[],
+  awaiting: 'authentication' | 'processing' | null = null,
+): ProviderInvoice {
   // A preview has no status yet: it is a draft.
   const status = known(String(invoice.status ?? 'draft').toUpperCase(), INVOICE_STATUSES, 'invoice status');
   return {
@@ -161,7 +176,10 @@ export function toInvoice(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem
     finalizedAt: dateOf(invoice.status_transitions.finalized_at),
     paidAt: dateOf(invoice.status_transitions.paid_at),
     dueAt: dateOf(invoice.due_date),
-    vatDecision: invoice.metadata?.[VAT_DECISION_METADATA_KEY] ?? invoice.parent?.subscription_details?.metadata?.[VAT_DECISION_METADATA_KEY] ?? null,
+    vatDecision:
+      invoice.metadata?.[VAT_DECISION_METADATA_KEY] ??
+      invoice.parent?.subscription_details?.metadata?.[VAT_DECISION_METADATA_KEY] ??
+      null,
   };
 }
 

@@ -18,13 +18,31 @@ import type {
   SetupPaymentMethodType,
   ProviderSubscription,
 } from '../../billing/ports/payment-provider.ts';
-import { InvalidWebhookSignatureError, MalformedWebhookError, ProviderRequestError, VAT_DECISION_METADATA_KEY } from '../../billing/ports/payment-provider.ts';
+import {
+  InvalidWebhookSignatureError,
+  MalformedWebhookError,
+  ProviderRequestError,
+  VAT_DECISION_METADATA_KEY,
+} from '../../billing/ports/payment-provider.ts';
 import { RetryPolicy } from './retry-policy.ts';
 import { createStripeCall, type ProviderCallObserver, type StripeCall } from './stripe-call.ts';
 import { PaymentRefusedError } from './stripe-errors.ts';
 import { ensurePrice, ensureTaxRate, syncProduct, type MirroredPlan, type MirroredPrice } from './catalog-mirror.ts';
-import { NO_PAYMENT_METHOD, SUCCEEDED, outcomeOfIntent, outcomeOfRefusal, paymentIntentIdOf } from './payment-outcomes.ts';
-import { toInvoice, toPaymentMethod, toPlanChangePreview, toProviderEvent, toSetupIntent, toSubscription } from './stripe-mappers.ts';
+import {
+  NO_PAYMENT_METHOD,
+  SUCCEEDED,
+  outcomeOfIntent,
+  outcomeOfRefusal,
+  paymentIntentIdOf,
+} from './payment-outcomes.ts';
+import {
+  toInvoice,
+  toPaymentMethod,
+  toPlanChangePreview,
+  toProviderEvent,
+  toSetupIntent,
+  toSubscription,
+} from './stripe-mappers.ts';
 
 export interface StripePaymentProviderOptions {
   secretKey: string;
@@ -44,7 +62,11 @@ export interface StripePaymentProviderOptions {
 
 const MAX_RETRY_DELAY_MS = 5_000;
 const LISTING_LIMIT = 10_000;
-const SETUP_TYPES: Record<SetupPaymentMethodType, Stripe.SetupIntentCreateParams.AllowedPaymentMethodType> = { CARD: 'card', PAYPAL: 'paypal', SEPA_DEBIT: 'sepa_debit' };
+const SETUP_TYPES: Record<SetupPaymentMethodType, Stripe.SetupIntentCreateParams.AllowedPaymentMethodType> = {
+  CARD: 'card',
+  PAYPAL: 'paypal',
+  SEPA_DEBIT: 'sepa_debit',
+};
 /** Invoice fields the payment outcome needs, returned in the same call that charged. */
 const EXPAND_PAYMENT = ['latest_invoice.confirmation_secret'];
 
@@ -63,19 +85,31 @@ export class StripePaymentProvider implements PaymentProvider {
       timeout: options.timeoutMs ?? 30_000,
       telemetry: false,
     });
-    const retries = new RetryPolicy({ maxRetries: options.maxNetworkRetries ?? 3, baseDelayMs: options.retryBaseDelayMs ?? 500, maxDelayMs: MAX_RETRY_DELAY_MS });
+    const retries = new RetryPolicy({
+      maxRetries: options.maxNetworkRetries ?? 3,
+      baseDelayMs: options.retryBaseDelayMs ?? 500,
+      maxDelayMs: MAX_RETRY_DELAY_MS,
+    });
     this.call = createStripeCall(retries, options.logger ?? pino({ level: 'silent' }), options.onCall);
     this.webhookSecret = options.webhookSecret;
   }
 
   async createCustomer(anonymousId: string, idempotencyKey: string): Promise<{ id: string }> {
     // The anonymous id is all Stripe learns: no name, e-mail, address or description, ever.
-    const customer = await this.call('customers.create', () => this.stripe.customers.create({ metadata: { anonymous_id: anonymousId } }, { idempotencyKey }));
+    const customer = await this.call('customers.create', () =>
+      this.stripe.customers.create({ metadata: { anonymous_id: anonymousId } }, { idempotencyKey }),
+    );
     return { id: customer.id };
   }
 
   async setDefaultPaymentMethod(customerId: string, paymentMethodId: string, idempotencyKey: string): Promise<void> {
-    await this.call('customers.update', () => this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: paymentMethodId } }, { idempotencyKey }));
+    await this.call('customers.update', () =>
+      this.stripe.customers.update(
+        customerId,
+        { invoice_settings: { default_payment_method: paymentMethodId } },
+        { idempotencyKey },
+      ),
+    );
   }
 
   async defaultPaymentMethod(customerId: string): Promise<string | null> {
@@ -85,12 +119,22 @@ export class StripePaymentProvider implements PaymentProvider {
     return typeof method === 'string' ? method : (method?.id ?? null);
   }
 
-  async createSetupIntent(customerId: string, type: SetupPaymentMethodType, idempotencyKey: string): Promise<ProviderSetupIntent> {
+  async createSetupIntent(
+    customerId: string,
+    type: SetupPaymentMethodType,
+    idempotencyKey: string,
+  ): Promise<ProviderSetupIntent> {
     // off_session: the method is saved to be charged later for renewals, without the customer present. The browser
     // confirms it with Stripe.js, which sends the IBAN, the PayPal redirect and the mandate acceptance (IP address,
     // user agent) from the customer's device: none of it passes through this service.
-    const params: Stripe.SetupIntentCreateParams = { customer: customerId, usage: 'off_session', allowed_payment_method_types: [SETUP_TYPES[type]] };
-    const intent = await this.call('setupIntents.create', () => this.stripe.setupIntents.create(params, { idempotencyKey }));
+    const params: Stripe.SetupIntentCreateParams = {
+      customer: customerId,
+      usage: 'off_session',
+      allowed_payment_method_types: [SETUP_TYPES[type]],
+    };
+    const intent = await this.call('setupIntents.create', () =>
+      this.stripe.setupIntents.create(params, { idempotencyKey }),
+    );
     return toSetupIntent(intent);
   }
 
@@ -103,7 +147,9 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async listPaymentMethods(customerId: string): Promise<ProviderPaymentMethod[]> {
-    const methods = await this.call('customers.listPaymentMethods', () => this.stripe.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
+    const methods = await this.call('customers.listPaymentMethods', () =>
+      this.stripe.customers.listPaymentMethods(customerId, { limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }),
+    );
     return methods.map(toPaymentMethod);
   }
 
@@ -124,7 +170,14 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async createSubscription(
-    input: { customerId: string; priceId: string; paymentMethodId: string | null; taxRateIds: string[]; vatDecision?: string; trialDays?: number },
+    input: {
+      customerId: string;
+      priceId: string;
+      paymentMethodId: string | null;
+      taxRateIds: string[];
+      vatDecision?: string;
+      trialDays?: number;
+    },
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }> {
     const params: Stripe.SubscriptionCreateParams = {
@@ -141,9 +194,14 @@ export class StripePaymentProvider implements PaymentProvider {
       ...(input.vatDecision ? { metadata: { [VAT_DECISION_METADATA_KEY]: input.vatDecision } } : {}),
       ...(input.trialDays ? { trial_period_days: input.trialDays } : {}),
     };
-    const subscription = await this.call('subscriptions.create', () => this.stripe.subscriptions.create(params, { idempotencyKey }));
+    const subscription = await this.call('subscriptions.create', () =>
+      this.stripe.subscriptions.create(params, { idempotencyKey }),
+    );
     const settled = subscription.status === 'active' || subscription.status === 'trialing';
-    return { subscription: toSubscription(subscription), payment: settled ? SUCCEEDED : await this.outcomeOfInvoice(subscription.latest_invoice) };
+    return {
+      subscription: toSubscription(subscription),
+      payment: settled ? SUCCEEDED : await this.outcomeOfInvoice(subscription.latest_invoice),
+    };
   }
 
   async retrieveSubscription(id: string): Promise<ProviderSubscription> {
@@ -151,7 +209,11 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async listSubscriptions(customerId: string): Promise<ProviderSubscription[]> {
-    const subscriptions = await this.call('subscriptions.list', () => this.stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
+    const subscriptions = await this.call('subscriptions.list', () =>
+      this.stripe.subscriptions
+        .list({ customer: customerId, status: 'all', limit: 100 })
+        .autoPagingToArray({ limit: LISTING_LIMIT }),
+    );
     return subscriptions.map(toSubscription);
   }
 
@@ -167,17 +229,34 @@ export class StripePaymentProvider implements PaymentProvider {
       // awaiting 3-D Secure, Stripe keeps the old price and holds the change in `pending_update` (23 hours at
       // most); the customer is never moved to a plan they have not paid for.
       const subscription = await this.call('subscriptions.update', () =>
-        this.stripe.subscriptions.update(id, { items: [{ id: itemId, price: priceId }], proration_behavior: proration, payment_behavior: 'pending_if_incomplete', expand: EXPAND_PAYMENT }, { idempotencyKey }),
+        this.stripe.subscriptions.update(
+          id,
+          {
+            items: [{ id: itemId, price: priceId }],
+            proration_behavior: proration,
+            payment_behavior: 'pending_if_incomplete',
+            expand: EXPAND_PAYMENT,
+          },
+          { idempotencyKey },
+        ),
       );
       // Only an invoice this change produced says how the change was paid; an older open one is not its outcome.
       const invoice = typeof subscription.latest_invoice === 'object' ? subscription.latest_invoice : null;
       const billedNow = invoice?.billing_reason === 'subscription_update';
-      return { subscription: toSubscription(subscription), payment: billedNow ? await this.outcomeOfInvoice(invoice) : SUCCEEDED };
+      return {
+        subscription: toSubscription(subscription),
+        payment: billedNow ? await this.outcomeOfInvoice(invoice) : SUCCEEDED,
+      };
     } catch (error) {
       // Stripe may answer a refused charge with a card error after applying the change: report both.
       if (!(error instanceof PaymentRefusedError)) throw error;
-      const subscription = await this.call('subscriptions.retrieve', () => this.stripe.subscriptions.retrieve(id, { expand: EXPAND_PAYMENT }));
-      return { subscription: toSubscription(subscription), payment: outcomeOfRefusal(error) ?? (await this.outcomeOfInvoice(subscription.latest_invoice)) };
+      const subscription = await this.call('subscriptions.retrieve', () =>
+        this.stripe.subscriptions.retrieve(id, { expand: EXPAND_PAYMENT }),
+      );
+      return {
+        subscription: toSubscription(subscription),
+        payment: outcomeOfRefusal(error) ?? (await this.outcomeOfInvoice(subscription.latest_invoice)),
+      };
     }
   }
 
@@ -185,19 +264,34 @@ export class StripePaymentProvider implements PaymentProvider {
     const itemId = await this.itemIdOf(id);
     // always_invoice: what changing now would charge at once, as changeSubscriptionPrice does for upgrades.
     const preview = await this.call('invoices.createPreview', () =>
-      this.stripe.invoices.createPreview({ subscription: id, subscription_details: { items: [{ id: itemId, price: priceId }], proration_behavior: 'always_invoice' } }),
+      this.stripe.invoices.createPreview({
+        subscription: id,
+        subscription_details: { items: [{ id: itemId, price: priceId }], proration_behavior: 'always_invoice' },
+      }),
     );
     return toPlanChangePreview(preview);
   }
 
-  async setCancelAtPeriodEnd(id: string, cancelAtPeriodEnd: boolean, idempotencyKey: string): Promise<ProviderSubscription> {
-    const subscription = await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { cancel_at_period_end: cancelAtPeriodEnd, ...(!cancelAtPeriodEnd && { cancel_at: '' }) }, { idempotencyKey }));
+  async setCancelAtPeriodEnd(
+    id: string,
+    cancelAtPeriodEnd: boolean,
+    idempotencyKey: string,
+  ): Promise<ProviderSubscription> {
+    const subscription = await this.call('subscriptions.update', () =>
+      this.stripe.subscriptions.update(
+        id,
+        { cancel_at_period_end: cancelAtPeriodEnd, ...(!cancelAtPeriodEnd && { cancel_at: '' }) },
+        { idempotencyKey },
+      ),
+    );
     return toSubscription(subscription);
   }
 
   async cancelSubscriptionNow(id: string, idempotencyKey: string): Promise<ProviderSubscription> {
     try {
-      return toSubscription(await this.call('subscriptions.cancel', () => this.stripe.subscriptions.cancel(id, {}, { idempotencyKey })));
+      return toSubscription(
+        await this.call('subscriptions.cancel', () => this.stripe.subscriptions.cancel(id, {}, { idempotencyKey })),
+      );
     } catch (error) {
       // Stripe ignores idempotency keys on DELETE: a repeated cancel (a retry whose first answer was lost)
       // is refused because the subscription already ended, which is the state asked for.
@@ -208,21 +302,41 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
-  async setSubscriptionDefaultPaymentMethod(id: string, paymentMethodId: string, idempotencyKey: string): Promise<void> {
-    await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { default_payment_method: paymentMethodId }, { idempotencyKey }));
+  async setSubscriptionDefaultPaymentMethod(
+    id: string,
+    paymentMethodId: string,
+    idempotencyKey: string,
+  ): Promise<void> {
+    await this.call('subscriptions.update', () =>
+      this.stripe.subscriptions.update(id, { default_payment_method: paymentMethodId }, { idempotencyKey }),
+    );
   }
 
-  async setSubscriptionTaxRates(id: string, taxRateIds: string[], idempotencyKey: string, vatDecision?: string): Promise<void> {
+  async setSubscriptionTaxRates(
+    id: string,
+    taxRateIds: string[],
+    idempotencyKey: string,
+    vatDecision?: string,
+  ): Promise<void> {
     // Stripe clears a list with an empty string.
     const defaultTaxRates = taxRateIds.length > 0 ? taxRateIds : '';
     const metadata = vatDecision ? { metadata: { [VAT_DECISION_METADATA_KEY]: vatDecision } } : {};
-    await this.call('subscriptions.update', () => this.stripe.subscriptions.update(id, { default_tax_rates: defaultTaxRates, ...metadata }, { idempotencyKey }));
+    await this.call('subscriptions.update', () =>
+      this.stripe.subscriptions.update(id, { default_tax_rates: defaultTaxRates, ...metadata }, { idempotencyKey }),
+    );
   }
 
-  async setDraftInvoiceTaxRates(id: string, taxRateIds: string[], vatDecision: string, idempotencyKey: string): Promise<void> {
+  async setDraftInvoiceTaxRates(
+    id: string,
+    taxRateIds: string[],
+    vatDecision: string,
+    idempotencyKey: string,
+  ): Promise<void> {
     const defaultTaxRates = taxRateIds.length > 0 ? taxRateIds : '';
     const metadata = { [VAT_DECISION_METADATA_KEY]: vatDecision };
-    await this.call('invoices.update', () => this.stripe.invoices.update(id, { default_tax_rates: defaultTaxRates, metadata }, { idempotencyKey }));
+    await this.call('invoices.update', () =>
+      this.stripe.invoices.update(id, { default_tax_rates: defaultTaxRates, metadata }, { idempotencyKey }),
+    );
   }
 
   invoicePaymentOutcome(id: string): Promise<PaymentOutcome> {
@@ -235,13 +349,19 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async listInvoices(customerId: string): Promise<ProviderInvoice[]> {
-    const invoices = await this.call('invoices.list', () => this.stripe.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
-    return Promise.all(invoices.map(async (invoice) => toInvoice(invoice, await this.linesOf(invoice), await this.awaitingOf(invoice))));
+    const invoices = await this.call('invoices.list', () =>
+      this.stripe.invoices.list({ customer: customerId, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }),
+    );
+    return Promise.all(
+      invoices.map(async (invoice) => toInvoice(invoice, await this.linesOf(invoice), await this.awaitingOf(invoice))),
+    );
   }
 
   async payInvoice(id: string, paymentMethodId: string | null, idempotencyKey: string): Promise<PaymentOutcome> {
     try {
-      const invoice = await this.call('invoices.pay', () => this.stripe.invoices.pay(id, paymentMethodId ? { payment_method: paymentMethodId } : {}, { idempotencyKey }));
+      const invoice = await this.call('invoices.pay', () =>
+        this.stripe.invoices.pay(id, paymentMethodId ? { payment_method: paymentMethodId } : {}, { idempotencyKey }),
+      );
       return invoice.status === 'paid' ? SUCCEEDED : await this.outcomeOfInvoice(id);
     } catch (error) {
       if (!(error instanceof PaymentRefusedError)) throw error;
@@ -250,7 +370,9 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async markInvoiceUncollectible(id: string, idempotencyKey: string): Promise<void> {
-    await this.call('invoices.markUncollectible', () => this.stripe.invoices.markUncollectible(id, {}, { idempotencyKey }));
+    await this.call('invoices.markUncollectible', () =>
+      this.stripe.invoices.markUncollectible(id, {}, { idempotencyKey }),
+    );
   }
 
   async voidInvoice(id: string, idempotencyKey: string): Promise<void> {
@@ -277,9 +399,13 @@ export class StripePaymentProvider implements PaymentProvider {
   async refundedAmountOfInvoice(invoiceId: string): Promise<number> {
     const intent = await this.paymentIntentOfInvoice(invoiceId);
     if (!intent) return 0;
-    const refunds = await this.call('refunds.list', () => this.stripe.refunds.list({ payment_intent: intent, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
+    const refunds = await this.call('refunds.list', () =>
+      this.stripe.refunds.list({ payment_intent: intent, limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }),
+    );
     // A pending refund is under way: counted, so it is never made a second time.
-    return refunds.filter((refund) => refund.status === 'succeeded' || refund.status === 'pending').reduce((sum, refund) => sum + refund.amount, 0);
+    return refunds
+      .filter((refund) => refund.status === 'succeeded' || refund.status === 'pending')
+      .reduce((sum, refund) => sum + refund.amount, 0);
   }
 
   parseWebhook(rawBody: Buffer, signatureHeader: string): ProviderEvent {
@@ -287,7 +413,8 @@ export class StripePaymentProvider implements PaymentProvider {
     try {
       event = this.stripe.webhooks.constructEvent(rawBody, signatureHeader, this.webhookSecret);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw new InvalidWebhookSignatureError('The webhook signature does not verify.');
+      if (error instanceof Stripe.errors.StripeSignatureVerificationError)
+        throw new InvalidWebhookSignatureError('The webhook signature does not verify.');
       throw new MalformedWebhookError('The webhook body is not JSON.');
     }
     if (!isStorableEvent(event, rawBody)) throw new MalformedWebhookError('The webhook body is not a Stripe event.');
@@ -296,15 +423,21 @@ export class StripePaymentProvider implements PaymentProvider {
 
   /** Since API version 2025-03-31 an invoice names its payments, not a charge: the paid one's intent. */
   private async paymentIntentOfInvoice(invoiceId: string): Promise<string | null> {
-    const invoice = await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(invoiceId, { expand: ['payments'] }));
-    const paid = invoice.payments?.data.find((payment) => payment.status === 'paid' && payment.payment.type === 'payment_intent');
+    const invoice = await this.call('invoices.retrieve', () =>
+      this.stripe.invoices.retrieve(invoiceId, { expand: ['payments'] }),
+    );
+    const paid = invoice.payments?.data.find(
+      (payment) => payment.status === 'paid' && payment.payment.type === 'payment_intent',
+    );
     const intent = paid?.payment.payment_intent;
     return typeof intent === 'string' ? intent : (intent?.id ?? null);
   }
 
   /** The subscription's single item, whose price a plan change replaces. */
   private async itemIdOf(subscriptionId: string): Promise<string> {
-    const subscription = await this.call('subscriptions.retrieve', () => this.stripe.subscriptions.retrieve(subscriptionId));
+    const subscription = await this.call('subscriptions.retrieve', () =>
+      this.stripe.subscriptions.retrieve(subscriptionId),
+    );
     const item = subscription.items.data[0];
     if (!item) throw new ProviderRequestError('The provider subscription has no item to change.');
     return item.id;
@@ -326,7 +459,9 @@ export class StripePaymentProvider implements PaymentProvider {
   /** Stripe embeds the first page of lines only; long invoices are read whole. */
   private async linesOf(invoice: Stripe.Invoice): Promise<Stripe.InvoiceLineItem[]> {
     if (!invoice.lines.has_more) return invoice.lines.data;
-    return this.call('invoices.listLineItems', () => this.stripe.invoices.listLineItems(invoice.id, { limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }));
+    return this.call('invoices.listLineItems', () =>
+      this.stripe.invoices.listLineItems(invoice.id, { limit: 100 }).autoPagingToArray({ limit: LISTING_LIMIT }),
+    );
   }
 
   /**
@@ -335,21 +470,31 @@ export class StripePaymentProvider implements PaymentProvider {
    */
   private async outcomeOfInvoice(invoice: string | Stripe.Invoice | null): Promise<PaymentOutcome> {
     const expanded =
-      typeof invoice === 'string' ? await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(invoice, { expand: ['confirmation_secret'] })) : invoice;
+      typeof invoice === 'string'
+        ? await this.call('invoices.retrieve', () =>
+            this.stripe.invoices.retrieve(invoice, { expand: ['confirmation_secret'] }),
+          )
+        : invoice;
     if (!expanded || expanded.status !== 'open') return SUCCEEDED;
     const intent = await this.paymentIntentOf(expanded);
     return intent ? outcomeOfIntent(intent) : { kind: 'failed', declineCode: NO_PAYMENT_METHOD };
   }
 
   private async paymentIntentOfOpenInvoice(id: string): Promise<Stripe.PaymentIntent | null> {
-    return this.paymentIntentOf(await this.call('invoices.retrieve', () => this.stripe.invoices.retrieve(id, { expand: ['confirmation_secret'] })));
+    return this.paymentIntentOf(
+      await this.call('invoices.retrieve', () =>
+        this.stripe.invoices.retrieve(id, { expand: ['confirmation_secret'] }),
+      ),
+    );
   }
 
   /** The payment intent an open invoice collects with, named by its confirmation secret's prefix. */
   private async paymentIntentOf(invoice: Stripe.Invoice): Promise<Stripe.PaymentIntent | null> {
     const clientSecret = invoice.confirmation_secret?.client_secret;
     if (!clientSecret) return null;
-    return this.call('paymentIntents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentIdOf(clientSecret)));
+    return this.call('paymentIntents.retrieve', () =>
+      this.stripe.paymentIntents.retrieve(paymentIntentIdOf(clientSecret)),
+    );
   }
 }
 
@@ -358,7 +503,12 @@ export class StripePaymentProvider implements PaymentProvider {
  * PostgreSQL's jsonb refuses the NUL character, so a body carrying one cannot be stored either.
  */
 function isStorableEvent(event: Stripe.Event, rawBody: Buffer): boolean {
-  const candidate = event as unknown as { id?: unknown; type?: unknown; created?: unknown; data?: { object?: unknown } } | null;
+  const candidate = event as unknown as {
+    id?: unknown;
+    type?: unknown;
+    created?: unknown;
+    data?: { object?: unknown };
+  } | null;
   return (
     typeof candidate === 'object' &&
     candidate !== null &&

@@ -48,18 +48,26 @@ function dueActions(emulator: Emulator, clockId: string): DueAction[] {
     if (subscription.test_clock !== clockId) continue;
     // Listed first: a pending update expiring at the period end is dropped before the renewal.
     const pending = subscription.pending_update;
-    if (pending) actions.push({ at: pending.expires_at, run: (now) => expirePendingUpdate(emulator, subscription, now) });
+    if (pending)
+      actions.push({ at: pending.expires_at, run: (now) => expirePendingUpdate(emulator, subscription, now) });
     actions.push(...subscriptionActions(emulator, subscription));
   }
   for (const invoice of emulator.store.invoices.all()) {
     if (invoice.test_clock !== clockId) continue;
     if (invoice.status === 'draft' && invoice.auto_advance !== false && invoice.automatically_finalizes_at !== null) {
-      actions.push({ at: invoice.automatically_finalizes_at, run: (now) => finalizeAndCollect(emulator, invoice, now) });
+      actions.push({
+        at: invoice.automatically_finalizes_at,
+        run: (now) => finalizeAndCollect(emulator, invoice, now),
+      });
     } else if (invoice.status === 'open' && invoice.next_payment_attempt !== null) {
-      actions.push({ at: invoice.next_payment_attempt, run: (now) => void collectInvoice(emulator, invoice, now, { automatic: true }) });
+      actions.push({
+        at: invoice.next_payment_attempt,
+        run: (now) => void collectInvoice(emulator, invoice, now, { automatic: true }),
+      });
     }
   }
-  for (const { intentId, at } of dueDebits(emulator, clockId)) actions.push({ at, run: (now) => settleDebit(emulator, intentId, now) });
+  for (const { intentId, at } of dueDebits(emulator, clockId))
+    actions.push({ at, run: (now) => settleDebit(emulator, intentId, now) });
   return actions;
 }
 
@@ -80,14 +88,26 @@ function subscriptionActions(emulator: Emulator, subscription: Stripe.Subscripti
           },
         });
       }
-      actions.push(...upcomingNotice(emulator, subscription, trialEnd), { at: trialEnd, run: (now) => startNextPeriod(emulator, subscription, now) });
+      actions.push(...upcomingNotice(emulator, subscription, trialEnd), {
+        at: trialEnd,
+        run: (now) => startNextPeriod(emulator, subscription, now),
+      });
       return withScheduledCancel(emulator, subscription, actions);
     }
     // Stripe keeps invoicing an `unpaid` subscription (without charging: see finalizeAndCollect).
     case 'active':
     case 'past_due':
     case 'unpaid':
-      return withScheduledCancel(emulator, subscription, periodEnd === undefined ? [] : [...upcomingNotice(emulator, subscription, periodEnd), { at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) }]);
+      return withScheduledCancel(
+        emulator,
+        subscription,
+        periodEnd === undefined
+          ? []
+          : [
+              ...upcomingNotice(emulator, subscription, periodEnd),
+              { at: periodEnd, run: (now) => startNextPeriod(emulator, subscription, now) },
+            ],
+      );
     case 'incomplete':
       // A first payment the bank is still processing keeps the subscription incomplete, not expiring.
       if (timeline?.incompleteExpiresAt === undefined || firstDebitProcessing(emulator, subscription)) return [];
@@ -108,25 +128,39 @@ function upcomingNotice(emulator: Emulator, subscription: Stripe.Subscription, r
   const timeline = emulator.store.subscriptionTimeline.get(subscription.id);
   const periodStart = subscription.items.data[0]?.current_period_start ?? subscription.created;
   const at = renewal - days * DAY;
-  const ending = subscription.cancel_at_period_end || (subscription.cancel_at !== null && subscription.cancel_at <= renewal);
+  const ending =
+    subscription.cancel_at_period_end || (subscription.cancel_at !== null && subscription.cancel_at <= renewal);
   if (days <= 0 || !timeline || timeline.upcomingNoticeFor === renewal || ending || at < periodStart) return [];
   return [
     {
       at,
       run: (now) => {
         timeline.upcomingNoticeFor = renewal;
-        emulator.events.emit('invoice.upcoming', previewChange(emulator, subscription, [], 'create_prorations', now), now);
+        emulator.events.emit(
+          'invoice.upcoming',
+          previewChange(emulator, subscription, [], 'create_prorations', now),
+          now,
+        );
       },
     },
   ];
 }
 
 function firstDebitProcessing(emulator: Emulator, subscription: Stripe.Subscription): boolean {
-  const invoice = typeof subscription.latest_invoice === 'string' ? emulator.store.invoices.get(subscription.latest_invoice) : undefined;
+  const invoice =
+    typeof subscription.latest_invoice === 'string'
+      ? emulator.store.invoices.get(subscription.latest_invoice)
+      : undefined;
   return invoice !== undefined && paymentIntentOf(emulator, invoice)?.status === 'processing';
 }
 
 function withScheduledCancel(emulator: Emulator, subscription: Stripe.Subscription, actions: DueAction[]): DueAction[] {
   if (subscription.cancel_at === null) return actions;
-  return [...actions, { at: subscription.cancel_at, run: (now) => void cancelSubscription(emulator, subscription, now, 'cancellation_requested') }];
+  return [
+    ...actions,
+    {
+      at: subscription.cancel_at,
+      run: (now) => void cancelSubscription(emulator, subscription, now, 'cancellation_requested'),
+    },
+  ];
 }

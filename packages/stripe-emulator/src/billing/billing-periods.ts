@@ -6,7 +6,11 @@ const DAY = 86_400;
  * The n-th period boundary after `anchor` for a price's interval. Months are calendar months counted
  * from the anchor, so an anchor on the 31st bills on the last day of shorter months and returns to the 31st.
  */
-export function periodBoundary(anchor: number, recurring: Pick<Stripe.Price.Recurring, 'interval' | 'interval_count'>, n: number): number {
+export function periodBoundary(
+  anchor: number,
+  recurring: Pick<Stripe.Price.Recurring, 'interval' | 'interval_count'>,
+  n: number,
+): number {
   const steps = recurring.interval_count * n;
   switch (recurring.interval) {
     case 'day':
@@ -21,7 +25,11 @@ export function periodBoundary(anchor: number, recurring: Pick<Stripe.Price.Recu
 }
 
 /** The first boundary strictly after `time`. */
-export function nextBoundary(anchor: number, recurring: Pick<Stripe.Price.Recurring, 'interval' | 'interval_count'>, time: number): number {
+export function nextBoundary(
+  anchor: number,
+  recurring: Pick<Stripe.Price.Recurring, 'interval' | 'interval_count'>,
+  time: number,
+): number {
   let n = 1;
   while (periodBoundary(anchor, recurring, n) <= time) n += 1;
   return periodBoundary(anchor, recurring, n);

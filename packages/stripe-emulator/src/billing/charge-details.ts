@@ -5,9 +5,15 @@ import type Stripe from 'stripe';
  * last 4, expiry, country, funding, network, the CVC check); other methods carry the details given (a SEPA
  * debit's bank, last 4 and mandate).
  */
-export function paymentMethodDetails(method: Stripe.PaymentMethod | undefined, amount: number, succeeded: boolean, otherDetails: Record<string, unknown> = {}): Stripe.Charge.PaymentMethodDetails | null {
+export function paymentMethodDetails(
+  method: Stripe.PaymentMethod | undefined,
+  amount: number,
+  succeeded: boolean,
+  otherDetails: Record<string, unknown> = {},
+): Stripe.Charge.PaymentMethodDetails | null {
   if (!method) return null;
-  if (method.type !== 'card' || !method.card) return { type: method.type, [method.type]: otherDetails } as unknown as Stripe.Charge.PaymentMethodDetails;
+  if (method.type !== 'card' || !method.card)
+    return { type: method.type, [method.type]: otherDetails } as unknown as Stripe.Charge.PaymentMethodDetails;
   const card = method.card;
   return {
     type: 'card',

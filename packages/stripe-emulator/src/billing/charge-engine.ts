@@ -8,8 +8,15 @@ import { activeMandateOf } from './mandates.ts';
  * `charge.succeeded` or `charge.failed`, or `charge.pending` for a debit the bank has yet to settle
  * (`settleCharge` then concludes it). Refunds move money back against it.
  */
-export function recordCharge(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, failure?: { code: string; message: string }, pending = false): Stripe.Charge {
-  const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? null);
+export function recordCharge(
+  emulator: Emulator,
+  intent: Stripe.PaymentIntent,
+  now: number,
+  failure?: { code: string; message: string },
+  pending = false,
+): Stripe.Charge {
+  const methodId =
+    typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? null);
   const method = methodId ? emulator.store.paymentMethods.get(methodId) : undefined;
   const succeeded = failure === undefined && !pending;
   const charge: Stripe.Charge = {
@@ -41,7 +48,12 @@ export function recordCharge(emulator: Emulator, intent: Stripe.PaymentIntent, n
     paid: succeeded,
     payment_intent: intent.id,
     payment_method: methodId,
-    payment_method_details: paymentMethodDetails(method, intent.amount, succeeded, method ? detailsOf(emulator, method) : {}),
+    payment_method_details: paymentMethodDetails(
+      method,
+      intent.amount,
+      succeeded,
+      method ? detailsOf(emulator, method) : {},
+    ),
     receipt_email: null,
     receipt_number: null,
     receipt_url: null,
@@ -63,7 +75,12 @@ export function recordCharge(emulator: Emulator, intent: Stripe.PaymentIntent, n
 }
 
 /** The bank's answer to a pending debit: the charge succeeds, or fails with the bank's reason. */
-export function settleCharge(emulator: Emulator, charge: Stripe.Charge, now: number, failure: { code: string; message: string } | null): void {
+export function settleCharge(
+  emulator: Emulator,
+  charge: Stripe.Charge,
+  now: number,
+  failure: { code: string; message: string } | null,
+): void {
   charge.status = failure ? 'failed' : 'succeeded';
   charge.paid = !failure;
   charge.captured = !failure;
@@ -74,13 +91,47 @@ export function settleCharge(emulator: Emulator, charge: Stripe.Charge, now: num
   emulator.events.emit(failure ? 'charge.failed' : 'charge.succeeded', charge, now);
 }
 
-const APPROVED: Stripe.Charge.Outcome = { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' };
-const DECLINED: Stripe.Charge.Outcome = { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'declined_by_network', reason: 'generic_decline', risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' };
-const PENDING_OUTCOME: Stripe.Charge.Outcome = { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'approved_by_network', reason: null, risk_level: 'not_assessed', seller_message: 'Payment pending.', type: 'authorized' };
+const APPROVED: Stripe.Charge.Outcome = {
+  advice_code: null,
+  network_advice_code: null,
+  network_decline_code: null,
+  network_status: 'approved_by_network',
+  reason: null,
+  risk_level: 'normal',
+  seller_message: 'Payment complete.',
+  type: 'authorized',
+};
+const DECLINED: Stripe.Charge.Outcome = {
+  advice_code: null,
+  network_advice_code: null,
+  network_decline_code: null,
+  network_status: 'declined_by_network',
+  reason: 'generic_decline',
+  risk_level: 'normal',
+  seller_message: 'The bank did not return any further details with this decline.',
+  type: 'issuer_declined',
+};
+const PENDING_OUTCOME: Stripe.Charge.Outcome = {
+  advice_code: null,
+  network_advice_code: null,
+  network_decline_code: null,
+  network_status: 'approved_by_network',
+  reason: null,
+  risk_level: 'not_assessed',
+  seller_message: 'Payment pending.',
+  type: 'authorized',
+};
 
 /** A SEPA debit names its mandate and bank (`payment_method_details.sepa_debit.mandate`); other types carry nothing. */
 function detailsOf(emulator: Emulator, method: Stripe.PaymentMethod): Record<string, unknown> {
   if (method.type !== 'sepa_debit' || !method.sepa_debit) return {};
   const { bank_code, branch_code, country, fingerprint, last4 } = method.sepa_debit;
-  return { bank_code, branch_code, country, fingerprint, last4, mandate: activeMandateOf(emulator, method.id)?.id ?? null };
+  return {
+    bank_code,
+    branch_code,
+    country,
+    fingerprint,
+    last4,
+    mandate: activeMandateOf(emulator, method.id)?.id ?? null,
+  };
 }

@@ -9,7 +9,11 @@ import { lineTaxes, roundHalfAwayFromZero } from './tax-calculation.ts';
  * it, `quantity` of its units, or `amount`) with that line's tax rates; a `custom_line_item` credits
  * `unit_amount × quantity` with the `tax_rates` given. Amounts exclude exclusive tax, as on invoice lines.
  */
-export function creditNoteLines(emulator: Emulator, invoice: Stripe.Invoice, lines: RequestParams[]): Stripe.CreditNoteLineItem[] {
+export function creditNoteLines(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  lines: RequestParams[],
+): Stripe.CreditNoteLineItem[] {
   return lines.map((line) => {
     const type = line.oneOf('type', ['invoice_line_item', 'custom_line_item'] as const);
     if (!type) throw parameterMissing(line.name('type'));
@@ -17,20 +21,45 @@ export function creditNoteLines(emulator: Emulator, invoice: Stripe.Invoice, lin
   });
 }
 
-function invoiceLineCredit(emulator: Emulator, invoice: Stripe.Invoice, line: RequestParams): Stripe.CreditNoteLineItem {
+function invoiceLineCredit(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  line: RequestParams,
+): Stripe.CreditNoteLineItem {
   const id = line.requiredString('invoice_line_item');
   const credited = invoice.lines.data.find((candidate) => candidate.id === id);
   if (!credited) throw resourceMissing('invoice line item', id, line.name('invoice_line_item'));
   const quantity = line.integer('quantity');
   const units = credited.quantity ?? 1;
-  if (quantity !== undefined && (quantity < 1 || quantity > units)) throw invalidRequest(`The quantity to credit must be between 1 and the line's quantity (${units}).`, 'parameter_invalid', line.name('quantity'));
-  const amount = line.integer('amount') ?? (quantity === undefined ? credited.amount : roundHalfAwayFromZero((credited.amount * quantity) / units));
-  if (amount > credited.amount) throw invalidRequest(`The amount to credit (${amount}) exceeds the invoice line's amount (${credited.amount}).`, 'parameter_invalid', line.name('amount'));
+  if (quantity !== undefined && (quantity < 1 || quantity > units))
+    throw invalidRequest(
+      `The quantity to credit must be between 1 and the line's quantity (${units}).`,
+      'parameter_invalid',
+      line.name('quantity'),
+    );
+  const amount =
+    line.integer('amount') ??
+    (quantity === undefined ? credited.amount : roundHalfAwayFromZero((credited.amount * quantity) / units));
+  if (amount > credited.amount)
+    throw invalidRequest(
+      `The amount to credit (${amount}) exceeds the invoice line's amount (${credited.amount}).`,
+      'parameter_invalid',
+      line.name('amount'),
+    );
   const rates = (credited.taxes ?? []).flatMap((tax) => {
     const rate = tax.tax_rate_details ? emulator.store.taxRates.get(tax.tax_rate_details.tax_rate) : undefined;
     return rate ? [rate] : [];
   });
-  return lineItem(emulator, { type: 'invoice_line_item', amount, description: credited.description, quantity: quantity ?? units, rates, unitAmount: null, invoiceLineItem: id, metadata: line.metadata('metadata') });
+  return lineItem(emulator, {
+    type: 'invoice_line_item',
+    amount,
+    description: credited.description,
+    quantity: quantity ?? units,
+    rates,
+    unitAmount: null,
+    invoiceLineItem: id,
+    metadata: line.metadata('metadata'),
+  });
 }
 
 function customLineCredit(emulator: Emulator, line: RequestParams): Stripe.CreditNoteLineItem {
@@ -38,8 +67,19 @@ function customLineCredit(emulator: Emulator, line: RequestParams): Stripe.Credi
   if (unitAmount === undefined) throw parameterMissing(line.name('unit_amount'));
   const description = line.requiredString('description');
   const quantity = line.integer('quantity') ?? 1;
-  const rates = (line.strings('tax_rates') ?? []).map((rate) => emulator.store.taxRates.require(rate, line.name('tax_rates')));
-  return lineItem(emulator, { type: 'custom_line_item', amount: unitAmount * quantity, description, quantity, rates, unitAmount, invoiceLineItem: null, metadata: line.metadata('metadata') });
+  const rates = (line.strings('tax_rates') ?? []).map((rate) =>
+    emulator.store.taxRates.require(rate, line.name('tax_rates')),
+  );
+  return lineItem(emulator, {
+    type: 'custom_line_item',
+    amount: unitAmount * quantity,
+    description,
+    quantity,
+    rates,
+    unitAmount,
+    invoiceLineItem: null,
+    metadata: line.metadata('metadata'),
+  });
 }
 
 interface LineDraft {

@@ -23,10 +23,17 @@ interface Settlement {
  * (`post_payment_amount`) must be exactly covered by a refund, a customer balance credit and an amount
  * credited outside Stripe. Nothing is stored: `issueCreditNote` applies it, the preview shows it.
  */
-export function draftCreditNote(emulator: Emulator, params: RequestParams): { note: Stripe.CreditNote; invoice: Stripe.Invoice; settlement: Settlement } {
+export function draftCreditNote(
+  emulator: Emulator,
+  params: RequestParams,
+): { note: Stripe.CreditNote; invoice: Stripe.Invoice; settlement: Settlement } {
   const invoice = emulator.store.invoices.require(params.requiredString('invoice'), 'invoice');
   if (invoice.status === 'draft' || invoice.status === 'void') {
-    throw invalidRequest(`A credit note can only be issued on a finalized invoice that is not void; ${invoice.id} is ${invoice.status}.`, 'invoice_not_editable', 'invoice');
+    throw invalidRequest(
+      `A credit note can only be issued on a finalized invoice that is not void; ${invoice.id} is ${invoice.status}.`,
+      'invoice_not_editable',
+      'invoice',
+    );
   }
   const lines = creditNoteLines(emulator, invoice, params.objects('lines') ?? []);
   const taxes = totalTaxes(lines);
@@ -35,13 +42,32 @@ export function draftCreditNote(emulator: Emulator, params: RequestParams): { no
   const requested = params.integer('amount');
   const subtotal = lines.length > 0 ? lines.reduce((sum, line) => sum + line.amount, 0) : (requested ?? 0);
   const total = subtotal + exclusive;
-  if (lines.length === 0 && requested === undefined) throw invalidRequest('You must pass either `amount` or `lines` to create a credit note.', 'parameter_missing', 'amount');
-  if (requested !== undefined && requested !== total) throw invalidRequest(`The amount (${requested}) must equal the total of the lines (${total}).`, 'parameter_invalid', 'amount');
+  if (lines.length === 0 && requested === undefined)
+    throw invalidRequest(
+      'You must pass either `amount` or `lines` to create a credit note.',
+      'parameter_missing',
+      'amount',
+    );
+  if (requested !== undefined && requested !== total)
+    throw invalidRequest(
+      `The amount (${requested}) must equal the total of the lines (${total}).`,
+      'parameter_invalid',
+      'amount',
+    );
   const creditable = invoice.total - invoice.pre_payment_credit_notes_amount - invoice.post_payment_credit_notes_amount;
-  if (total > creditable) throw invalidRequest(`The credit note's total (${total}) exceeds what can still be credited on invoice ${invoice.id} (${creditable}).`, 'parameter_invalid', 'amount');
+  if (total > creditable)
+    throw invalidRequest(
+      `The credit note's total (${total}) exceeds what can still be credited on invoice ${invoice.id} (${creditable}).`,
+      'parameter_invalid',
+      'amount',
+    );
   const prePayment = invoice.status === 'paid' ? 0 : Math.min(total, invoice.amount_remaining);
   const postPayment = total - prePayment;
-  const settlement = { refund: params.integer('refund_amount') ?? 0, credit: params.integer('credit_amount') ?? 0, outOfBand: params.integer('out_of_band_amount') ?? 0 };
+  const settlement = {
+    refund: params.integer('refund_amount') ?? 0,
+    credit: params.integer('credit_amount') ?? 0,
+    outOfBand: params.integer('out_of_band_amount') ?? 0,
+  };
   if (settlement.refund + settlement.credit + settlement.outOfBand !== postPayment) {
     throw invalidRequest(
       `The sum of refund_amount, credit_amount and out_of_band_amount (${settlement.refund + settlement.credit + settlement.outOfBand}) must equal the credit note's post_payment_amount (${postPayment}).`,
@@ -98,7 +124,13 @@ export function issueCreditNote(emulator: Emulator, params: RequestParams): Stri
   // The refund goes first: when Stripe refuses it (nothing was charged), nothing else has changed.
   if (settlement.refund > 0) {
     const charge = chargeOf(emulator, invoice);
-    const refund = refundCharge(emulator, charge, now, { amount: settlement.refund, reason: null, metadata: {} }, 'refund_amount');
+    const refund = refundCharge(
+      emulator,
+      charge,
+      now,
+      { amount: settlement.refund, reason: null, metadata: {} },
+      'refund_amount',
+    );
     note.refunds = [{ amount_refunded: refund.amount, payment_record_refund: null, refund: refund.id, type: 'refund' }];
   }
   emulator.store.creditNotes.add(note);
@@ -114,21 +146,34 @@ export function issueCreditNote(emulator: Emulator, params: RequestParams): Stri
  */
 export function voidCreditNote(emulator: Emulator, note: Stripe.CreditNote): Stripe.CreditNote {
   if (note.status !== 'issued') throw invalidRequest(`The credit note ${note.id} is already void.`);
-  if (note.refunds.length > 0) throw invalidRequest(`The credit note ${note.id} refunded a payment; a refund cannot be voided.`);
+  if (note.refunds.length > 0)
+    throw invalidRequest(`The credit note ${note.id} refunded a payment; a refund cannot be voided.`);
   const invoice = emulator.store.invoices.require(String(note.invoice), 'invoice');
-  if (note.pre_payment_amount > 0 && invoice.status !== 'open') throw invalidRequest(`The credit note ${note.id} reduced invoice ${invoice.id}, which is ${invoice.status} now; it can no longer be voided.`);
+  if (note.pre_payment_amount > 0 && invoice.status !== 'open')
+    throw invalidRequest(
+      `The credit note ${note.id} reduced invoice ${invoice.id}, which is ${invoice.status} now; it can no longer be voided.`,
+    );
   const now = emulator.now(invoice.test_clock);
   note.status = 'void';
   note.voided_at = now;
   adjustInvoice(emulator, invoice, note, -1, now);
-  const credit = note.post_payment_amount - (note.out_of_band_amount ?? 0) - note.refunds.reduce((sum, refund) => sum + refund.amount_refunded, 0);
+  const credit =
+    note.post_payment_amount -
+    (note.out_of_band_amount ?? 0) -
+    note.refunds.reduce((sum, refund) => sum + refund.amount_refunded, 0);
   if (credit > 0) adjustBalance(emulator, invoice, credit, now);
   emulator.events.emit('credit_note.voided', note, now);
   return note;
 }
 
 /** `sign` 1 applies a credit note to its invoice, -1 takes it back; an open invoice credited in full is paid. */
-function adjustInvoice(emulator: Emulator, invoice: Stripe.Invoice, note: Stripe.CreditNote, sign: 1 | -1, now: number): void {
+function adjustInvoice(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  note: Stripe.CreditNote,
+  sign: 1 | -1,
+  now: number,
+): void {
   updateInvoice(emulator, invoice, now, (target) => {
     target.pre_payment_credit_notes_amount += sign * note.pre_payment_amount;
     target.post_payment_credit_notes_amount += sign * note.post_payment_amount;
@@ -151,6 +196,11 @@ function chargeOf(emulator: Emulator, invoice: Stripe.Invoice): Stripe.Charge {
   const latest = paymentIntentOf(emulator, invoice)?.latest_charge;
   const id = typeof latest === 'string' ? latest : latest?.id;
   const charge = id ? emulator.store.charges.get(id) : undefined;
-  if (!charge || charge.status !== 'succeeded') throw invalidRequest(`Invoice ${invoice.id} has no payment to refund; credit the balance or out of band instead.`, 'charge_not_refundable', 'refund_amount');
+  if (!charge || charge.status !== 'succeeded')
+    throw invalidRequest(
+      `Invoice ${invoice.id} has no payment to refund; credit the balance or out of band instead.`,
+      'charge_not_refundable',
+      'refund_amount',
+    );
   return charge;
 }

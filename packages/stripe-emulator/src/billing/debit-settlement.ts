@@ -26,15 +26,22 @@ export function settleDebit(emulator: Emulator, intentId: string, now: number): 
   emulator.store.debitSettlements.delete(intentId);
   const intent = emulator.store.paymentIntents.get(intentId);
   if (!intent || intent.status !== 'processing') return;
-  const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? '');
+  const methodId =
+    typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? '');
   const behaviour = emulator.store.chargeBehaviour.get(methodId);
   const failure = behaviour?.kind === 'debits' ? behaviour.failure : null;
-  const charge = typeof intent.latest_charge === 'string' ? emulator.store.charges.get(intent.latest_charge) : undefined;
+  const charge =
+    typeof intent.latest_charge === 'string' ? emulator.store.charges.get(intent.latest_charge) : undefined;
   if (charge) settleCharge(emulator, charge, now, failure);
   if (failure) {
     const method = emulator.store.paymentMethods.get(methodId);
     intent.status = 'requires_payment_method';
-    intent.last_payment_error = { type: 'card_error', code: failure.code, message: failure.message, ...(method ? { payment_method: deepCopy(method), payment_method_type: method.type } : {}) };
+    intent.last_payment_error = {
+      type: 'card_error',
+      code: failure.code,
+      message: failure.message,
+      ...(method ? { payment_method: deepCopy(method), payment_method_type: method.type } : {}),
+    };
     emulator.events.emit('payment_intent.payment_failed', intent, now);
   } else {
     intent.status = 'succeeded';

@@ -84,7 +84,11 @@ export function assembleInvoice(emulator: Emulator, header: InvoiceHeader, draft
     number: null,
     on_behalf_of: null,
     parent: header.subscription
-      ? { type: 'subscription_details', quote_details: null, subscription_details: { metadata: { ...header.subscription.metadata }, subscription: header.subscription.id } }
+      ? {
+          type: 'subscription_details',
+          quote_details: null,
+          subscription_details: { metadata: { ...header.subscription.metadata }, subscription: header.subscription.id },
+        }
       : null,
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     period_end: header.periodEnd,
@@ -148,7 +152,11 @@ function lineItem(emulator: Emulator, invoiceId: string, draft: LineDraft): Stri
     parent: lineParent(draft),
     period: { ...draft.period },
     pretax_credit_amounts: [],
-    pricing: { type: 'price_details', price_details: { price: draft.price.id, product }, unit_amount_decimal: draft.price.unit_amount_decimal },
+    pricing: {
+      type: 'price_details',
+      price_details: { price: draft.price.id, product },
+      unit_amount_decimal: draft.price.unit_amount_decimal,
+    },
     quantity: draft.quantity,
     quantity_decimal: null,
     subscription: draft.subscription,
@@ -163,14 +171,25 @@ function lineParent(draft: LineDraft): Stripe.InvoiceLineItem.Parent | null {
     return {
       type: 'subscription_item_details',
       invoice_item_details: null,
-      subscription_item_details: { invoice_item: draft.invoiceItem, proration: draft.proration, proration_details: { credited_items: null }, subscription: draft.subscription, subscription_item: draft.subscriptionItem },
+      subscription_item_details: {
+        invoice_item: draft.invoiceItem,
+        proration: draft.proration,
+        proration_details: { credited_items: null },
+        subscription: draft.subscription,
+        subscription_item: draft.subscriptionItem,
+      },
     };
   }
   if (draft.invoiceItem) {
     return {
       type: 'invoice_item_details',
       subscription_item_details: null,
-      invoice_item_details: { invoice_item: draft.invoiceItem, proration: draft.proration, proration_details: { credited_items: null }, subscription: draft.subscription },
+      invoice_item_details: {
+        invoice_item: draft.invoiceItem,
+        proration: draft.proration,
+        proration_details: { credited_items: null },
+        subscription: draft.subscription,
+      },
     };
   }
   return null;

@@ -10,7 +10,11 @@ import { deepCopy } from '../deep-copy.ts';
 import { applyPendingUpdate } from './pending-updates.ts';
 
 /** Stores a draft invoice and emits `invoice.created`. */
-export function storeDraftInvoice(emulator: Emulator, header: Omit<InvoiceHeader, 'id'>, drafts: LineDraft[]): Stripe.Invoice {
+export function storeDraftInvoice(
+  emulator: Emulator,
+  header: Omit<InvoiceHeader, 'id'>,
+  drafts: LineDraft[],
+): Stripe.Invoice {
   const invoice = assembleInvoice(emulator, { ...header, id: emulator.ids.next('in', 24) }, drafts);
   emulator.store.invoices.add(invoice);
   emulator.store.invoiceCollection.set(invoice.id, { failedAttempts: 0 });
@@ -22,7 +26,11 @@ export function storeDraftInvoice(emulator: Emulator, header: Omit<InvoiceHeader
 
 /** draft → open: numbers the invoice, applies the customer's balance and prepares its payment intent. */
 export function finalizeInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: number): Stripe.Invoice {
-  if (invoice.status !== 'draft') throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, 'invoice_not_editable');
+  if (invoice.status !== 'draft')
+    throw invalidRequest(
+      `This invoice is already finalized, you can't re-finalize a non-draft invoice.`,
+      'invoice_not_editable',
+    );
   const customer = emulator.store.customers.require(String(invoice.customer), 'customer');
   const sequence = customer.next_invoice_sequence ?? 1;
   invoice.number = `${customer.invoice_prefix}-${String(sequence).padStart(4, '0')}`;
@@ -49,7 +57,12 @@ export function finalizeInvoice(emulator: Emulator, invoice: Stripe.Invoice, now
     currency: invoice.currency,
     customer: customer.id,
     paymentMethod: methodId,
-    description: invoice.billing_reason === 'subscription_create' ? 'Subscription creation' : invoice.billing_reason === 'subscription_update' ? 'Subscription update' : 'Subscription cycle',
+    description:
+      invoice.billing_reason === 'subscription_create'
+        ? 'Subscription creation'
+        : invoice.billing_reason === 'subscription_update'
+          ? 'Subscription update'
+          : 'Subscription cycle',
     metadata: {},
     setupFutureUsage: null,
     now,
@@ -65,7 +78,12 @@ export type CollectionResult = 'paid' | 'failed' | 'requires_action' | 'processi
  * Charges an open invoice. `automatic` attempts (renewals, dunning retries) move the dunning schedule
  * forward; a failed first invoice of a subscription is not retried (the subscription stays incomplete).
  */
-export function collectInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: number, options: { automatic: boolean; paymentMethod?: string }): CollectionResult {
+export function collectInvoice(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  now: number,
+  options: { automatic: boolean; paymentMethod?: string },
+): CollectionResult {
   if (invoice.status !== 'open') throw invalidRequest(`Invoice is already ${invoice.status}.`, 'invoice_not_open');
   const subscription = subscriptionOf(emulator, invoice);
   const methodId = options.paymentMethod ?? paymentMethodFor(emulator, invoice, subscription);
@@ -86,12 +104,21 @@ export function collectInvoice(emulator: Emulator, invoice: Stripe.Invoice, now:
     invoice.next_payment_attempt = null;
     return 'processing';
   }
-  return recordFailure(emulator, invoice, now, intent.status === 'requires_action' ? 'requires_action' : 'failed', options.automatic, before);
+  return recordFailure(
+    emulator,
+    invoice,
+    now,
+    intent.status === 'requires_action' ? 'requires_action' : 'failed',
+    options.automatic,
+    before,
+  );
 }
 
 /** Reacts to a payment intent the customer confirmed or authenticated themselves. */
 export function settleInvoiceOfIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number): void {
-  const invoice = emulator.store.invoices.all().find((candidate) => emulator.store.invoiceCollection.get(candidate.id)?.paymentIntentId === intent.id);
+  const invoice = emulator.store.invoices
+    .all()
+    .find((candidate) => emulator.store.invoiceCollection.get(candidate.id)?.paymentIntentId === intent.id);
   if (!invoice || invoice.status !== 'open') return;
   const before = deepCopy(invoice);
   invoice.attempt_count += 1;
@@ -99,7 +126,11 @@ export function settleInvoiceOfIntent(emulator: Emulator, intent: Stripe.Payment
   if (intent.status === 'succeeded') return void markInvoicePaid(emulator, invoice, now, intent, before);
   if (intent.status === 'processing') return;
   invoiceUpdated(emulator, invoice, before, now);
-  emulator.events.emit(intent.status === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
+  emulator.events.emit(
+    intent.status === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed',
+    invoice,
+    now,
+  );
 }
 
 /**
@@ -107,13 +138,21 @@ export function settleInvoiceOfIntent(emulator: Emulator, intent: Stripe.Payment
  * `past_due` and the dunning schedule starts, as after a declined renewal; a first invoice is not retried).
  */
 export function concludeInvoiceOfDebit(emulator: Emulator, intent: Stripe.PaymentIntent, now: number): void {
-  const invoice = emulator.store.invoices.all().find((candidate) => emulator.store.invoiceCollection.get(candidate.id)?.paymentIntentId === intent.id);
+  const invoice = emulator.store.invoices
+    .all()
+    .find((candidate) => emulator.store.invoiceCollection.get(candidate.id)?.paymentIntentId === intent.id);
   if (!invoice || invoice.status !== 'open') return;
   if (intent.status === 'succeeded') markInvoicePaid(emulator, invoice, now, intent);
   else recordFailure(emulator, invoice, now, 'failed', true, deepCopy(invoice));
 }
 
-export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now: number, intent: Stripe.PaymentIntent | null, before = deepCopy(invoice)): Stripe.Invoice {
+export function markInvoicePaid(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  now: number,
+  intent: Stripe.PaymentIntent | null,
+  before = deepCopy(invoice),
+): Stripe.Invoice {
   invoice.amount_paid = invoice.amount_due;
   invoice.amount_remaining = 0;
   invoice.status = 'paid';
@@ -153,7 +192,11 @@ export function markInvoicePaid(emulator: Emulator, invoice: Stripe.Invoice, now
 }
 
 export function voidInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: number): Stripe.Invoice {
-  if (invoice.status !== 'open' && invoice.status !== 'uncollectible') throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, 'invoice_not_open');
+  if (invoice.status !== 'open' && invoice.status !== 'uncollectible')
+    throw invalidRequest(
+      `You can only void an open or uncollectible invoice; this one is ${invoice.status}.`,
+      'invoice_not_open',
+    );
   const before = deepCopy(invoice);
   invoice.status = 'void';
   invoice.status_transitions.voided_at = now;
@@ -165,7 +208,11 @@ export function voidInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: nu
 }
 
 export function markInvoiceUncollectible(emulator: Emulator, invoice: Stripe.Invoice, now: number): Stripe.Invoice {
-  if (invoice.status !== 'open') throw invalidRequest(`You can only mark an open invoice as uncollectible; this one is ${invoice.status}.`, 'invoice_not_open');
+  if (invoice.status !== 'open')
+    throw invalidRequest(
+      `You can only mark an open invoice as uncollectible; this one is ${invoice.status}.`,
+      'invoice_not_open',
+    );
   const before = deepCopy(invoice);
   invoice.status = 'uncollectible';
   invoice.status_transitions.marked_uncollectible_at = now;
@@ -175,18 +222,33 @@ export function markInvoiceUncollectible(emulator: Emulator, invoice: Stripe.Inv
   return invoice;
 }
 
-function recordFailure(emulator: Emulator, invoice: Stripe.Invoice, now: number, kind: 'failed' | 'requires_action', automatic: boolean, before: Stripe.Invoice): CollectionResult {
+function recordFailure(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  now: number,
+  kind: 'failed' | 'requires_action',
+  automatic: boolean,
+  before: Stripe.Invoice,
+): CollectionResult {
   const subscription = subscriptionOf(emulator, invoice);
   // A pending update's invoice leaves the subscription as it was: no past_due, no retries; it expires.
   if (emulator.store.invoiceCollection.get(invoice.id)?.holdsPendingUpdate) {
     invoiceUpdated(emulator, invoice, before, now);
-    emulator.events.emit(kind === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
+    emulator.events.emit(
+      kind === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed',
+      invoice,
+      now,
+    );
     return kind;
   }
   const firstInvoice = invoice.billing_reason === 'subscription_create';
   const finalState = automatic && !firstInvoice ? scheduleRetry(emulator, invoice) : null;
   invoiceUpdated(emulator, invoice, before, now);
-  emulator.events.emit(kind === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed', invoice, now);
+  emulator.events.emit(
+    kind === 'requires_action' ? 'invoice.payment_action_required' : 'invoice.payment_failed',
+    invoice,
+    now,
+  );
   if (subscription && !firstInvoice && (subscription.status === 'active' || subscription.status === 'trialing')) {
     setSubscriptionStatus(emulator, subscription, 'past_due', now);
   }
@@ -208,9 +270,17 @@ function scheduleRetry(emulator: Emulator, invoice: Stripe.Invoice): DunningFina
   return invoice.next_payment_attempt === null ? emulator.settings.dunning.finalState : null;
 }
 
-function paymentMethodFor(emulator: Emulator, invoice: Stripe.Invoice, subscription: Stripe.Subscription | undefined): string | null {
+function paymentMethodFor(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  subscription: Stripe.Subscription | undefined,
+): string | null {
   const customer = emulator.store.customers.get(String(invoice.customer));
-  const candidates = [invoice.default_payment_method, subscription?.default_payment_method, customer?.invoice_settings.default_payment_method];
+  const candidates = [
+    invoice.default_payment_method,
+    subscription?.default_payment_method,
+    customer?.invoice_settings.default_payment_method,
+  ];
   const found = candidates.find((candidate) => candidate);
   return typeof found === 'string' ? found : (found?.id ?? null);
 }

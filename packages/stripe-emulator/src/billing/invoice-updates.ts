@@ -7,7 +7,12 @@ import { changedFields } from '../webhooks/event-log.ts';
  * Applies `change` to an invoice and, when anything changed, emits `invoice.updated` with the old values in
  * `data.previous_attributes`, as Stripe does beside its lifecycle events (`invoice.paid`, `invoice.voided`...).
  */
-export function updateInvoice(emulator: Emulator, invoice: Stripe.Invoice, now: number, change: (invoice: Stripe.Invoice) => void): void {
+export function updateInvoice(
+  emulator: Emulator,
+  invoice: Stripe.Invoice,
+  now: number,
+  change: (invoice: Stripe.Invoice) => void,
+): void {
   const before = deepCopy(invoice);
   change(invoice);
   invoiceUpdated(emulator, invoice, before, now);

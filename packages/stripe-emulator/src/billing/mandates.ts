@@ -7,7 +7,11 @@ import type { Emulator } from '../emulator.ts';
  * setup intent succeeds, with the customer's acceptance it was confirmed with; inactive once the method is
  * detached (`mandate.updated`). https://docs.stripe.com/api/mandates
  */
-export function createMandate(emulator: Emulator, method: Stripe.PaymentMethod, acceptance: Stripe.Mandate.CustomerAcceptance): Stripe.Mandate {
+export function createMandate(
+  emulator: Emulator,
+  method: Stripe.PaymentMethod,
+  acceptance: Stripe.Mandate.CustomerAcceptance,
+): Stripe.Mandate {
   const id = emulator.ids.next('mandate', 24);
   const mandate: Stripe.Mandate = {
     id,
@@ -25,13 +29,27 @@ export function createMandate(emulator: Emulator, method: Stripe.PaymentMethod, 
 
 function detailsOf(emulator: Emulator, method: Stripe.PaymentMethod, id: string): Stripe.Mandate.PaymentMethodDetails {
   if (method.type === 'paypal') {
-    return { type: 'paypal', paypal: { billing_agreement_id: `B-${emulator.ids.token(17).toUpperCase()}`, payer_id: method.paypal?.payer_id ?? null } };
+    return {
+      type: 'paypal',
+      paypal: {
+        billing_agreement_id: `B-${emulator.ids.token(17).toUpperCase()}`,
+        payer_id: method.paypal?.payer_id ?? null,
+      },
+    };
   }
-  return { type: 'sepa_debit', sepa_debit: { reference: emulator.ids.token(16).toUpperCase(), url: `${emulator.baseUrl}/_emulator/mandates/${id}` } };
+  return {
+    type: 'sepa_debit',
+    sepa_debit: {
+      reference: emulator.ids.token(16).toUpperCase(),
+      url: `${emulator.baseUrl}/_emulator/mandates/${id}`,
+    },
+  };
 }
 
 export function activeMandateOf(emulator: Emulator, paymentMethodId: string): Stripe.Mandate | undefined {
-  return emulator.store.mandates.all().find((mandate) => mandate.payment_method === paymentMethodId && mandate.status === 'active');
+  return emulator.store.mandates
+    .all()
+    .find((mandate) => mandate.payment_method === paymentMethodId && mandate.status === 'active');
 }
 
 /** A detached method can no longer be debited: its mandates become inactive. */

@@ -53,7 +53,9 @@ export function createPaymentIntent(emulator: Emulator, draft: PaymentIntentDraf
     payment_method: draft.paymentMethod,
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: draft.allowedPaymentMethodTypes ?? (draft.paymentMethod ? [paymentMethodType(emulator, draft.paymentMethod)] : ['card', 'paypal', 'sepa_debit']),
+    payment_method_types:
+      draft.allowedPaymentMethodTypes ??
+      (draft.paymentMethod ? [paymentMethodType(emulator, draft.paymentMethod)] : ['card', 'paypal', 'sepa_debit']),
     payment_record: null,
     processing: null,
     receipt_email: null,
@@ -76,18 +78,43 @@ export function createPaymentIntent(emulator: Emulator, draft: PaymentIntentDraf
  * Charges the intent's payment method according to its test behaviour. `authenticated` is true when the
  * customer has just completed 3-D Secure (`/_emulator/authenticate`); `offSession` when the customer is absent.
  */
-export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, authenticated = false, offSession = false, returnUrl: string | null = null): Stripe.PaymentIntent {
+export function confirmPaymentIntent(
+  emulator: Emulator,
+  intent: Stripe.PaymentIntent,
+  now: number,
+  authenticated = false,
+  offSession = false,
+  returnUrl: string | null = null,
+): Stripe.PaymentIntent {
   const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
-  if (!methodId) return failPaymentIntent(emulator, intent, now, 'payment_intent_unexpected_state', 'You cannot confirm this PaymentIntent because it\'s missing a payment method.');
+  if (!methodId)
+    return failPaymentIntent(
+      emulator,
+      intent,
+      now,
+      'payment_intent_unexpected_state',
+      "You cannot confirm this PaymentIntent because it's missing a payment method.",
+    );
   const outcome = chargeOutcome(emulator.store.chargeBehaviour.get(methodId) ?? SUCCEEDS, false, authenticated);
-  if (outcome.kind === 'declined') return failPaymentIntent(emulator, intent, now, 'card_declined', outcome.message, outcome.declineCode);
+  if (outcome.kind === 'declined')
+    return failPaymentIntent(emulator, intent, now, 'card_declined', outcome.message, outcome.declineCode);
   // Off session nobody can answer a challenge: Stripe declines with `authentication_required` instead.
   if (outcome.kind === 'requires_action' && offSession) {
-    return failPaymentIntent(emulator, intent, now, 'authentication_required', 'Your card was declined. This transaction requires authentication.', 'authentication_required');
+    return failPaymentIntent(
+      emulator,
+      intent,
+      now,
+      'authentication_required',
+      'Your card was declined. This transaction requires authentication.',
+      'authentication_required',
+    );
   }
   if (outcome.kind === 'requires_action') {
     intent.status = 'requires_action';
-    intent.next_action = { type: 'redirect_to_url', redirect_to_url: { return_url: returnUrl, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` } };
+    intent.next_action = {
+      type: 'redirect_to_url',
+      redirect_to_url: { return_url: returnUrl, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` },
+    };
     emulator.events.emit('payment_intent.requires_action', intent, now);
     return intent;
   }
@@ -106,11 +133,19 @@ export function confirmPaymentIntent(emulator: Emulator, intent: Stripe.PaymentI
   return intent;
 }
 
-export function failPaymentIntent(emulator: Emulator, intent: Stripe.PaymentIntent, now: number, code: Stripe.PaymentIntent.LastPaymentError.Code, message: string, declineCode?: string): Stripe.PaymentIntent {
+export function failPaymentIntent(
+  emulator: Emulator,
+  intent: Stripe.PaymentIntent,
+  now: number,
+  code: Stripe.PaymentIntent.LastPaymentError.Code,
+  message: string,
+  declineCode?: string,
+): Stripe.PaymentIntent {
   const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
   const method = methodId ? emulator.store.paymentMethods.get(methodId) : undefined;
   // A decline is a failed charge; a missing method or an abandoned challenge never reached the card network.
-  if (code === 'card_declined' || code === 'authentication_required') recordCharge(emulator, intent, now, { code, message });
+  if (code === 'card_declined' || code === 'authentication_required')
+    recordCharge(emulator, intent, now, { code, message });
   intent.status = 'requires_payment_method';
   intent.next_action = null;
   intent.last_payment_error = {

@@ -8,7 +8,13 @@ import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { invalidRequest } from '../stripe-error.ts';
 import type { RequestParams } from '../http/params.ts';
-import { applyItemChanges, invoicedAtOnce, invoiceItemChanges, type ItemChange, type ProrationBehavior } from './subscription-changes.ts';
+import {
+  applyItemChanges,
+  invoicedAtOnce,
+  invoiceItemChanges,
+  type ItemChange,
+  type ProrationBehavior,
+} from './subscription-changes.ts';
 import { collectInvoice, voidInvoice } from './invoice-collection.ts';
 import { updateSubscription } from './subscription-status.ts';
 
@@ -16,7 +22,18 @@ import { updateSubscription } from './subscription-status.ts';
 const PENDING_UPDATE_LIFETIME = 23 * 3600;
 
 /** The update parameters Stripe accepts with `pending_if_incomplete` (its pending updates reference). */
-const PENDING_UPDATE_PARAMS = ['expand', 'payment_behavior', 'proration_behavior', 'proration_date', 'billing_cycle_anchor', 'items', 'trial_end', 'trial_from_plan', 'add_invoice_items', 'metadata'];
+const PENDING_UPDATE_PARAMS = [
+  'expand',
+  'payment_behavior',
+  'proration_behavior',
+  'proration_date',
+  'billing_cycle_anchor',
+  'items',
+  'trial_end',
+  'trial_from_plan',
+  'add_invoice_items',
+  'metadata',
+];
 
 /** Refuses what Stripe refuses alongside `pending_if_incomplete`, naming the first such parameter. */
 export function checkPendingUpdateParams(params: RequestParams): void {
@@ -44,7 +61,9 @@ export function updateWithPendingUpdate(
   const after = deepCopy(subscription);
   const applied = applyItemChanges(emulator, after, change.items, change.behavior, change.prorationDate, now);
   if (!invoicedAtOnce(applied, change.behavior)) {
-    updateSubscription(emulator, subscription, now, (target) => applyHeld(target, after.items.data, null, change.metadata));
+    updateSubscription(emulator, subscription, now, (target) =>
+      applyHeld(target, after.items.data, null, change.metadata),
+    );
     invoiceItemChanges(emulator, after, applied, change.behavior, now);
     return;
   }
@@ -61,16 +80,26 @@ export function updateWithPendingUpdate(
 }
 
 /** The invoice holding a pending update was paid (a retry, `invoices.pay`, 3-D Secure completed): apply it. */
-export function applyPendingUpdate(emulator: Emulator, subscription: Stripe.Subscription, invoice: Stripe.Invoice, now: number): void {
+export function applyPendingUpdate(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  invoice: Stripe.Invoice,
+  now: number,
+): void {
   const pending = subscription.pending_update;
   if (!pending || subscription.latest_invoice !== invoice.id) return;
-  updateSubscription(emulator, subscription, now, (target) => applyHeld(target, pending.subscription_items ?? target.items.data, pending.billing_cycle_anchor, pending.metadata));
+  updateSubscription(emulator, subscription, now, (target) =>
+    applyHeld(target, pending.subscription_items ?? target.items.data, pending.billing_cycle_anchor, pending.metadata),
+  );
   emulator.events.emit('customer.subscription.pending_update_applied', subscription, now);
 }
 
 /** At `expires_at` without payment: the invoice is voided and the change dropped. */
 export function expirePendingUpdate(emulator: Emulator, subscription: Stripe.Subscription, now: number): void {
-  const invoice = typeof subscription.latest_invoice === 'string' ? emulator.store.invoices.get(subscription.latest_invoice) : undefined;
+  const invoice =
+    typeof subscription.latest_invoice === 'string'
+      ? emulator.store.invoices.get(subscription.latest_invoice)
+      : undefined;
   if (invoice?.status === 'open') voidInvoice(emulator, invoice, now);
   updateSubscription(emulator, subscription, now, (target) => {
     target.pending_update = null;
@@ -78,7 +107,12 @@ export function expirePendingUpdate(emulator: Emulator, subscription: Stripe.Sub
   emulator.events.emit('customer.subscription.pending_update_expired', subscription, now);
 }
 
-function applyHeld(target: Stripe.Subscription, items: Stripe.SubscriptionItem[], anchor: number | null, metadata: Stripe.Metadata | null): void {
+function applyHeld(
+  target: Stripe.Subscription,
+  items: Stripe.SubscriptionItem[],
+  anchor: number | null,
+  metadata: Stripe.Metadata | null,
+): void {
   target.items.data = deepCopy(items);
   if (anchor !== null) target.billing_cycle_anchor = anchor;
   // Pending metadata is merged into the subscription's, as Stripe applies it.
@@ -86,8 +120,18 @@ function applyHeld(target: Stripe.Subscription, items: Stripe.SubscriptionItem[]
   target.pending_update = null;
 }
 
-function pendingUpdate(subscription: Stripe.Subscription, items: Stripe.SubscriptionItem[], anchor: number | null, metadata: Stripe.Metadata | null, now: number): Stripe.Subscription.PendingUpdate {
-  const ends = [now + PENDING_UPDATE_LIFETIME, subscription.items.data[0]?.current_period_end, subscription.status === 'trialing' ? subscription.trial_end : null];
+function pendingUpdate(
+  subscription: Stripe.Subscription,
+  items: Stripe.SubscriptionItem[],
+  anchor: number | null,
+  metadata: Stripe.Metadata | null,
+  now: number,
+): Stripe.Subscription.PendingUpdate {
+  const ends = [
+    now + PENDING_UPDATE_LIFETIME,
+    subscription.items.data[0]?.current_period_end,
+    subscription.status === 'trialing' ? subscription.trial_end : null,
+  ];
   return {
     billing_cycle_anchor: anchor,
     cancel_at_period_end: null,

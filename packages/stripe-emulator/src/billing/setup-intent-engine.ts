@@ -14,12 +14,22 @@ const MANDATED_TYPES = new Set(['sepa_debit', 'paypal']);
  * accounts not yet approved stop at `requires_action`, redirected to `/_emulator/authenticate`, until the
  * customer answers there. `returnUrl` is where that page sends the customer back.
  */
-export function confirmSetupIntent(emulator: Emulator, intent: Stripe.SetupIntent, now: number, authenticated = false, returnUrl: string | null = null): Stripe.SetupIntent {
-  const methodId = typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? '');
+export function confirmSetupIntent(
+  emulator: Emulator,
+  intent: Stripe.SetupIntent,
+  now: number,
+  authenticated = false,
+  returnUrl: string | null = null,
+): Stripe.SetupIntent {
+  const methodId =
+    typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? '');
   const outcome = chargeOutcome(emulator.store.chargeBehaviour.get(methodId) ?? SUCCEEDS, true, authenticated);
   if (outcome.kind === 'requires_action') {
     intent.status = 'requires_action';
-    intent.next_action = { type: 'redirect_to_url', redirect_to_url: { return_url: returnUrl, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` } };
+    intent.next_action = {
+      type: 'redirect_to_url',
+      redirect_to_url: { return_url: returnUrl, url: `${emulator.baseUrl}/_emulator/authenticate/${intent.id}` },
+    };
     emulator.events.emit('setup_intent.requires_action', intent, now);
     return intent;
   }
@@ -49,7 +59,12 @@ export function confirmSetupIntent(emulator: Emulator, intent: Stripe.SetupInten
   return intent;
 }
 
-function mandateFor(emulator: Emulator, intent: Stripe.SetupIntent, method: Stripe.PaymentMethod, now: number): Stripe.Mandate {
+function mandateFor(
+  emulator: Emulator,
+  intent: Stripe.SetupIntent,
+  method: Stripe.PaymentMethod,
+  now: number,
+): Stripe.Mandate {
   const acceptance = emulator.store.mandateAcceptances.get(intent.id);
   emulator.store.mandateAcceptances.delete(intent.id);
   if (!acceptance) {
@@ -57,5 +72,9 @@ function mandateFor(emulator: Emulator, intent: Stripe.SetupIntent, method: Stri
     if (existing) return existing;
   }
   // PayPal's own approval is the customer's acceptance when Stripe.js sent none.
-  return createMandate(emulator, method, acceptance ?? { accepted_at: now, type: 'online', online: { ip_address: null, user_agent: null } });
+  return createMandate(
+    emulator,
+    method,
+    acceptance ?? { accepted_at: now, type: 'online', online: { ip_address: null, user_agent: null } },
+  );
 }

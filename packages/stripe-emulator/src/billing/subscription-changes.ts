@@ -30,10 +30,20 @@ export interface AppliedItemChanges {
  * trialing or with `proration_behavior=none`). Billing them is `billItemChanges`, once the subscription
  * update has been recorded, so events come in Stripe's order.
  */
-export function applyItemChanges(emulator: Emulator, subscription: Stripe.Subscription, changes: ItemChange[], behavior: ProrationBehavior, prorationDate: number, now: number): AppliedItemChanges {
+export function applyItemChanges(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  changes: ItemChange[],
+  behavior: ProrationBehavior,
+  prorationDate: number,
+  now: number,
+): AppliedItemChanges {
   const trialing = subscription.status === 'trialing';
-  const prorations = trialing || behavior === 'none' ? [] : changeDrafts(emulator, subscription, changes, prorationDate);
-  const cycleRestarted = !trialing && changes.some((change) => change.item && change.price && !sameInterval(change.item.price, change.price));
+  const prorations =
+    trialing || behavior === 'none' ? [] : changeDrafts(emulator, subscription, changes, prorationDate);
+  const cycleRestarted =
+    !trialing &&
+    changes.some((change) => change.item && change.price && !sameInterval(change.item.price, change.price));
   applyChanges(emulator, subscription, changes, now);
   if (cycleRestarted) {
     const recurring = subscription.items.data[0]?.price.recurring;
@@ -50,7 +60,14 @@ export function applyItemChanges(emulator: Emulator, subscription: Stripe.Subscr
  * Prorations become pending invoice items, billed with the next renewal, or at once with
  * `always_invoice` or when the cycle restarted. `errorIfIncomplete` turns a failed charge into a card error.
  */
-export function billItemChanges(emulator: Emulator, subscription: Stripe.Subscription, applied: AppliedItemChanges, behavior: ProrationBehavior, now: number, errorIfIncomplete: boolean): void {
+export function billItemChanges(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  applied: AppliedItemChanges,
+  behavior: ProrationBehavior,
+  now: number,
+  errorIfIncomplete: boolean,
+): void {
   const invoice = invoiceItemChanges(emulator, subscription, applied, behavior, now);
   if (!invoice || invoice.status !== 'open') return;
   const result = collectInvoice(emulator, invoice, now, { automatic: true });
@@ -66,54 +83,126 @@ export function invoicedAtOnce(applied: AppliedItemChanges, behavior: ProrationB
  * Stores the prorations as invoice items and, when the change is invoiced at once, drafts and finalizes
  * that invoice (`subscription_update`, not yet charged). Returns it, or null when nothing is invoiced now.
  */
-export function invoiceItemChanges(emulator: Emulator, subscription: Stripe.Subscription, applied: AppliedItemChanges, behavior: ProrationBehavior, now: number): Stripe.Invoice | null {
+export function invoiceItemChanges(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  applied: AppliedItemChanges,
+  behavior: ProrationBehavior,
+  now: number,
+): Stripe.Invoice | null {
   for (const draft of applied.prorations) storePendingItem(emulator, subscription, draft, now);
   if (!invoicedAtOnce(applied, behavior)) return null;
-  const period = { start: subscription.items.data[0]?.current_period_start ?? now, end: subscription.items.data[0]?.current_period_end ?? now };
-  const lines = [...pendingDrafts(emulator, subscription), ...(applied.cycleRestarted ? periodDrafts(emulator, subscription, period, false) : [])];
+  const period = {
+    start: subscription.items.data[0]?.current_period_start ?? now,
+    end: subscription.items.data[0]?.current_period_end ?? now,
+  };
+  const lines = [
+    ...pendingDrafts(emulator, subscription),
+    ...(applied.cycleRestarted ? periodDrafts(emulator, subscription, period, false) : []),
+  ];
   const customer = emulator.store.customers.require(String(subscription.customer), 'customer');
-  const invoice = storeDraftInvoice(emulator, { customer, subscription, billingReason: 'subscription_update', periodStart: now, periodEnd: now, created: now, currency: subscription.currency }, lines);
+  const invoice = storeDraftInvoice(
+    emulator,
+    {
+      customer,
+      subscription,
+      billingReason: 'subscription_update',
+      periodStart: now,
+      periodEnd: now,
+      created: now,
+      currency: subscription.currency,
+    },
+    lines,
+  );
   for (const item of pendingItems(emulator, subscription)) item.invoice = invoice.id;
   subscription.latest_invoice = invoice.id;
   return finalizeInvoice(emulator, invoice, now);
 }
 
 /** The invoice a change would produce (`POST /v1/invoices/create_preview`), without storing anything. */
-export function previewChange(emulator: Emulator, subscription: Stripe.Subscription, changes: ItemChange[], behavior: ProrationBehavior, prorationDate: number): Stripe.Invoice {
+export function previewChange(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  changes: ItemChange[],
+  behavior: ProrationBehavior,
+  prorationDate: number,
+): Stripe.Invoice {
   const customer = emulator.store.customers.require(String(subscription.customer), 'customer');
-  const prorations = subscription.status === 'trialing' || behavior === 'none' ? [] : changeDrafts(emulator, subscription, changes, prorationDate);
+  const prorations =
+    subscription.status === 'trialing' || behavior === 'none'
+      ? []
+      : changeDrafts(emulator, subscription, changes, prorationDate);
   const preview = deepCopy(subscription);
-  const cycleRestarted = subscription.status !== 'trialing' && changes.some((change) => change.item && change.price && !sameInterval(change.item.price, change.price));
+  const cycleRestarted =
+    subscription.status !== 'trialing' &&
+    changes.some((change) => change.item && change.price && !sameInterval(change.item.price, change.price));
   applyChanges(emulator, preview, changes, prorationDate, true);
-  const current = { start: preview.items.data[0]?.current_period_start ?? prorationDate, end: preview.items.data[0]?.current_period_end ?? prorationDate };
+  const current = {
+    start: preview.items.data[0]?.current_period_start ?? prorationDate,
+    end: preview.items.data[0]?.current_period_end ?? prorationDate,
+  };
   const recurring = preview.items.data[0]?.price.recurring;
   const next = cycleRestarted
     ? { start: prorationDate, end: recurring ? periodBoundary(prorationDate, recurring, 1) : prorationDate }
-    : { start: current.end, end: recurring ? nextBoundary(preview.billing_cycle_anchor, recurring, current.end) : current.end };
+    : {
+        start: current.end,
+        end: recurring ? nextBoundary(preview.billing_cycle_anchor, recurring, current.end) : current.end,
+      };
   const immediate = cycleRestarted || behavior === 'always_invoice';
-  const drafts: LineDraft[] = [...pendingDrafts(emulator, subscription), ...prorations, ...(immediate && !cycleRestarted ? [] : periodDrafts(emulator, preview, next, false))];
-  return assembleInvoice(emulator, {
-    id: `upcoming_${emulator.ids.token(24)}`,
-    customer,
-    subscription,
-    billingReason: immediate ? 'subscription_update' : 'upcoming',
-    periodStart: immediate ? prorationDate : current.start,
-    periodEnd: immediate ? prorationDate : current.end,
-    created: prorationDate,
-    currency: subscription.currency,
-  }, drafts);
+  const drafts: LineDraft[] = [
+    ...pendingDrafts(emulator, subscription),
+    ...prorations,
+    ...(immediate && !cycleRestarted ? [] : periodDrafts(emulator, preview, next, false)),
+  ];
+  return assembleInvoice(
+    emulator,
+    {
+      id: `upcoming_${emulator.ids.token(24)}`,
+      customer,
+      subscription,
+      billingReason: immediate ? 'subscription_update' : 'upcoming',
+      periodStart: immediate ? prorationDate : current.start,
+      periodEnd: immediate ? prorationDate : current.end,
+      created: prorationDate,
+      currency: subscription.currency,
+    },
+    drafts,
+  );
 }
 
 /** The first invoice of a subscription that does not exist yet (`create_preview` with only a customer). */
-export function previewNewSubscription(emulator: Emulator, customer: Stripe.Customer, items: { price: Stripe.Price; quantity: number; taxRates: Stripe.TaxRate[] }[], now: number): Stripe.Invoice {
+export function previewNewSubscription(
+  emulator: Emulator,
+  customer: Stripe.Customer,
+  items: { price: Stripe.Price; quantity: number; taxRates: Stripe.TaxRate[] }[],
+  now: number,
+): Stripe.Invoice {
   const drafts = items.map((item) => {
     const end = item.price.recurring ? periodBoundary(now, item.price.recurring, 1) : now;
     return periodDraft(emulator, item.price, item.quantity, { start: now, end }, item.taxRates);
   });
-  return assembleInvoice(emulator, { id: `upcoming_${emulator.ids.token(24)}`, customer, subscription: null, billingReason: 'subscription_create', periodStart: now, periodEnd: now, created: now, currency: items[0]?.price.currency ?? 'eur' }, drafts);
+  return assembleInvoice(
+    emulator,
+    {
+      id: `upcoming_${emulator.ids.token(24)}`,
+      customer,
+      subscription: null,
+      billingReason: 'subscription_create',
+      periodStart: now,
+      periodEnd: now,
+      created: now,
+      currency: items[0]?.price.currency ?? 'eur',
+    },
+    drafts,
+  );
 }
 
-function changeDrafts(emulator: Emulator, subscription: Stripe.Subscription, changes: ItemChange[], at: number): LineDraft[] {
+function changeDrafts(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  changes: ItemChange[],
+  at: number,
+): LineDraft[] {
   return changes.flatMap((change) => {
     if (!change.item) return [];
     const from = { price: change.item.price, quantity: change.item.quantity ?? 1 };
@@ -121,11 +210,24 @@ function changeDrafts(emulator: Emulator, subscription: Stripe.Subscription, cha
     const to = { price: change.price ?? change.item.price, quantity: change.quantity ?? from.quantity };
     if (to.price.id === from.price.id && to.quantity === from.quantity) return [];
     // A new interval starts a new, fully billed period: only the unused old time is prorated.
-    return prorationDrafts(emulator, subscription, change.item, from, sameInterval(from.price, to.price) ? to : null, at);
+    return prorationDrafts(
+      emulator,
+      subscription,
+      change.item,
+      from,
+      sameInterval(from.price, to.price) ? to : null,
+      at,
+    );
   });
 }
 
-function applyChanges(emulator: Emulator, subscription: Stripe.Subscription, changes: ItemChange[], now: number, preview = false): void {
+function applyChanges(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  changes: ItemChange[],
+  now: number,
+  preview = false,
+): void {
   for (const change of changes) {
     if (change.deleted && change.item) {
       subscription.items.data = subscription.items.data.filter((item) => item.id !== change.item?.id);
@@ -134,13 +236,24 @@ function applyChanges(emulator: Emulator, subscription: Stripe.Subscription, cha
       if (!target) continue;
       if (change.price) {
         target.price = deepCopy(change.price);
-        target.plan = { ...target.plan, id: change.price.id, amount: change.price.unit_amount, amount_decimal: change.price.unit_amount_decimal, product: change.price.product };
+        target.plan = {
+          ...target.plan,
+          id: change.price.id,
+          amount: change.price.unit_amount,
+          amount_decimal: change.price.unit_amount_decimal,
+          product: change.price.product,
+        };
       }
       if (change.quantity !== null) target.quantity = change.quantity;
     } else if (change.price) {
       const first = subscription.items.data[0];
       const period = { start: first?.current_period_start ?? now, end: first?.current_period_end ?? now };
-      const item = preview ? { ...subscriptionItem(emulator, subscription, change.price, change.quantity ?? 1, null, period, now), id: 'si_preview' } : subscriptionItem(emulator, subscription, change.price, change.quantity ?? 1, null, period, now);
+      const item = preview
+        ? {
+            ...subscriptionItem(emulator, subscription, change.price, change.quantity ?? 1, null, period, now),
+            id: 'si_preview',
+          }
+        : subscriptionItem(emulator, subscription, change.price, change.quantity ?? 1, null, period, now);
       subscription.items.data.push(item);
     }
   }
@@ -163,9 +276,19 @@ function storePendingItem(emulator: Emulator, subscription: Stripe.Subscription,
     livemode: false,
     metadata: {},
     net_amount: draft.amount,
-    parent: { type: 'subscription_details', subscription_details: { subscription: subscription.id, ...(draft.subscriptionItem ? { subscription_item: draft.subscriptionItem } : {}) } },
+    parent: {
+      type: 'subscription_details',
+      subscription_details: {
+        subscription: subscription.id,
+        ...(draft.subscriptionItem ? { subscription_item: draft.subscriptionItem } : {}),
+      },
+    },
     period: { ...draft.period },
-    pricing: { type: 'price_details', price_details: { price: draft.price.id, product }, unit_amount_decimal: draft.price.unit_amount_decimal },
+    pricing: {
+      type: 'price_details',
+      price_details: { price: draft.price.id, product },
+      unit_amount_decimal: draft.price.unit_amount_decimal,
+    },
     proration: true,
     quantity: draft.quantity,
     quantity_decimal: Stripe.Decimal.from(draft.quantity),

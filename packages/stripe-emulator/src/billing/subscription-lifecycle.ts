@@ -2,10 +2,21 @@ import { deepCopy } from '../deep-copy.ts';
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { StripeApiError } from '../stripe-error.ts';
-import { collectInvoice, finalizeInvoice, paymentIntentOf, storeDraftInvoice, voidInvoice } from './invoice-collection.ts';
+import {
+  collectInvoice,
+  finalizeInvoice,
+  paymentIntentOf,
+  storeDraftInvoice,
+  voidInvoice,
+} from './invoice-collection.ts';
 import { nextBoundary, periodBoundary } from './billing-periods.ts';
 import { pendingDrafts, pendingItems, periodDrafts, planOf } from './subscription-lines.ts';
-import { cancelSubscription, setSubscriptionStatus, updateSubscription, subscriptionOf } from './subscription-status.ts';
+import {
+  cancelSubscription,
+  setSubscriptionStatus,
+  updateSubscription,
+  subscriptionOf,
+} from './subscription-status.ts';
 
 const HOUR = 3_600;
 /** Stripe finalizes a renewal invoice about an hour after drafting it. */
@@ -61,7 +72,13 @@ export function createSubscription(emulator: Emulator, input: NewSubscription): 
     description: input.description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: { object: 'list', data: [], has_more: false, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
     livemode: false,
@@ -70,7 +87,11 @@ export function createSubscription(emulator: Emulator, input: NewSubscription): 
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: input.saveDefaultPaymentMethod },
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: input.saveDefaultPaymentMethod,
+    },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
@@ -80,15 +101,42 @@ export function createSubscription(emulator: Emulator, input: NewSubscription): 
     test_clock: clock,
     transfer_data: null,
     trial_end: input.trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: input.missingPaymentMethodAtTrialEnd } },
+    trial_settings: {
+      end_behavior: { billing_cycle_anchor: null, missing_payment_method: input.missingPaymentMethodAtTrialEnd },
+    },
     trial_start: input.trialEnd ? now : null,
   };
-  subscription.items.data = input.items.map((item) => subscriptionItem(emulator, subscription, item.price, item.quantity, item.taxRates, { start: now, end: periodEnd }, now));
+  subscription.items.data = input.items.map((item) =>
+    subscriptionItem(
+      emulator,
+      subscription,
+      item.price,
+      item.quantity,
+      item.taxRates,
+      { start: now, end: periodEnd },
+      now,
+    ),
+  );
   emulator.store.subscriptions.add(subscription);
-  emulator.store.subscriptionTimeline.set(id, { trialWillEndSent: false, ...(input.trialEnd ? {} : { incompleteExpiresAt: now + INCOMPLETE_EXPIRY }) });
+  emulator.store.subscriptionTimeline.set(id, {
+    trialWillEndSent: false,
+    ...(input.trialEnd ? {} : { incompleteExpiresAt: now + INCOMPLETE_EXPIRY }),
+  });
   emulator.events.emit('customer.subscription.created', subscription, now);
 
-  const invoice = storeDraftInvoice(emulator, { customer: input.customer, subscription, billingReason: 'subscription_create', periodStart: now, periodEnd: now, created: now, currency: subscription.currency }, periodDrafts(emulator, subscription, { start: now, end: periodEnd }, input.trialEnd !== null));
+  const invoice = storeDraftInvoice(
+    emulator,
+    {
+      customer: input.customer,
+      subscription,
+      billingReason: 'subscription_create',
+      periodStart: now,
+      periodEnd: now,
+      created: now,
+      currency: subscription.currency,
+    },
+    periodDrafts(emulator, subscription, { start: now, end: periodEnd }, input.trialEnd !== null),
+  );
   subscription.latest_invoice = invoice.id;
   finalizeInvoice(emulator, invoice, now);
   if (invoice.status === 'open' && input.paymentBehavior !== 'default_incomplete') {
@@ -100,11 +148,20 @@ export function createSubscription(emulator: Emulator, input: NewSubscription): 
       throw paymentError(paymentIntentOf(emulator, invoice));
     }
   }
-  if (subscription.status === 'incomplete' && invoice.status === 'paid') setSubscriptionStatus(emulator, subscription, 'active', now);
+  if (subscription.status === 'incomplete' && invoice.status === 'paid')
+    setSubscriptionStatus(emulator, subscription, 'active', now);
   return subscription;
 }
 
-export function subscriptionItem(emulator: Emulator, subscription: Stripe.Subscription, price: Stripe.Price, quantity: number, taxRates: Stripe.TaxRate[] | null, period: { start: number; end: number }, created: number): Stripe.SubscriptionItem {
+export function subscriptionItem(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  price: Stripe.Price,
+  quantity: number,
+  taxRates: Stripe.TaxRate[] | null,
+  period: { start: number; end: number },
+  created: number,
+): Stripe.SubscriptionItem {
   return {
     id: emulator.ids.next('si'),
     object: 'subscription_item',
@@ -139,7 +196,10 @@ export function startNextPeriod(emulator: Emulator, subscription: Stripe.Subscri
     cancelSubscription(emulator, subscription, now, 'cancellation_requested');
     return;
   }
-  const previous = { start: subscription.items.data[0]?.current_period_start ?? now, end: subscription.items.data[0]?.current_period_end ?? now };
+  const previous = {
+    start: subscription.items.data[0]?.current_period_start ?? now,
+    end: subscription.items.data[0]?.current_period_end ?? now,
+  };
   const recurring = subscription.items.data[0]?.price.recurring;
   const end = recurring ? nextBoundary(subscription.billing_cycle_anchor, recurring, now) : now;
   updateSubscription(emulator, subscription, now, (target) => {
@@ -149,8 +209,23 @@ export function startNextPeriod(emulator: Emulator, subscription: Stripe.Subscri
     }
     if (endingTrial) target.status = 'active';
   });
-  const drafts = [...pendingDrafts(emulator, subscription), ...periodDrafts(emulator, subscription, { start: now, end }, false)];
-  const invoice = storeDraftInvoice(emulator, { customer, subscription, billingReason: 'subscription_cycle', periodStart: previous.start, periodEnd: previous.end, created: now, currency: subscription.currency }, drafts);
+  const drafts = [
+    ...pendingDrafts(emulator, subscription),
+    ...periodDrafts(emulator, subscription, { start: now, end }, false),
+  ];
+  const invoice = storeDraftInvoice(
+    emulator,
+    {
+      customer,
+      subscription,
+      billingReason: 'subscription_cycle',
+      periodStart: previous.start,
+      periodEnd: previous.end,
+      created: now,
+      currency: subscription.currency,
+    },
+    drafts,
+  );
   for (const item of pendingItems(emulator, subscription)) item.invoice = invoice.id;
   invoice.automatically_finalizes_at = now + RENEWAL_FINALIZATION_DELAY;
   subscription.latest_invoice = invoice.id;
@@ -160,12 +235,16 @@ export function startNextPeriod(emulator: Emulator, subscription: Stripe.Subscri
 export function finalizeAndCollect(emulator: Emulator, invoice: Stripe.Invoice, now: number): void {
   finalizeInvoice(emulator, invoice, now);
   // An `unpaid` subscription's invoices are finalized but no payment is attempted, as Stripe does.
-  if (invoice.status === 'open' && subscriptionOf(emulator, invoice)?.status !== 'unpaid') collectInvoice(emulator, invoice, now, { automatic: true });
+  if (invoice.status === 'open' && subscriptionOf(emulator, invoice)?.status !== 'unpaid')
+    collectInvoice(emulator, invoice, now, { automatic: true });
 }
 
 /** After 23 hours without a successful first payment, an incomplete subscription expires. */
 export function expireIncomplete(emulator: Emulator, subscription: Stripe.Subscription, now: number): void {
-  const invoice = typeof subscription.latest_invoice === 'string' ? emulator.store.invoices.get(subscription.latest_invoice) : undefined;
+  const invoice =
+    typeof subscription.latest_invoice === 'string'
+      ? emulator.store.invoices.get(subscription.latest_invoice)
+      : undefined;
   if (invoice?.status === 'open') voidInvoice(emulator, invoice, now);
   setSubscriptionStatus(emulator, subscription, 'incomplete_expired', now);
 }
@@ -173,7 +252,13 @@ export function expireIncomplete(emulator: Emulator, subscription: Stripe.Subscr
 export function paymentError(intent: Stripe.PaymentIntent | undefined): StripeApiError {
   const failure = intent?.last_payment_error;
   if (intent?.status === 'requires_action') {
-    return new StripeApiError(402, { type: 'card_error', code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.', payment_intent: intent });
+    return new StripeApiError(402, {
+      type: 'card_error',
+      code: 'authentication_required',
+      decline_code: 'authentication_required',
+      message: 'Your card was declined. This transaction requires authentication.',
+      payment_intent: intent,
+    });
   }
   return new StripeApiError(402, {
     type: 'card_error',

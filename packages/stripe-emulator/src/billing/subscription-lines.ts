@@ -5,7 +5,13 @@ import { roundHalfAwayFromZero } from './tax-calculation.ts';
 
 /** The plan view of a price that subscription items still carry. */
 export function planOf(price: Stripe.Price): Stripe.Plan {
-  const recurring = price.recurring ?? { interval: 'month', interval_count: 1, meter: null, trial_period_days: null, usage_type: 'licensed' };
+  const recurring = price.recurring ?? {
+    interval: 'month',
+    interval_count: 1,
+    meter: null,
+    trial_period_days: null,
+    usage_type: 'licensed',
+  };
   return {
     id: price.id,
     object: 'plan',
@@ -40,7 +46,12 @@ export function productName(emulator: Emulator, price: Stripe.Price): string {
 }
 
 /** Lines charging every item for a whole period (a renewal or a new subscription). */
-export function periodDrafts(emulator: Emulator, subscription: Stripe.Subscription, period: { start: number; end: number }, trial: boolean): LineDraft[] {
+export function periodDrafts(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  period: { start: number; end: number },
+  trial: boolean,
+): LineDraft[] {
   return subscription.items.data.map((item) => ({
     ...periodDraft(emulator, item.price, item.quantity ?? 1, period, taxRatesFor(subscription, item), trial),
     subscription: subscription.id,
@@ -49,11 +60,20 @@ export function periodDrafts(emulator: Emulator, subscription: Stripe.Subscripti
 }
 
 /** One price charged for a whole period ("1 × Pro (at 10.00 EUR / month)"), or its free trial. */
-export function periodDraft(emulator: Emulator, price: Stripe.Price, quantity: number, period: { start: number; end: number }, taxRates: Stripe.TaxRate[], trial = false): LineDraft {
+export function periodDraft(
+  emulator: Emulator,
+  price: Stripe.Price,
+  quantity: number,
+  period: { start: number; end: number },
+  taxRates: Stripe.TaxRate[],
+  trial = false,
+): LineDraft {
   const name = productName(emulator, price);
   return {
     amount: trial ? 0 : (price.unit_amount ?? 0) * quantity,
-    description: trial ? `Trial period for ${name}` : `${quantity} × ${name} (at ${formatAmount(price)} / ${price.recurring?.interval ?? 'month'})`,
+    description: trial
+      ? `Trial period for ${name}`
+      : `${quantity} × ${name} (at ${formatAmount(price)} / ${price.recurring?.interval ?? 'month'})`,
     period,
     price,
     quantity,
@@ -86,26 +106,54 @@ export function pendingDrafts(emulator: Emulator, subscription: Stripe.Subscript
 }
 
 export function pendingItems(emulator: Emulator, subscription: Stripe.Subscription): Stripe.InvoiceItem[] {
-  return emulator.store.invoiceItems.all().filter((item) => item.invoice === null && item.parent?.subscription_details?.subscription === subscription.id);
+  return emulator.store.invoiceItems
+    .all()
+    .filter((item) => item.invoice === null && item.parent?.subscription_details?.subscription === subscription.id);
 }
 
 /**
  * Credit for the unused time on `from` and charge for the remaining time on `to`, from `at` to the end of
  * the item's current period, in proportion to the seconds left (Stripe's per-second proration).
  */
-export function prorationDrafts(emulator: Emulator, subscription: Stripe.Subscription, item: Stripe.SubscriptionItem, from: { price: Stripe.Price; quantity: number }, to: { price: Stripe.Price; quantity: number } | null, at: number): LineDraft[] {
+export function prorationDrafts(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  item: Stripe.SubscriptionItem,
+  from: { price: Stripe.Price; quantity: number },
+  to: { price: Stripe.Price; quantity: number } | null,
+  at: number,
+): LineDraft[] {
   const start = item.current_period_start;
   const end = item.current_period_end;
   if (at >= end || end <= start) return [];
   const fraction = (end - at) / (end - start);
   const date = new Date(at * 1000).toISOString().slice(0, 10);
   const period = { start: at, end };
-  const base = { period, proration: true, subscription: subscription.id, subscriptionItem: item.id, invoiceItem: null, taxRates: taxRatesFor(subscription, item) };
+  const base = {
+    period,
+    proration: true,
+    subscription: subscription.id,
+    subscriptionItem: item.id,
+    invoiceItem: null,
+    taxRates: taxRatesFor(subscription, item),
+  };
   const drafts: LineDraft[] = [
-    { ...base, amount: -roundHalfAwayFromZero((from.price.unit_amount ?? 0) * from.quantity * fraction), description: `Unused time on ${from.quantity} × ${productName(emulator, from.price)} after ${date}`, price: from.price, quantity: from.quantity },
+    {
+      ...base,
+      amount: -roundHalfAwayFromZero((from.price.unit_amount ?? 0) * from.quantity * fraction),
+      description: `Unused time on ${from.quantity} × ${productName(emulator, from.price)} after ${date}`,
+      price: from.price,
+      quantity: from.quantity,
+    },
   ];
   if (to) {
-    drafts.push({ ...base, amount: roundHalfAwayFromZero((to.price.unit_amount ?? 0) * to.quantity * fraction), description: `Remaining time on ${to.quantity} × ${productName(emulator, to.price)} after ${date}`, price: to.price, quantity: to.quantity });
+    drafts.push({
+      ...base,
+      amount: roundHalfAwayFromZero((to.price.unit_amount ?? 0) * to.quantity * fraction),
+      description: `Remaining time on ${to.quantity} × ${productName(emulator, to.price)} after ${date}`,
+      price: to.price,
+      quantity: to.quantity,
+    });
   }
   return drafts;
 }

@@ -5,14 +5,25 @@ import { changedFields } from '../webhooks/event-log.ts';
 import { updateInvoice } from './invoice-updates.ts';
 
 /** Applies `change` to a subscription and emits `customer.subscription.updated` with what changed. */
-export function updateSubscription(emulator: Emulator, subscription: Stripe.Subscription, now: number, change: (subscription: Stripe.Subscription) => void): void {
+export function updateSubscription(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  now: number,
+  change: (subscription: Stripe.Subscription) => void,
+): void {
   const before = deepCopy(subscription);
   change(subscription);
   const previous = changedFields(before, subscription);
-  if (Object.keys(previous).length > 0) emulator.events.emit('customer.subscription.updated', subscription, now, previous);
+  if (Object.keys(previous).length > 0)
+    emulator.events.emit('customer.subscription.updated', subscription, now, previous);
 }
 
-export function setSubscriptionStatus(emulator: Emulator, subscription: Stripe.Subscription, status: Stripe.Subscription.Status, now: number): void {
+export function setSubscriptionStatus(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  status: Stripe.Subscription.Status,
+  now: number,
+): void {
   if (subscription.status === status) return;
   updateSubscription(emulator, subscription, now, (target) => {
     target.status = status;
@@ -23,7 +34,12 @@ export function setSubscriptionStatus(emulator: Emulator, subscription: Stripe.S
  * Ends a subscription now: `canceled`, `ended_at` set, `customer.subscription.deleted` emitted. Its unpaid
  * invoices stay as they are but are no longer finalized or retried automatically.
  */
-export function cancelSubscription(emulator: Emulator, subscription: Stripe.Subscription, now: number, reason: Stripe.Subscription.CancellationDetails.Reason): Stripe.Subscription {
+export function cancelSubscription(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  now: number,
+  reason: Stripe.Subscription.CancellationDetails.Reason,
+): Stripe.Subscription {
   for (const invoice of emulator.store.invoices.all()) {
     if (invoice.parent?.subscription_details?.subscription !== subscription.id) continue;
     updateInvoice(emulator, invoice, now, (target) => {

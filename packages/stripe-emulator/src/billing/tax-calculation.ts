@@ -7,9 +7,15 @@ import type Stripe from 'stripe';
  */
 export function lineTaxes(amount: number, rates: Stripe.TaxRate[]): Stripe.InvoiceLineItem.Tax[] {
   const inclusiveTotal = rates.filter((rate) => rate.inclusive).reduce((sum, rate) => sum + rate.percentage, 0);
-  const taxable = amount - rates.filter((rate) => rate.inclusive).reduce((sum, rate) => sum + roundHalfAwayFromZero((amount * rate.percentage) / (100 + inclusiveTotal)), 0);
+  const taxable =
+    amount -
+    rates
+      .filter((rate) => rate.inclusive)
+      .reduce((sum, rate) => sum + roundHalfAwayFromZero((amount * rate.percentage) / (100 + inclusiveTotal)), 0);
   return rates.map((rate) => ({
-    amount: rate.inclusive ? roundHalfAwayFromZero((amount * rate.percentage) / (100 + inclusiveTotal)) : roundHalfAwayFromZero((amount * rate.percentage) / 100),
+    amount: rate.inclusive
+      ? roundHalfAwayFromZero((amount * rate.percentage) / (100 + inclusiveTotal))
+      : roundHalfAwayFromZero((amount * rate.percentage) / 100),
     tax_behavior: rate.inclusive ? 'inclusive' : 'exclusive',
     tax_rate_details: { tax_rate: rate.id },
     taxability_reason: 'standard_rated',

@@ -19,7 +19,13 @@ export function checkParameters(form: FormObject, contract: EndpointContract): v
 }
 
 export function unknownParameter(name: string): StripeApiError {
-  return new StripeApiError(400, { type: 'invalid_request_error', code: 'parameter_unknown', message: `Received unknown parameter: ${name}`, param: name, doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown' });
+  return new StripeApiError(400, {
+    type: 'invalid_request_error',
+    code: 'parameter_unknown',
+    message: `Received unknown parameter: ${name}`,
+    param: name,
+    doc_url: 'https://stripe.com/docs/error-codes/parameter-unknown',
+  });
 }
 
 export function notEmulated(name: string): StripeApiError {
@@ -31,7 +37,13 @@ export function notEmulated(name: string): StripeApiError {
   });
 }
 
-function walkObject(value: FormObject, node: ParamNode, path: string[], prefix: string, emulated: readonly string[]): void {
+function walkObject(
+  value: FormObject,
+  node: ParamNode,
+  path: string[],
+  prefix: string,
+  emulated: readonly string[],
+): void {
   for (const key of Object.keys(value)) {
     const name = prefix ? `${prefix}[${key}]` : key;
     const child = node.props?.[key];

@@ -15,7 +15,11 @@ export interface SdkContract {
   expandable: Record<string, string[]>;
 }
 
-export function readSdkContract(paramTypes: readonly string[], objectTypes: readonly string[], projectRoot: string): SdkContract {
+export function readSdkContract(
+  paramTypes: readonly string[],
+  objectTypes: readonly string[],
+  projectRoot: string,
+): SdkContract {
   const { checker, aliases } = compile([...paramTypes, ...objectTypes], projectRoot);
   const params: Record<string, ParamNode> = {};
   const expandable: Record<string, string[]> = {};
@@ -27,21 +31,40 @@ export function readSdkContract(paramTypes: readonly string[], objectTypes: read
 }
 
 /** Compiles `Stripe.<name>` for each name against the installed SDK: the checker and each name's type. */
-export function compile(typeNames: readonly string[], projectRoot: string): { checker: ts.TypeChecker; aliases: Map<string, ts.Type> } {
+export function compile(
+  typeNames: readonly string[],
+  projectRoot: string,
+): { checker: ts.TypeChecker; aliases: Map<string, ts.Type> } {
   const entry = path.join(projectRoot, ENTRY);
-  const source = ["import type Stripe from 'stripe';", ...typeNames.map((name, i) => `export type P${i} = Stripe.${name};`)].join('\n');
-  const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: [] };
+  const source = [
+    "import type Stripe from 'stripe';",
+    ...typeNames.map((name, i) => `export type P${i} = Stripe.${name};`),
+  ].join('\n');
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (file) => (file === entry ? source : readFile(file));
-  host.fileExists = ((exists) => (file: string) => file === entry || exists(file))(host.fileExists.bind(host));
-  host.getSourceFile = (file, language, onError) => (file === entry ? ts.createSourceFile(file, source, language) : getSourceFile(file, language, onError));
+  host.fileExists = (
+    (exists) => (file: string) =>
+      file === entry || exists(file)
+  )(host.fileExists.bind(host));
+  host.getSourceFile = (file, language, onError) =>
+    file === entry ? ts.createSourceFile(file, source, language) : getSourceFile(file, language, onError);
   const program = ts.createProgram([entry], options, host);
   const checker = program.getTypeChecker();
   const file = program.getSourceFile(entry);
   if (!file) throw new Error('the SDK parameter entry did not compile');
-  const problems = ts.getPreEmitDiagnostics(program, file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const problems = ts
+    .getPreEmitDiagnostics(program, file)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   if (problems.length > 0) throw new Error(`unknown SDK parameter types:\n${problems.join('\n')}`);
   const aliases = new Map<string, ts.Type>();
   for (const statement of file.statements) {
@@ -71,8 +94,14 @@ function expandablePaths(checker: ts.TypeChecker, type: ts.Type, prefix: string[
     const members = ((t) => (t.isUnion() ? t.types : [t]))(checker.getTypeOfSymbolAtLocation(property, declaration));
     const objects = members.filter((member) => member.flags & ts.TypeFlags.Object && !checker.isArrayType(member));
     const here = [...prefix, property.getName()];
-    if (members.some((member) => member.flags & ts.TypeFlags.String) && objects.some((member) => member.getProperty('id'))) paths.push(here.join('.'));
-    else if (depth < 3) for (const object of objects.filter((member) => !member.getProperty('object'))) paths.push(...expandablePaths(checker, object, here, depth + 1));
+    if (
+      members.some((member) => member.flags & ts.TypeFlags.String) &&
+      objects.some((member) => member.getProperty('id'))
+    )
+      paths.push(here.join('.'));
+    else if (depth < 3)
+      for (const object of objects.filter((member) => !member.getProperty('object')))
+        paths.push(...expandablePaths(checker, object, here, depth + 1));
   }
   return paths;
 }
@@ -114,7 +143,10 @@ function describe(checker: ts.TypeChecker, type: ts.Type, depth: number): ParamN
         const declaration = property.valueDeclaration ?? property.declarations?.[0];
         if (!declaration) continue;
         node.props ??= {};
-        node.props[property.getName()] = merge(node.props[property.getName()], describe(checker, checker.getTypeOfSymbolAtLocation(property, declaration), depth + 1));
+        node.props[property.getName()] = merge(
+          node.props[property.getName()],
+          describe(checker, checker.getTypeOfSymbolAtLocation(property, declaration), depth + 1),
+        );
       }
     }
   }

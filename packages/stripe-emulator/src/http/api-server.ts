@@ -37,7 +37,8 @@ export class ApiServer {
         .then((body) => this.handle(request, body, response))
         .catch((error: unknown) => {
           emulator.settings.log(`request failed: ${String(error)}`);
-          if (!response.headersSent) send(response, 500, JSON.stringify({ error: { type: 'api_error', message: 'Internal error' } }), {});
+          if (!response.headersSent)
+            send(response, 500, JSON.stringify({ error: { type: 'api_error', message: 'Internal error' } }), {});
         });
     });
     // Keep-alive sockets would otherwise hold `close()` open until they time out.
@@ -63,7 +64,10 @@ export class ApiServer {
       if (previous) {
         result = previous;
       } else {
-        const outcome = this.run(method, url.pathname, form, request, { id: requestId, idempotency_key: idempotencyKey });
+        const outcome = this.run(method, url.pathname, form, request, {
+          id: requestId,
+          idempotency_key: idempotencyKey,
+        });
         result = outcome.response;
         if (idempotencyKey && outcome.save) this.idempotency.remember(idempotencyKey, fingerprint, result);
       }
@@ -71,7 +75,16 @@ export class ApiServer {
       result = this.errorResponse(error, requestId);
     }
     if (!url.pathname.startsWith(ADMIN_PREFIX)) {
-      this.requests.add({ id: requestId, method, path: url.pathname, params: form, idempotency_key: idempotencyKey, stripe_version: stripeVersion, status: result.status, idempotent_replayed: replayed });
+      this.requests.add({
+        id: requestId,
+        method,
+        path: url.pathname,
+        params: form,
+        idempotency_key: idempotencyKey,
+        stripe_version: stripeVersion,
+        status: result.status,
+        idempotent_replayed: replayed,
+      });
     }
     send(response, result.status, result.body, {
       'content-type': result.contentType ?? 'application/json',
@@ -86,12 +99,14 @@ export class ApiServer {
 
   /** The request's parameters: the form body of a POST, the query string otherwise. */
   private decode(request: IncomingMessage, method: string, url: URL, body: string | null): FormObject {
-    if (body === null) throw new StripeApiError(413, { type: 'invalid_request_error', message: 'The request body is too large.' });
+    if (body === null)
+      throw new StripeApiError(413, { type: 'invalid_request_error', message: 'The request body is too large.' });
     if (method === 'POST' && /^application\/json/i.test(headerOf(request, 'content-type') ?? '') && body.length > 0) {
       // Stripe's API takes form-encoded bodies only.
       throw new StripeApiError(400, {
         type: 'invalid_request_error',
-        message: 'Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.',
+        message:
+          'Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.',
       });
     }
     return parseStripeForm(method === 'POST' ? body : url.search.slice(1));
@@ -101,13 +116,22 @@ export class ApiServer {
    * Validates, then executes. As Stripe does, a result is saved for its idempotency key only once the endpoint
    * started executing: a request refused by validation may be retried with the same key; a 500 is saved.
    */
-  private run(method: string, path: string, form: FormObject, request: IncomingMessage, origin: { id: string; idempotency_key: string | null }): { response: StoredResponse; save: boolean } {
+  private run(
+    method: string,
+    path: string,
+    form: FormObject,
+    request: IncomingMessage,
+    origin: { id: string; idempotency_key: string | null },
+  ): { response: StoredResponse; save: boolean } {
     let started = false;
     try {
       if (!path.startsWith(ADMIN_PREFIX)) authenticate(request);
       const route = this.emulator.router.match(method, path);
       if (!route) {
-        throw new StripeApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` });
+        throw new StripeApiError(404, {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        });
       }
       if (route.contract) {
         checkParameters(form, route.contract);
@@ -127,12 +151,28 @@ export class ApiServer {
    */
   private errorResponse(error: unknown, requestId: string): StoredResponse {
     const request_log_url = `${this.emulator.baseUrl}/_emulator/requests/${requestId}`;
-    if (error instanceof StripeApiError) return { status: error.status, body: JSON.stringify({ error: { ...withDocUrl(error.body), request_log_url } }, null, 2) };
-    this.emulator.settings.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return { status: 500, body: JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.', request_log_url } }) };
+    if (error instanceof StripeApiError)
+      return {
+        status: error.status,
+        body: JSON.stringify({ error: { ...withDocUrl(error.body), request_log_url } }, null, 2),
+      };
+    this.emulator.settings.log(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return {
+      status: 500,
+      body: JSON.stringify({
+        error: { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.', request_log_url },
+      }),
+    };
   }
 
-  private execute(method: string, route: MatchedRoute, form: FormObject, origin: { id: string; idempotency_key: string | null }): StoredResponse {
+  private execute(
+    method: string,
+    route: MatchedRoute,
+    form: FormObject,
+    origin: { id: string; idempotency_key: string | null },
+  ): StoredResponse {
     if (method !== 'GET') this.emulator.time.tick();
     settleDebitsDueOffClock(this.emulator);
     const params = new RequestParams(form);
@@ -141,8 +181,12 @@ export class ApiServer {
       const output = route.handler({ params, path: route.path });
       if (method !== 'GET') this.emulator.changed();
       if (output instanceof Document) return { status: 200, body: output.body, contentType: output.contentType };
-      if (output instanceof Redirect) return { status: 303, body: '', contentType: 'text/plain', location: output.location };
-      return { status: 200, body: JSON.stringify(expand(this.emulator, output, params.strings('expand') ?? []), null, 2) };
+      if (output instanceof Redirect)
+        return { status: 303, body: '', contentType: 'text/plain', location: output.location };
+      return {
+        status: 200,
+        body: JSON.stringify(expand(this.emulator, output, params.strings('expand') ?? []), null, 2),
+      };
     } finally {
       this.emulator.events.origin = null;
     }
@@ -151,16 +195,21 @@ export class ApiServer {
 
 function authenticate(request: IncomingMessage): void {
   const header = headerOf(request, 'authorization') ?? '';
-  const key = header.startsWith('Bearer ') ? header.slice(7) : header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString().split(':')[0] ?? '' : '';
+  const key = header.startsWith('Bearer ')
+    ? header.slice(7)
+    : header.startsWith('Basic ')
+      ? (Buffer.from(header.slice(6), 'base64').toString().split(':')[0] ?? '')
+      : '';
   if (!/^(sk|rk)_test_\w+/.test(key)) {
     const shown = key ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : '';
     throw new StripeApiError(401, {
       type: 'invalid_request_error',
-      message: key ? `Invalid API Key provided: ${shown}` : 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.',
+      message: key
+        ? `Invalid API Key provided: ${shown}`
+        : 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.',
     });
   }
 }
-
 
 function headerOf(request: IncomingMessage, name: string): string | null {
   const value = request.headers[name];
@@ -182,6 +231,10 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | nul
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   response.end(body);
 }

@@ -12,7 +12,11 @@ export class BoundedLog<T extends { id: string }> {
   }
 
   /** One page, oldest first: `limit` (1..1000, default 1000) entries after `startingAfter`. */
-  page(limit: number | undefined, after: string | undefined, url: string): { object: 'list'; data: T[]; has_more: boolean; url: string } {
+  page(
+    limit: number | undefined,
+    after: string | undefined,
+    url: string,
+  ): { object: 'list'; data: T[]; has_more: boolean; url: string } {
     limit ??= 1000;
     if (limit < 1 || limit > 1000) throw parameterInvalid('limit', 'Invalid limit: must be between 1 and 1000');
     const start = after ? this.entries.findIndex((entry) => entry.id === after) + 1 : 0;

@@ -34,11 +34,15 @@ function expandAt(emulator: Emulator, node: unknown, segments: string[], at: Pos
   if (typeof node !== 'object' || node === null || segments.length === 0) return;
   const [key, ...rest] = segments as [string, ...string[]];
   const object = node as Json;
-  const here = typeof object['object'] === 'string' && object['object'] !== 'list' ? { ...at, base: object['object'], relative: [] } : at;
+  const here =
+    typeof object['object'] === 'string' && object['object'] !== 'list'
+      ? { ...at, base: object['object'], relative: [] }
+      : at;
   let value = object[key];
   const includable = value === undefined ? invoiceIncludable(emulator, object, key) : undefined;
   const expandable = includable !== undefined || isExpandable(here.base, [...here.relative, key]);
-  if (rest.length === 0 && !expandable) throw invalidRequest(`This property cannot be expanded (${at.path}).`, 'parameter_invalid', 'expand');
+  if (rest.length === 0 && !expandable)
+    throw invalidRequest(`This property cannot be expanded (${at.path}).`, 'parameter_invalid', 'expand');
   if (typeof value === 'string' && expandable) value = resolve(emulator, value) ?? value;
   else if (includable !== undefined) value = includable;
   if (value === undefined || value === null) return;

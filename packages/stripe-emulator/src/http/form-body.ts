@@ -19,7 +19,8 @@ export function parseStripeForm(body: string): FormObject {
   for (const [rawKey, value] of new URLSearchParams(body)) {
     const path = splitKey(rawKey);
     const reserved = path.find((segment) => RESERVED_KEYS.has(segment));
-    if (reserved !== undefined) throw invalidRequest(`Received unknown parameter: ${rawKey}`, 'parameter_unknown', rawKey);
+    if (reserved !== undefined)
+      throw invalidRequest(`Received unknown parameter: ${rawKey}`, 'parameter_unknown', rawKey);
     assign(root, path, value);
   }
   return normalize(root) as FormObject;

@@ -34,7 +34,10 @@ export class IdempotencyCache {
 
   static checkKey(key: string): void {
     if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      throw invalidRequest(`Idempotency keys can be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long; the one provided has ${key.length}.`, 'idempotency_key_too_long');
+      throw invalidRequest(
+        `Idempotency keys can be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long; the one provided has ${key.length}.`,
+        'idempotency_key_too_long',
+      );
     }
   }
 
@@ -77,5 +80,9 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonical(record[key])]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, canonical(record[key])]),
+  );
 }

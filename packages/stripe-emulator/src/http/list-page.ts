@@ -39,7 +39,8 @@ function indexOf(items: { id: string }[], id: string, param: string): number {
 
 /** Stripe's `created` filter: a timestamp or `{gt, gte, lt, lte}`. */
 export function matchesCreated(created: number, params: RequestParams): boolean {
-  const exact = params.has('created') && typeof params.raw['created'] === 'string' ? params.integer('created') : undefined;
+  const exact =
+    params.has('created') && typeof params.raw['created'] === 'string' ? params.integer('created') : undefined;
   if (exact !== undefined) return created === exact;
   const range = params.object('created');
   if (!range) return true;
@@ -47,5 +48,10 @@ export function matchesCreated(created: number, params: RequestParams): boolean 
   const gte = range.integer('gte');
   const lt = range.integer('lt');
   const lte = range.integer('lte');
-  return (gt === undefined || created > gt) && (gte === undefined || created >= gte) && (lt === undefined || created < lt) && (lte === undefined || created <= lte);
+  return (
+    (gt === undefined || created > gt) &&
+    (gte === undefined || created >= gte) &&
+    (lt === undefined || created < lt) &&
+    (lte === undefined || created <= lte)
+  );
 }

@@ -110,7 +110,8 @@ export class RequestParams {
     if (typeof value !== 'object' || Array.isArray(value)) throw parameterInvalid(this.name(key), 'Invalid metadata');
     const merged = { ...current };
     for (const [entryKey, entryValue] of Object.entries(value)) {
-      if (typeof entryValue !== 'string') throw parameterInvalid(`${this.name(key)}[${entryKey}]`, 'Invalid metadata value');
+      if (typeof entryValue !== 'string')
+        throw parameterInvalid(`${this.name(key)}[${entryKey}]`, 'Invalid metadata value');
       if (entryValue === '') delete merged[entryKey];
       else merged[entryKey] = entryValue;
     }

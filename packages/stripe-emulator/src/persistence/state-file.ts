@@ -34,9 +34,15 @@ export class StateFile {
     try {
       saved = JSON.parse(readFileSync(this.file, 'utf8'), reviveDecimals) as SavedState;
     } catch (error) {
-      throw new Error(`The Stripe emulator cannot read its state file ${this.file} (${String(error)}); move it away to start afresh.`, { cause: error });
+      throw new Error(
+        `The Stripe emulator cannot read its state file ${this.file} (${String(error)}); move it away to start afresh.`,
+        { cause: error },
+      );
     }
-    if (saved.format !== FORMAT) throw new Error(`The Stripe emulator state file ${this.file} has format ${saved.format}, not ${FORMAT}; move it away to start afresh.`);
+    if (saved.format !== FORMAT)
+      throw new Error(
+        `The Stripe emulator state file ${this.file} has format ${saved.format}, not ${FORMAT}; move it away to start afresh.`,
+      );
     this.emulator.store.restore(saved.store);
     this.emulator.time.ticks = saved.ticks;
     this.emulator.ids.position = saved.idPosition;
@@ -60,7 +66,13 @@ export class StateFile {
   }
 
   private save(): void {
-    const state: SavedState = { format: FORMAT, apiVersion: this.emulator.settings.apiVersion, ticks: this.emulator.time.ticks, idPosition: this.emulator.ids.position, store: this.emulator.store.dump() };
+    const state: SavedState = {
+      format: FORMAT,
+      apiVersion: this.emulator.settings.apiVersion,
+      ticks: this.emulator.time.ticks,
+      idPosition: this.emulator.ids.position,
+      store: this.emulator.store.dump(),
+    };
     mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(state));

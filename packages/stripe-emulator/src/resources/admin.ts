@@ -13,14 +13,22 @@ import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
  */
 export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, reset: () => void): void {
   const { router, store } = emulator;
-  router.on('GET', '/_emulator/requests', ({ params }) => requests.page(params.integer('limit'), params.string('starting_after'), '/_emulator/requests'));
+  router.on('GET', '/_emulator/requests', ({ params }) =>
+    requests.page(params.integer('limit'), params.string('starting_after'), '/_emulator/requests'),
+  );
   // Where an error's `request_log_url` points.
   router.on('GET', '/_emulator/requests/:id', ({ path }) => {
     const entry = requests.entries.find((candidate) => candidate.id === path.id);
     if (!entry) throw resourceMissing('request', path.id ?? '');
     return entry;
   });
-  router.on('GET', '/_emulator/webhook_deliveries', ({ params }) => emulator.webhooks.deliveries.page(params.integer('limit'), params.string('starting_after'), '/_emulator/webhook_deliveries'));
+  router.on('GET', '/_emulator/webhook_deliveries', ({ params }) =>
+    emulator.webhooks.deliveries.page(
+      params.integer('limit'),
+      params.string('starting_after'),
+      '/_emulator/webhook_deliveries',
+    ),
+  );
   router.on('POST', '/_emulator/reset', () => {
     reset();
     return { reset: true };
@@ -38,8 +46,13 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
   });
   router.on('GET', '/_emulator/invoices/:id', ({ path }) => {
     const invoice = finalized(path.id ?? '');
-    const lines = invoiceText(invoice).map((line) => `<p>${line.replace(/[<&>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`);
-    return new Document('text/html; charset=utf-8', `<!doctype html><title>Invoice ${invoice.number}</title>${lines.join('')}`);
+    const lines = invoiceText(invoice).map(
+      (line) => `<p>${line.replace(/[<&>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
+    );
+    return new Document(
+      'text/html; charset=utf-8',
+      `<!doctype html><title>Invoice ${invoice.number}</title>${lines.join('')}`,
+    );
   });
   router.on('GET', '/_emulator/invoices/:id/pdf', ({ path }) => simplePdf(invoiceText(finalized(path.id ?? ''))));
   const finalized = (id: string): Stripe.Invoice => {
@@ -50,8 +63,12 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
   // The page `next_action.redirect_to_url.url` names: the bank's 3-D Secure challenge or PayPal's approval.
   router.on('GET', '/_emulator/authenticate/:id', ({ path }) => {
     const intent = awaitingCustomer(path.id ?? '');
-    const form = (result: string, label: string) => `<form method="post"><input type="hidden" name="result" value="${result}"><button>${label}</button></form>`;
-    return new Document('text/html; charset=utf-8', `<!doctype html><title>Stripe emulator: ${intent.object === 'setup_intent' ? 'set up' : 'pay'}</title>${form('succeed', 'Approve')}${form('fail', 'Fail')}`);
+    const form = (result: string, label: string) =>
+      `<form method="post"><input type="hidden" name="result" value="${result}"><button>${label}</button></form>`;
+    return new Document(
+      'text/html; charset=utf-8',
+      `<!doctype html><title>Stripe emulator: ${intent.object === 'setup_intent' ? 'set up' : 'pay'}</title>${form('succeed', 'Approve')}${form('fail', 'Fail')}`,
+    );
   });
   // `result=fail` plays a customer who fails or abandons the challenge. With a `return_url`, the customer is sent
   // back there as Stripe does, the outcome in the query (`redirect_status`); without one the intent is the answer.
@@ -65,7 +82,8 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
   const awaitingCustomer = (id: string): Stripe.SetupIntent | Stripe.PaymentIntent => {
     const intent = store.setupIntents.get(id) ?? store.paymentIntents.get(id);
     if (!intent) throw resourceMissing('intent', id);
-    if (intent.status !== 'requires_action') throw invalidRequest(`The intent ${id} does not require authentication (status ${intent.status}).`);
+    if (intent.status !== 'requires_action')
+      throw invalidRequest(`The intent ${id} does not require authentication (status ${intent.status}).`);
     return intent;
   };
   const answerSetup = (intent: Stripe.SetupIntent, succeed: boolean): Stripe.SetupIntent => {
@@ -73,14 +91,25 @@ export function registerAdminRoutes(emulator: Emulator, requests: RequestLog, re
     if (succeed) return confirmSetupIntent(emulator, intent, now, true);
     intent.status = 'requires_payment_method';
     intent.next_action = null;
-    intent.last_setup_error = { type: 'card_error', code: 'setup_intent_authentication_failure', message: 'The latest attempt to set up the payment method has failed because authentication failed.' };
+    intent.last_setup_error = {
+      type: 'card_error',
+      code: 'setup_intent_authentication_failure',
+      message: 'The latest attempt to set up the payment method has failed because authentication failed.',
+    };
     emulator.events.emit('setup_intent.setup_failed', intent, now);
     return intent;
   };
   const answerPayment = (intent: Stripe.PaymentIntent, succeed: boolean): Stripe.PaymentIntent => {
     const now = emulator.now(emulator.clockOf(intent.customer as string | null));
     if (succeed) confirmPaymentIntent(emulator, intent, now, true);
-    else failPaymentIntent(emulator, intent, now, 'payment_intent_authentication_failure', 'The provided PaymentMethod has failed authentication.');
+    else
+      failPaymentIntent(
+        emulator,
+        intent,
+        now,
+        'payment_intent_authentication_failure',
+        'The provided PaymentMethod has failed authentication.',
+      );
     settleInvoiceOfIntent(emulator, intent, now);
     return intent;
   };

@@ -27,7 +27,11 @@ export function registerCatalogRoutes(emulator: Emulator): void {
   });
   router.on('GET', '/v1/products', ({ params }) => {
     const active = params.boolean('active');
-    return listPage(store.products.newestFirst().filter((product) => active === undefined || product.active === active), params, '/v1/products');
+    return listPage(
+      store.products.newestFirst().filter((product) => active === undefined || product.active === active),
+      params,
+      '/v1/products',
+    );
   });
 
   router.on('POST', '/v1/prices', ({ params }) => createPrice(emulator, params));
@@ -39,7 +43,8 @@ export function registerCatalogRoutes(emulator: Emulator): void {
     if (params.has('nickname')) price.nickname = params.nullableString('nickname') ?? null;
     if (params.has('lookup_key')) {
       const lookupKey = params.nullableString('lookup_key') ?? null;
-      if (lookupKey && lookupKey !== price.lookup_key) claimLookupKey(emulator, lookupKey, params.boolean('transfer_lookup_key') ?? false, emulator.now());
+      if (lookupKey && lookupKey !== price.lookup_key)
+        claimLookupKey(emulator, lookupKey, params.boolean('transfer_lookup_key') ?? false, emulator.now());
       price.lookup_key = lookupKey;
     }
     price.metadata = params.metadata('metadata', price.metadata);
@@ -53,7 +58,13 @@ export function registerCatalogRoutes(emulator: Emulator): void {
     const lookupKeys = params.strings('lookup_keys');
     const prices = store.prices
       .newestFirst()
-      .filter((price) => (active === undefined || price.active === active) && (!product || price.product === product) && (!type || price.type === type) && (!lookupKeys || lookupKeys.includes(price.lookup_key ?? '')));
+      .filter(
+        (price) =>
+          (active === undefined || price.active === active) &&
+          (!product || price.product === product) &&
+          (!type || price.type === type) &&
+          (!lookupKeys || lookupKeys.includes(price.lookup_key ?? '')),
+      );
     return listPage(prices, params, '/v1/prices');
   });
 
@@ -71,7 +82,11 @@ export function registerCatalogRoutes(emulator: Emulator): void {
   });
   router.on('GET', '/v1/tax_rates', ({ params }) => {
     const active = params.boolean('active');
-    return listPage(store.taxRates.newestFirst().filter((rate) => active === undefined || rate.active === active), params, '/v1/tax_rates');
+    return listPage(
+      store.taxRates.newestFirst().filter((rate) => active === undefined || rate.active === active),
+      params,
+      '/v1/tax_rates',
+    );
   });
 }
 
@@ -99,7 +114,8 @@ function createProduct(emulator: Emulator, params: RequestParams): Stripe.Produc
     updated: now,
     url: null,
   };
-  if (emulator.store.products.get(product.id)) throw invalidRequest(`Product already exists.`, 'resource_already_exists', 'id');
+  if (emulator.store.products.get(product.id))
+    throw invalidRequest(`Product already exists.`, 'resource_already_exists', 'id');
   emulator.store.products.add(product);
   emulator.events.emit('product.created', product, now);
   return product;
@@ -184,7 +200,12 @@ function createTaxRate(emulator: Emulator, params: RequestParams): Stripe.TaxRat
 function claimLookupKey(emulator: Emulator, lookupKey: string, transfer: boolean, now: number): void {
   const holder = emulator.store.prices.all().find((candidate) => candidate.lookup_key === lookupKey);
   if (!holder) return;
-  if (!transfer) throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key_already_exists', 'lookup_key');
+  if (!transfer)
+    throw invalidRequest(
+      `A price (\`${holder.id}\`) already uses that lookup key.`,
+      'lookup_key_already_exists',
+      'lookup_key',
+    );
   const before = deepCopy(holder);
   holder.lookup_key = null;
   emulator.events.emit('price.updated', holder, now, changedFields(before, holder));

@@ -40,12 +40,23 @@ export function registerCreditNoteRoutes(emulator: Emulator): void {
   router.on('GET', '/v1/credit_notes', ({ params }) => {
     const invoice = params.string('invoice');
     const customer = params.string('customer');
-    const notes = store.creditNotes.newestFirst().filter((note) => (!invoice || note.invoice === invoice) && (!customer || note.customer === customer) && matchesCreated(note.created, params));
+    const notes = store.creditNotes
+      .newestFirst()
+      .filter(
+        (note) =>
+          (!invoice || note.invoice === invoice) &&
+          (!customer || note.customer === customer) &&
+          matchesCreated(note.created, params),
+      );
     return listPage(notes, params, '/v1/credit_notes');
   });
   router.on('GET', '/_emulator/credit_notes/:id/pdf', ({ path }) => {
     const note = noteAt(path.id);
     const amount = (minor: number) => `${(minor / 100).toFixed(2)} ${note.currency.toUpperCase()}`;
-    return simplePdf([`Credit note ${note.number} (${note.status}) for invoice ${String(note.invoice)}`, ...note.lines.data.map((line) => `${line.description ?? ''}: ${amount(-line.amount)}`), `Total: ${amount(-note.total)}`]);
+    return simplePdf([
+      `Credit note ${note.number} (${note.status}) for invoice ${String(note.invoice)}`,
+      ...note.lines.data.map((line) => `${line.description ?? ''}: ${amount(-line.amount)}`),
+      `Total: ${amount(-note.total)}`,
+    ]);
   });
 }

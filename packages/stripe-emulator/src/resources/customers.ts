@@ -22,14 +22,23 @@ export function registerCustomerRoutes(emulator: Emulator): void {
     const customer = store.customers.require(path.id ?? '');
     const before = deepCopy(customer);
     applyCustomerParams(emulator, customer, params);
-    emulator.events.emit('customer.updated', customer, emulator.now(emulator.clockOf(customer.id)), changedFields(before, customer));
+    emulator.events.emit(
+      'customer.updated',
+      customer,
+      emulator.now(emulator.clockOf(customer.id)),
+      changedFields(before, customer),
+    );
     return customer;
   });
   router.on('DELETE', '/v1/customers/:id', ({ path }) => {
     const customer = store.customers.require(path.id ?? '');
     const now = emulator.now(emulator.clockOf(customer.id));
     for (const subscription of store.subscriptions.all()) {
-      if (subscription.customer === customer.id && subscription.status !== 'canceled' && subscription.status !== 'incomplete_expired') {
+      if (
+        subscription.customer === customer.id &&
+        subscription.status !== 'canceled' &&
+        subscription.status !== 'incomplete_expired'
+      ) {
         cancelSubscription(emulator, subscription, now, 'cancellation_requested');
       }
     }
@@ -43,7 +52,12 @@ export function registerCustomerRoutes(emulator: Emulator): void {
     const clock = params.string('test_clock');
     const customers = store.customers
       .newestFirst()
-      .filter((customer) => (!email || customer.email === email) && (!clock || customer.test_clock === clock) && matchesCreated(customer.created, params));
+      .filter(
+        (customer) =>
+          (!email || customer.email === email) &&
+          (!clock || customer.test_clock === clock) &&
+          matchesCreated(customer.created, params),
+      );
     return listPage(customers, params, '/v1/customers');
   });
 }
@@ -84,7 +98,9 @@ function createCustomer(emulator: Emulator, params: RequestParams): Stripe.Custo
   applyProfile(customer, params);
   emulator.events.emit('customer.created', customer, customer.created);
   const initialMethod = params.string('payment_method');
-  const initial = initialMethod ? attachPaymentMethod(emulator, resolvePaymentMethod(emulator, initialMethod), customer.id) : undefined;
+  const initial = initialMethod
+    ? attachPaymentMethod(emulator, resolvePaymentMethod(emulator, initialMethod), customer.id)
+    : undefined;
   // A test id (`pm_card_visa`) given as both the initial and the default method names the one just attached.
   if (initial && params.object('invoice_settings')?.string('default_payment_method') === initialMethod) {
     customer.invoice_settings.default_payment_method = initial.id;
@@ -118,7 +134,11 @@ function applyInvoiceSettings(emulator: Emulator, customer: Stripe.Customer, par
     if (methodId) {
       const method = resolvePaymentMethod(emulator, methodId, 'invoice_settings[default_payment_method]');
       if (method.customer !== customer.id) {
-        throw invalidRequest(`No such PaymentMethod: '${methodId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account.`, 'resource_missing', 'invoice_settings[default_payment_method]');
+        throw invalidRequest(
+          `No such PaymentMethod: '${methodId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account.`,
+          'resource_missing',
+          'invoice_settings[default_payment_method]',
+        );
       }
       customer.invoice_settings.default_payment_method = method.id;
     } else {

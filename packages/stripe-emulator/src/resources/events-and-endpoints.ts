@@ -10,7 +10,9 @@ export function registerEventRoutes(emulator: Emulator): void {
   router.on('GET', '/v1/events', ({ params }) => {
     const type = params.string('type');
     const types = params.strings('types');
-    const events = store.events.newestFirst().filter((event) => matchesType(event.type, type, types) && matchesCreated(event.created, params));
+    const events = store.events
+      .newestFirst()
+      .filter((event) => matchesType(event.type, type, types) && matchesCreated(event.created, params));
     return listPage(events, params, '/v1/events');
   });
 
@@ -53,7 +55,9 @@ export function registerEventRoutes(emulator: Emulator): void {
     const deleted: Stripe.DeletedWebhookEndpoint = { id: endpoint.id, object: 'webhook_endpoint', deleted: true };
     return deleted;
   });
-  router.on('GET', '/v1/webhook_endpoints', ({ params }) => listPage(store.webhookEndpoints.newestFirst(), params, '/v1/webhook_endpoints'));
+  router.on('GET', '/v1/webhook_endpoints', ({ params }) =>
+    listPage(store.webhookEndpoints.newestFirst(), params, '/v1/webhook_endpoints'),
+  );
 }
 
 function matchesType(eventType: string, type: string | undefined, types: string[] | undefined): boolean {

@@ -19,10 +19,17 @@ const EMULATED_TYPES = ['card', 'paypal', 'sepa_debit'];
  * Stripe's default since 2023, the payment methods enabled in the Dashboard (`automatic_payment_methods`), here
  * every emulated type.
  */
-function paymentMethodTypes(params: RequestParams, method: Stripe.PaymentMethod | null): { list: string[]; automatic: Stripe.SetupIntent.AutomaticPaymentMethods | null } {
+function paymentMethodTypes(
+  params: RequestParams,
+  method: Stripe.PaymentMethod | null,
+): { list: string[]; automatic: Stripe.SetupIntent.AutomaticPaymentMethods | null } {
   const explicit = params.strings('allowed_payment_method_types');
   for (const [index, type] of (explicit ?? []).entries()) {
-    if (!EMULATED_TYPES.includes(type)) throw parameterInvalid(`allowed_payment_method_types[${index}]`, `The payment method type "${type}" is not supported by the Stripe emulator.`);
+    if (!EMULATED_TYPES.includes(type))
+      throw parameterInvalid(
+        `allowed_payment_method_types[${index}]`,
+        `The payment method type "${type}" is not supported by the Stripe emulator.`,
+      );
   }
   if (explicit) return { list: explicit, automatic: null };
   if (method) return { list: [method.type], automatic: null };
@@ -38,18 +45,30 @@ export function registerIntentRoutes(emulator: Emulator): void {
   const { router, store } = emulator;
   router.on('POST', '/v1/setup_intents', ({ params }) => createSetupIntent(emulator, params));
   router.on('GET', '/v1/setup_intents/:id', ({ path }) => store.setupIntents.require(path.id ?? ''));
-  router.on('POST', '/v1/setup_intents/:id/confirm', ({ params, path }) => confirmSetup(emulator, store.setupIntents.require(path.id ?? ''), params));
+  router.on('POST', '/v1/setup_intents/:id/confirm', ({ params, path }) =>
+    confirmSetup(emulator, store.setupIntents.require(path.id ?? ''), params),
+  );
   router.on('GET', '/v1/setup_intents', ({ params }) => {
     const customer = params.string('customer');
-    return listPage(store.setupIntents.newestFirst().filter((intent) => !customer || intent.customer === customer), params, '/v1/setup_intents');
+    return listPage(
+      store.setupIntents.newestFirst().filter((intent) => !customer || intent.customer === customer),
+      params,
+      '/v1/setup_intents',
+    );
   });
 
   router.on('POST', '/v1/payment_intents', ({ params }) => createPayment(emulator, params));
   router.on('GET', '/v1/payment_intents/:id', ({ path }) => store.paymentIntents.require(path.id ?? ''));
-  router.on('POST', '/v1/payment_intents/:id/confirm', ({ params, path }) => confirmPayment(emulator, store.paymentIntents.require(path.id ?? ''), params));
+  router.on('POST', '/v1/payment_intents/:id/confirm', ({ params, path }) =>
+    confirmPayment(emulator, store.paymentIntents.require(path.id ?? ''), params),
+  );
   router.on('GET', '/v1/payment_intents', ({ params }) => {
     const customer = params.string('customer');
-    return listPage(store.paymentIntents.newestFirst().filter((intent) => !customer || intent.customer === customer), params, '/v1/payment_intents');
+    return listPage(
+      store.paymentIntents.newestFirst().filter((intent) => !customer || intent.customer === customer),
+      params,
+      '/v1/payment_intents',
+    );
   });
 }
 
@@ -99,17 +118,32 @@ function createSetupIntent(emulator: Emulator, params: RequestParams): Stripe.Se
 
 function confirmSetup(emulator: Emulator, intent: Stripe.SetupIntent, params: RequestParams): Stripe.SetupIntent {
   if (intent.status === 'succeeded' || intent.status === 'canceled') {
-    throw invalidRequest(`You cannot confirm this SetupIntent because it has a status of ${intent.status}.`, 'setup_intent_unexpected_state');
+    throw invalidRequest(
+      `You cannot confirm this SetupIntent because it has a status of ${intent.status}.`,
+      'setup_intent_unexpected_state',
+    );
   }
   const now = emulator.now(emulator.clockOf(intent.customer as string | null));
-  const confirmation = readConfirmation(emulator, params, idOf(intent.payment_method), intent.payment_method_types, now);
+  const confirmation = readConfirmation(
+    emulator,
+    params,
+    idOf(intent.payment_method),
+    intent.payment_method_types,
+    now,
+  );
   if (!confirmation.paymentMethod) throw parameterMissing('payment_method');
   intent.payment_method = confirmation.paymentMethod.id;
   if (confirmation.acceptance) emulator.store.mandateAcceptances.set(intent.id, confirmation.acceptance);
   confirmSetupIntent(emulator, intent, now, false, confirmation.returnUrl);
   if (intent.status === 'requires_payment_method' && intent.last_setup_error) {
     const error = intent.last_setup_error;
-    throw new StripeApiError(402, { type: 'card_error', code: error.code ?? 'card_declined', message: error.message ?? 'Your card was declined.', ...(error.decline_code ? { decline_code: error.decline_code } : {}), setup_intent: intent });
+    throw new StripeApiError(402, {
+      type: 'card_error',
+      code: error.code ?? 'card_declined',
+      message: error.message ?? 'Your card was declined.',
+      ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+      setup_intent: intent,
+    });
   }
   return intent;
 }
@@ -128,7 +162,9 @@ function createPayment(emulator: Emulator, params: RequestParams): Stripe.Paymen
     currency,
     customer: customerId,
     paymentMethod: method?.id ?? null,
-    ...(params.has('allowed_payment_method_types') ? { allowedPaymentMethodTypes: paymentMethodTypes(params, method).list } : {}),
+    ...(params.has('allowed_payment_method_types')
+      ? { allowedPaymentMethodTypes: paymentMethodTypes(params, method).list }
+      : {}),
     description: params.nullableString('description') ?? null,
     metadata: params.metadata('metadata'),
     setupFutureUsage: params.oneOf('setup_future_usage', ['off_session', 'on_session'] as const) ?? null,
@@ -140,21 +176,40 @@ function createPayment(emulator: Emulator, params: RequestParams): Stripe.Paymen
 
 function confirmPayment(emulator: Emulator, intent: Stripe.PaymentIntent, params: RequestParams): Stripe.PaymentIntent {
   if (intent.status === 'succeeded' || intent.status === 'canceled') {
-    throw invalidRequest(`You cannot confirm this PaymentIntent because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state');
+    throw invalidRequest(
+      `You cannot confirm this PaymentIntent because it has a status of ${intent.status}.`,
+      'payment_intent_unexpected_state',
+    );
   }
   const now = emulator.now(emulator.clockOf(intent.customer as string | null));
-  const confirmation = readConfirmation(emulator, params, idOf(intent.payment_method), intent.payment_method_types, now);
+  const confirmation = readConfirmation(
+    emulator,
+    params,
+    idOf(intent.payment_method),
+    intent.payment_method_types,
+    now,
+  );
   if (!confirmation.paymentMethod) throw parameterMissing('payment_method');
   intent.payment_method = confirmation.paymentMethod.id;
   // The debit's charge names this mandate (`payment_method_details.sepa_debit.mandate`).
-  if (confirmation.acceptance && confirmation.paymentMethod.type === 'sepa_debit' && !activeMandateOf(emulator, confirmation.paymentMethod.id)) {
+  if (
+    confirmation.acceptance &&
+    confirmation.paymentMethod.type === 'sepa_debit' &&
+    !activeMandateOf(emulator, confirmation.paymentMethod.id)
+  ) {
     createMandate(emulator, confirmation.paymentMethod, confirmation.acceptance);
   }
   confirmPaymentIntent(emulator, intent, now, false, params.boolean('off_session') ?? false, confirmation.returnUrl);
   settleInvoiceOfIntent(emulator, intent, now);
   if (intent.status === 'requires_payment_method' && intent.last_payment_error) {
     const error = intent.last_payment_error;
-    throw new StripeApiError(402, { type: 'card_error', code: error.code ?? 'card_declined', message: error.message ?? 'Your card was declined.', ...(error.decline_code ? { decline_code: error.decline_code } : {}), payment_intent: intent });
+    throw new StripeApiError(402, {
+      type: 'card_error',
+      code: error.code ?? 'card_declined',
+      message: error.message ?? 'Your card was declined.',
+      ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+      payment_intent: intent,
+    });
   }
   return intent;
 }

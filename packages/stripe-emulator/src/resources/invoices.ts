@@ -3,7 +3,14 @@ import type { Emulator } from '../emulator.ts';
 import type { RequestParams } from '../http/params.ts';
 import { listPage, matchesCreated } from '../http/list-page.ts';
 import { StripeApiError, invalidRequest, parameterMissing } from '../stripe-error.ts';
-import { collectInvoice, finalizeInvoice, markInvoicePaid, markInvoiceUncollectible, paymentIntentOf, voidInvoice } from '../billing/invoice-collection.ts';
+import {
+  collectInvoice,
+  finalizeInvoice,
+  markInvoicePaid,
+  markInvoiceUncollectible,
+  paymentIntentOf,
+  voidInvoice,
+} from '../billing/invoice-collection.ts';
 import { previewChange, previewNewSubscription } from '../billing/subscription-changes.ts';
 import { paymentError } from '../billing/subscription-lifecycle.ts';
 import { resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
@@ -32,7 +39,8 @@ export function registerInvoiceRoutes(emulator: Emulator): void {
       target.metadata = params.metadata('metadata', target.metadata ?? {});
       if (params.has('description')) target.description = params.nullableString('description') ?? null;
       if (params.has('auto_advance')) target.auto_advance = params.boolean('auto_advance') ?? true;
-      if (params.has('default_tax_rates')) setDefaultTaxRates(target, taxRates(emulator, params.strings('default_tax_rates') ?? []));
+      if (params.has('default_tax_rates'))
+        setDefaultTaxRates(target, taxRates(emulator, params.strings('default_tax_rates') ?? []));
     });
     return invoice;
   });
@@ -58,27 +66,35 @@ export function registerInvoiceRoutes(emulator: Emulator): void {
   router.on('GET', '/v1/invoiceitems', ({ params }) => {
     const customer = params.string('customer');
     const pending = params.boolean('pending');
-    const items = store.invoiceItems.newestFirst().filter((item) => (!customer || item.customer === customer) && (pending === undefined || (item.invoice === null) === pending));
+    const items = store.invoiceItems
+      .newestFirst()
+      .filter(
+        (item) =>
+          (!customer || item.customer === customer) && (pending === undefined || (item.invoice === null) === pending),
+      );
     return listPage(items, params, '/v1/invoiceitems');
   });
   router.on('GET', '/v1/invoices', ({ params }) => {
     const customer = params.string('customer');
     const subscription = params.string('subscription');
     const status = params.string('status');
-    const invoices = store.invoices.newestFirst().filter(
-      (invoice) =>
-        (!customer || invoice.customer === customer) &&
-        (!subscription || invoice.parent?.subscription_details?.subscription === subscription) &&
-        (!status || invoice.status === status) &&
-        matchesCreated(invoice.created, params),
-    );
+    const invoices = store.invoices
+      .newestFirst()
+      .filter(
+        (invoice) =>
+          (!customer || invoice.customer === customer) &&
+          (!subscription || invoice.parent?.subscription_details?.subscription === subscription) &&
+          (!status || invoice.status === status) &&
+          matchesCreated(invoice.created, params),
+      );
     return listPage(invoices, params, '/v1/invoices');
   });
 }
 
 /** A draft's default tax rates apply to its lines that have none of their own: every line here. */
 function setDefaultTaxRates(invoice: Stripe.Invoice, rates: Stripe.TaxRate[]): void {
-  if (invoice.status !== 'draft') throw invalidRequest('You can only update the default_tax_rates of a draft invoice.', 'invoice_not_editable');
+  if (invoice.status !== 'draft')
+    throw invalidRequest('You can only update the default_tax_rates of a draft invoice.', 'invoice_not_editable');
   invoice.default_tax_rates = rates;
   for (const line of invoice.lines.data) line.taxes = lineTaxes(line.amount, rates);
   recomputeTotals(invoice);
@@ -88,16 +104,25 @@ function pay(emulator: Emulator, invoice: Stripe.Invoice, params: RequestParams)
   const now = emulator.now(invoice.test_clock);
   if (invoice.status === 'draft') finalizeInvoice(emulator, invoice, now);
   if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid', 'invoice_already_paid');
-  if (invoice.status !== 'open') throw invalidRequest(`You cannot pay an invoice that is ${invoice.status}.`, 'invoice_not_open');
+  if (invoice.status !== 'open')
+    throw invalidRequest(`You cannot pay an invoice that is ${invoice.status}.`, 'invoice_not_open');
   if (params.boolean('paid_out_of_band')) return markInvoicePaid(emulator, invoice, now, null);
   const methodId = params.string('payment_method');
   const method = methodId ? resolvePaymentMethod(emulator, methodId).id : undefined;
-  const result = collectInvoice(emulator, invoice, now, { automatic: false, ...(method ? { paymentMethod: method } : {}) });
+  const result = collectInvoice(emulator, invoice, now, {
+    automatic: false,
+    ...(method ? { paymentMethod: method } : {}),
+  });
   // A debit in `processing` is no error: the invoice stays open until the bank answers.
   if (result === 'paid' || result === 'processing') return invoice;
   const intent = paymentIntentOf(emulator, invoice);
   if (result === 'requires_action') {
-    throw new StripeApiError(402, { type: 'card_error', code: 'invoice_payment_intent_requires_action', message: 'This payment requires additional user action before it can be completed successfully.', ...(intent ? { payment_intent: intent } : {}) });
+    throw new StripeApiError(402, {
+      type: 'card_error',
+      code: 'invoice_payment_intent_requires_action',
+      message: 'This payment requires additional user action before it can be completed successfully.',
+      ...(intent ? { payment_intent: intent } : {}),
+    });
   }
   throw paymentError(intent);
 }
@@ -112,9 +137,12 @@ function preview(emulator: Emulator, params: RequestParams): Stripe.Invoice {
   if (!subscriptionId) return previewNew(emulator, params, details);
   const subscription = emulator.store.subscriptions.require(subscriptionId, 'subscription');
   const customer = params.string('customer');
-  if (customer && customer !== subscription.customer) throw invalidRequest(`The subscription does not belong to customer ${customer}.`, undefined, 'customer');
+  if (customer && customer !== subscription.customer)
+    throw invalidRequest(`The subscription does not belong to customer ${customer}.`, undefined, 'customer');
   const changes = itemChanges(emulator, subscription, details?.objects('items') ?? []);
-  const behavior = details?.oneOf('proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ?? 'create_prorations';
+  const behavior =
+    details?.oneOf('proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ??
+    'create_prorations';
   const prorationDate = details?.integer('proration_date') ?? emulator.now(subscription.test_clock);
   return previewChange(emulator, subscription, changes, behavior, prorationDate);
 }
@@ -131,7 +159,11 @@ function previewNew(emulator: Emulator, params: RequestParams, details: RequestP
     customer,
     items.map((item) => {
       const itemRates = taxRates(emulator, item.strings('tax_rates') ?? []);
-      return { price: emulator.store.prices.require(item.requiredString('price'), item.name('price')), quantity: item.integer('quantity') ?? 1, taxRates: itemRates.length > 0 ? itemRates : defaultTaxRates };
+      return {
+        price: emulator.store.prices.require(item.requiredString('price'), item.name('price')),
+        quantity: item.integer('quantity') ?? 1,
+        taxRates: itemRates.length > 0 ? itemRates : defaultTaxRates,
+      };
     }),
     emulator.now(customer.test_clock),
   );

@@ -8,6 +8,9 @@ export function registerMandateRoutes(emulator: Emulator): void {
   router.on('GET', '/_emulator/mandates/:id', ({ path }) => {
     const mandate = store.mandates.require(path.id ?? '');
     const reference = mandate.payment_method_details.sepa_debit?.reference ?? mandate.id;
-    return new Document('text/html; charset=utf-8', `<!doctype html><title>Mandate ${reference}</title><p>SEPA Direct Debit mandate ${reference} (${mandate.status})</p>`);
+    return new Document(
+      'text/html; charset=utf-8',
+      `<!doctype html><title>Mandate ${reference}</title><p>SEPA Direct Debit mandate ${reference} (${mandate.status})</p>`,
+    );
   });
 }

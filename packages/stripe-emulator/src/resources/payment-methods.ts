@@ -3,8 +3,19 @@ import type { Emulator } from '../emulator.ts';
 import type { RequestParams } from '../http/params.ts';
 import { listPage } from '../http/list-page.ts';
 import { parameterInvalid, parameterMissing } from '../stripe-error.ts';
-import { attachPaymentMethod, detachPaymentMethod, mintPaymentMethod, resolvePaymentMethod } from '../billing/payment-method-wallet.ts';
-import { isValidIban, paypalTemplate, templateForIban, templateForToken, type PaymentMethodTemplate } from './test-payment-methods.ts';
+import {
+  attachPaymentMethod,
+  detachPaymentMethod,
+  mintPaymentMethod,
+  resolvePaymentMethod,
+} from '../billing/payment-method-wallet.ts';
+import {
+  isValidIban,
+  paypalTemplate,
+  templateForIban,
+  templateForToken,
+  type PaymentMethodTemplate,
+} from './test-payment-methods.ts';
 import { addressFrom } from './address.ts';
 
 /** `/v1/payment_methods`: create (card tokens, PayPal, SEPA IBANs), attach, detach, list. */
@@ -20,19 +31,29 @@ export function registerPaymentMethodRoutes(emulator: Emulator): void {
     return method;
   });
   router.on('POST', '/v1/payment_methods/:id/attach', ({ params, path }) =>
-    attachPaymentMethod(emulator, resolvePaymentMethod(emulator, path.id ?? '', 'id'), params.requiredString('customer')),
+    attachPaymentMethod(
+      emulator,
+      resolvePaymentMethod(emulator, path.id ?? '', 'id'),
+      params.requiredString('customer'),
+    ),
   );
-  router.on('POST', '/v1/payment_methods/:id/detach', ({ path }) => detachPaymentMethod(emulator, store.paymentMethods.require(path.id ?? '')));
+  router.on('POST', '/v1/payment_methods/:id/detach', ({ path }) =>
+    detachPaymentMethod(emulator, store.paymentMethods.require(path.id ?? '')),
+  );
   router.on('GET', '/v1/payment_methods', ({ params }) => {
     const customer = params.string('customer');
     const type = params.string('type');
-    const methods = store.paymentMethods.newestFirst().filter((method) => (!customer || method.customer === customer) && (!type || method.type === type));
+    const methods = store.paymentMethods
+      .newestFirst()
+      .filter((method) => (!customer || method.customer === customer) && (!type || method.type === type));
     return listPage(methods, params, '/v1/payment_methods');
   });
   router.on('GET', '/v1/customers/:customer/payment_methods', ({ params, path }) => {
     const customer = store.customers.require(path.customer ?? '', 'customer');
     const type = params.string('type');
-    const methods = store.paymentMethods.newestFirst().filter((method) => method.customer === customer.id && (!type || method.type === type));
+    const methods = store.paymentMethods
+      .newestFirst()
+      .filter((method) => method.customer === customer.id && (!type || method.type === type));
     return listPage(methods, params, `/v1/customers/${customer.id}/payment_methods`);
   });
 }
@@ -68,17 +89,37 @@ function templateFor(type: string, params: RequestParams): PaymentMethodTemplate
     case 'sepa_debit': {
       const iban = params.object('sepa_debit')?.string('iban');
       if (!iban) throw parameterMissing(`${params.name('sepa_debit')}[iban]`);
-      if (!isValidIban(iban)) throw parameterInvalid(`${params.name('sepa_debit')}[iban]`, `The IBAN you provided (${iban}) is invalid.`);
+      if (!isValidIban(iban))
+        throw parameterInvalid(`${params.name('sepa_debit')}[iban]`, `The IBAN you provided (${iban}) is invalid.`);
       return templateForIban(iban);
     }
     default:
-      throw parameterInvalid(params.name('type'), `The payment method type "${type}" is not supported by the Stripe emulator.`);
+      throw parameterInvalid(
+        params.name('type'),
+        `The payment method type "${type}" is not supported by the Stripe emulator.`,
+      );
   }
 }
 
-function billingDetailsFrom(params: RequestParams | undefined, current?: Stripe.PaymentMethod.BillingDetails): Stripe.PaymentMethod.BillingDetails {
-  const base: Stripe.PaymentMethod.BillingDetails = current ?? { address: null, email: null, name: null, phone: null, tax_id: null };
+function billingDetailsFrom(
+  params: RequestParams | undefined,
+  current?: Stripe.PaymentMethod.BillingDetails,
+): Stripe.PaymentMethod.BillingDetails {
+  const base: Stripe.PaymentMethod.BillingDetails = current ?? {
+    address: null,
+    email: null,
+    name: null,
+    phone: null,
+    tax_id: null,
+  };
   if (!params) return base;
-  const text = (key: 'email' | 'name' | 'phone') => (params.has(key) ? (params.nullableString(key) ?? null) : base[key]);
-  return { address: addressFrom(params.object('address'), base.address), email: text('email'), name: text('name'), phone: text('phone'), tax_id: base.tax_id };
+  const text = (key: 'email' | 'name' | 'phone') =>
+    params.has(key) ? (params.nullableString(key) ?? null) : base[key];
+  return {
+    address: addressFrom(params.object('address'), base.address),
+    email: text('email'),
+    name: text('name'),
+    phone: text('phone'),
+    tax_id: base.tax_id,
+  };
 }

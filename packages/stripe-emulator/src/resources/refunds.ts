@@ -15,33 +15,68 @@ export function registerChargeAndRefundRoutes(emulator: Emulator): void {
   router.on('GET', '/v1/charges', ({ params }) => {
     const customer = params.string('customer');
     const intent = params.string('payment_intent');
-    return listPage(store.charges.newestFirst().filter((charge) => (!customer || charge.customer === customer) && (!intent || charge.payment_intent === intent)), params, '/v1/charges');
+    return listPage(
+      store.charges
+        .newestFirst()
+        .filter(
+          (charge) => (!customer || charge.customer === customer) && (!intent || charge.payment_intent === intent),
+        ),
+      params,
+      '/v1/charges',
+    );
   });
   router.on('POST', '/v1/refunds', ({ params }) => createRefund(emulator, params));
   router.on('GET', '/v1/refunds/:id', ({ path }) => store.refunds.require(path.id ?? ''));
   router.on('GET', '/v1/refunds', ({ params }) => {
     const charge = params.string('charge');
     const intent = params.string('payment_intent');
-    return listPage(store.refunds.newestFirst().filter((refund) => (!charge || refund.charge === charge) && (!intent || refund.payment_intent === intent)), params, '/v1/refunds');
+    return listPage(
+      store.refunds
+        .newestFirst()
+        .filter((refund) => (!charge || refund.charge === charge) && (!intent || refund.payment_intent === intent)),
+      params,
+      '/v1/refunds',
+    );
   });
 }
 
 function createRefund(emulator: Emulator, params: RequestParams): Stripe.Refund {
   const charge = chargeToRefund(emulator, params);
   const now = emulator.now(emulator.clockOf(typeof charge.customer === 'string' ? charge.customer : null));
-  return refundCharge(emulator, charge, now, { amount: params.integer('amount'), reason: params.oneOf('reason', REASONS) ?? null, metadata: params.metadata('metadata') });
+  return refundCharge(emulator, charge, now, {
+    amount: params.integer('amount'),
+    reason: params.oneOf('reason', REASONS) ?? null,
+    metadata: params.metadata('metadata'),
+  });
 }
 
 /**
  * Gives back `amount` of a succeeded charge (what remains when unset): the refund settles at once, with
  * `refund.created` and `charge.refunded`. Credit notes with a `refund_amount` refund through here too.
  */
-export function refundCharge(emulator: Emulator, charge: Stripe.Charge, now: number, request: { amount: number | undefined; reason: Stripe.Refund.Reason | null; metadata: Record<string, string> }, param = 'charge'): Stripe.Refund {
-  if (charge.status !== 'succeeded') throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, 'charge_not_refundable', param);
+export function refundCharge(
+  emulator: Emulator,
+  charge: Stripe.Charge,
+  now: number,
+  request: { amount: number | undefined; reason: Stripe.Refund.Reason | null; metadata: Record<string, string> },
+  param = 'charge',
+): Stripe.Refund {
+  if (charge.status !== 'succeeded')
+    throw invalidRequest(
+      `Charge ${charge.id} has not succeeded and cannot be refunded.`,
+      'charge_not_refundable',
+      param,
+    );
   const remaining = charge.amount_captured - charge.amount_refunded;
-  if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded', param);
+  if (remaining <= 0)
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded', param);
   const amount = request.amount ?? remaining;
-  if (amount > remaining) throw invalidRequest(`Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount_too_large', param === 'charge' ? 'amount' : param);
+  if (amount > remaining)
+    throw invalidRequest(
+      `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
+      'amount_too_large',
+      param === 'charge' ? 'amount' : param,
+    );
   const refund: Stripe.Refund = {
     id: emulator.ids.next('re', 24),
     object: 'refund',
@@ -77,6 +112,11 @@ function chargeToRefund(emulator: Emulator, params: RequestParams): Stripe.Charg
   if (!intentId) throw parameterMissing('charge');
   const intent = emulator.store.paymentIntents.require(intentId, 'payment_intent');
   const latest = typeof intent.latest_charge === 'string' ? intent.latest_charge : intent.latest_charge?.id;
-  if (!latest) throw invalidRequest(`PaymentIntent ${intent.id} has no charge to refund.`, 'charge_not_refundable', 'payment_intent');
+  if (!latest)
+    throw invalidRequest(
+      `PaymentIntent ${intent.id} has no charge to refund.`,
+      'charge_not_refundable',
+      'payment_intent',
+    );
   return emulator.store.charges.require(latest, 'payment_intent');
 }

@@ -16,7 +16,8 @@ export function registerTestClockRoutes(emulator: Emulator): void {
   const { router, store } = emulator;
   router.on('POST', '/v1/test_helpers/test_clocks', ({ params }) => {
     const frozenTime = params.integer('frozen_time');
-    if (frozenTime === undefined) throw invalidRequest('Missing required param: frozen_time.', 'parameter_missing', 'frozen_time');
+    if (frozenTime === undefined)
+      throw invalidRequest('Missing required param: frozen_time.', 'parameter_missing', 'frozen_time');
     const clock: Stripe.TestHelpers.TestClock = {
       id: emulator.ids.next('clock', 24),
       object: 'test_helpers.test_clock',
@@ -33,15 +34,27 @@ export function registerTestClockRoutes(emulator: Emulator): void {
     return clock;
   });
   router.on('GET', '/v1/test_helpers/test_clocks/:id', ({ path }) => store.testClocks.require(path.id ?? ''));
-  router.on('GET', '/v1/test_helpers/test_clocks', ({ params }) => listPage(store.testClocks.newestFirst(), params, '/v1/test_helpers/test_clocks'));
+  router.on('GET', '/v1/test_helpers/test_clocks', ({ params }) =>
+    listPage(store.testClocks.newestFirst(), params, '/v1/test_helpers/test_clocks'),
+  );
   router.on('POST', '/v1/test_helpers/test_clocks/:id/advance', ({ params, path }) => {
     const clock = store.testClocks.require(path.id ?? '');
     const target = params.integer('frozen_time');
-    if (target === undefined) throw invalidRequest('Missing required param: frozen_time.', 'parameter_missing', 'frozen_time');
-    if (target < clock.frozen_time) throw invalidRequest('The test clock cannot be moved backwards in time.', 'test_clock_invalid_time', 'frozen_time');
+    if (target === undefined)
+      throw invalidRequest('Missing required param: frozen_time.', 'parameter_missing', 'frozen_time');
+    if (target < clock.frozen_time)
+      throw invalidRequest(
+        'The test clock cannot be moved backwards in time.',
+        'test_clock_invalid_time',
+        'frozen_time',
+      );
     const limit = advanceLimit(emulator, clock);
     if (limit !== null && target > limit) {
-      throw invalidRequest(`A test clock can advance at most two intervals of its shortest subscription at once: up to ${limit}, not ${target}.`, 'test_clock_advance_too_far', 'frozen_time');
+      throw invalidRequest(
+        `A test clock can advance at most two intervals of its shortest subscription at once: up to ${limit}, not ${target}.`,
+        'test_clock_advance_too_far',
+        'frozen_time',
+      );
     }
     advanceClock(emulator, clock, target);
     return clock;
@@ -51,7 +64,11 @@ export function registerTestClockRoutes(emulator: Emulator): void {
     deleteClockObjects(emulator, clock.id);
     store.testClocks.delete(clock.id);
     emulator.events.emit('test_helpers.test_clock.deleted', clock, emulator.now());
-    const deleted: Stripe.TestHelpers.DeletedTestClock = { id: clock.id, object: 'test_helpers.test_clock', deleted: true };
+    const deleted: Stripe.TestHelpers.DeletedTestClock = {
+      id: clock.id,
+      object: 'test_helpers.test_clock',
+      deleted: true,
+    };
     return deleted;
   });
 }
@@ -77,10 +94,13 @@ function deleteClockObjects(emulator: Emulator, clockId: string): void {
     if (!ENDED.includes(subscription.status)) cancelSubscription(emulator, subscription, now, 'cancellation_requested');
     store.subscriptions.delete(subscription.id);
   }
-  for (const invoice of store.invoices.all().filter((candidate) => candidate.test_clock === clockId)) store.invoices.delete(invoice.id);
-  for (const item of store.invoiceItems.all().filter((candidate) => candidate.test_clock === clockId)) store.invoiceItems.delete(item.id);
+  for (const invoice of store.invoices.all().filter((candidate) => candidate.test_clock === clockId))
+    store.invoices.delete(invoice.id);
+  for (const item of store.invoiceItems.all().filter((candidate) => candidate.test_clock === clockId))
+    store.invoiceItems.delete(item.id);
   for (const customer of store.customers.all().filter((candidate) => candidate.test_clock === clockId)) {
-    for (const method of store.paymentMethods.all().filter((candidate) => candidate.customer === customer.id)) store.paymentMethods.delete(method.id);
+    for (const method of store.paymentMethods.all().filter((candidate) => candidate.customer === customer.id))
+      store.paymentMethods.delete(method.id);
     store.customers.delete(customer.id);
     store.deletedCustomers.add(customer.id);
     emulator.events.emit('customer.deleted', customer, now);

@@ -10,7 +10,12 @@ export interface PaymentMethodTemplate {
 
 const GENERIC_DECLINE = 'Your card was declined.';
 
-function card(brand: string, last4: string, behaviour: ChargeBehaviour = SUCCEEDS, country = 'US'): PaymentMethodTemplate {
+function card(
+  brand: string,
+  last4: string,
+  behaviour: ChargeBehaviour = SUCCEEDS,
+  country = 'US',
+): PaymentMethodTemplate {
   return {
     type: 'card',
     behaviour,
@@ -45,7 +50,16 @@ function sepaDebit(iban: string, behaviour: ChargeBehaviour = SEPA_SETTLES): Pay
   return {
     type: 'sepa_debit',
     behaviour,
-    details: { sepa_debit: { bank_code: bankCode, branch_code: null, country, fingerprint: `emusepa${compact.slice(-8)}`, generated_from: null, last4: compact.slice(-4) } },
+    details: {
+      sepa_debit: {
+        bank_code: bankCode,
+        branch_code: null,
+        country,
+        fingerprint: `emusepa${compact.slice(-8)}`,
+        generated_from: null,
+        last4: compact.slice(-4),
+      },
+    },
   };
 }
 
@@ -63,18 +77,38 @@ const SEPA_TEST_ACCOUNTS: Record<string, { token: string; behaviour: ChargeBehav
   DE89370400440532013000: { token: 'pm_success_de', behaviour: SEPA_SETTLES },
   DE08370400440532013003: { token: 'pm_successDelayed_de', behaviour: SEPA_SETTLES },
   DE35370400440532013002: { token: 'pm_disputed_de', behaviour: SEPA_SETTLES },
-  DE62370400440532013001: { token: 'pm_failed_de', behaviour: lateFailure('generic_could_not_process', 'The payment could not be processed by the bank.') },
-  DE78370400440532013004: { token: 'pm_failedDelayed_de', behaviour: lateFailure('generic_could_not_process', 'The payment could not be processed by the bank.') },
-  DE65370400440002222227: { token: 'pm_insufficientFunds_de', behaviour: lateFailure('insufficient_funds', 'The customer\'s account has insufficient funds to cover this payment.') },
+  DE62370400440532013001: {
+    token: 'pm_failed_de',
+    behaviour: lateFailure('generic_could_not_process', 'The payment could not be processed by the bank.'),
+  },
+  DE78370400440532013004: {
+    token: 'pm_failedDelayed_de',
+    behaviour: lateFailure('generic_could_not_process', 'The payment could not be processed by the bank.'),
+  },
+  DE65370400440002222227: {
+    token: 'pm_insufficientFunds_de',
+    behaviour: lateFailure(
+      'insufficient_funds',
+      "The customer's account has insufficient funds to cover this payment.",
+    ),
+  },
 };
 
 /** A PayPal account before the customer approved the billing agreement: PayPal fills its details then. */
 export function paypalTemplate(): PaymentMethodTemplate {
-  return { type: 'paypal', behaviour: { kind: 'redirects', approved: false }, details: { paypal: { country: null, payer_email: null, payer_id: null } } };
+  return {
+    type: 'paypal',
+    behaviour: { kind: 'redirects', approved: false },
+    details: { paypal: { country: null, payer_email: null, payer_id: null } },
+  };
 }
 
 /** What PayPal reports once the customer approved (test values: the emulator knows no real payer). */
-export const APPROVED_PAYPAL_PAYER: Stripe.PaymentMethod.Paypal = { country: 'DE', payer_email: 'buyer@example.com', payer_id: 'EMULATORPAYER01' };
+export const APPROVED_PAYPAL_PAYER: Stripe.PaymentMethod.Paypal = {
+  country: 'DE',
+  payer_email: 'buyer@example.com',
+  payer_id: 'EMULATORPAYER01',
+};
 
 /**
  * Stripe's test payment method ids, plus `pm_paypal`, `pm_sepaDebit` and `pm_sepaDebit_fails` (emulator names:
@@ -87,16 +121,42 @@ export const TEST_PAYMENT_METHODS: Record<string, PaymentMethodTemplate> = {
   pm_card_visa_debit: card('visa', '5556'),
   pm_card_fr: card('visa', '0003', SUCCEEDS, 'FR'),
   pm_card_de: card('visa', '0016', SUCCEEDS, 'DE'),
-  pm_card_chargeDeclined: card('visa', '0002', { kind: 'declines', declineCode: 'generic_decline', message: GENERIC_DECLINE, onAttach: true }),
-  pm_card_chargeDeclinedInsufficientFunds: card('visa', '9995', { kind: 'declines', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.', onAttach: true }),
-  pm_card_chargeDeclinedExpiredCard: card('visa', '0069', { kind: 'declines', declineCode: 'expired_card', message: 'Your card has expired.', onAttach: true }),
-  pm_card_chargeCustomerFail: card('visa', '0341', { kind: 'declines', declineCode: 'generic_decline', message: GENERIC_DECLINE, onAttach: false }),
+  pm_card_chargeDeclined: card('visa', '0002', {
+    kind: 'declines',
+    declineCode: 'generic_decline',
+    message: GENERIC_DECLINE,
+    onAttach: true,
+  }),
+  pm_card_chargeDeclinedInsufficientFunds: card('visa', '9995', {
+    kind: 'declines',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+    onAttach: true,
+  }),
+  pm_card_chargeDeclinedExpiredCard: card('visa', '0069', {
+    kind: 'declines',
+    declineCode: 'expired_card',
+    message: 'Your card has expired.',
+    onAttach: true,
+  }),
+  pm_card_chargeCustomerFail: card('visa', '0341', {
+    kind: 'declines',
+    declineCode: 'generic_decline',
+    message: GENERIC_DECLINE,
+    onAttach: false,
+  }),
   pm_card_authenticationRequired: card('visa', '3184', { kind: 'authenticates', when: 'always' }),
   pm_card_authenticationRequiredOnSetup: card('visa', '3155', { kind: 'authenticates', when: 'on_setup' }),
-  pm_paypal: { type: 'paypal', behaviour: { kind: 'redirects', approved: true }, details: { paypal: APPROVED_PAYPAL_PAYER } },
+  pm_paypal: {
+    type: 'paypal',
+    behaviour: { kind: 'redirects', approved: true },
+    details: { paypal: APPROVED_PAYPAL_PAYER },
+  },
   pm_sepaDebit: templateForIban('DE89370400440532013000'),
   pm_sepaDebit_fails: templateForIban('DE62370400440532013001'),
-  ...Object.fromEntries(Object.entries(SEPA_TEST_ACCOUNTS).map(([iban, account]) => [account.token, sepaDebit(iban, account.behaviour)])),
+  ...Object.fromEntries(
+    Object.entries(SEPA_TEST_ACCOUNTS).map(([iban, account]) => [account.token, sepaDebit(iban, account.behaviour)]),
+  ),
 };
 
 /** `tok_visa` → `pm_card_visa`, as Stripe maps its test tokens. */
@@ -114,7 +174,9 @@ export function templateForIban(iban: string): PaymentMethodTemplate {
 export function isValidIban(iban: string): boolean {
   const compact = iban.replace(/\s/g, '').toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact)) return false;
-  const digits = `${compact.slice(4)}${compact.slice(0, 4)}`.replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
+  const digits = `${compact.slice(4)}${compact.slice(0, 4)}`.replace(/[A-Z]/g, (letter) =>
+    String(letter.charCodeAt(0) - 55),
+  );
   let remainder = 0;
   for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
   return remainder === 1;

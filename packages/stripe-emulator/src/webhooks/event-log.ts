@@ -24,7 +24,12 @@ export class EventLog {
     private readonly listener: EventListener,
   ) {}
 
-  emit(type: Stripe.Event.Type, object: object, created: number, previousAttributes?: Record<string, unknown>): Stripe.Event {
+  emit(
+    type: Stripe.Event.Type,
+    object: object,
+    created: number,
+    previousAttributes?: Record<string, unknown>,
+  ): Stripe.Event {
     const event = {
       id: this.ids.next('evt', 24),
       object: 'event',

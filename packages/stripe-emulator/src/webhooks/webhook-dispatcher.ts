@@ -100,7 +100,10 @@ export class WebhookDispatcher {
 
   private inOrder(event: Stripe.Event, target: WebhookTarget): void {
     const previous = this.queues.get(target.url) ?? Promise.resolve();
-    this.queues.set(target.url, previous.then(() => this.attempt(event, target, 1)));
+    this.queues.set(
+      target.url,
+      previous.then(() => this.attempt(event, target, 1)),
+    );
   }
 
   private async attempt(event: Stripe.Event, target: WebhookTarget, attempt: number): Promise<void> {
@@ -110,11 +113,23 @@ export class WebhookDispatcher {
     const controller = new AbortController();
     this.inFlight.add(controller);
     this.deliveryCount += 1;
-    const record: DeliveryRecord = { id: `whdel_${this.deliveryCount}`, event_id: event.id, type: event.type, url: target.url, attempt, status: null, error: null };
+    const record: DeliveryRecord = {
+      id: `whdel_${this.deliveryCount}`,
+      event_id: event.id,
+      type: event.type,
+      url: target.url,
+      attempt,
+      status: null,
+      error: null,
+    };
     try {
       const response = await fetch(target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': signature,
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
         body: payload,
         signal: controller.signal,
       });
@@ -129,7 +144,9 @@ export class WebhookDispatcher {
     this.deliveries.add(record);
     const delivered = record.status !== null && record.status >= 200 && record.status < 300;
     if (delivered) return this.markDelivered(event, target);
-    this.log(`webhook ${event.type} ${event.id} to ${target.url} failed (attempt ${attempt}: ${record.status ?? record.error})`);
+    this.log(
+      `webhook ${event.type} ${event.id} to ${target.url} failed (attempt ${attempt}: ${record.status ?? record.error})`,
+    );
     if (attempt >= this.retry.maxAttempts) return;
     this.later(this.retry.initialDelayMs * 2 ** (attempt - 1), () => void this.attempt(event, target, attempt + 1));
   }
