@@ -216,7 +216,7 @@ describeEachDatabase('what the service sends the payment provider (%s)', (kind) 
 
     // Every other write of the service carries a key of its own form, never one the SDK made up.
     const ours = new RegExp(
-      `^(customer|setup|subscribe|default|pay|detach):${UUID}(:subscription)?$|^(change|tax-rates|cancel|resume):${UUID}:(\\d+|${UUID})$|^price:[\\w-]+(:[\\w-]+)?$|^tax-rate:[A-Z]{2}:\\d+(:[\\w-]+)?$|^invoice-vat:in_\\w+:v1:[\\w:-]+$`,
+      `^(customer|setup|subscribe|default|pay|detach|tax-rates):${UUID}(:subscription)?$|^(change|tax-rates|cancel|resume):${UUID}:(\\d+|${UUID})$|^price:[\\w-]+(:[\\w-]+)?$|^tax-rate:[A-Z]{2}:\\d+(:[\\w-]+)?$|^invoice-vat:in_\\w+:v1:[\\w:-]+$`,
     );
     // The browser confirms setup intents with Stripe.js; a preview changes nothing and has no key of ours.
     const serviceWrites = posts.filter(
