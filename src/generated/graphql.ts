@@ -146,7 +146,7 @@ export type CatalogChangeRefused = BillingError & {
   message: Scalars['String']['output'];
 };
 
-export type ChangePlanResult = DowngradeRefused | PaymentFailed | PaymentRequiresAction | PlanChanged | VersionConflict;
+export type ChangePlanResult = DowngradeRefused | PaymentFailed | PaymentProcessing | PaymentRequiresAction | PlanChanged | VersionConflict;
 
 export type CompletePaymentMethodSetupResult = PaymentMethodSaved | SetupIncomplete | SetupRequiresAction;
 
@@ -858,7 +858,7 @@ export type NoPaymentFailure = BillingError & {
   message: Scalars['String']['output'];
 };
 
-export type PayInvoiceResult = InvoicePaid | PaymentFailed | PaymentRequiresAction;
+export type PayInvoiceResult = InvoicePaid | PaymentFailed | PaymentProcessing | PaymentRequiresAction;
 
 export type PaymentFailed = BillingError & {
   __typename?: 'PaymentFailed';
@@ -923,6 +923,17 @@ export type PaymentMethodType =
   | 'OTHER'
   | 'PAYPAL'
   | 'SEPA_DEBIT';
+
+/**
+ * A SEPA Direct Debit the bank is processing (days): the invoice stays OPEN with `paymentProcessing: true`,
+ * neither paid nor failed; the webhooks settle it (paid, or a late failure that raises `unpaidInvoice`).
+ */
+export type PaymentProcessing = {
+  __typename?: 'PaymentProcessing';
+  /** The subscription a plan change moved (already on the new plan: Stripe offers no pending changes with bank debits); null when paying an invoice. */
+  changedSubscription?: Maybe<PlanSubscription>;
+  invoice: Invoice;
+};
 
 /** The bank asks the customer to authenticate (3-D Secure): confirm `clientSecret` with Stripe.js. */
 export type PaymentRequiresAction = {
@@ -1409,6 +1420,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ChangePlanResult:
     | ( DowngradeRefused )
     | ( PaymentFailed )
+    | ( Omit<PaymentProcessing, 'changedSubscription' | 'invoice'> & { changedSubscription?: Maybe<_RefType['PlanSubscription']>, invoice: _RefType['Invoice'] } )
     | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
     | ( Omit<PlanChanged, 'subscription'> & { subscription: _RefType['PlanSubscription'] } )
     | ( VersionConflict )
@@ -1433,6 +1445,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   PayInvoiceResult:
     | ( Omit<InvoicePaid, 'invoice'> & { invoice: _RefType['Invoice'] } )
     | ( PaymentFailed )
+    | ( Omit<PaymentProcessing, 'changedSubscription' | 'invoice'> & { changedSubscription?: Maybe<_RefType['PlanSubscription']>, invoice: _RefType['Invoice'] } )
     | ( Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<_RefType['PlanSubscription']> } )
   ;
   PlanCatalogResult:
@@ -1558,6 +1571,7 @@ export type ResolversTypes = ResolversObject<{
   PaymentMethodSetup: ResolverTypeWrapper<PaymentMethodSetup>;
   PaymentMethodSetupType: PaymentMethodSetupType;
   PaymentMethodType: PaymentMethodType;
+  PaymentProcessing: ResolverTypeWrapper<Omit<PaymentProcessing, 'changedSubscription' | 'invoice'> & { changedSubscription?: Maybe<ResolversTypes['PlanSubscription']>, invoice: ResolversTypes['Invoice'] }>;
   PaymentRequiresAction: ResolverTypeWrapper<Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversTypes['PlanSubscription']> }>;
   PendingPlanChange: ResolverTypeWrapper<Omit<PendingPlanChange, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   Plan: ResolverTypeWrapper<PlanModel>;
@@ -1656,6 +1670,7 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentMethodRequired: PaymentMethodRequired;
   PaymentMethodSaved: Omit<PaymentMethodSaved, 'paymentMethod'> & { paymentMethod: ResolversParentTypes['PaymentMethod'] };
   PaymentMethodSetup: PaymentMethodSetup;
+  PaymentProcessing: Omit<PaymentProcessing, 'changedSubscription' | 'invoice'> & { changedSubscription?: Maybe<ResolversParentTypes['PlanSubscription']>, invoice: ResolversParentTypes['Invoice'] };
   PaymentRequiresAction: Omit<PaymentRequiresAction, 'pendingSubscription'> & { pendingSubscription?: Maybe<ResolversParentTypes['PlanSubscription']> };
   PendingPlanChange: Omit<PendingPlanChange, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   Plan: PlanModel;
@@ -1746,7 +1761,7 @@ export type CatalogChangeRefusedResolvers<ContextType = GraphQLContext, ParentTy
 }>;
 
 export type ChangePlanResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangePlanResult'] = ResolversParentTypes['ChangePlanResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'DowngradeRefused' | 'PaymentFailed' | 'PaymentRequiresAction' | 'PlanChanged' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'DowngradeRefused' | 'PaymentFailed' | 'PaymentProcessing' | 'PaymentRequiresAction' | 'PlanChanged' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type CompletePaymentMethodSetupResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CompletePaymentMethodSetupResult'] = ResolversParentTypes['CompletePaymentMethodSetupResult']> = ResolversObject<{
@@ -1996,7 +2011,7 @@ export type NoPaymentFailureResolvers<ContextType = GraphQLContext, ParentType e
 }>;
 
 export type PayInvoiceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PayInvoiceResult'] = ResolversParentTypes['PayInvoiceResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvoicePaid' | 'PaymentFailed' | 'PaymentRequiresAction', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InvoicePaid' | 'PaymentFailed' | 'PaymentProcessing' | 'PaymentRequiresAction', ParentType, ContextType>;
 }>;
 
 export type PaymentFailedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentFailed'] = ResolversParentTypes['PaymentFailed']> = ResolversObject<{
@@ -2038,6 +2053,12 @@ export type PaymentMethodSavedResolvers<ContextType = GraphQLContext, ParentType
 export type PaymentMethodSetupResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentMethodSetup'] = ResolversParentTypes['PaymentMethodSetup']> = ResolversObject<{
   clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   setupIntentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type PaymentProcessingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentProcessing'] = ResolversParentTypes['PaymentProcessing']> = ResolversObject<{
+  changedSubscription?: Resolver<Maybe<ResolversTypes['PlanSubscription']>, ParentType, ContextType>;
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PaymentRequiresActionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentRequiresAction'] = ResolversParentTypes['PaymentRequiresAction']> = ResolversObject<{
@@ -2320,6 +2341,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PaymentMethodRequired?: PaymentMethodRequiredResolvers<ContextType>;
   PaymentMethodSaved?: PaymentMethodSavedResolvers<ContextType>;
   PaymentMethodSetup?: PaymentMethodSetupResolvers<ContextType>;
+  PaymentProcessing?: PaymentProcessingResolvers<ContextType>;
   PaymentRequiresAction?: PaymentRequiresActionResolvers<ContextType>;
   PendingPlanChange?: PendingPlanChangeResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;

@@ -4,6 +4,7 @@ import type {
   ChangePlanOutcome,
   PayInvoiceOutcome,
   PaymentFailed,
+  PaymentProcessing,
   PaymentRequiresAction,
   RemovePaymentMethodOutcome,
   SetupOutcome,
@@ -23,6 +24,12 @@ const requiresAction = (o: PaymentRequiresAction) => ({
   __typename: 'PaymentRequiresAction' as const,
   clientSecret: o.clientSecret,
   pendingSubscription: o.subscription,
+});
+
+const processing = (o: PaymentProcessing) => ({
+  __typename: 'PaymentProcessing' as const,
+  invoice: o.invoice,
+  changedSubscription: o.subscription,
 });
 
 const conflict = (o: VersionConflict) => ({
@@ -62,6 +69,8 @@ export function changePlanResult(o: ChangePlanOutcome) {
       return { __typename: 'PlanChanged' as const, subscription: o.subscription };
     case 'requires_action':
       return requiresAction(o);
+    case 'payment_processing':
+      return processing(o);
     case 'payment_failed':
       return failed(o);
     case 'downgrade_refused':
@@ -89,6 +98,8 @@ export function payInvoiceResult(o: PayInvoiceOutcome) {
       return { __typename: 'InvoicePaid' as const, invoice: o.invoice };
     case 'requires_action':
       return requiresAction(o);
+    case 'payment_processing':
+      return processing(o);
     case 'payment_failed':
       return failed(o);
   }

@@ -13,6 +13,14 @@ const COMPLETE = `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId:
   ... on SetupRequiresAction { clientSecret redirectUrl }
   ... on SetupIncomplete { status } } }`;
 const SET_DEFAULT = `mutation($id: ID!) { setDefaultPaymentMethod(paymentMethodId: $id) { id isDefault } }`;
+const PAY = `mutation($id: ID!) { payInvoice(invoiceId: $id) {
+  __typename
+  ... on PaymentProcessing { invoice { id status paymentProcessing } changedSubscription { id } }
+  ... on InvoicePaid { invoice { id status } } } }`;
+const CHANGE = `mutation($planId: ID!, $v: Int!) { changePlan(planId: $planId, interval: MONTH, expectedVersion: $v) {
+  __typename
+  ... on PaymentProcessing { invoice { id status paymentProcessing } changedSubscription { plan { id } pendingChange { plan { id } } } }
+  ... on PlanChanged { subscription { plan { id } } } } }`;
 /** What the web app reads: the banner flag as the gateway resolves `me { unpaidInvoice }`, and the invoices. */
 const BANNER_AND_INVOICES = `query($reps: [_Any!]!, $owner: BillingOwnerInput!) {
   _entities(representations: $reps) { ... on User { unpaidInvoice } }
@@ -247,5 +255,100 @@ describeEachDatabase('PayPal and SEPA Direct Debit, end to end (%s)', (kind) => 
       entitlements: { basis: 'SUBSCRIPTION' },
     });
     expect(paid.invoices.edges[0].node).toMatchObject({ paymentProcessing: false });
+  });
+
+  it('payInvoice by SEPA answers PaymentProcessing, not InvoicePaid: the invoice is open and processing until the bank pays it', async () => {
+    const { actor, periodEnd, clock } = await renewingBySepa('sepa-pay', 'DE62370400440532013001');
+    await h.advance(clock, new Date(periodEnd.getTime() + 5 * DAY + 2 * HOUR));
+    const failed = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-pay'),
+      (p) => p.unpaidInvoice === true,
+    );
+    const invoiceId = failed.invoices.edges[0].node.id;
+    const good = await saveSepa(actor, 'DE89370400440532013000');
+    await h.mutate(actor, SET_DEFAULT, { id: good.paymentMethod.id });
+
+    const { payInvoice } = await h.mutate(actor, PAY, { id: invoiceId });
+    expect(payInvoice).toEqual({
+      __typename: 'PaymentProcessing',
+      invoice: { id: invoiceId, status: 'OPEN', paymentProcessing: true },
+      changedSubscription: null,
+    });
+    expect(await bannerAndInvoices(actor, 'sepa-pay')).toMatchObject({ unpaidInvoice: false });
+
+    await h.advance(clock, new Date(periodEnd.getTime() + 10 * DAY + 3 * HOUR));
+    // The status and the derived entitlements are written by separate steps of the sync: wait for both.
+    const paid = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-pay'),
+      (p) =>
+        p.invoices.edges[0].node.status === 'PAID' &&
+        p.subscription.status === 'ACTIVE' &&
+        p.entitlements.basis === 'SUBSCRIPTION',
+    );
+    expect(paid).toMatchObject({ unpaidInvoice: false });
+    // A second click once paid is the same payment, never a second debit.
+    expect((await h.mutate(actor, PAY, { id: invoiceId })).payInvoice).toEqual({
+      __typename: 'InvoicePaid',
+      invoice: { id: invoiceId, status: 'PAID' },
+    });
+  });
+
+  /** On Lite paid by card, a SEPA mandate made the default, then the upgrade to Pro. */
+  async function upgradingBySepa(sub: string, iban: string): Promise<{ actor: Actor; clock: string; changePlan: any }> {
+    const actor = { token: await t.token({ sub }) };
+    await h.savePaymentMethod(actor, 'pm_card_visa');
+    const clock = await h.putOnTestClock(await h.providerCustomerId({ userId: sub }), new Date());
+    expect(await h.subscribe(actor, 'lite')).toMatchObject({
+      __typename: 'Subscribed',
+      subscription: { status: 'ACTIVE' },
+    });
+    const sepa = await saveSepa(actor, iban);
+    await h.mutate(actor, SET_DEFAULT, { id: sepa.paymentMethod.id });
+    const { subscription } = await h.profile(actor, `{ userId: "${sub}" }`);
+    const { changePlan } = await h.mutate(actor, CHANGE, { planId: 'pro', v: subscription.version });
+    return { actor, clock, changePlan };
+  }
+
+  it('changePlan by SEPA answers PaymentProcessing: Stripe has no pending changes for bank debits, so the plan changes and its invoice settles days later', async () => {
+    const { actor, clock, changePlan } = await upgradingBySepa('sepa-change', 'DE89370400440532013000');
+    expect(changePlan).toEqual({
+      __typename: 'PaymentProcessing',
+      invoice: { id: expect.any(String), status: 'OPEN', paymentProcessing: true },
+      changedSubscription: { plan: { id: 'pro' }, pendingChange: null },
+    });
+    const update = (await h.requestLog())
+      .filter((request) => request.method === 'POST' && request.path.startsWith('/v1/subscriptions/sub_'))
+      .at(-1);
+    expect(update!.params).toMatchObject({ payment_behavior: 'error_if_incomplete' });
+    const processing = await bannerAndInvoices(actor, 'sepa-change');
+    expect(processing).toMatchObject({ unpaidInvoice: false, subscription: { status: 'ACTIVE' } });
+
+    await h.advance(clock, new Date(Date.now() + 5 * DAY + HOUR));
+    const paid = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-change'),
+      (p) => p.invoices.edges.some((e: any) => e.node.id === changePlan.invoice.id && e.node.status === 'PAID'),
+    );
+    expect(paid).toMatchObject({
+      unpaidInvoice: false,
+      subscription: { status: 'ACTIVE' },
+      entitlements: { basis: 'SUBSCRIPTION' },
+    });
+  });
+
+  it("an upgrade debit that fails late is an unpaid invoice like a renewal's: the flag rises and dunning starts", async () => {
+    const { actor, clock, changePlan } = await upgradingBySepa('sepa-change-late', 'DE62370400440532013001');
+    expect(changePlan).toMatchObject({
+      __typename: 'PaymentProcessing',
+      invoice: { status: 'OPEN', paymentProcessing: true },
+    });
+    await h.advance(clock, new Date(Date.now() + 5 * DAY + HOUR));
+    const failed = await eventually(
+      () => bannerAndInvoices(actor, 'sepa-change-late'),
+      (p) => p.unpaidInvoice === true && p.subscription.status === 'PAST_DUE',
+    );
+    expect(failed.invoices.edges.find((e: any) => e.node.id === changePlan.invoice.id).node).toMatchObject({
+      status: 'OPEN',
+      paymentProcessing: false,
+    });
   });
 });

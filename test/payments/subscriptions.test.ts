@@ -147,6 +147,7 @@ describe('changing plan', () => {
       subscriptionId,
       upgradeId,
       'always_invoice',
+      'keep_pending',
       newKey(),
     );
     expect(payment).toEqual({ kind: 'succeeded' });
@@ -165,6 +166,7 @@ describe('changing plan', () => {
       subscriptionId,
       upgradeId,
       'none',
+      'keep_pending',
       newKey(),
     );
     expect(payment).toEqual({ kind: 'succeeded' });
@@ -179,6 +181,7 @@ describe('changing plan', () => {
       subscriptionId,
       upgradeId,
       'always_invoice',
+      'keep_pending',
       newKey(),
     );
     expect(payment).toEqual({ kind: 'failed', declineCode: 'generic_decline' });

@@ -48,7 +48,7 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'never filled managed_payments': UNUSED_FEATURE,
     'never filled payment_method_configuration_details': UNUSED_FEATURE,
     'never filled processing':
-      'Card payments settle at once; `processing` details belong to asynchronous card payments.',
+      'Card payments settle at once; `processing` details exist for asynchronous card payments only (the SDK type has only `card`), so a processing SEPA debit has none either, as in Stripe.',
     'never filled shipping': SHIPPING,
     'never filled transfer_data': CONNECT,
   },

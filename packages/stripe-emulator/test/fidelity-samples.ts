@@ -18,6 +18,22 @@ async function subscribed(stripe: Stripe, paymentMethod: string, extra: Partial<
   return { clock, customer, price, subscription, invoice: subscription.latest_invoice as Stripe.Invoice };
 }
 
+/** A SEPA Direct Debit method set up as Stripe.js does, with a mandate: its id, not yet any customer's. */
+async function sepaMandated(stripe: Stripe): Promise<string> {
+  const intent = await stripe.setupIntents.create({ allowed_payment_method_types: ['sepa_debit'] });
+  const confirmed = await stripe.setupIntents.confirm(intent.id, {
+    payment_method_data: {
+      type: 'sepa_debit',
+      sepa_debit: { iban: 'DE89370400440532013000' },
+      billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    },
+    mandate_data: {
+      customer_acceptance: { type: 'online', online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0 (test)' } },
+    },
+  });
+  return String(confirmed.payment_method);
+}
+
 async function intentOf(stripe: Stripe, customer: Stripe.Customer): Promise<Stripe.PaymentIntent> {
   return (await stripe.paymentIntents.list({ customer: customer.id })).data[0]!;
 }
@@ -54,6 +70,11 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
   await stripe.customers.update(pastDue.customer.id, { invoice_settings: { default_payment_method: failing.id } });
   await advance(stripe, pastDue.clock, APRIL_1 + 2 * 3600);
   const canceled = await subscribed(stripe, 'pm_card_visa');
+  // A first invoice debited by SEPA, set up with the customer's online acceptance (the mandate): the bank has
+  // the debit for days (processing intent, pending charge).
+  const debited = await subscribed(stripe, await sepaMandated(stripe));
+  const debit = await intentOf(stripe, debited.customer);
+  const pendingCharge = await stripe.charges.retrieve(debit.latest_charge as string);
   const voidedInvoice = await stripe.invoices.voidInvoice(voided.invoice.id);
   const scheduled = await subscribed(stripe, 'pm_card_visa');
   await stripe.subscriptions.update(scheduled.subscription.id, { cancel_at: APRIL_1 + 15 * DAY });
@@ -131,6 +152,12 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
     payment_method: {
       card: await stripe.paymentMethods.retrieve(String(setupIntent.payment_method)),
       'card with billing details': billed,
+      'SEPA Direct Debit': await stripe.paymentMethods.retrieve(String(debit.payment_method)),
+    },
+    mandate: {
+      'SEPA Direct Debit, active': await stripe.mandates.retrieve(
+        String(pendingCharge.payment_method_details?.sepa_debit?.mandate),
+      ),
     },
     setup_intent: {
       succeeded: setupIntent,
@@ -142,6 +169,7 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
       'requires 3-D Secure': await intentOf(stripe, secure.customer),
       declined: await intentOf(stripe, declined.customer),
       'canceled with its voided invoice': await intentOf(stripe, voided.customer),
+      'processing (SEPA Direct Debit)': debit,
     },
     product: { 'with a default price': await stripe.products.update(product.id, { default_price: productPrice.id }) },
     price: { recurring: productPrice },
@@ -149,6 +177,7 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
     subscription: {
       active: await stripe.subscriptions.retrieve(paid.subscription.id),
       'incomplete (3-D Secure)': await stripe.subscriptions.retrieve(secure.subscription.id),
+      'incomplete (SEPA debit processing)': await stripe.subscriptions.retrieve(debited.subscription.id),
       trialing: trialing.subscription,
       past_due: await stripe.subscriptions.retrieve(pastDue.subscription.id),
       canceled: await stripe.subscriptions.cancel(canceled.subscription.id),
@@ -163,6 +192,7 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
       void: voidedInvoice,
       'draft renewal with prorations': draft,
       'paid, of a customer with an address': addressedInvoice,
+      'open, its SEPA debit processing': await stripe.invoices.retrieve(debited.invoice.id),
       'open renewal awaiting a retry': await stripe.invoices.retrieve(
         (await stripe.subscriptions.retrieve(pastDue.subscription.id)).latest_invoice as string,
       ),
@@ -176,6 +206,7 @@ export async function sampleObjects(harness: Harness): Promise<Samples> {
         (await intentOf(stripe, addressed)).latest_charge as string,
       ),
       failed: await stripe.charges.retrieve((await intentOf(stripe, declined.customer)).latest_charge as string),
+      'pending (SEPA Direct Debit)': pendingCharge,
     },
     refund: { 'of a credit note': await stripe.refunds.retrieve(note.refunds[0]!.refund as string) },
     credit_note: {

@@ -14,6 +14,7 @@ const SDK_TYPES: Record<string, string> = {
   customer: 'Customer',
   deleted_customer: 'DeletedCustomer',
   payment_method: 'PaymentMethod',
+  mandate: 'Mandate',
   setup_intent: 'SetupIntent',
   payment_intent: 'PaymentIntent',
   product: 'Product',
@@ -91,6 +92,29 @@ describe("fidelity to the SDK's types and Stripe's example objects", () => {
     expect(Object.keys(KNOWN_DIFFERENCES).filter((resource) => !(resource in SDK_TYPES))).toEqual([]);
     for (const states of Object.values(samples))
       for (const sample of Object.values(states)) expect(sample).toBeDefined();
+  });
+
+  it('samples the SEPA Direct Debit states it names: a mandate, a processing debit, its pending charge and open invoice', () => {
+    expect(samples['mandate']!['SEPA Direct Debit, active']).toMatchObject({
+      status: 'active',
+      type: 'multi_use',
+      payment_method_details: { type: 'sepa_debit' },
+    });
+    expect(samples['payment_intent']!['processing (SEPA Direct Debit)']).toMatchObject({
+      status: 'processing',
+      payment_method_types: ['sepa_debit'],
+    });
+    expect(samples['charge']!['pending (SEPA Direct Debit)']).toMatchObject({
+      status: 'pending',
+      paid: false,
+      payment_method_details: { type: 'sepa_debit', sepa_debit: { mandate: expect.stringMatching(/^mandate_/) } },
+    });
+    expect(samples['invoice']!['open, its SEPA debit processing']).toMatchObject({
+      status: 'open',
+      amount_paid: 0,
+      next_payment_attempt: null,
+    });
+    expect(samples['subscription']!['incomplete (SEPA debit processing)']).toMatchObject({ status: 'incomplete' });
   });
 
   it.each(Object.keys(SDK_TYPES))('%s, in every state, differs only as listed', (resource) => {

@@ -425,4 +425,73 @@ describe('subscriptions paid by SEPA Direct Debit', () => {
       data: [{ status: 'failed', failure_code: 'generic_could_not_process' }, { status: 'succeeded' }],
     });
   });
+
+  /** A subscription paid by card, then a SEPA mandate the customer's default, and a dearer price. */
+  async function upgradingBySepa(): Promise<{
+    subscription: Stripe.Subscription;
+    dearer: Stripe.Price;
+    clock: Stripe.TestHelpers.TestClock;
+  }> {
+    const { customer, clock } = await customerOnClock(stripe);
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: (await recurringPrice(stripe, 1000)).id }],
+    });
+    const sepa = await stripe.paymentMethods.attach('pm_success_de', { customer: customer.id });
+    await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: sepa.id } });
+    return { subscription, dearer: await recurringPrice(stripe, 3000), clock };
+  }
+
+  it('error_if_incomplete: a processing debit is not a failure, the update applies and the invoice settles days later', async () => {
+    const { subscription, dearer, clock } = await upgradingBySepa();
+    const updated = await stripe.subscriptions.update(subscription.id, {
+      items: [{ id: subscription.items.data[0]!.id, price: dearer.id }],
+      proration_behavior: 'always_invoice',
+      payment_behavior: 'error_if_incomplete',
+      expand: ['latest_invoice'],
+    });
+    expect(updated).toMatchObject({
+      status: 'active',
+      pending_update: null,
+      items: { data: [{ price: { id: dearer.id } }] },
+    });
+    const invoice = updated.latest_invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({
+      billing_reason: 'subscription_update',
+      status: 'open',
+      attempt_count: 1,
+      next_payment_attempt: null,
+    });
+    const [debit] = (await stripe.paymentIntents.list({ customer: String(subscription.customer) })).data;
+    expect(debit).toMatchObject({ amount: invoice.amount_due, status: 'processing' });
+
+    await advance(stripe, clock, MARCH_1 + 5 * DAY + 60);
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'paid' });
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      status: 'active',
+      items: { data: [{ price: { id: dearer.id } }] },
+    });
+  });
+
+  it('refuses a pending update when a bank debit pays the subscription, and changes nothing', async () => {
+    const { subscription, dearer } = await upgradingBySepa();
+    const refused = await error(
+      stripe.subscriptions.update(subscription.id, {
+        items: [{ id: subscription.items.data[0]!.id, price: dearer.id }],
+        proration_behavior: 'always_invoice',
+        payment_behavior: 'pending_if_incomplete',
+      }),
+    );
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      type: 'StripeInvalidRequestError',
+      param: 'payment_behavior',
+      message: expect.stringContaining('bank debit'),
+    });
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      items: { data: [{ price: { id: subscription.items.data[0]!.price.id } }] },
+      pending_update: null,
+    });
+    expect((await stripe.invoices.list({ subscription: subscription.id })).data).toHaveLength(1);
+  });
 });

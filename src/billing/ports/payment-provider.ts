@@ -14,7 +14,18 @@ export type ProviderPaymentMethodType = 'CARD' | 'PAYPAL' | 'SEPA_DEBIT' | 'OTHE
 
 /** What a charge attempt came to. */
 export type PaymentOutcome =
-  { kind: 'succeeded' } | { kind: 'requires_action'; clientSecret: string } | { kind: 'failed'; declineCode: string };
+  | { kind: 'succeeded' }
+  | { kind: 'requires_action'; clientSecret: string }
+  /** A direct debit (SEPA) the bank has yet to answer, for days: neither paid nor failed. */
+  | { kind: 'processing' }
+  | { kind: 'failed'; declineCode: string };
+
+/**
+ * What a price change does when the invoice it produces is not paid at once: held pending (declined or
+ * awaiting 3-D Secure, the subscription keeps its price) or, where pending changes are not offered (bank
+ * debits), refused when the charge fails at once and applied while the bank processes the debit.
+ */
+export type UnpaidChangeBehavior = 'keep_pending' | 'refuse';
 
 /** Display data only: what a customer needs to recognise the method, never what identifies them. */
 export interface ProviderPaymentMethod {
@@ -185,13 +196,15 @@ export interface PaymentProvider {
   /** Every subscription of the customer, ended ones included. */
   listSubscriptions(customerId: string): Promise<ProviderSubscription[]>;
   /**
-   * Changes the price at once. A change invoiced now applies only once that invoice is paid: declined or
-   * awaiting 3-D Secure, the subscription stays on its price with the change pending (`pendingUpdate`).
+   * Changes the price at once. With `keep_pending`, a change invoiced now applies only once that invoice is
+   * paid: declined or awaiting 3-D Secure, the subscription stays on its price with the change pending
+   * (`pendingUpdate`). With `refuse`, a charge failing at once leaves the price; a processing debit applies it.
    */
   changeSubscriptionPrice(
     id: string,
     priceId: string,
     proration: 'always_invoice' | 'none',
+    whenUnpaid: UnpaidChangeBehavior,
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }>;
   previewSubscriptionPriceChange(id: string, priceId: string): Promise<PlanChangePreview>;

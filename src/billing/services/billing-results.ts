@@ -10,6 +10,12 @@ export type PaymentRequiresAction = {
   clientSecret: string;
   subscription: Subscription | null;
 };
+/** A direct debit the bank is processing (SEPA, days): the invoice stays open, neither paid nor failed. */
+export type PaymentProcessing = {
+  kind: 'payment_processing';
+  invoice: Invoice;
+  subscription: Subscription | null;
+};
 export type VersionConflict = { kind: 'version_conflict'; currentVersion: number };
 
 export type SubscribeOutcome =
@@ -22,13 +28,15 @@ export type SubscribeOutcome =
 export type ChangePlanOutcome =
   | { kind: 'plan_changed'; subscription: Subscription }
   | PaymentRequiresAction
+  | PaymentProcessing
   | PaymentFailed
   | { kind: 'downgrade_refused'; usedStorageBytes: bigint; newLimitBytes: bigint }
   | VersionConflict;
 
 export type SubscriptionUpdateOutcome = { kind: 'subscription_updated'; subscription: Subscription } | VersionConflict;
 
-export type PayInvoiceOutcome = { kind: 'invoice_paid'; invoice: Invoice } | PaymentRequiresAction | PaymentFailed;
+export type PayInvoiceOutcome =
+  { kind: 'invoice_paid'; invoice: Invoice } | PaymentRequiresAction | PaymentProcessing | PaymentFailed;
 
 export type SetupOutcome =
   | { kind: 'payment_method_saved'; paymentMethod: PaymentMethod }

@@ -62,6 +62,8 @@ export class InvoicePaymentService {
     if (outcome.kind === 'failed') return { kind: 'payment_failed', declineCode: outcome.declineCode };
     if (outcome.kind === 'requires_action')
       return { kind: 'requires_action', clientSecret: outcome.clientSecret, subscription: null };
+    if (outcome.kind === 'processing')
+      return { kind: 'payment_processing', invoice: paid ?? invoice, subscription: null };
     return { kind: 'invoice_paid', invoice: paid ?? invoice };
   }
 }

@@ -1,3 +1,4 @@
+import type { Invoice } from '../invoices/invoice.ts';
 import type { Plan, PlanPrice } from '../plans/plan.ts';
 import type { Subscription } from '../subscriptions/subscription.ts';
 import type {
@@ -74,7 +75,9 @@ export class SubscriptionService {
         },
         `subscribe:${operation.id}`,
       );
-      return this.recordCharge(charge, (subscription) => ({ kind: 'subscribed', subscription }));
+      // A first debit the bank is processing is the subscription already, `incomplete` until it settles.
+      const subscribed = (subscription: Subscription) => ({ kind: 'subscribed' as const, subscription });
+      return this.recordCharge(charge, subscribed, subscribed);
     });
   }
 
@@ -91,8 +94,10 @@ export class SubscriptionService {
    * Takes effect at once, prorated and invoiced now (a downgrade's unused time becomes a credit), but only
    * once that invoice is paid: declined or awaiting 3-D Secure, the customer stays on the old plan and its
    * entitlements, the change pending (`pendingChange`) until paid (the webhook's sync then moves them) or
-   * dropped by the provider after 23 hours. Refused when the used storage exceeds the new plan's; CONFLICT
-   * when the subscription moved since it was read.
+   * dropped by the provider after 23 hours. Paid by SEPA Direct Debit (Stripe offers no pending changes with
+   * bank debits), a debit failing at once leaves the old plan, and one the bank is processing applies the
+   * change (`payment_processing`) and settles days later like a renewal. Refused when the used storage
+   * exceeds the new plan's; CONFLICT when the subscription moved since it was read.
    */
   async changePlan(
     owner: BillingOwner,
@@ -118,6 +123,8 @@ export class SubscriptionService {
       }
       if (!(await this.deps.subscriptions.claimVersion(live.id, expectedVersion))) return this.conflict(live.id);
       const providerPriceId = await this.providerPrice(plan, price);
+      const method = (await this.deps.paymentMethods.findByCustomerIds([customer.id])).find((m) => m.isDefault);
+      const whenUnpaid = method?.type === 'SEPA_DEBIT' ? 'refuse' : 'keep_pending';
       // Keyed by the version claimed under the lock: a retry of a failed call (the version given back)
       // replays the same request at the provider instead of making a second change.
       const charge = await this.releasingOnFailure(live.id, expectedVersion, async () => {
@@ -137,6 +144,7 @@ export class SubscriptionService {
           live.providerSubscriptionId,
           providerPriceId,
           'always_invoice',
+          whenUnpaid,
           `change:${live.id}:${expectedVersion}`,
         );
         // The renewals that follow are the customer's current supply (each is decided again on its draft).
@@ -149,7 +157,11 @@ export class SubscriptionService {
           );
         return change;
       });
-      return this.recordCharge(charge, (subscription) => ({ kind: 'plan_changed', subscription }));
+      return this.recordCharge(
+        charge,
+        (subscription) => ({ kind: 'plan_changed', subscription }),
+        (subscription, invoice) => ({ kind: 'payment_processing', invoice, subscription }),
+      );
     });
   }
 
@@ -320,10 +332,14 @@ export class SubscriptionService {
     }
   }
 
-  /** Records what a charging call left (the subscription, then its invoice) and tells how the payment went. */
-  private async recordCharge<T>(
+  /**
+   * Records what a charging call left (the subscription, then its invoice) and tells how the payment went;
+   * `processing` gets the invoice the bank is debiting.
+   */
+  private async recordCharge<T, P>(
     { subscription, payment }: { subscription: ProviderSubscription; payment: PaymentOutcome },
     succeeded: (row: Subscription) => T,
+    processing: (row: Subscription, invoice: Invoice) => P,
   ) {
     await this.deps.subscriptionSync.applySubscription(subscription);
     if (subscription.latestInvoiceId) await this.deps.invoiceSync.invoice(subscription.latestInvoiceId);
@@ -331,6 +347,17 @@ export class SubscriptionService {
     if (payment.kind === 'failed') return { kind: 'payment_failed' as const, declineCode: payment.declineCode };
     if (payment.kind === 'requires_action')
       return { kind: 'requires_action' as const, clientSecret: payment.clientSecret, subscription: row };
+    if (payment.kind === 'processing') {
+      const invoice = subscription.latestInvoiceId
+        ? await this.deps.invoices.findByProviderId(subscription.latestInvoiceId)
+        : null;
+      if (!invoice)
+        throw new BillingDomainError(
+          'PROVIDER_UNAVAILABLE',
+          'the payment provider answered with a debit we cannot record',
+        );
+      return processing(row, invoice);
+    }
     return succeeded(row);
   }
 }

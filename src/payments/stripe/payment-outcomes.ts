@@ -23,8 +23,11 @@ export function outcomeOfIntent(intent: Stripe.PaymentIntent): PaymentOutcome {
       const failure = intent.last_payment_error;
       return { kind: 'failed', declineCode: failure?.decline_code ?? failure?.code ?? NO_PAYMENT_METHOD };
     }
+    case 'processing':
+      // SEPA Direct Debit settles days later; the webhooks report the end.
+      return { kind: 'processing' };
     default:
-      // succeeded, requires_capture, or processing (SEPA Direct Debit settles days later; webhooks report the end).
+      // succeeded, or requires_capture (the amount is held: authorized).
       return SUCCEEDED;
   }
 }

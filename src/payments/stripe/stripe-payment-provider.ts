@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import pino, { type Logger } from 'pino';
 import type {
   PaymentOutcome,
+  UnpaidChangeBehavior,
   PaymentProvider,
   PlanChangePreview,
   ProviderEvent,
@@ -221,20 +222,24 @@ export class StripePaymentProvider implements PaymentProvider {
     id: string,
     priceId: string,
     proration: 'always_invoice' | 'none',
+    whenUnpaid: UnpaidChangeBehavior,
     idempotencyKey: string,
   ): Promise<{ subscription: ProviderSubscription; payment: PaymentOutcome }> {
     const itemId = await this.itemIdOf(id);
+    // pending_if_incomplete: a change invoiced now applies only once that invoice is paid. Declined or
+    // awaiting 3-D Secure, Stripe keeps the old price and holds the change in `pending_update` (23 hours at
+    // most); the customer is never moved to a plan they have not paid for. Stripe offers no pending updates
+    // with bank debits: error_if_incomplete then refuses a charge failing at once (402) and applies the change
+    // while the bank processes the debit.
+    const paymentBehavior = whenUnpaid === 'keep_pending' ? 'pending_if_incomplete' : 'error_if_incomplete';
     try {
-      // pending_if_incomplete: a change invoiced now applies only once that invoice is paid. Declined or
-      // awaiting 3-D Secure, Stripe keeps the old price and holds the change in `pending_update` (23 hours at
-      // most); the customer is never moved to a plan they have not paid for.
       const subscription = await this.call('subscriptions.update', () =>
         this.stripe.subscriptions.update(
           id,
           {
             items: [{ id: itemId, price: priceId }],
             proration_behavior: proration,
-            payment_behavior: 'pending_if_incomplete',
+            payment_behavior: paymentBehavior,
             expand: EXPAND_PAYMENT,
           },
           { idempotencyKey },

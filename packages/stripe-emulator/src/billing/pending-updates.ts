@@ -49,6 +49,24 @@ export function checkPendingUpdateParams(params: RequestParams): void {
 }
 
 /**
+ * Stripe's pending updates guide: they are not supported when a bank debit pays the subscription (its debit
+ * is `processing` for days, longer than a pending update lives). Stripe's wording for the refusal is not
+ * documented; the emulator's says why.
+ */
+export function refuseBankDebitPendingUpdate(emulator: Emulator, subscription: Stripe.Subscription): void {
+  const customer = emulator.store.customers.get(String(subscription.customer));
+  const method = subscription.default_payment_method ?? customer?.invoice_settings.default_payment_method ?? null;
+  const id = typeof method === 'string' ? method : method?.id;
+  if (id && emulator.store.paymentMethods.get(id)?.type === 'sepa_debit') {
+    throw invalidRequest(
+      'Pending updates (`payment_behavior=pending_if_incomplete`) are not supported when a bank debit (sepa_debit) pays the subscription.',
+      'parameter_invalid',
+      'payment_behavior',
+    );
+  }
+}
+
+/**
  * Applies item changes only if the invoice they produce is paid now. A change that produces no invoice
  * at once (prorations left for the next renewal) applies at once, as Stripe applies it.
  */

@@ -58,7 +58,8 @@ export function applyItemChanges(
 
 /**
  * Prorations become pending invoice items, billed with the next renewal, or at once with
- * `always_invoice` or when the cycle restarted. `errorIfIncomplete` turns a failed charge into a card error.
+ * `always_invoice` or when the cycle restarted. `errorIfIncomplete` turns a charge that failed or awaits
+ * 3-D Secure into a card error; a debit the bank is processing is not a failure (Stripe applies the update).
  */
 export function billItemChanges(
   emulator: Emulator,
@@ -71,7 +72,8 @@ export function billItemChanges(
   const invoice = invoiceItemChanges(emulator, subscription, applied, behavior, now);
   if (!invoice || invoice.status !== 'open') return;
   const result = collectInvoice(emulator, invoice, now, { automatic: true });
-  if (result !== 'paid' && errorIfIncomplete) throw paymentError(paymentIntentOf(emulator, invoice));
+  if (errorIfIncomplete && (result === 'failed' || result === 'requires_action'))
+    throw paymentError(paymentIntentOf(emulator, invoice));
 }
 
 /** Whether the changes are invoiced at once (else their prorations wait for the next renewal). */

@@ -15,7 +15,11 @@ import {
 } from '../billing/subscription-changes.ts';
 import { cancelSubscription, updateSubscription } from '../billing/subscription-status.ts';
 import { notEmulated } from '../contract/parameter-check.ts';
-import { checkPendingUpdateParams, updateWithPendingUpdate } from '../billing/pending-updates.ts';
+import {
+  checkPendingUpdateParams,
+  refuseBankDebitPendingUpdate,
+  updateWithPendingUpdate,
+} from '../billing/pending-updates.ts';
 
 const PRORATION_BEHAVIORS = ['create_prorations', 'always_invoice', 'none'] as const;
 const PAYMENT_BEHAVIORS = [
@@ -132,6 +136,7 @@ function update(emulator: Emulator, subscription: Stripe.Subscription, params: R
   const prorationDate = params.integer('proration_date') ?? now;
   if (params.oneOf('payment_behavior', PAYMENT_BEHAVIORS) === 'pending_if_incomplete') {
     checkPendingUpdateParams(params);
+    refuseBankDebitPendingUpdate(emulator, subscription);
     // A trial change held until payment is not emulated; Stripe accepts it.
     if (params.has('trial_end')) throw notEmulated('trial_end');
     const items = itemChanges(emulator, subscription, params.objects('items') ?? []);
