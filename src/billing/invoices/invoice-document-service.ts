@@ -5,7 +5,6 @@
 // bytes are only ever written over NULL (and a trigger enforces it).
 import { createHash } from 'node:crypto';
 import type { Invoice } from './invoice.ts';
-import { renderFacturX } from './factur-x-pdf.ts';
 import type { InvoiceRepository, StoredDocumentKind } from './invoice-repository.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 import { legalInvoiceDocument } from './legal-invoice.ts';
@@ -53,7 +52,8 @@ export class InvoiceDocumentService {
     const pdf = stored.pdf ?? (await this.store(invoice.id, 'pdf', await renderInvoicePdf(document)));
     // The e-invoice is made from the stored PDF: the two show one document.
     const eInvoice =
-      stored.eInvoice ?? (await this.store(invoice.id, 'eInvoice', await renderFacturX(document, pdf.pdf)));
+      stored.eInvoice ??
+      (await this.store(invoice.id, 'eInvoice', await (await facturX()).renderFacturX(document, pdf.pdf)));
     return { pdf, eInvoice };
   }
 
@@ -74,3 +74,9 @@ export class InvoiceDocumentService {
     );
   }
 }
+
+/**
+ * The e-invoice library, loaded at the first e-invoice, not at start-up: with its schemas and PDF toolkit it
+ * holds tens of MB that a replica serving `_entities` never needs.
+ */
+const facturX = () => import('./factur-x-pdf.ts');
