@@ -36,8 +36,19 @@ describeEachDatabase('database locks on %s', (kind) => {
     // Each holder ends before the next starts (PostgreSQL does not promise the waiters' order).
     for (let i = 0; i < events.length; i += 2) expect(events[i + 1]).toBe(events[i]!.replace('+', '-'));
 
+    // b is asked for only once a holds its lock (on PostgreSQL taking it is a round trip).
     let release!: () => void;
-    const held = db.locks.withLock('customer:a', () => new Promise<void>((resolve) => (release = resolve)));
+    let holding!: () => void;
+    const acquired = new Promise<void>((resolve) => (holding = resolve));
+    const held = db.locks.withLock(
+      'customer:a',
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          holding();
+        }),
+    );
+    await acquired;
     await expect(db.locks.withLock('customer:b', async () => 'not kept waiting')).resolves.toBe('not kept waiting');
     release();
     await held;
