@@ -133,11 +133,12 @@ describeEachDatabase('what the service sends the payment provider (%s)', (kind) 
     });
     await h.mutate(actor, `{ previewPlanChange(planId: "pro", interval: MONTH) { amountDue { amount } } }`);
 
-    // Every answer to the plan change is lost: the mutation fails, and the client sends it again.
+    // Every answer to the plan change is lost: the mutation fails, and the client sends it again. No webhook
+    // moves the version meanwhile (the earlier steps' are all processed first): the retry is the same request.
+    await h.settled();
+    t.refuseWebhooks(true);
     const { version, id: subscriptionId } = (await h.profile(actor, `{ userId: "${sub}" }`)).subscription;
     const CHANGE = `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename ... on BillingError { code } } }`;
-    // No webhook moves the version meanwhile: the retry is the client's same request.
-    t.refuseWebhooks(true);
     losingAnswers = ({ method, path, body }) =>
       method === 'POST' && path.startsWith('/v1/subscriptions/') && body.includes('items');
     try {
