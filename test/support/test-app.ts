@@ -1,7 +1,9 @@
 // Runs the real app (createApp) on a loopback port against a test database, and talks to it over
 // HTTP with real signed tokens, as the gateway does.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import pino from 'pino';
 import { createApp, type AppOptions, type BillingApp } from '../../src/app';
 import { signDevToken, type DevTokenClaims } from '../../src/auth/dev-token';
@@ -89,6 +91,7 @@ export async function startTestApp(
     sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? options.sharedStripeEmulator,
     ...(options.vat ? { vat: options.vat } : {}),
   });
+  const settle = await notificationBarrier(db);
   let refusingWebhooks = false;
   const server = createServer((req, res) => {
     if (refusingWebhooks && req.url?.startsWith('/webhooks/stripe')) {
@@ -103,7 +106,7 @@ export async function startTestApp(
   return {
     url,
     app,
-    db,
+    db: settle.tracked,
     config,
     clock,
     queries,
@@ -113,6 +116,7 @@ export async function startTestApp(
     },
     token: (claims) => signDevToken(DEV_AUTH_SECRET, claims),
     graphql: async (query, { token, variables } = {}) => {
+      await settle.beforeRequest();
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
@@ -124,7 +128,72 @@ export async function startTestApp(
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await app.close();
+      await settle.close();
       await db.close();
+    },
+  };
+}
+
+const BARRIER_CHANNEL = 'test_notification_barrier';
+const BARRIER_TIMEOUT_MS = 5000;
+
+/**
+ * A test's own writes through `t.db.prisma` stand for another replica's: the app hears of them by a database
+ * notification after their commit, so a request sent at once would race that notification (CI saw it lose).
+ * Before a request that follows such a use, the barrier sends a marker of its own and waits until the app's
+ * listener hears it: PostgreSQL delivers notifications in commit order, so the app has heard every earlier
+ * change by then. The app's own writes are never waited for: its caches must be right after them unaided.
+ * PGlite delivers a notification before its write's promise resolves, so there is nothing to wait for.
+ */
+async function notificationBarrier(db: TestDatabase) {
+  if (db.kind !== 'postgres') return { tracked: db, beforeRequest: async () => {}, close: async () => {} };
+  const heard = new Map<string, () => void>();
+  await db.notifications.listen(BARRIER_CHANNEL, {
+    onNotification: (marker) => heard.get(marker)?.(),
+    onGap: () => {},
+  });
+  let sender: Client | null = null;
+  let used = false;
+  const prisma = db.prisma.$extends({
+    query: {
+      $allOperations: ({ args, query }) => {
+        used = true;
+        return query(args);
+      },
+    },
+  }) as unknown as typeof db.prisma;
+  return {
+    tracked: { ...db, prisma },
+    beforeRequest: async () => {
+      if (!used) return;
+      used = false;
+      const marker = randomUUID();
+      let timer: NodeJS.Timeout | undefined;
+      const arrived = new Promise<void>((resolve) => {
+        heard.set(marker, resolve);
+        // A database the test took down hears nothing: the request then shows what the app makes of that.
+        timer = setTimeout(resolve, BARRIER_TIMEOUT_MS);
+      });
+      try {
+        if (!sender) {
+          const fresh = new Client({ connectionString: db.url });
+          fresh.on('error', () => {
+            if (sender === fresh) sender = null;
+          });
+          await fresh.connect();
+          sender = fresh;
+        }
+        await sender.query('SELECT pg_notify($1, $2)', [BARRIER_CHANNEL, marker]);
+        await arrived;
+      } catch {
+        sender = null;
+      } finally {
+        clearTimeout(timer);
+        heard.delete(marker);
+      }
+    },
+    close: async () => {
+      await sender?.end().catch(() => {});
     },
   };
 }
