@@ -8,7 +8,7 @@ import { confirmPaymentIntent, createPaymentIntent } from '../billing/payment-in
 import { confirmSetupIntent } from '../billing/setup-intent-engine.ts';
 import { settleInvoiceOfIntent } from '../billing/invoice-collection.ts';
 import { checkMinimumCharge } from '../contract/value-rules.ts';
-import { readConfirmation } from '../billing/confirmation-params.ts';
+import { readConfirmation, type Confirmation } from '../billing/confirmation-params.ts';
 import { activeMandateOf, createMandate } from '../billing/mandates.ts';
 
 /** The method types the emulator implements: an intent created without a list accepts them all. */
@@ -117,34 +117,11 @@ function createSetupIntent(emulator: Emulator, params: RequestParams): Stripe.Se
 }
 
 function confirmSetup(emulator: Emulator, intent: Stripe.SetupIntent, params: RequestParams): Stripe.SetupIntent {
-  if (intent.status === 'succeeded' || intent.status === 'canceled') {
-    throw invalidRequest(
-      `You cannot confirm this SetupIntent because it has a status of ${intent.status}.`,
-      'setup_intent_unexpected_state',
-    );
-  }
-  const now = emulator.now(emulator.clockOf(intent.customer as string | null));
-  const confirmation = readConfirmation(
-    emulator,
-    params,
-    idOf(intent.payment_method),
-    intent.payment_method_types,
-    now,
-  );
-  if (!confirmation.paymentMethod) throw parameterMissing('payment_method');
-  intent.payment_method = confirmation.paymentMethod.id;
+  const { now, confirmation } = beginConfirmation(emulator, intent, 'SetupIntent', params);
   if (confirmation.acceptance) emulator.store.mandateAcceptances.set(intent.id, confirmation.acceptance);
   confirmSetupIntent(emulator, intent, now, false, confirmation.returnUrl);
-  if (intent.status === 'requires_payment_method' && intent.last_setup_error) {
-    const error = intent.last_setup_error;
-    throw new StripeApiError(402, {
-      type: 'card_error',
-      code: error.code ?? 'card_declined',
-      message: error.message ?? 'Your card was declined.',
-      ...(error.decline_code ? { decline_code: error.decline_code } : {}),
-      setup_intent: intent,
-    });
-  }
+  if (intent.status === 'requires_payment_method' && intent.last_setup_error)
+    throw declined(intent.last_setup_error, { setup_intent: intent });
   return intent;
 }
 
@@ -175,22 +152,7 @@ function createPayment(emulator: Emulator, params: RequestParams): Stripe.Paymen
 }
 
 function confirmPayment(emulator: Emulator, intent: Stripe.PaymentIntent, params: RequestParams): Stripe.PaymentIntent {
-  if (intent.status === 'succeeded' || intent.status === 'canceled') {
-    throw invalidRequest(
-      `You cannot confirm this PaymentIntent because it has a status of ${intent.status}.`,
-      'payment_intent_unexpected_state',
-    );
-  }
-  const now = emulator.now(emulator.clockOf(intent.customer as string | null));
-  const confirmation = readConfirmation(
-    emulator,
-    params,
-    idOf(intent.payment_method),
-    intent.payment_method_types,
-    now,
-  );
-  if (!confirmation.paymentMethod) throw parameterMissing('payment_method');
-  intent.payment_method = confirmation.paymentMethod.id;
+  const { now, confirmation } = beginConfirmation(emulator, intent, 'PaymentIntent', params);
   // The debit's charge names this mandate (`payment_method_details.sepa_debit.mandate`).
   if (
     confirmation.acceptance &&
@@ -201,15 +163,51 @@ function confirmPayment(emulator: Emulator, intent: Stripe.PaymentIntent, params
   }
   confirmPaymentIntent(emulator, intent, now, false, params.boolean('off_session') ?? false, confirmation.returnUrl);
   settleInvoiceOfIntent(emulator, intent, now);
-  if (intent.status === 'requires_payment_method' && intent.last_payment_error) {
-    const error = intent.last_payment_error;
-    throw new StripeApiError(402, {
-      type: 'card_error',
-      code: error.code ?? 'card_declined',
-      message: error.message ?? 'Your card was declined.',
-      ...(error.decline_code ? { decline_code: error.decline_code } : {}),
-      payment_intent: intent,
-    });
-  }
+  if (intent.status === 'requires_payment_method' && intent.last_payment_error)
+    throw declined(intent.last_payment_error, { payment_intent: intent });
   return intent;
+}
+
+/**
+ * What confirming either intent starts with, as Stripe orders it: a finished intent is refused, then the
+ * confirmation's parameters are checked and its method becomes the intent's.
+ */
+function beginConfirmation(
+  emulator: Emulator,
+  intent: Stripe.SetupIntent | Stripe.PaymentIntent,
+  kind: 'SetupIntent' | 'PaymentIntent',
+  params: RequestParams,
+): { now: number; confirmation: Confirmation & { paymentMethod: Stripe.PaymentMethod } } {
+  if (intent.status === 'succeeded' || intent.status === 'canceled') {
+    throw invalidRequest(
+      `You cannot confirm this ${kind} because it has a status of ${intent.status}.`,
+      kind === 'SetupIntent' ? 'setup_intent_unexpected_state' : 'payment_intent_unexpected_state',
+    );
+  }
+  const now = emulator.now(emulator.clockOf(intent.customer as string | null));
+  const confirmation = readConfirmation(
+    emulator,
+    params,
+    idOf(intent.payment_method),
+    intent.payment_method_types,
+    now,
+  );
+  const { paymentMethod } = confirmation;
+  if (!paymentMethod) throw parameterMissing('payment_method');
+  intent.payment_method = paymentMethod.id;
+  return { now, confirmation: { ...confirmation, paymentMethod } };
+}
+
+/** The 402 card error Stripe answers a declined confirmation with, the intent attached. */
+function declined(
+  error: Stripe.SetupIntent.LastSetupError | Stripe.PaymentIntent.LastPaymentError,
+  intent: { setup_intent: Stripe.SetupIntent } | { payment_intent: Stripe.PaymentIntent },
+): StripeApiError {
+  return new StripeApiError(402, {
+    type: 'card_error',
+    code: error.code ?? 'card_declined',
+    message: error.message ?? 'Your card was declined.',
+    ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+    ...intent,
+  });
 }
