@@ -394,8 +394,10 @@ function readCatalog(file: string, problems: string[]): readonly CatalogPlan[] {
 }
 
 /**
- * The embedded emulator keeps its state beside the embedded database in development (`.data/pglite` ->
- * `.data/pglite-stripe-emulator.json`), so a restart finds the provider objects the database refers to.
+ * In development the embedded emulator keeps its state where the database's is, so a restart finds the
+ * provider objects the database refers to: beside the embedded database (`.data/pglite` ->
+ * `.data/pglite-stripe-emulator.json`), or for a PostgreSQL database in the same directory, one file per
+ * database (`.data/stripe-emulator-127.0.0.1-5432-billing.json`): another database's customers are not its.
  */
 function emulatorStateFile(env: {
   NODE_ENV: string;
@@ -404,6 +406,16 @@ function emulatorStateFile(env: {
   STRIPE_EMULATOR_STATE_FILE?: string;
 }): string | null {
   if (env.STRIPE_EMULATOR_STATE_FILE) return path.resolve(env.STRIPE_EMULATOR_STATE_FILE);
-  if (env.NODE_ENV !== 'development' || env.DATABASE_URL) return null;
-  return `${path.resolve(env.PGLITE_DATA_DIR)}-stripe-emulator.json`;
+  if (env.NODE_ENV !== 'development') return null;
+  const dataDir = path.resolve(env.PGLITE_DATA_DIR);
+  if (!env.DATABASE_URL) return `${dataDir}-stripe-emulator.json`;
+  return path.join(path.dirname(dataDir), `stripe-emulator-${databaseLabel(env.DATABASE_URL)}.json`);
+}
+
+/** Host, port and database name of a PostgreSQL URL, as a file name: never its user or password. */
+function databaseLabel(url: string): string {
+  const { hostname, port, pathname } = new URL(url);
+  return [hostname, port || '5432', decodeURIComponent(pathname.slice(1)) || 'postgres']
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
 }

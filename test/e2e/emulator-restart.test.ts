@@ -6,6 +6,9 @@ import { createInterface } from 'node:readline';
 import Stripe from 'stripe';
 import { signDevToken } from '../../src/auth/dev-token';
 import { DEV_AUTH_SECRET } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { applyMigrations } from '../../src/db/migration-runner';
+import { createPostgresDatabase, describeOnPostgres } from '../support/test-database';
 
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -16,14 +19,15 @@ interface Running {
   stripe: Stripe;
 }
 
-async function start(dataDir: string): Promise<Running> {
+/** `npm start` in development on the embedded defaults, or on the PostgreSQL database `databaseUrl`. */
+async function start(dataDir: string, databaseUrl = ''): Promise<Running> {
   const child = spawn(tsx, ['src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
       PORT: '0',
       PGLITE_DATA_DIR: dataDir,
-      DATABASE_URL: '',
+      DATABASE_URL: databaseUrl,
       STRIPE_SECRET_KEY: '',
       STRIPE_EMULATOR_STATE_FILE: '',
       NODE_ENV: 'development',
@@ -79,6 +83,52 @@ async function savePaymentMethod(running: Running, testMethod: string): Promise<
   return completePaymentMethodSetup;
 }
 
+/**
+ * Saves a card and subscribes, stops the service, starts it again on the same data, and checks that the
+ * provider objects the database refers to are still there: a second card, a cancellation, both cards listed.
+ */
+async function keepsProviderObjectsAcrossRestart(restart: () => Promise<Running>, stateFile: string) {
+  const first = await restart();
+  let version: number;
+  try {
+    expect(await savePaymentMethod(first, 'pm_card_visa')).toMatchObject({
+      __typename: 'PaymentMethodSaved',
+      paymentMethod: { brand: 'visa' },
+    });
+    const { subscribe } = await mutate(
+      first,
+      'mutation { subscribe(planId: "pro", interval: MONTH) { __typename ... on Subscribed { subscription { status version } } } }',
+    );
+    expect(subscribe).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
+    version = subscribe.subscription.version;
+  } finally {
+    await stop(first);
+  }
+  expect(existsSync(stateFile)).toBe(true);
+
+  const second = await restart();
+  try {
+    expect(await savePaymentMethod(second, 'pm_card_mastercard')).toMatchObject({
+      __typename: 'PaymentMethodSaved',
+      paymentMethod: { brand: 'mastercard' },
+    });
+    const { cancelSubscription } = await mutate(
+      second,
+      'mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }',
+      { v: version },
+    );
+    expect(cancelSubscription).toEqual({ __typename: 'SubscriptionUpdated' });
+    const [subscription] = (await second.stripe.subscriptions.list({ status: 'all' })).data;
+    expect(subscription).toMatchObject({ status: 'active', cancel_at_period_end: true });
+    expect((await second.stripe.paymentMethods.list()).data.map((method) => method.card?.brand).sort()).toEqual([
+      'mastercard',
+      'visa',
+    ]);
+  } finally {
+    await stop(second);
+  }
+}
+
 describe('the embedded Stripe emulator across a restart', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'billing-restart-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,44 +136,28 @@ describe('the embedded Stripe emulator across a restart', () => {
   it('keeps provider customers, methods and subscriptions beside the embedded database', async () => {
     // The default state file sits beside the database directory, so both live under `dir`.
     const dataDir = path.join(dir, 'pglite');
-    const first = await start(dataDir);
-    let version: number;
-    try {
-      expect(await savePaymentMethod(first, 'pm_card_visa')).toMatchObject({
-        __typename: 'PaymentMethodSaved',
-        paymentMethod: { brand: 'visa' },
-      });
-      const { subscribe } = await mutate(
-        first,
-        'mutation { subscribe(planId: "pro", interval: MONTH) { __typename ... on Subscribed { subscription { status version } } } }',
-      );
-      expect(subscribe).toMatchObject({ __typename: 'Subscribed', subscription: { status: 'ACTIVE' } });
-      version = subscribe.subscription.version;
-    } finally {
-      await stop(first);
-    }
-    expect(existsSync(`${dataDir}-stripe-emulator.json`)).toBe(true);
+    await keepsProviderObjectsAcrossRestart(() => start(dataDir), `${dataDir}-stripe-emulator.json`);
+  }, 120_000);
+});
 
-    const second = await start(dataDir);
-    try {
-      expect(await savePaymentMethod(second, 'pm_card_mastercard')).toMatchObject({
-        __typename: 'PaymentMethodSaved',
-        paymentMethod: { brand: 'mastercard' },
-      });
-      const { cancelSubscription } = await mutate(
-        second,
-        'mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }',
-        { v: version },
-      );
-      expect(cancelSubscription).toEqual({ __typename: 'SubscriptionUpdated' });
-      const [subscription] = (await second.stripe.subscriptions.list({ status: 'all' })).data;
-      expect(subscription).toMatchObject({ status: 'active', cancel_at_period_end: true });
-      expect((await second.stripe.paymentMethods.list()).data.map((method) => method.card?.brand).sort()).toEqual([
-        'mastercard',
-        'visa',
-      ]);
-    } finally {
-      await stop(second);
-    }
+describeOnPostgres('the embedded Stripe emulator across a restart on PostgreSQL', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'billing-restart-pg-'));
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    // As the README's "On PostgreSQL" says: `npm run db:migrate`, then `npm start`.
+    const migrating = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 1 });
+    await applyMigrations(migrating);
+    await migrating.close();
+  });
+  afterAll(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps them in a state file of that database, in the data directory', async () => {
+    const { hostname, port, pathname } = new URL(database.url);
+    const stateFile = path.join(dir, `stripe-emulator-${hostname}-${port || '5432'}-${pathname.slice(1)}.json`);
+    await keepsProviderObjectsAcrossRestart(() => start(path.join(dir, 'pglite'), database.url), stateFile);
   }, 120_000);
 });

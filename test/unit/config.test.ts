@@ -82,6 +82,21 @@ describe('configuration', () => {
     );
   });
 
+  it("keeps the embedded emulator's state per PostgreSQL database in development, without the credentials", () => {
+    const payments = (url: string) => loadConfig({ DATABASE_URL: url }).payments;
+    expect(payments('postgresql://u:secret@127.0.0.1:5432/billing')).toEqual({
+      mode: 'emulator',
+      port: 0,
+      stateFile: path.resolve('.data/stripe-emulator-127.0.0.1-5432-billing.json'),
+    });
+    expect(payments('postgres://db.local/other')).toMatchObject({
+      stateFile: path.resolve('.data/stripe-emulator-db.local-5432-other.json'),
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/x', PGLITE_DATA_DIR: 'var/db' }).payments).toMatchObject({
+      stateFile: path.resolve('var/stripe-emulator-h-5432-x.json'),
+    });
+  });
+
   it('keeps the embedded emulator in memory outside development, unless told where to keep its state', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).payments).toEqual({ mode: 'emulator', port: 0, stateFile: null });
     expect(loadConfig({ NODE_ENV: 'test', STRIPE_EMULATOR_STATE_FILE: 'x/state.json' }).payments).toMatchObject({
