@@ -27,12 +27,15 @@ export type InvoiceReadAccess = 'allowed' | 'forbidden' | 'hidden';
 
 /**
  * Who may read an invoice, from its customer's owner (null once the customer is closed): whoever may read
- * the owner's personal billing. A closed customer's invoices stay legal records: admins still read them,
- * and for anyone else they read as absent.
+ * the owner's personal billing. Someone else's invoice reads as absent, like an unknown id, so the answer
+ * tells a user nothing of its existence; a service, which reads profiles but never invoices, is told so.
+ * A closed customer's invoices stay legal records: admins still read them, and for anyone else they read
+ * as absent.
  */
 export function invoiceReadAccess(viewer: Viewer, owner: BillingOwner | null): InvoiceReadAccess {
   if (!owner) return viewer.roles.includes('admin') ? 'allowed' : 'hidden';
-  return canReadPersonalBilling(viewer, owner) ? 'allowed' : 'forbidden';
+  if (canReadPersonalBilling(viewer, owner)) return 'allowed';
+  return canReadBilling(viewer, owner) ? 'forbidden' : 'hidden';
 }
 
 /** Paying an invoice is an act of its owner's own people; a closed customer's invoice has nobody to pay it. */

@@ -435,8 +435,13 @@ describe.each(databaseKinds)('the read path on %s', (kind) => {
         token: await t.token({ sub: 'mallory' }),
         variables: { id: invoice!.id },
       });
-      expect(theirs.data).toEqual({ invoice: null });
-      expect(theirs.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      // Someone else's invoice reads as absent, exactly like an unknown id: no existence oracle.
+      expect(theirs).toEqual({ status: 200, data: { invoice: null } });
+      const service = await t.graphql(query, {
+        token: await t.token({ sub: 'drive', roles: ['service'] }),
+        variables: { id: invoice!.id },
+      });
+      expect(service.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const unknown = await t.graphql(query, {
         token: await t.token({ sub: 'ivy' }),
         variables: { id: '00000000-0000-4000-8000-000000000000' },

@@ -45,10 +45,11 @@ describe('who may read personal billing data (identity, payment methods, invoice
 });
 
 describe('who may read an invoice', () => {
-  it("is whoever reads its owner's personal billing; anyone else is refused", () => {
+  it("is whoever reads its owner's personal billing; it is absent for other users, refused to services", () => {
     expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'ada' })).toBe('allowed');
     expect(invoiceReadAccess(viewer({ roles: ['admin'] }), { kind: 'user', id: 'bob' })).toBe('allowed');
-    expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'bob' })).toBe('forbidden');
+    expect(invoiceReadAccess(viewer(), { kind: 'user', id: 'bob' })).toBe('hidden');
+    expect(invoiceReadAccess(viewer({ adminGroupIds: ['studio'] }), { kind: 'group', id: 'other' })).toBe('hidden');
     expect(invoiceReadAccess(viewer({ id: 'drive', roles: ['service'] }), { kind: 'user', id: 'bob' })).toBe(
       'forbidden',
     );
