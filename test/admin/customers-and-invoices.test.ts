@@ -48,7 +48,7 @@ describe.each(databaseKinds)('admins finding customers and invoices on %s', (kin
     await customerFor(
       p,
       { userId: 'u-other' },
-      { legalName: 'Other Ltd', billingEmail: 'acme-fan@mail.example', createdAt: new Date('2026-03-01T00:00:00Z') },
+      { legalName: 'Other Ltd', billingEmail: 'acme_fan@mail.example', createdAt: new Date('2026-03-01T00:00:00Z') },
     );
     await customerFor(
       p,
@@ -116,6 +116,12 @@ describe.each(databaseKinds)('admins finding customers and invoices on %s', (kin
     expect(ids(await search('acme'))).toEqual(['User:u-other:BILLING_EMAIL', 'User:u-acme:LEGAL_NAME']);
     expect(ids(await search('WIDGET'))).toEqual(['Group:g-widget:LEGAL_NAME', 'User:u-acme:LEGAL_NAME']);
     expect(ids(await search('@widget.example'))).toEqual(['Group:g-widget:BILLING_EMAIL']);
+  });
+
+  it('matches `%`, `_` and `\\` as themselves, not as wildcards', async () => {
+    for (const q of ['%%', '__', '%a%', 'a_m', '\\%']) expect(ids(await search(q))).toEqual([]);
+    expect(ids(await search('acme_fan'))).toEqual(['User:u-other:BILLING_EMAIL']);
+    expect(ids(await search('acme_'))).toEqual(['User:u-other:BILLING_EMAIL']);
   });
 
   it('pages with a cursor', async () => {

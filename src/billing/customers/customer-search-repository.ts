@@ -42,8 +42,8 @@ export class CustomerSearchRepository {
               { groupId: query },
               { providerCustomerId: query },
               { invoices: { some: { number: query } } },
-              { legalName: { contains: query, mode: 'insensitive' } },
-              { billingEmail: { contains: query, mode: 'insensitive' } },
+              { legalName: { contains: likeLiteral(query), mode: 'insensitive' } },
+              { billingEmail: { contains: likeLiteral(query), mode: 'insensitive' } },
             ],
           },
           position
@@ -68,6 +68,14 @@ export class CustomerSearchRepository {
       });
     return { hits, hasNextPage: rows.length > first };
   }
+}
+
+/**
+ * Prisma passes `contains` to SQL's LIKE as it is, so `%` and `_` would be wildcards (`%%` listing every
+ * customer): escaped with LIKE's default escape character, they match themselves.
+ */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 function matchOf(customer: Customer, query: string): CustomerMatch {
