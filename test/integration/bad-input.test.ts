@@ -48,6 +48,19 @@ describe.each(databaseKinds)('bad input gets a typed 4xx and changes nothing, on
     expect(await t.db.prisma.customer.count()).toBe(0);
   });
 
+  it('refuses what an invoice cannot print: other scripts, emoji, bidi overrides, invisible characters', async () => {
+    const update = async (field: string, value: string, token = ada) =>
+      t.graphql(`mutation($v: String) { updateBillingProfile(input: { ${field}: $v }) { id } }`, {
+        token,
+        variables: { v: value },
+      });
+    for (const value of ['中文', 'Ada 😀', 'evil\u202Etxt.exe', 'Ada\u200BLovelace', '1 rue X\u2028Paris', '\uFEFFAda'])
+      expect(codeOf(await update('addressLine1', value))).toEqual({ code: 'BAD_USER_INPUT', field: 'addressLine1' });
+    expect(await t.db.prisma.customer.count()).toBe(0);
+    const athena = await t.token({ sub: 'athena' });
+    expect((await update('legalName', 'Ἀθηνᾶ Ωμέγα, Жук, Łódź – Ærø', athena)).errors).toBeUndefined();
+  });
+
   it('refuses used storage of 2^63 bytes or more', async () => {
     const asVariable = await t.graphql(
       `mutation($b: Bytes!) { reportStorageUsage(owner: { userId: "ada" }, usedBytes: $b) { id } }`,

@@ -1,6 +1,7 @@
 // Validation of the legal identity a customer gives for its invoices. It stays in our database only.
 import { checkVAT, countries } from 'jsvat';
 import { invalidInput } from '../errors.ts';
+import { codePointName, firstUnprintable } from '../printable-text.ts';
 import { ISO_COUNTRY_CODES } from './country-codes.ts';
 import type { LegalIdentity } from './customer.ts';
 
@@ -14,15 +15,18 @@ const LIMITS: Record<Exclude<keyof LegalIdentity, 'country' | 'vatNumber' | 'bil
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Control characters (NUL included) and lone surrogates: no invoice field holds them, and PostgreSQL refuses NUL. */
-const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
 const MAX_VAT_NUMBER = 20;
 
 /** Trims every field, turns blanks into null, and refuses what an invoice could not carry. */
 export function validLegalIdentity(input: Partial<Record<keyof LegalIdentity, string | null>>): LegalIdentity {
+  // Control characters (NUL included, which PostgreSQL refuses) and lone surrogates are refused with the rest.
   for (const [field, value] of Object.entries(input)) {
-    if (typeof value === 'string' && UNPRINTABLE.test(value))
-      throw invalidInput(`\`${field}\` contains control or invalid characters`, field);
+    const unprintable = typeof value === 'string' ? firstUnprintable(value) : null;
+    if (unprintable !== null)
+      throw invalidInput(
+        `\`${field}\` contains a character invoices cannot print (${codePointName(unprintable)}): use Latin, Greek or Cyrillic script`,
+        field,
+      );
   }
   const clean = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
   const identity: LegalIdentity = {
