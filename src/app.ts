@@ -11,6 +11,7 @@ import { keepCachesInStep } from './billing/change-notifications.ts';
 import { systemClock, type Clock } from './billing/clock.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { lockEmbeddedDatabase } from './db/embedded-database-lock.ts';
 import { applyMigrations, pendingMigrations } from './db/migration-runner.ts';
 import { RateLimitCounters } from './db/rate-limit-counters.ts';
 import { createApolloServer } from './graphql/apollo-server.ts';
@@ -202,9 +203,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 }
 
 async function openConfiguredDatabase(config: Config): Promise<Database> {
-  if (config.database.kind === 'pglite' && config.database.dataDir)
-    mkdirSync(config.database.dataDir, { recursive: true });
-  return openDatabase(config.database);
+  const { database: target } = config;
+  if (target.kind !== 'pglite' || !target.dataDir) return openDatabase(target);
+  mkdirSync(target.dataDir, { recursive: true });
+  const lock = lockEmbeddedDatabase(target.dataDir);
+  if ('heldBy' in lock) {
+    throw new StartupError(
+      `the embedded database ${target.dataDir} is in use by another process (pid ${lock.heldBy}): stop it first, or give this one its own PGLITE_DATA_DIR (several instances share a database on PostgreSQL: DATABASE_URL)`,
+    );
+  }
+  try {
+    const database = await openDatabase(target);
+    return {
+      ...database,
+      close: async () => {
+        await database.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /** The embedded database migrates itself; a PostgreSQL server is migrated deliberately, by `npm run db:migrate`. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -28,6 +29,47 @@ describe('starting on the embedded database', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('one process at a time on an embedded database directory', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'billing-pglite-lock-'));
+  const dataDir = path.join(dir, 'pglite');
+  const config = testConfig({ PGLITE_DATA_DIR: dataDir });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a second instance while the first runs, and starts once it stopped', async () => {
+    const first = await createApp(config, { logger: silent });
+    try {
+      await expect(createApp(config, { logger: silent })).rejects.toThrow(
+        new StartupError(
+          `the embedded database ${dataDir} is in use by another process (pid ${process.pid}): stop it first, or give this one its own PGLITE_DATA_DIR (several instances share a database on PostgreSQL: DATABASE_URL)`,
+        ),
+      );
+    } finally {
+      await first.close();
+    }
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    await (await createApp(config, { logger: silent })).close();
+  });
+
+  it('refuses while another live process holds the lock, and takes over the lock of a process gone', async () => {
+    const other = spawn('sleep', ['60']);
+    try {
+      writeFileSync(`${dataDir}.lock`, String(other.pid));
+      await expect(createApp(config, { logger: silent })).rejects.toThrow(
+        `in use by another process (pid ${other.pid})`,
+      );
+    } finally {
+      const exited = new Promise((resolve) => other.once('exit', resolve));
+      other.kill();
+      await exited;
+    }
+    // Killed without a chance to remove its lock file, as after a crash: the next start takes it over.
+    expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(other.pid));
+    const next = await createApp(config, { logger: silent });
+    expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+    await next.close();
   });
 });
 
