@@ -161,7 +161,7 @@ const environmentSchema = z.object({
   INVOICE_NUMBER_FORMAT: z.string().min(1).default('F{year}-{seq:6}'),
   CREDIT_NOTE_NUMBER_FORMAT: z.string().min(1).default('A{year}-{seq:6}'),
   INVOICE_TIME_ZONE: z.string().min(1).default('Europe/Paris'),
-  VAT_VIES_CHECK: z.enum(['true', 'false']).default('false'),
+  VAT_VIES_CHECK: z.enum(['true', 'false']).optional(),
   INVOICE_LINK_SECRET: z.string().optional(),
   INVOICE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -325,7 +325,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       numberTemplate: env.INVOICE_NUMBER_FORMAT,
       creditNoteNumberTemplate: env.CREDIT_NOTE_NUMBER_FORMAT,
       timeZone: env.INVOICE_TIME_ZONE,
-      viesCheck: env.VAT_VIES_CHECK === 'true',
+      // A real deployment asks the registry unless told not to; development has no network to ask.
+      viesCheck: (env.VAT_VIES_CHECK ?? (production ? 'true' : 'false')) === 'true',
       linkSecret: env.INVOICE_LINK_SECRET ?? DEV_INVOICE_LINK_SECRET,
       linkTtlSeconds: env.INVOICE_LINK_TTL_SECONDS,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),

@@ -1258,6 +1258,8 @@ export type User = {
 };
 
 export type VatNumberStatus =
+  /** Registry checks are off (VAT_VIES_CHECK=false): the number's format and check digits are right, and it is treated as registered (reverse charge) on the seller's responsibility. */
+  | 'FORMAT_VALID'
   /** The number fails its check, or the registry does not know it. */
   | 'INVALID'
   /** No VAT number, or not checked yet. */

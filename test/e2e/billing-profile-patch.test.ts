@@ -45,6 +45,18 @@ describe('updateBillingProfile is a patch', () => {
     expect(await providerTaxRates()).toEqual([]);
   });
 
+  it('says its VAT number was checked for format only, the registry not asked (VIES is off here)', async () => {
+    const res = await t.graphql<any>(
+      `query { billingProfile(owner: { userId: "hans" }) { legalIdentity { vatNumberStatus } invoices(first: 1) { edges { node { vatNumberStatus vatTreatment } } } } }`,
+      { token: hans.token },
+    );
+    expect(res.data.billingProfile.legalIdentity.vatNumberStatus).toBe('FORMAT_VALID');
+    expect(res.data.billingProfile.invoices.edges[0].node).toEqual({
+      vatNumberStatus: 'FORMAT_VALID',
+      vatTreatment: 'REVERSE_CHARGE',
+    });
+  });
+
   it('keeps every field it is not given, and calls the provider only when the VAT inputs change', async () => {
     const writesBefore = await taxRateWrites();
     const res = await update({ city: 'Berlin', postalCode: '10115' });

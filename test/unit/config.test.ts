@@ -1,6 +1,23 @@
 import path from 'node:path';
 import { ConfigError, DEV_AUTH_SECRET, DEV_INVOICE_LINK_SECRET, loadConfig } from '../../src/config';
 
+/** A complete production environment, secrets made up for the test. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8Ue',
+  DATABASE_URL: 'postgresql://x@127.0.0.1/x',
+  STRIPE_SECRET_KEY: 'sk_test_x',
+  STRIPE_WEBHOOK_SECRET: 'whsec_x',
+  INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0DsAi',
+  PUBLIC_BASE_URL: 'https://billing.example',
+  SELLER_LEGAL_NAME: 'S',
+  SELLER_ADDRESS_LINE1: 'A',
+  SELLER_POSTAL_CODE: '1',
+  SELLER_CITY: 'C',
+  SELLER_COUNTRY: 'FR',
+  SELLER_VAT_NUMBER: 'FR40303265045',
+};
+
 describe('configuration', () => {
   it('runs on the embedded defaults when nothing is set', () => {
     const config = loadConfig({});
@@ -47,21 +64,7 @@ describe('configuration', () => {
   });
 
   it('serves the admin playground in development, and in production only when asked', () => {
-    const production = {
-      NODE_ENV: 'production',
-      AUTH_JWT_SECRET: 'q8Vf2Lr9Xw4Tz7Nb1Kc6Hs3Jd5Pm0Ga8Ue',
-      DATABASE_URL: 'postgresql://x@127.0.0.1/x',
-      STRIPE_SECRET_KEY: 'sk_test_x',
-      STRIPE_WEBHOOK_SECRET: 'whsec_x',
-      INVOICE_LINK_SECRET: 'Yt5Re8Wq2Zx7Cv4Bn1Mk9Lp6Jh3Gf0DsAi',
-      PUBLIC_BASE_URL: 'https://billing.example',
-      SELLER_LEGAL_NAME: 'S',
-      SELLER_ADDRESS_LINE1: 'A',
-      SELLER_POSTAL_CODE: '1',
-      SELLER_CITY: 'C',
-      SELLER_COUNTRY: 'FR',
-      SELLER_VAT_NUMBER: 'FR40303265045',
-    };
+    const production = PRODUCTION;
     expect(loadConfig({}).adminPlayground).toBe(true);
     expect(loadConfig({ ADMIN_PLAYGROUND: 'false' }).adminPlayground).toBe(false);
     expect(loadConfig(production).adminPlayground).toBe(false);
@@ -95,6 +98,14 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/x', PGLITE_DATA_DIR: 'var/db' }).payments).toMatchObject({
       stateFile: path.resolve('var/stripe-emulator-h-5432-x.json'),
     });
+  });
+
+  it('asks the VIES registry about VAT numbers in production unless told not to, and never elsewhere unless told to', () => {
+    const vies = (env: Record<string, string>) => loadConfig(env).invoicing.viesCheck;
+    expect(vies({})).toBe(false);
+    expect(vies({ VAT_VIES_CHECK: 'true' })).toBe(true);
+    expect(vies(PRODUCTION)).toBe(true);
+    expect(vies({ ...PRODUCTION, VAT_VIES_CHECK: 'false' })).toBe(false);
   });
 
   it('keeps the embedded emulator in memory outside development, unless told where to keep its state', () => {

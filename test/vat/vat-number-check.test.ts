@@ -5,17 +5,17 @@ import {
   type ViesHttpClient,
 } from '../../src/billing/vat/vat-number-check';
 
-describe('checking a VAT number offline (the default: VIES is off)', () => {
+describe('checking a VAT number offline (the default outside production: VIES is off)', () => {
   const verifier = new OfflineVatNumberVerifier();
 
-  it('finds a number with a correct format and check digits valid', async () => {
-    expect(await verifier.verify('DE136695976')).toBe('valid');
-    expect(await verifier.verify('FR40303265045')).toBe('valid');
-    expect(await verifier.verify('EL094259216')).toBe('valid');
+  it('finds a number with a correct format and check digits well formed, never registry-confirmed', async () => {
+    expect(await verifier.verify('DE136695976')).toBe('format-valid');
+    expect(await verifier.verify('FR40303265045')).toBe('format-valid');
+    expect(await verifier.verify('EL094259216')).toBe('format-valid');
   });
 
   it('ignores spaces, dots, dashes and case, as customers type them', async () => {
-    expect(await verifier.verify('de 136.695-976')).toBe('valid');
+    expect(await verifier.verify('de 136.695-976')).toBe('format-valid');
   });
 
   it('finds a number with wrong check digits or a wrong format invalid', async () => {

@@ -61,6 +61,12 @@ describe('deciding the VAT of an invoice from a French seller', () => {
     expect(decision.mention).toContain('Article 196 of Directive 2006/112/EC');
   });
 
+  it('reverse-charges a well-formed number when the operator turned registry checks off, and only then', () => {
+    const business = { buyerCountry: 'DE', buyerVatNumber: 'DE136695976' } as const;
+    expect(decideVat(fromFrance({ ...business, vatNumberStatus: 'format-valid' })).treatment).toBe('REVERSE_CHARGE');
+    expect(decideVat(fromFrance({ ...business, vatNumberStatus: 'unverified' })).treatment).toBe('STANDARD');
+  });
+
   it('charges German VAT to a business in Germany whose VAT number is invalid', () => {
     expect(
       decideVat(fromFrance({ buyerCountry: 'DE', buyerVatNumber: 'DE123456789', vatNumberStatus: 'invalid' })),

@@ -4,7 +4,7 @@ import type { EntitlementBasis } from '../entitlements/entitlement-policy.ts';
 import type { CustomerState } from './customer-state.ts';
 
 /** Where a VAT number stands with the EU registry (VIES): unchecked, confirmed, refused, or not reachable. */
-export type VatNumberCheck = 'VERIFIED' | 'UNVERIFIED' | 'INVALID' | 'NOT_CHECKED';
+export type VatNumberCheck = 'VERIFIED' | 'FORMAT_VALID' | 'UNVERIFIED' | 'INVALID' | 'NOT_CHECKED';
 
 export interface LegalIdentity {
   legalName: string | null;

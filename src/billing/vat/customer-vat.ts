@@ -10,6 +10,7 @@ export type VatNumberCheckLog = (customerId: string, status: VatNumberCheck, at:
 
 const CHECK_OF: Record<VatNumberStatus, VatNumberCheck> = {
   valid: 'VERIFIED',
+  'format-valid': 'FORMAT_VALID',
   unverified: 'UNVERIFIED',
   invalid: 'INVALID',
 };

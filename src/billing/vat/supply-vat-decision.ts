@@ -14,7 +14,7 @@ export interface SupplyVatDecision extends VatDecision {
 }
 
 const TREATMENTS: readonly VatTreatment[] = ['STANDARD', 'REVERSE_CHARGE', 'OUT_OF_SCOPE'];
-const CHECKS: readonly VatNumberCheck[] = ['VERIFIED', 'UNVERIFIED', 'INVALID', 'NOT_CHECKED'];
+const CHECKS: readonly VatNumberCheck[] = ['VERIFIED', 'FORMAT_VALID', 'UNVERIFIED', 'INVALID', 'NOT_CHECKED'];
 
 /** `v1:STANDARD:DE:1900:2026-11-27:UNVERIFIED`. */
 export function vatDecisionTag(decision: SupplyVatDecision): string {

@@ -1,10 +1,14 @@
 // Whether a buyer's VAT number may zero-rate an invoice (reverse charge). Two verifiers behind one port:
-// offline (format and check digits with jsvat, the default: there is no network here) and VIES (the
-// Commission's registry, opt-in by configuration). Only 'valid' zero-rates; see ./README.md.
+// VIES (the Commission's registry, the default in production) and offline (format and check digits with
+// jsvat, the default elsewhere: there is no network here). Only 'valid' and 'format-valid' zero-rate; see ./README.md.
 import { checkVAT, countries } from 'jsvat';
 import { vatMemberState } from './eu-vat-rates.ts';
 
-export type VatNumberStatus = 'valid' | 'invalid' | 'unverified';
+/**
+ * `valid`: the registry confirmed it; `format-valid`: registry checks are off by configuration and the
+ * number's format and check digits are right; `unverified`: the registry could not answer.
+ */
+export type VatNumberStatus = 'valid' | 'format-valid' | 'invalid' | 'unverified';
 
 export interface VatNumberVerifier {
   /** `vatNumber` with its country prefix (EL for Greece), as stored on the customer. */
@@ -25,12 +29,13 @@ function wellFormed(vatNumber: string): { country: string; prefix: string; natio
 }
 
 /**
- * Format and check digits only. A number that passes is 'valid': with VIES off by configuration this is
- * the verification the operator chose, and a registry that was never asked cannot be "unverified".
+ * Format and check digits only. A number that passes is 'format-valid', never 'valid': nobody asked the
+ * registry, and the profile and invoice say so. With VIES off by configuration it zero-rates all the same,
+ * the verification the operator chose; a registry that was never asked cannot be "unverified" either.
  */
 export class OfflineVatNumberVerifier implements VatNumberVerifier {
   async verify(vatNumber: string): Promise<VatNumberStatus> {
-    return wellFormed(vatNumber) ? 'valid' : 'invalid';
+    return wellFormed(vatNumber) ? 'format-valid' : 'invalid';
   }
 }
 

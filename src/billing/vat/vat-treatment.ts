@@ -53,9 +53,11 @@ export function decideVat(situation: VatSituation): VatDecision {
   if (buyer === null)
     return { treatment: 'OUT_OF_SCOPE', rateBps: 0, rateCountry: null, mention: OUT_OF_SCOPE_MENTION };
   if (buyer === seller) return charged(seller, situation);
-  // Only a valid number issued in the buyer's member state zero-rates; any other is taxed as a consumer.
+  // Only a valid number issued in the buyer's member state zero-rates (confirmed by the registry, or well
+  // formed when the operator turned registry checks off); any other is taxed as a consumer.
   const issuedThere = situation.buyerVatNumber?.toUpperCase().startsWith(vatNumberPrefix(buyer)) ?? false;
-  if (issuedThere && situation.vatNumberStatus === 'valid') {
+  const valid = situation.vatNumberStatus === 'valid' || situation.vatNumberStatus === 'format-valid';
+  if (issuedThere && valid) {
     return { treatment: 'REVERSE_CHARGE', rateBps: 0, rateCountry: null, mention: REVERSE_CHARGE_MENTION };
   }
   // A consumer in another member state pays that state's rate (the One-Stop Shop).
