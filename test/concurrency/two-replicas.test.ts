@@ -10,6 +10,8 @@ const GAPS_MS = [0, 5, 15, 30, 60, 100];
 const SUBSCRIBE = `mutation($planId: ID!) { subscribe(planId: $planId, interval: MONTH) { __typename ... on BillingError { code } } }`;
 const CHANGE = `mutation($v: Int!) { changePlan(planId: "ultra", interval: MONTH, expectedVersion: $v) { __typename ... on BillingError { code } } }`;
 const PAY = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) { __typename ... on InvoicePaid { invoice { status } } } }`;
+const PAY_WITH = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) { __typename
+  ... on PaymentProcessing { invoice { status paymentProcessing } } } }`;
 const REMOVE = `mutation($id: ID!) { removePaymentMethod(paymentMethodId: $id) { __typename } }`;
 const CANCEL = `mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }`;
 const RESUME = `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename } }`;
@@ -132,6 +134,45 @@ describeOnPostgres('one effect per intent across two replicas', () => {
       expect(await requests('POST', new RegExp(`^/v1/invoices/${open.providerInvoiceId}/pay$`))).toHaveLength(1);
       const intents = (await h.stripe.paymentIntents.list({ customer: providerCustomer })).data;
       expect(intents.filter((intent) => intent.status === 'succeeded')).toHaveLength(1);
+    },
+  );
+
+  it.each([0, 15, 60])(
+    'payInvoice by SEPA clicked twice, %i ms apart, then by card on both replicas: one debit, no other charge',
+    async (gap) => {
+      const { actor, providerCustomer, userId } = await customerWith('pm_card_chargeCustomerFail');
+      expect(await h.subscribe(actor, 'lite')).toMatchObject({ __typename: 'PaymentFailed' });
+      const sepa = (await h.saveSepaDebit(actor, 'DE89370400440532013000')).paymentMethod.id;
+      const visa = (await h.savePaymentMethod(actor, 'pm_card_visa')).paymentMethod.id;
+      const open = await a.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId }, status: 'OPEN' } });
+      const pays = () => requests('POST', new RegExp(`^/v1/invoices/${open.providerInvoiceId}/pay$`));
+
+      expect(await fire([a, b], gap, actor, PAY_WITH, { id: open.id, pm: sepa })).toEqual([
+        'PaymentProcessing',
+        'PaymentProcessing',
+      ]);
+      expect(await pays()).toHaveLength(1);
+      // Another method while the bank has the debit: answered from our state, the provider is not asked.
+      const byCard = await Promise.all(
+        [a, b].map((replica) =>
+          replica.graphql<any>(PAY_WITH, { token: actor.token, variables: { id: open.id, pm: visa } }),
+        ),
+      );
+      for (const answer of byCard) {
+        expect(answer.data?.payInvoice).toEqual({
+          __typename: 'PaymentProcessing',
+          invoice: { status: 'OPEN', paymentProcessing: true },
+        });
+      }
+      expect(await pays()).toHaveLength(1);
+      const charges = (await h.stripe.charges.list({ customer: providerCustomer })).data;
+      expect(charges.filter((charge) => charge.status !== 'failed')).toEqual([
+        expect.objectContaining({
+          status: 'pending',
+          amount: open.total,
+          payment_method_details: expect.objectContaining({ type: 'sepa_debit' }),
+        }),
+      ]);
     },
   );
 
