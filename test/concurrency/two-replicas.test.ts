@@ -12,6 +12,8 @@ const CHANGE = `mutation($v: Int!) { changePlan(planId: "ultra", interval: MONTH
 const PAY = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) { __typename ... on InvoicePaid { invoice { status } } } }`;
 const PAY_WITH = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) { __typename
   ... on PaymentProcessing { invoice { status paymentProcessing } } } }`;
+const REFUND = `mutation($id: ID!, $expected: Int!) {
+  refundInvoice(invoiceId: $id, amount: 600, reason: "dup test", expectedRefunded: $expected) { __typename } }`;
 const REMOVE = `mutation($id: ID!) { removePaymentMethod(paymentMethodId: $id) { __typename } }`;
 const CANCEL = `mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }`;
 const RESUME = `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename } }`;
@@ -173,6 +175,31 @@ describeOnPostgres('one effect per intent across two replicas', () => {
           payment_method_details: expect.objectContaining({ type: 'sepa_debit' }),
         }),
       ]);
+    },
+  );
+
+  it.each([0, 15, 60])(
+    'the same partial refund sent twice, %i ms apart: one refund, one credit note; a deliberate second one refunds',
+    async (gap) => {
+      const { userId } = await subscribed();
+      const admin = { token: await a.token({ sub: 'refunding-admin', roles: ['admin'] }) };
+      const invoice = await a.db.prisma.invoice.findFirstOrThrow({
+        where: { customer: { userId }, kind: 'INVOICE', status: 'PAID', issuedAt: { not: null } },
+      });
+      const refunds = async () =>
+        (await requests('POST', /^\/v1\/refunds$/)).filter(
+          (r) => (r.params as { metadata?: { invoice_id?: string } }).metadata?.invoice_id === invoice.id,
+        );
+      const creditNotes = () => a.db.prisma.invoice.count({ where: { correctsInvoiceId: invoice.id } });
+
+      const answers = await fire([a, b], gap, admin, REFUND, { id: invoice.id, expected: 0 });
+      expect(answers.sort()).toEqual(['InvoiceRefunded', 'RefundConflict']);
+      expect(await refunds()).toHaveLength(1);
+      expect(await creditNotes()).toBe(1);
+
+      expect(await fire([b], 0, admin, REFUND, { id: invoice.id, expected: 600 })).toEqual(['InvoiceRefunded']);
+      expect((await refunds()).map((r) => (r.params as { amount?: string }).amount)).toEqual(['600', '600']);
+      expect(await creditNotes()).toBe(2);
     },
   );
 
