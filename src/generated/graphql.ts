@@ -339,6 +339,11 @@ export type Invoice = {
   pdfUrl?: Maybe<Scalars['String']['output']>;
   periodEnd?: Maybe<Scalars['DateTime']['output']>;
   periodStart?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * What refunds gave back on this invoice so far (the total of their credit notes, VAT included): what an admin
+   * passes as `refundInvoice(expectedRefunded:)`. Null for a credit note.
+   */
+  refunded?: Maybe<Money>;
   /** The seller's identity as printed on the invoice, frozen at issue. */
   seller?: Maybe<InvoiceParty>;
   status: InvoiceStatus;
@@ -561,7 +566,9 @@ export type Mutation = {
    * Admin only: gives money back on a paid invoice. The provider refunds `amount` (minor units, VAT included;
    * all that remains refundable when omitted) of the charge that paid it, and a credit note correcting the
    * invoice records it, with `reason` (1 to 500 characters, on the credit note, never sent to the provider).
-   * One refund at a time per customer: a second click waits for the first and is judged on what remains.
+   * `expectedRefunded` is the invoice's `refunded` amount as the admin saw it (minor units): when its refunds
+   * total anything else by the time this runs (a double click, a retry after a lost answer, another admin), the
+   * answer is `RefundConflict` and nothing is refunded. One refund at a time per customer.
    */
   refundInvoice: RefundInvoiceResult;
   /** Refused for the last method while a paid subscription is active. */
@@ -737,6 +744,7 @@ export type MutationReconcileCustomerArgs = {
  */
 export type MutationRefundInvoiceArgs = {
   amount?: InputMaybe<Scalars['Int']['input']>;
+  expectedRefunded: Scalars['Int']['input'];
   invoiceId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
@@ -1166,6 +1174,18 @@ export type QueryVatReportArgs = {
   quarter: Scalars['String']['input'];
 };
 
+/**
+ * The invoice's refunds total `refunded`, not the `expectedRefunded` given: another refund was made since the
+ * admin looked (a double click, a retry of a call that did refund, another admin). Nothing was refunded; look
+ * again, and refund with `expectedRefunded: refunded` if more must really go back.
+ */
+export type RefundConflict = BillingError & {
+  __typename?: 'RefundConflict';
+  code: BillingErrorCode;
+  message: Scalars['String']['output'];
+  refunded: Money;
+};
+
 /** More than remains refundable: the invoice's total minus its credit notes so far. */
 export type RefundExceedsRefundable = BillingError & {
   __typename?: 'RefundExceedsRefundable';
@@ -1174,7 +1194,7 @@ export type RefundExceedsRefundable = BillingError & {
   refundable: Money;
 };
 
-export type RefundInvoiceResult = InvoiceNotPaid | InvoiceRefunded | RefundExceedsRefundable | UnmatchedRefund;
+export type RefundInvoiceResult = InvoiceNotPaid | InvoiceRefunded | RefundConflict | RefundExceedsRefundable | UnmatchedRefund;
 
 export type RemovePaymentMethodResult = LastPaymentMethodRequired | PaymentMethodRemoved;
 
@@ -1457,6 +1477,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   RefundInvoiceResult:
     | ( InvoiceNotPaid )
     | ( Omit<InvoiceRefunded, 'creditNote' | 'invoice'> & { creditNote: _RefType['Invoice'], invoice: _RefType['Invoice'] } )
+    | ( RefundConflict )
     | ( RefundExceedsRefundable )
     | ( UnmatchedRefund )
   ;
@@ -1500,6 +1521,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PaymentFailed )
     | ( PaymentMethodRequired )
     | ( Omit<ProviderEventReplayFailed, 'event'> & { event: _RefType['ProviderEventRecord'] } )
+    | ( RefundConflict )
     | ( RefundExceedsRefundable )
     | ( SetupIncomplete )
     | ( UnmatchedRefund )
@@ -1591,6 +1613,7 @@ export type ResolversTypes = ResolversObject<{
   ProviderEventReplayFailed: ResolverTypeWrapper<Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   ProviderEventReplayed: ResolverTypeWrapper<Omit<ProviderEventReplayed, 'event'> & { event: ResolversTypes['ProviderEventRecord'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RefundConflict: ResolverTypeWrapper<RefundConflict>;
   RefundExceedsRefundable: ResolverTypeWrapper<RefundExceedsRefundable>;
   RefundInvoiceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RefundInvoiceResult']>;
   RemovePaymentMethodResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RemovePaymentMethodResult']>;
@@ -1690,6 +1713,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProviderEventReplayFailed: Omit<ProviderEventReplayFailed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   ProviderEventReplayed: Omit<ProviderEventReplayed, 'event'> & { event: ResolversParentTypes['ProviderEventRecord'] };
   Query: Record<PropertyKey, never>;
+  RefundConflict: RefundConflict;
   RefundExceedsRefundable: RefundExceedsRefundable;
   RefundInvoiceResult: ResolversUnionTypes<ResolversParentTypes>['RefundInvoiceResult'];
   RemovePaymentMethodResult: ResolversUnionTypes<ResolversParentTypes>['RemovePaymentMethodResult'];
@@ -1740,7 +1764,7 @@ export type AuditLogConnectionResolvers<ContextType = GraphQLContext, ParentType
 }>;
 
 export type BillingErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingError'] = ResolversParentTypes['BillingError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'InvoiceNotPaid' | 'LastPaymentMethodRequired' | 'NoPaymentFailure' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'RefundExceedsRefundable' | 'SetupIncomplete' | 'UnmatchedRefund' | 'VersionConflict', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadySubscribed' | 'CatalogChangeRefused' | 'DowngradeRefused' | 'EventAlreadyProcessed' | 'InvoiceNotOpen' | 'InvoiceNotPaid' | 'LastPaymentMethodRequired' | 'NoPaymentFailure' | 'PaymentFailed' | 'PaymentMethodRequired' | 'ProviderEventReplayFailed' | 'RefundConflict' | 'RefundExceedsRefundable' | 'SetupIncomplete' | 'UnmatchedRefund' | 'VersionConflict', ParentType, ContextType>;
 }>;
 
 export type BillingOwnerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BillingOwner'] = ResolversParentTypes['BillingOwner']> = ResolversObject<{
@@ -1866,6 +1890,7 @@ export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends Re
   pdfUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   periodEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   periodStart?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refunded?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   seller?: Resolver<Maybe<ResolversTypes['InvoiceParty']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1993,7 +2018,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   markInvoiceUncollectible?: Resolver<ResolversTypes['MarkInvoiceUncollectibleResult'], ParentType, ContextType, RequireFields<MutationMarkInvoiceUncollectibleArgs, 'invoiceId'>>;
   payInvoice?: Resolver<ResolversTypes['PayInvoiceResult'], ParentType, ContextType, RequireFields<MutationPayInvoiceArgs, 'invoiceId'>>;
   reconcileCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReconcileCustomerArgs, 'owner'>>;
-  refundInvoice?: Resolver<ResolversTypes['RefundInvoiceResult'], ParentType, ContextType, RequireFields<MutationRefundInvoiceArgs, 'invoiceId' | 'reason'>>;
+  refundInvoice?: Resolver<ResolversTypes['RefundInvoiceResult'], ParentType, ContextType, RequireFields<MutationRefundInvoiceArgs, 'expectedRefunded' | 'invoiceId' | 'reason'>>;
   removePaymentMethod?: Resolver<ResolversTypes['RemovePaymentMethodResult'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'paymentMethodId'>>;
   replayProviderEvent?: Resolver<ResolversTypes['ReplayProviderEventResult'], ParentType, ContextType, RequireFields<MutationReplayProviderEventArgs, 'id'>>;
   reportStorageUsage?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationReportStorageUsageArgs, 'owner' | 'usedBytes'>>;
@@ -2190,6 +2215,13 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   vatReport?: Resolver<ResolversTypes['VatReport'], ParentType, ContextType, RequireFields<QueryVatReportArgs, 'quarter'>>;
 }>;
 
+export type RefundConflictResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefundConflict'] = ResolversParentTypes['RefundConflict']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refunded?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type RefundExceedsRefundableResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefundExceedsRefundable'] = ResolversParentTypes['RefundExceedsRefundable']> = ResolversObject<{
   code?: Resolver<ResolversTypes['BillingErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2198,7 +2230,7 @@ export type RefundExceedsRefundableResolvers<ContextType = GraphQLContext, Paren
 }>;
 
 export type RefundInvoiceResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefundInvoiceResult'] = ResolversParentTypes['RefundInvoiceResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvoiceNotPaid' | 'InvoiceRefunded' | 'RefundExceedsRefundable' | 'UnmatchedRefund', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InvoiceNotPaid' | 'InvoiceRefunded' | 'RefundConflict' | 'RefundExceedsRefundable' | 'UnmatchedRefund', ParentType, ContextType>;
 }>;
 
 export type RemovePaymentMethodResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RemovePaymentMethodResult'] = ResolversParentTypes['RemovePaymentMethodResult']> = ResolversObject<{
@@ -2360,6 +2392,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ProviderEventReplayFailed?: ProviderEventReplayFailedResolvers<ContextType>;
   ProviderEventReplayed?: ProviderEventReplayedResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RefundConflict?: RefundConflictResolvers<ContextType>;
   RefundExceedsRefundable?: RefundExceedsRefundableResolvers<ContextType>;
   RefundInvoiceResult?: RefundInvoiceResultResolvers<ContextType>;
   RemovePaymentMethodResult?: RemovePaymentMethodResultResolvers<ContextType>;

@@ -57,6 +57,13 @@ export function refundResult(o: RefundOutcome) {
         message: 'Only a paid invoice can be refunded.',
         status: o.invoice.status,
       };
+    case 'conflict':
+      return {
+        __typename: 'RefundConflict' as const,
+        code: 'CONFLICT' as const,
+        message: `This invoice's refunds total ${o.refunded} now, not what was expected: nothing was refunded.`,
+        refunded: money(o.refunded),
+      };
     case 'exceeds_refundable':
       return {
         __typename: 'RefundExceedsRefundable' as const,

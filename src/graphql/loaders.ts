@@ -39,6 +39,7 @@ export interface BillingLoaders {
   liveSubscriptionByCustomerId: DataLoader<string, Subscription | null>;
   paymentMethodsByCustomerId: DataLoader<string, PaymentMethod[]>;
   invoiceLinesByInvoiceId: DataLoader<string, InvoiceLine[]>;
+  refundedByInvoiceId: DataLoader<string, number>;
   invoicePages: DataLoader<InvoicePageKey, InvoicePage, string>;
   planCatalog(): Promise<PlanCatalogView>;
   /** The catalog if in memory: no promise to wait for. */
@@ -52,6 +53,7 @@ class RequestLoaders implements BillingLoaders {
   private subscriptions?: BillingLoaders['liveSubscriptionByCustomerId'];
   private paymentMethods?: BillingLoaders['paymentMethodsByCustomerId'];
   private invoiceLines?: BillingLoaders['invoiceLinesByInvoiceId'];
+  private refunded?: BillingLoaders['refundedByInvoiceId'];
   private pages?: BillingLoaders['invoicePages'];
 
   constructor(private readonly sources: LoaderSources) {}
@@ -78,6 +80,13 @@ class RequestLoaders implements BillingLoaders {
     return (this.invoiceLines ??= new DataLoader(async (ids) =>
       groupEach(ids, await this.sources.invoices.findLinesByInvoiceIds(ids), (row) => row.invoiceId),
     ));
+  }
+
+  get refundedByInvoiceId() {
+    return (this.refunded ??= new DataLoader(async (ids) => {
+      const refunded = await this.sources.invoices.refundedOn(ids);
+      return ids.map((id) => refunded.get(id) ?? 0);
+    }));
   }
 
   /** Pages asked with the same arguments (every owner's first page, typically) are read in one query. */

@@ -1,14 +1,17 @@
 // Admins' refunds end to end on the Stripe emulator: the provider refunds the charge, a credit note records
-// it, never more than remains, once per call even when two calls race, and the audit log shows each outcome.
+// it, never more than remains, once per refund meant even when the same call is sent twice at once (the admin
+// states what he saw refunded), and the audit log shows each outcome.
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeEachDatabase } from '../support/test-database';
 
-const REFUND = `mutation($id: ID!, $amount: Int, $reason: String!) { refundInvoice(invoiceId: $id, amount: $amount, reason: $reason) { __typename
+const REFUND = `mutation($id: ID!, $amount: Int, $reason: String!, $expected: Int!) {
+  refundInvoice(invoiceId: $id, amount: $amount, reason: $reason, expectedRefunded: $expected) { __typename
   ... on InvoiceRefunded { amount { amount currency } invoice { id status } creditNote { kind number correctsInvoiceNumber creditReason total { amount } } }
   ... on InvoiceNotPaid { code status }
   ... on RefundExceedsRefundable { code refundable { amount } }
-  ... on UnmatchedRefund { code unmatched { amount } } } }`;
+  ... on UnmatchedRefund { code unmatched { amount } }
+  ... on RefundConflict { code refunded { amount } } } }`;
 
 describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
   let t: TestApp;
@@ -35,12 +38,28 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     const refunds = async () => (await h.stripe.refunds.list({ payment_intent: intent })).data;
     return { actor, invoice, intent, refunds };
   }
-  const refund = async (id: string, amount: number | null, reason = 'Goodwill refund') =>
-    (await h.mutate(admin, REFUND, { id, amount, reason })).refundInvoice;
+  /** `expected`: the invoice's refunds so far, as the admin saw them. */
+  const refund = async (id: string, amount: number | null, expected: number, reason = 'Goodwill refund') =>
+    (await h.mutate(admin, REFUND, { id, amount, reason, expected })).refundInvoice;
+  /** The invoice's and its credit notes' `refunded`, as the admin reads them. */
+  async function refundedAsShown(userId: string): Promise<Record<string, number | null>> {
+    const { billingProfile } = await h.mutate(
+      admin,
+      `query($owner: BillingOwnerInput!) { billingProfile(owner: $owner) {
+        invoices(first: 10) { edges { node { kind number refunded { amount } } } } } }`,
+      { owner: { userId } },
+    );
+    return Object.fromEntries(
+      billingProfile.invoices.edges.map((e: any) => [
+        `${e.node.kind}:${e.node.number}`,
+        e.node.refunded?.amount ?? null,
+      ]),
+    );
+  }
 
   it('refunds a paid invoice in full: one refund at the provider, one credit note; nothing remains', async () => {
     const { invoice, refunds } = await paidInvoice('rita');
-    const result = await refund(invoice.id, null, 'Cancelled within 14 days');
+    const result = await refund(invoice.id, null, 0, 'Cancelled within 14 days');
     expect(result).toEqual({
       __typename: 'InvoiceRefunded',
       amount: { amount: invoice.total, currency: invoice.currency },
@@ -68,7 +87,7 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     });
     expect(operation).toMatchObject({ kind: 'REFUND_INVOICE', status: 'SUCCEEDED' });
 
-    expect(await refund(invoice.id, null)).toEqual({
+    expect(await refund(invoice.id, null, invoice.total)).toEqual({
       __typename: 'RefundExceedsRefundable',
       code: 'REFUND_EXCEEDS_REFUNDABLE',
       refundable: { amount: 0 },
@@ -86,25 +105,35 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
 
   it('refunds a part, then the rest, and refuses more than remains', async () => {
     const { invoice, refunds } = await paidInvoice('sami');
-    expect(await refund(invoice.id, invoice.total + 1)).toEqual({
+    expect(await refund(invoice.id, invoice.total + 1, 0)).toEqual({
       __typename: 'RefundExceedsRefundable',
       code: 'REFUND_EXCEEDS_REFUNDABLE',
       refundable: { amount: invoice.total },
     });
     expect(await refunds()).toEqual([]);
 
-    const part = await refund(invoice.id, 600);
+    const part = await refund(invoice.id, 600, 0);
     expect(part).toMatchObject({
       __typename: 'InvoiceRefunded',
       amount: { amount: 600 },
       creditNote: { total: { amount: -600 }, correctsInvoiceNumber: invoice.number },
     });
-    expect(await refund(invoice.id, invoice.total - 599)).toEqual({
+    expect(await refundedAsShown('sami')).toEqual({
+      [`INVOICE:${invoice.number}`]: 600,
+      [`CREDIT_NOTE:${part.creditNote.number}`]: null,
+    });
+    // The same call again (a retry, a double click) finds 600 refunded, not the 0 it saw: nothing more goes back.
+    expect(await refund(invoice.id, 600, 0)).toEqual({
+      __typename: 'RefundConflict',
+      code: 'CONFLICT',
+      refunded: { amount: 600 },
+    });
+    expect(await refund(invoice.id, invoice.total - 599, 600)).toEqual({
       __typename: 'RefundExceedsRefundable',
       code: 'REFUND_EXCEEDS_REFUNDABLE',
       refundable: { amount: invoice.total - 600 },
     });
-    const rest = await refund(invoice.id, null, 'Refund of the rest');
+    const rest = await refund(invoice.id, null, 600, 'Refund of the rest');
     expect(rest).toMatchObject({
       __typename: 'InvoiceRefunded',
       amount: { amount: invoice.total - 600 },
@@ -114,7 +143,7 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     expect((await refunds()).map((r) => r.amount).sort((a, b) => a - b)).toEqual(
       [600, invoice.total - 600].sort((a, b) => a - b),
     );
-    expect(await refund(invoice.id, 1)).toMatchObject({
+    expect(await refund(invoice.id, 1, invoice.total)).toMatchObject({
       __typename: 'RefundExceedsRefundable',
       refundable: { amount: 0 },
     });
@@ -123,23 +152,26 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     expect(charge).toMatchObject({ refunded: true, amount_refunded: invoice.total });
   });
 
-  it('refunds once per call when two calls race', async () => {
-    const { invoice, refunds } = await paidInvoice('tomas');
+  it.each([
+    ['in full', null],
+    ['in part', 600],
+  ])('refunds once when the same refund %s is sent twice at once', async (_label, amount) => {
+    const { invoice, refunds } = await paidInvoice(`tomas-${amount ?? 'all'}`);
     const results = await Promise.all(
       [1, 2].map(() =>
         t.graphql<any>(REFUND, {
           token: admin.token,
-          variables: { id: invoice.id, amount: null, reason: 'Double click' },
+          variables: { id: invoice.id, amount, reason: 'Double click', expected: 0 },
         }),
       ),
     );
     const outcomes = results.map((r) => r.data?.refundInvoice?.__typename ?? r.errors?.[0]?.extensions?.code).sort();
-    // The second waits for the first's lock and finds nothing left (or, past the lock wait, a CONFLICT).
+    // The second waits for the first's lock and finds the refund it did not see (or, past the lock wait, CONFLICT).
     expect([
-      ['InvoiceRefunded', 'RefundExceedsRefundable'],
+      ['InvoiceRefunded', 'RefundConflict'],
       ['CONFLICT', 'InvoiceRefunded'],
     ]).toContainEqual(outcomes);
-    expect(await refunds()).toEqual([expect.objectContaining({ amount: invoice.total })]);
+    expect(await refunds()).toEqual([expect.objectContaining({ amount: amount ?? invoice.total })]);
     expect(await t.db.prisma.invoice.count({ where: { correctsInvoiceId: invoice.id } })).toBe(1);
   });
 
@@ -147,18 +179,21 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     const { invoice, intent, refunds } = await paidInvoice('uma');
     // As a credit note that failed after its refund would leave it: the provider refunded, we recorded nothing.
     await h.stripe.refunds.create({ payment_intent: intent, amount: 300 });
-    expect(await refund(invoice.id, 600)).toEqual({
+    expect(await refund(invoice.id, 600, 0)).toEqual({
       __typename: 'UnmatchedRefund',
       code: 'UNMATCHED_REFUND',
       unmatched: { amount: 300 },
     });
-    expect(await refund(invoice.id, 300)).toMatchObject({
+    expect(await refund(invoice.id, 300, 0)).toMatchObject({
       __typename: 'InvoiceRefunded',
       amount: { amount: 300 },
       creditNote: { total: { amount: -300 } },
     });
     expect((await refunds()).map((r) => r.amount)).toEqual([300]);
-    expect(await refund(invoice.id, 600)).toMatchObject({ __typename: 'InvoiceRefunded', amount: { amount: 600 } });
+    expect(await refund(invoice.id, 600, 300)).toMatchObject({
+      __typename: 'InvoiceRefunded',
+      amount: { amount: 600 },
+    });
     expect((await refunds()).map((r) => r.amount).sort((a, b) => a - b)).toEqual([300, 600]);
   });
 
@@ -169,7 +204,7 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
     const open = await t.db.prisma.invoice.findFirstOrThrow({
       where: { customer: { userId: 'vera' }, kind: 'INVOICE' },
     });
-    expect(await refund(open.id, null)).toEqual({
+    expect(await refund(open.id, null, 0)).toEqual({
       __typename: 'InvoiceNotPaid',
       code: 'INVOICE_NOT_PAID',
       status: 'OPEN',
@@ -177,12 +212,17 @@ describeEachDatabase('admin refunds on the Stripe emulator (%s)', (kind) => {
 
     const { invoice, refunds } = await paidInvoice('walt');
     const codeOf = async (actor: Actor, variables: Record<string, unknown>) =>
-      (await t.graphql(REFUND, { token: actor.token, variables: { id: invoice.id, reason: 'x', ...variables } }))
-        .errors?.[0]?.extensions?.code;
+      (
+        await t.graphql(REFUND, {
+          token: actor.token,
+          variables: { id: invoice.id, reason: 'x', expected: 0, ...variables },
+        })
+      ).errors?.[0]?.extensions?.code;
     const walt = { token: await t.token({ sub: 'walt' }) };
     expect(await codeOf(walt, {})).toBe('FORBIDDEN');
     expect(await codeOf(admin, { amount: -5 })).toBe('BAD_USER_INPUT');
     expect(await codeOf(admin, { reason: '  ' })).toBe('BAD_USER_INPUT');
+    expect(await codeOf(admin, { expected: -1 })).toBe('BAD_USER_INPUT');
     expect(await codeOf(admin, { reason: 'r'.repeat(501) })).toBe('BAD_USER_INPUT');
     expect(await codeOf(admin, { id: 'not-an-id' })).toBe('BAD_USER_INPUT');
     expect(await codeOf(admin, { id: '00000000-0000-4000-8000-000000000000' })).toBe('NOT_FOUND');

@@ -10,6 +10,10 @@ const GAPS_MS = [0, 5, 15, 30, 60, 100];
 const SUBSCRIBE = `mutation($planId: ID!) { subscribe(planId: $planId, interval: MONTH) { __typename ... on BillingError { code } } }`;
 const CHANGE = `mutation($v: Int!) { changePlan(planId: "ultra", interval: MONTH, expectedVersion: $v) { __typename ... on BillingError { code } } }`;
 const PAY = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) { __typename ... on InvoicePaid { invoice { status } } } }`;
+const PAY_WITH = `mutation($id: ID!, $pm: ID) { payInvoice(invoiceId: $id, paymentMethodId: $pm) { __typename
+  ... on PaymentProcessing { invoice { status paymentProcessing } } } }`;
+const REFUND = `mutation($id: ID!, $expected: Int!) {
+  refundInvoice(invoiceId: $id, amount: 600, reason: "dup test", expectedRefunded: $expected) { __typename } }`;
 const REMOVE = `mutation($id: ID!) { removePaymentMethod(paymentMethodId: $id) { __typename } }`;
 const CANCEL = `mutation($v: Int!) { cancelSubscription(expectedVersion: $v) { __typename } }`;
 const RESUME = `mutation($v: Int!) { resumeSubscription(expectedVersion: $v) { __typename } }`;
@@ -132,6 +136,70 @@ describeOnPostgres('one effect per intent across two replicas', () => {
       expect(await requests('POST', new RegExp(`^/v1/invoices/${open.providerInvoiceId}/pay$`))).toHaveLength(1);
       const intents = (await h.stripe.paymentIntents.list({ customer: providerCustomer })).data;
       expect(intents.filter((intent) => intent.status === 'succeeded')).toHaveLength(1);
+    },
+  );
+
+  it.each([0, 15, 60])(
+    'payInvoice by SEPA clicked twice, %i ms apart, then by card on both replicas: one debit, no other charge',
+    async (gap) => {
+      const { actor, providerCustomer, userId } = await customerWith('pm_card_chargeCustomerFail');
+      expect(await h.subscribe(actor, 'lite')).toMatchObject({ __typename: 'PaymentFailed' });
+      const sepa = (await h.saveSepaDebit(actor, 'DE89370400440532013000')).paymentMethod.id;
+      const visa = (await h.savePaymentMethod(actor, 'pm_card_visa')).paymentMethod.id;
+      const open = await a.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId }, status: 'OPEN' } });
+      const pays = () => requests('POST', new RegExp(`^/v1/invoices/${open.providerInvoiceId}/pay$`));
+
+      expect(await fire([a, b], gap, actor, PAY_WITH, { id: open.id, pm: sepa })).toEqual([
+        'PaymentProcessing',
+        'PaymentProcessing',
+      ]);
+      expect(await pays()).toHaveLength(1);
+      // Another method while the bank has the debit: answered from our state, the provider is not asked.
+      const byCard = await Promise.all(
+        [a, b].map((replica) =>
+          replica.graphql<any>(PAY_WITH, { token: actor.token, variables: { id: open.id, pm: visa } }),
+        ),
+      );
+      for (const answer of byCard) {
+        expect(answer.data?.payInvoice).toEqual({
+          __typename: 'PaymentProcessing',
+          invoice: { status: 'OPEN', paymentProcessing: true },
+        });
+      }
+      expect(await pays()).toHaveLength(1);
+      const charges = (await h.stripe.charges.list({ customer: providerCustomer })).data;
+      expect(charges.filter((charge) => charge.status !== 'failed')).toEqual([
+        expect.objectContaining({
+          status: 'pending',
+          amount: open.total,
+          payment_method_details: expect.objectContaining({ type: 'sepa_debit' }),
+        }),
+      ]);
+    },
+  );
+
+  it.each([0, 15, 60])(
+    'the same partial refund sent twice, %i ms apart: one refund, one credit note; a deliberate second one refunds',
+    async (gap) => {
+      const { userId } = await subscribed();
+      const admin = { token: await a.token({ sub: 'refunding-admin', roles: ['admin'] }) };
+      const invoice = await a.db.prisma.invoice.findFirstOrThrow({
+        where: { customer: { userId }, kind: 'INVOICE', status: 'PAID', issuedAt: { not: null } },
+      });
+      const refunds = async () =>
+        (await requests('POST', /^\/v1\/refunds$/)).filter(
+          (r) => (r.params as { metadata?: { invoice_id?: string } }).metadata?.invoice_id === invoice.id,
+        );
+      const creditNotes = () => a.db.prisma.invoice.count({ where: { correctsInvoiceId: invoice.id } });
+
+      const answers = await fire([a, b], gap, admin, REFUND, { id: invoice.id, expected: 0 });
+      expect(answers.sort()).toEqual(['InvoiceRefunded', 'RefundConflict']);
+      expect(await refunds()).toHaveLength(1);
+      expect(await creditNotes()).toBe(1);
+
+      expect(await fire([b], 0, admin, REFUND, { id: invoice.id, expected: 600 })).toEqual(['InvoiceRefunded']);
+      expect((await refunds()).map((r) => (r.params as { amount?: string }).amount)).toEqual(['600', '600']);
+      expect(await creditNotes()).toBe(2);
     },
   );
 

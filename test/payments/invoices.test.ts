@@ -137,6 +137,21 @@ describe('paying an open invoice', () => {
     expect(await harness.provider.retrieveInvoice(invoiceId)).toMatchObject({ status: 'OPEN', attemptCount: 2 });
   });
 
+  it('again while its SEPA debit processes: processing, whatever method is given, and no second charge', async () => {
+    const { invoiceId, customerId } = await openInvoice();
+    const sepa = await saveMethod(harness, customerId, 'pm_sepaDebit');
+    const visa = await saveMethod(harness, customerId);
+    expect(await harness.provider.payInvoice(invoiceId, sepa, newKey())).toEqual({ kind: 'processing' });
+    // As when our mirror has not heard of the debit yet: Stripe refuses, and the debit is the answer.
+    for (const method of [sepa, visa, null]) {
+      expect(await harness.provider.payInvoice(invoiceId, method, newKey())).toEqual({ kind: 'processing' });
+    }
+    const charges = (await harness.browser.charges.list({ customer: customerId })).data;
+    expect(charges.filter((charge) => charge.status !== 'failed')).toEqual([
+      expect.objectContaining({ status: 'pending', payment_method: sepa }),
+    ]);
+  });
+
   it('with a card that needs 3-D Secure answers the client secret to authenticate with', async () => {
     const { invoiceId, customerId } = await openInvoice();
     const challenged = await harness.browser.paymentMethods.attach('pm_card_authenticationRequired', {

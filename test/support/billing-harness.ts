@@ -55,6 +55,31 @@ export class BillingHarness {
     return result;
   }
 
+  /** Saves a SEPA Direct Debit mandate as the web app does: the IBAN and the acceptance go to Stripe.js. */
+  async saveSepaDebit(actor: Actor, iban: string): Promise<any> {
+    const { startPaymentMethodSetup: setup } = await this.mutate(
+      actor,
+      `mutation { startPaymentMethodSetup(type: SEPA_DEBIT) { setupIntentId } }`,
+    );
+    await this.stripe.setupIntents.confirm(setup.setupIntentId, {
+      payment_method_data: {
+        type: 'sepa_debit',
+        sepa_debit: { iban },
+        billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      },
+      mandate_data: {
+        customer_acceptance: { type: 'online', online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0' } },
+      },
+    });
+    const { completePaymentMethodSetup: result } = await this.mutate(
+      actor,
+      `mutation($id: ID!) { completePaymentMethodSetup(setupIntentId: $id) {
+        __typename ... on PaymentMethodSaved { paymentMethod { id type last4 isDefault } } } }`,
+      { id: setup.setupIntentId },
+    );
+    return result;
+  }
+
   /** The customer passes (or fails) the bank's 3-D Secure challenge for the intent behind this client secret. */
   async authenticate(clientSecret: string, result: 'succeed' | 'fail' = 'succeed'): Promise<void> {
     const res = await fetch(`${this.emulatorUrl}/_emulator/authenticate/${clientSecret.split('_secret_')[0]}`, {

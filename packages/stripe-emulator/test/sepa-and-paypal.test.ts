@@ -345,6 +345,37 @@ describe('SEPA Direct Debit payments settle days later', () => {
     });
   });
 
+  it('refuses to confirm a processing debit again: one pending charge, then one settlement', async () => {
+    const { customer, clock, paymentMethod } = await customerOnClock(stripe, 'pm_success_de');
+    const intent = await stripe.paymentIntents.create({
+      amount: 1500,
+      currency: 'eur',
+      customer: customer.id,
+      payment_method: paymentMethod!,
+      confirm: true,
+      mandate_data: ONLINE,
+    });
+    expect(intent.status).toBe('processing');
+    const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    for (const again of [{}, { payment_method: card.id }]) {
+      expect(await error(stripe.paymentIntents.confirm(intent.id, again))).toMatchObject({
+        statusCode: 400,
+        type: 'StripeInvalidRequestError',
+        code: 'payment_intent_unexpected_state',
+        message: expect.stringContaining('status of processing'),
+      });
+    }
+    expect(await stripe.paymentIntents.retrieve(intent.id)).toMatchObject({
+      status: 'processing',
+      payment_method: paymentMethod,
+    });
+    expect((await stripe.charges.list({ customer: customer.id })).data).toMatchObject([{ status: 'pending' }]);
+    await advance(stripe, clock, MARCH_1 + 5 * DAY + 60);
+    expect((await stripe.charges.list({ customer: customer.id })).data).toMatchObject([
+      { status: 'succeeded', amount_captured: 1500 },
+    ]);
+  });
+
   it('needs the mandate of a method that has none', async () => {
     const customer = await stripe.customers.create({});
     const method = await stripe.paymentMethods.attach('pm_success_de', { customer: customer.id });
@@ -397,6 +428,32 @@ describe('subscriptions paid by SEPA Direct Debit', () => {
     await advance(stripe, clock, MARCH_1 + 5 * DAY + 60);
     expect(await stripe.subscriptions.retrieve(subscription.id)).toMatchObject({ status: 'active' });
     expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'paid' });
+  });
+
+  it('refuses to pay an invoice again while its debit processes, by any method, and charges once', async () => {
+    const { customer, clock } = await customerOnClock(stripe, 'pm_success_de');
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: (await recurringPrice(stripe, 960)).id }],
+      payment_behavior: 'error_if_incomplete',
+    });
+    const invoice = subscription.latest_invoice as string;
+    const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    for (const again of [{}, { payment_method: card.id }]) {
+      expect(await error(stripe.invoices.pay(invoice, again))).toMatchObject({
+        statusCode: 400,
+        type: 'StripeInvalidRequestError',
+        code: 'payment_intent_unexpected_state',
+        payment_intent: { status: 'processing' },
+      });
+    }
+    expect(await stripe.invoices.retrieve(invoice)).toMatchObject({ status: 'open', attempt_count: 1 });
+    expect((await stripe.charges.list({ customer: customer.id })).data).toMatchObject([
+      { status: 'pending', amount: 960, payment_method_details: { type: 'sepa_debit' } },
+    ]);
+    await advance(stripe, clock, MARCH_1 + 5 * DAY + 60);
+    expect(await stripe.invoices.retrieve(invoice)).toMatchObject({ status: 'paid', amount_paid: 960 });
+    expect((await stripe.charges.list({ customer: customer.id })).data).toHaveLength(1);
   });
 
   it('a renewal debit that fails late makes the subscription past due and starts dunning', async () => {

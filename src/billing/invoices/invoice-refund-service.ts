@@ -1,6 +1,8 @@
 // Admins give money back on a paid invoice: the provider refunds the charge, then the credit note records
 // it. Under the customer's lock with a durable intent (its id is the refund's idempotency key), so of two
-// clicks the second sees what the first refunded. The refund and the note are not one transaction: when
+// clicks the second sees what the first refunded; and the admin states what he saw refunded already, so
+// that second click (or a retry, or another admin's refund) is a conflict, not a second partial refund
+// that would still have fitted in what remains. The refund and the note are not one transaction: when
 // the note fails after the provider refunded, the provider's refunds exceed our refund credit notes, and
 // the next call for exactly that amount issues the note only (any other amount is refused until then).
 import type { Invoice } from './invoice.ts';
@@ -13,6 +15,8 @@ import type { InvoiceRepository } from './invoice-repository.ts';
 export type RefundOutcome =
   | { kind: 'refunded'; invoice: Invoice; creditNote: Invoice; amount: number }
   | { kind: 'not_paid'; invoice: Invoice }
+  /** The invoice's refunds total `refunded`, not what the admin saw: refunded meanwhile, nothing done now. */
+  | { kind: 'conflict'; invoice: Invoice; refunded: number }
   | { kind: 'exceeds_refundable'; invoice: Invoice; refundable: number }
   | { kind: 'unmatched_refund'; invoice: Invoice; unmatched: number };
 
@@ -24,10 +28,20 @@ export class InvoiceRefundService {
     private readonly operations: BillingOperations,
   ) {}
 
-  /** Refunds `amount` (all that remains refundable when null) of a paid invoice, with its credit note. */
-  async refund(invoiceId: string, amount: number | null, reason: string): Promise<RefundOutcome> {
+  /**
+   * Refunds `amount` (all that remains refundable when null) of a paid invoice, with its credit note, if its
+   * refunds so far total `expectedRefunded` (what the admin saw).
+   */
+  async refund(
+    invoiceId: string,
+    amount: number | null,
+    reason: string,
+    expectedRefunded: number,
+  ): Promise<RefundOutcome> {
     if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0))
       throw invalidInput('`amount` must be a positive number of minor units', 'amount');
+    if (!Number.isSafeInteger(expectedRefunded) || expectedRefunded < 0)
+      throw invalidInput('`expectedRefunded` must be zero or a positive number of minor units', 'expectedRefunded');
     const why = reason.trim();
     if (!why || why.length > MAX_CREDIT_REASON_LENGTH)
       throw invalidInput(`\`reason\` must be 1 to ${MAX_CREDIT_REASON_LENGTH} characters`, 'reason');
@@ -39,6 +53,8 @@ export class InvoiceRefundService {
       if (invoice.status !== 'PAID' || !invoice.issuedAt || !invoice.providerInvoiceId)
         return { kind: 'not_paid', invoice };
       const credited = await this.invoices.creditedOn(invoice.id);
+      if (credited.byOperators !== expectedRefunded)
+        return { kind: 'conflict', invoice, refunded: credited.byOperators };
       // Only money the provider took can go back: a part paid from the customer's credit balance (a
       // downgrade's credit) was never charged, and what earlier refunds returned is gone already.
       const refundable = Math.min(invoice.total - credited.all, invoice.amountPaid - credited.byOperators);

@@ -57,6 +57,18 @@ export class InvoiceRepository {
     return rows.map(invoiceLineFromRow);
   }
 
+  /** What refunds gave back on each invoice (its operators' credit notes, as in `creditedOn`), 0 when none. */
+  async refundedOn(invoiceIds: readonly string[]): Promise<Map<string, number>> {
+    const sums = await this.prisma.invoice.groupBy({
+      by: ['correctsInvoiceId'],
+      where: { correctsInvoiceId: { in: [...invoiceIds] }, issuedAt: { not: null }, providerInvoiceId: null },
+      _sum: { total: true },
+    });
+    const refunded = new Map(invoiceIds.map((id) => [id, 0]));
+    for (const sum of sums) if (sum.correctsInvoiceId) refunded.set(sum.correctsInvoiceId, -(sum._sum.total ?? 0));
+    return refunded;
+  }
+
   /**
    * What the issued credit notes of an invoice gave back, as positive amounts: all of them, and those an
    * operator issued (no provider invoice behind them: refunds), apart from the provider's own credits.

@@ -23,7 +23,7 @@ export class InvoicePaymentService {
 
   /**
    * Retries an open invoice now, with a given method of the customer's or its default one. Under the
-   * customer's lock: a second click finds the invoice paid by the first and gets the same answer.
+   * customer's lock: a second click finds the invoice paid, or its debit processing, and gets that answer.
    */
   pay(customer: Customer, invoiceId: string, paymentMethodId: string | null): Promise<PayInvoiceOutcome> {
     return this.operations.run(customer.id, 'PAY_INVOICE', async (operation) => {
@@ -34,6 +34,10 @@ export class InvoicePaymentService {
         await this.invoiceSync.invoice(found.providerInvoiceId);
       const invoice = (await this.invoices.findById(invoiceId)) ?? found;
       if (invoice.status === 'PAID') return { kind: 'invoice_paid', invoice };
+      // The bank has this invoice's debit (SEPA): another attempt, by any method, would take the money twice.
+      // Decided under the lock, on the state the previous payer left, so no two replicas both get past it.
+      if (invoice.status === 'OPEN' && invoice.paymentProcessing)
+        return { kind: 'payment_processing', invoice, subscription: null };
       return this.payOpen(customer, invoice, found.providerInvoiceId, paymentMethodId, operation.id);
     });
   }

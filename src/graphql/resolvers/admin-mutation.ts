@@ -50,10 +50,15 @@ export const AdminMutation: MutationResolvers = {
       await context.services.invoiceCollection.markUncollectible(requireUuid(invoiceId, 'invoiceId')),
     );
   },
-  refundInvoice: async (_root, { invoiceId, amount, reason }, context) => {
+  refundInvoice: async (_root, { invoiceId, amount, reason, expectedRefunded }, context) => {
     requireRole(context, 'admin');
     return refundResult(
-      await context.services.refunds.refund(requireUuid(invoiceId, 'invoiceId'), amount ?? null, reason),
+      await context.services.refunds.refund(
+        requireUuid(invoiceId, 'invoiceId'),
+        amount ?? null,
+        reason,
+        expectedRefunded,
+      ),
     );
   },
   replayProviderEvent: async (_root, { id }, context) => {

@@ -15,6 +15,10 @@ export const Invoice: InvoiceResolvers = {
   total: (invoice) => inCurrency(invoice)(invoice.total),
   amountPaid: (invoice) => inCurrency(invoice)(invoice.amountPaid),
   amountDue: (invoice) => inCurrency(invoice)(invoice.amountDue),
+  refunded: async (invoice, _args, context) =>
+    invoice.kind === 'CREDIT_NOTE'
+      ? null
+      : inCurrency(invoice)(await context.loaders.refundedByInvoiceId.load(invoice.id)),
   vatRateBasisPoints: (invoice) => invoice.vatRateBps,
   // Invoices are reachable only through fields that authorized the viewer to read them.
   pdfUrl: (invoice, _args, context) => (invoice.issuedAt ? context.services.invoiceLinks.url(invoice.id) : null),

@@ -369,8 +369,13 @@ export class StripePaymentProvider implements PaymentProvider {
       );
       return invoice.status === 'paid' ? SUCCEEDED : await this.outcomeOfInvoice(id);
     } catch (error) {
-      if (!(error instanceof PaymentRefusedError)) throw error;
-      return outcomeOfRefusal(error) ?? (await this.outcomeOfInvoice(id));
+      if (error instanceof PaymentRefusedError) return outcomeOfRefusal(error) ?? (await this.outcomeOfInvoice(id));
+      // Stripe refuses another attempt while the bank has the invoice's debit: that debit is the outcome.
+      if (error instanceof ProviderRequestError) {
+        const current = await this.outcomeOfInvoice(id);
+        if (current.kind === 'processing') return current;
+      }
+      throw error;
     }
   }
 

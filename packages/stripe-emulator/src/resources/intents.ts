@@ -169,8 +169,8 @@ function confirmPayment(emulator: Emulator, intent: Stripe.PaymentIntent, params
 }
 
 /**
- * What confirming either intent starts with, as Stripe orders it: a finished intent is refused, then the
- * confirmation's parameters are checked and its method becomes the intent's.
+ * What confirming either intent starts with, as Stripe orders it: a finished or processing intent is refused,
+ * then the confirmation's parameters are checked and its method becomes the intent's.
  */
 function beginConfirmation(
   emulator: Emulator,
@@ -178,7 +178,8 @@ function beginConfirmation(
   kind: 'SetupIntent' | 'PaymentIntent',
   params: RequestParams,
 ): { now: number; confirmation: Confirmation & { paymentMethod: Stripe.PaymentMethod } } {
-  if (intent.status === 'succeeded' || intent.status === 'canceled') {
+  // Processing: the bank has a debit of this intent, and a second confirmation would charge twice.
+  if (intent.status === 'succeeded' || intent.status === 'canceled' || intent.status === 'processing') {
     throw invalidRequest(
       `You cannot confirm this ${kind} because it has a status of ${intent.status}.`,
       kind === 'SetupIntent' ? 'setup_intent_unexpected_state' : 'payment_intent_unexpected_state',

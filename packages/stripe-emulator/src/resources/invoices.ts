@@ -107,6 +107,16 @@ function pay(emulator: Emulator, invoice: Stripe.Invoice, params: RequestParams)
   if (invoice.status !== 'open')
     throw invalidRequest(`You cannot pay an invoice that is ${invoice.status}.`, 'invoice_not_open');
   if (params.boolean('paid_out_of_band')) return markInvoicePaid(emulator, invoice, now, null);
+  // The bank has a debit of this invoice's intent: another attempt would charge the customer a second time.
+  const pending = paymentIntentOf(emulator, invoice);
+  if (pending?.status === 'processing') {
+    throw new StripeApiError(400, {
+      type: 'invalid_request_error',
+      code: 'payment_intent_unexpected_state',
+      message: 'You cannot pay this invoice because its payment is processing.',
+      payment_intent: pending,
+    });
+  }
   const methodId = params.string('payment_method');
   const method = methodId ? resolvePaymentMethod(emulator, methodId).id : undefined;
   const result = collectInvoice(emulator, invoice, now, {
