@@ -1,4 +1,6 @@
 import { lineVat } from '../../src/billing/vat/vat-amount';
+import { readFacturX } from '../invoices/factur-x-reader';
+import { facturXSchemaErrors } from '../invoices/factur-x-schema';
 import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -165,6 +167,21 @@ describe('an upgrade after the customer’s VAT changed', () => {
     expect(lineTax(chargeLine)).toBe(upgrade.lines[0].vat.amount);
     expect(provided.total).toBe(upgrade.total.amount + credit.total.amount);
     expect(provided.total - provided.subtotal).toBe(upgrade.tax.amount + credit.tax.amount);
+    // Both documents are frozen at issue: their PDF and their Factur-X e-invoice, valid against its XSD.
+    const frozen = await eventually(
+      () =>
+        t.db.prisma.invoice.findMany({
+          where: { id: { in: [credit.id, upgrade.id] }, pdfSha256: { not: null }, eInvoiceSha256: { not: null } },
+          select: { id: true },
+        }),
+      (rows) => rows.length === 2,
+    );
+    expect(frozen).toHaveLength(2);
+    for (const { id } of frozen) {
+      const { eInvoice } = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id }, select: { eInvoice: true } });
+      const { xml } = await readFacturX(Buffer.from(eInvoice!));
+      expect(await facturXSchemaErrors(xml)).toEqual([]);
+    }
     // The credit names the line of the Lite invoice it credits, as Stripe's `credited_items` does.
     const liteRow = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: lite.id } });
     expect(creditLine.parent?.subscription_item_details?.proration_details?.credited_items?.invoice).toBe(
