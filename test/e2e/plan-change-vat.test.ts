@@ -188,6 +188,41 @@ describe('an upgrade after the customer’s VAT changed', () => {
       liteRow.providerInvoiceId,
     );
   });
+  it('keeps one invoice, its credit at the same VAT, when the VAT did not change', async () => {
+    const consumer = 'de-consumer-upgrading';
+    const same = { token: await t.token({ sub: consumer }) };
+    await h.mutate(
+      same,
+      `mutation { updateBillingProfile(input: { legalName: "Jonas Weber", addressLine1: "Hauptstr. 3", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`,
+    );
+    await h.savePaymentMethod(same, 'pm_card_visa');
+    expect((await h.subscribe(same, 'lite')).__typename).toBe('Subscribed');
+    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: consumer } } }))
+      .version;
+    const { changePlan } = await h.mutate(
+      same,
+      `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename } }`,
+      { v: version },
+    );
+    expect(changePlan.__typename).toBe('PlanChanged');
+    const read = async () => {
+      const res = await t.graphql<any>(UPGRADE_DOCUMENTS, { token: same.token, variables: { user: consumer } });
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
+    };
+    const issued = await eventually(read, (list) => list.length === 2 && list.every((d: any) => d.number));
+    expect(issued.map((d: any) => [d.kind, d.vatTreatment, d.vatRateBasisPoints])).toEqual([
+      ['INVOICE', 'STANDARD', 1900],
+      ['INVOICE', 'STANDARD', 1900],
+    ]);
+    const upgrade = issued.find((d: any) => d.lines.length === 2);
+    expect(upgrade.lines.map((line: any) => Math.sign(line.amount.amount)).sort()).toEqual([-1, 1]);
+    for (const line of upgrade.lines) expect(line.vat.amount).toBe(lineVat(line.amount.amount, 1900));
+    const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: upgrade.id } });
+    const provided = await h.stripe.invoices.retrieve(row.providerInvoiceId!);
+    expect(provided.total).toBe(upgrade.total.amount);
+    expect(provided.total - provided.subtotal).toBe(upgrade.tax.amount);
+  });
 });
 
 const UPGRADE_DOCUMENTS = `query($user: ID!) { billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
