@@ -165,13 +165,17 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     const first = invoices.find((invoice) => invoice.id === before.id);
     // The link is signed anew at each read (its expiry moves); everything the invoice states must not.
     expect({ ...first, pdfUrl: undefined }).toEqual({ ...before, pdfUrl: undefined });
-    const next = invoices.find((invoice) => invoice.id !== before.id);
+    const next = invoices.find((invoice) => invoice.id !== before.id && invoice.vatTreatment === 'REVERSE_CHARGE');
     expect(next).toMatchObject({
-      vatTreatment: 'REVERSE_CHARGE',
       tax: { amount: 0 },
       buyer: { legalName: 'Muster AG', vatNumber: 'DE136695976' },
     });
-    expect((await providerAmounts(next.id)).total).toBe(next.total.amount);
+    // The unused time of the consumer's month is credited as it was invoiced: 19 %, a credit note of its own.
+    const credit = await t.db.prisma.invoice.findFirstOrThrow({
+      where: { customer: { userId: 'de-consumer' }, kind: 'CREDIT_NOTE' },
+    });
+    expect(credit).toMatchObject({ correctsInvoiceId: before.id, vatTreatment: 'STANDARD', vatRateBps: 1900 });
+    expect((await providerAmounts(next.id)).total).toBe(next.total.amount + credit.total);
   });
 
   it('serves the PDF through a short-lived signed link, with every legal field', async () => {
@@ -245,13 +249,19 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     const report = res.data.vatReport;
     expect(report.sellerCountry).toBe('FR');
+    // The German consumer's month at 19 %, less the credit note of its unused time when it upgraded as a business.
+    const upgradeCredit = await t.db.prisma.invoice.findFirstOrThrow({
+      where: { customer: { userId: 'de-consumer' }, kind: 'CREDIT_NOTE' },
+    });
+    const oss = { taxable: 800 + upgradeCredit.subtotal, vat: 152 + upgradeCredit.taxAmount };
+    expect(upgradeCredit.subtotal).toBeLessThan(0);
     expect(report.oneStopShop).toEqual([
       {
         memberState: 'DE',
         rateBasisPoints: 1900,
-        taxable: { amount: 800, currency: 'EUR' },
-        vat: { amount: 152 },
-        documents: 1,
+        taxable: { amount: oss.taxable, currency: 'EUR' },
+        vat: { amount: oss.vat },
+        documents: 2,
       },
     ]);
     // The French consumer's invoice and its credit note cancel out; the French business's remains.
@@ -272,14 +282,14 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
         })
       )._sum;
     const [invoices, credits] = [await sum('INVOICE'), await sum('CREDIT_NOTE')];
-    expect(credits.subtotal).toBe(-800);
+    expect(credits.subtotal).toBe(-800 + upgradeCredit.subtotal);
     const [total] = report.totals;
     expect(total.taxable.amount).toBe((invoices.subtotal ?? 0) + (credits.subtotal ?? 0));
     expect(total.vat.amount).toBe((invoices.taxAmount ?? 0) + (credits.taxAmount ?? 0));
     const sections = [...report.oneStopShop, ...report.reverseCharged, ...report.domestic, ...report.outOfScope];
     expect(sections.reduce((acc: number, line: any) => acc + line.taxable.amount, 0)).toBe(total.taxable.amount);
     expect(report.csv.split('\r\n')).toEqual(
-      expect.arrayContaining(['oss,DE,,1900,EUR,800,152,1', 'domestic,FR,,2000,EUR,800,160,3']),
+      expect.arrayContaining([`oss,DE,,1900,EUR,${oss.taxable},${oss.vat},2`, 'domestic,FR,,2000,EUR,800,160,3']),
     );
   });
 

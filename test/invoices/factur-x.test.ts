@@ -5,6 +5,7 @@ import type { LegalInvoiceDocument } from '../../src/billing/invoices/legal-invo
 import { lineVat } from '../../src/billing/vat/vat-amount';
 import { OUT_OF_SCOPE_MENTION, REVERSE_CHARGE_MENTION } from '../../src/billing/vat/vat-treatment';
 import { CiiDocument, readFacturX, type FacturXFile } from './factur-x-reader';
+import { facturXSchemaErrors } from './factur-x-schema';
 import { pdfText } from './pdf-text';
 
 const seller = {
@@ -225,6 +226,10 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
     // A credit note (381) states what it gives back as positive figures.
     const sign = document.kind === 'CREDIT_NOTE' ? -1 : 1;
 
+    it('is valid against the official Factur-X 1.07.3 EN 16931 XSD', async () => {
+      expect(await facturXSchemaErrors(of(document).file.xml)).toEqual([]);
+    });
+
     it('is a PDF/A-3 with factur-x.xml attached as its alternative representation and the fx: XMP metadata', () => {
       const { file } = of(document);
       expect(file.attachment).toEqual({
@@ -266,6 +271,13 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
       expect(cii.text(`${AGREEMENT}/ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CountryID`)).toBe(
         document.buyer.address.country,
       );
+    });
+
+    it('delivers the service where the buyer is, the place of supply (BG-15, in the delivery block CII requires)', () => {
+      const { cii } = of(document);
+      const deliverTo = 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeDelivery/ram:ShipToTradeParty';
+      expect(cii.text(`${deliverTo}/ram:PostalTradeAddress/ram:CountryID`)).toBe(document.buyer.address.country);
+      expect(cii.text(`${deliverTo}/ram:PostalTradeAddress/ram:CityName`)).toBe(document.buyer.address.city);
     });
 
     it('has totals equal to the legal invoice’s, consistent with each other (BT-106, 109, 110, 112, 115; BR-CO-10..16)', () => {
@@ -371,6 +383,16 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
     expect(breakdown(cii, 'CategoryCode')).toBe('S');
     expect(breakdown(cii, 'RateApplicablePercent')).toBe('19');
     expect(cii.text('rsm:ExchangedDocument/ram:IncludedNote/ram:Content')).toBe(creditNote.reason);
+  });
+
+  it('has the XSD check name what breaks the schema (an element out of place, an amount that is not a number)', async () => {
+    const { xml } = of(domesticConsumer).file;
+    const misplaced = xml.replace('<rsm:ExchangedDocument>', '<rsm:ExchangedDocument><ram:Unknown>x</ram:Unknown>');
+    expect(misplaced).not.toBe(xml);
+    expect((await facturXSchemaErrors(misplaced)).join('\n')).toMatch(/Unknown.*not expected/);
+    const badAmount = xml.replace(/(<ram:GrandTotalAmount[^>]*>)12\.60/, '$112,60');
+    expect(badAmount).not.toBe(xml);
+    expect((await facturXSchemaErrors(badAmount)).join('\n')).toMatch(/GrandTotalAmount.*'12,60'/);
   });
 
   it('refuses a document the library’s EN 16931 schema rejects, saying why', async () => {

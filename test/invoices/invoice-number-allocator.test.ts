@@ -50,7 +50,7 @@ describe.each(databaseKinds)('allocating invoice numbers on %s', (kind) => {
     );
     const issueRetried = async (draft: (typeof drafts)[number]): Promise<Invoice> => {
       try {
-        return await issuing.issue(invoiceFromRow(draft), customer, FRENCH_VAT);
+        return (await issuing.issue(invoiceFromRow(draft), customer, FRENCH_VAT))[0]!;
       } catch (error) {
         if ((error as { code?: string }).code !== 'P2028') throw error;
         return issueRetried(draft);

@@ -21,7 +21,6 @@ const TRANSFORM_USAGE = 'Metered usage is not emulated; null on a licensed plan,
 const BALANCE_TRANSACTIONS = "Balance transactions are not emulated (see the README's limits).";
 const ONE_PARENT =
   'A line has one parent: subscription and proration lines fill subscription_item_details only (the example fills both kinds at once, which no real line does).';
-const CREDITED_ITEMS = 'Not tracked: Stripe names the invoice line a credit proration reverses.';
 const FLAT_AMOUNT =
   'Flat-amount tax rates (US retail delivery fees) are not emulated; null on a percentage rate, as in Stripe.';
 const WALLET =
@@ -101,7 +100,6 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
     'never filled last_finalization_error':
       'Finalization never fails in the emulator (it would need Stripe Tax or invalid customer data).',
     'never filled lines.data[].parent.invoice_item_details': ONE_PARENT,
-    'never filled lines.data[].parent.subscription_item_details.proration_details.credited_items': CREDITED_ITEMS,
     'never filled parent.quote_details': 'Quotes are not emulated.',
     'never filled payment_settings.payment_method_options': UNUSED_FEATURE,
     'never filled shipping_cost': SHIPPING,
@@ -109,7 +107,6 @@ export const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
   },
   line_item: {
     'never filled parent.invoice_item_details': ONE_PARENT,
-    'never filled parent.subscription_item_details.proration_details.credited_items': CREDITED_ITEMS,
     'value id: does not start with il_tmp_':
       'The example is a line of an upcoming-invoice preview, whose lines carry temporary il_tmp_ ids; lines of stored invoices are il_.',
   },

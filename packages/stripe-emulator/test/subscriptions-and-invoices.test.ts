@@ -340,6 +340,65 @@ describe('changing price', () => {
     expect((await latestInvoice(await stripe.subscriptions.retrieve(subscription.id))).subtotal).toBe(2000);
   });
 
+  it('credits the unused time at the rates its debit was charged, naming it, and charges the rest at the rates now', async () => {
+    const { clock, subscription, rate } = await subscribedMonthly();
+    const charged = await latestInvoice(subscription);
+    const debit = charged.lines.data[0]!;
+    const upgrade = await recurringPrice(stripe, 2000, 'month', 'Max');
+    const reduced = await vatRate(stripe, 7);
+    await advance(stripe, clock, MARCH_16);
+    // The rates change between the invoice that charged the month and the change that credits part of it.
+    await stripe.subscriptions.update(subscription.id, { default_tax_rates: [reduced.id], proration_behavior: 'none' });
+    const change = {
+      items: [{ id: subscription.items.data[0]!.id, price: upgrade.id }],
+      proration_behavior: 'always_invoice' as const,
+    };
+    const preview = await stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: { ...change, proration_date: MARCH_16 },
+    });
+    const invoice = await latestInvoice(
+      await stripe.subscriptions.update(subscription.id, { ...change, proration_date: MARCH_16 }),
+    );
+    const summary = (line: Stripe.InvoiceLineItem) => ({
+      amount: line.amount,
+      taxes: (line.taxes ?? []).map((tax) => [tax.tax_rate_details?.tax_rate, tax.amount]),
+      credited: line.parent?.subscription_item_details?.proration_details?.credited_items ?? null,
+    });
+    expect(invoice.lines.data.map(summary)).toEqual([
+      { amount: -516, taxes: [[rate.id, -103]], credited: { invoice: charged.id, invoice_line_items: [debit.id] } },
+      { amount: 1032, taxes: [[reduced.id, 72]], credited: null },
+    ]);
+    expect(invoice).toMatchObject({ subtotal: 516, total: 516 - 103 + 72 });
+    expect((invoice.total_taxes ?? []).map((tax) => [tax.tax_rate_details?.tax_rate, tax.amount])).toEqual([
+      [rate.id, -103],
+      [reduced.id, 72],
+    ]);
+    expect(preview.lines.data.map(summary)).toEqual(invoice.lines.data.map(summary));
+  });
+
+  it('keeps a pending credit proration on its debit and its rates, the debit on the rates set with the change', async () => {
+    const { clock, subscription, rate } = await subscribedMonthly();
+    const charged = await latestInvoice(subscription);
+    const upgrade = await recurringPrice(stripe, 2000, 'month', 'Max');
+    const reduced = await vatRate(stripe, 7);
+    await advance(stripe, clock, MARCH_16);
+    await stripe.subscriptions.update(subscription.id, {
+      items: [{ id: subscription.items.data[0]!.id, price: upgrade.id }],
+      default_tax_rates: [reduced.id],
+      proration_date: MARCH_16,
+    });
+    const pending = await stripe.invoiceItems.list({ customer: String(subscription.customer), pending: true });
+    const credit = pending.data.find((item) => item.amount < 0)!;
+    const debit = pending.data.find((item) => item.amount > 0)!;
+    expect(credit.tax_rates?.map((taxRate) => taxRate.id)).toEqual([rate.id]);
+    expect(debit.tax_rates?.map((taxRate) => taxRate.id)).toEqual([reduced.id]);
+    expect(credit.proration_details?.credited_items).toEqual({
+      type: 'invoice_line_items',
+      invoice_line_item_details: { invoice: charged.id, invoice_line_items: [charged.lines.data[0]!.id] },
+    });
+  });
+
   it('credits a downgrade to the customer balance', async () => {
     const { clock, subscription } = await subscribedMonthly(2000);
     const downgrade = await recurringPrice(stripe, 1000, 'month', 'Lite');

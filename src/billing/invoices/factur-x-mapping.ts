@@ -39,6 +39,8 @@ export function facturXInvoice(document: LegalInvoiceDocument): Invoice {
   const category = vatCategory(document);
   // Out of scope: EN 16931 forbids VAT identifiers on the document (BR-O-2); the SIREN identifies the seller.
   const outOfScope = document.vat.treatment === 'OUT_OF_SCOPE';
+  // A buyer who gave no country was taxed as in the seller's country: that is where the supply is.
+  const buyerCountry = document.buyer.address.country || document.seller.address.country;
   const [firstLine, ...otherLines] = document.lines.map((line, index) =>
     invoiceLine(line, index, sign, document.currency, category),
   );
@@ -82,11 +84,7 @@ export function facturXInvoice(document: LegalInvoiceDocument): Invoice {
       },
       'cac:AccountingCustomerParty': {
         'cac:Party': {
-          // A buyer who gave no country was taxed as in the seller's country: that is where the supply is.
-          'cac:PostalAddress': postalAddress(
-            document.buyer,
-            document.buyer.address.country || document.seller.address.country,
-          ),
+          'cac:PostalAddress': postalAddress(document.buyer, buyerCountry),
           ...(document.buyer.vatNumber && !outOfScope
             ? {
                 'cac:PartyTaxScheme': {
@@ -98,6 +96,9 @@ export function facturXInvoice(document: LegalInvoiceDocument): Invoice {
           'cac:PartyLegalEntity': { 'cbc:RegistrationName': document.buyer.legalName },
         },
       },
+      // BG-13/BG-15: CII requires the delivery block; a service is supplied where the buyer is (the place
+      // of supply its VAT was decided by), so the buyer's address is where it is delivered.
+      'cac:Delivery': { 'cac:DeliveryLocation': { 'cac:Address': postalAddress(document.buyer, buyerCountry) } },
       ...(document.paymentTerms ? { 'cac:PaymentTerms': { 'cbc:Note': document.paymentTerms } } : {}),
       'cac:TaxTotal': [
         {

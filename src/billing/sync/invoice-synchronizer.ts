@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Customer } from '../customers/customer.ts';
 import type { PaymentProvider, ProviderInvoice } from '../ports/payment-provider.ts';
-import { chargedVatMatches, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
+import { statedVatMatchesCharged, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import type { InvoiceLineDescriber } from '../invoices/invoice-line-description.ts';
 import type { InvoiceVatDecisions } from '../invoices/invoice-vat-decisions.ts';
@@ -50,14 +50,17 @@ export class InvoiceSynchronizer {
     if (row.issuedAt) return;
     if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
     const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
-    if (
-      !chargedVatMatches(
-        issued,
-        invoice.lines.map((line) => line.amount),
-      )
-    ) {
+    const lines = await this.repositories.invoices.findLinesByInvoiceIds(issued.map((document) => document.id));
+    const stated = issued.map((document) => ({
+      rateBps: document.vatRateBps,
+      lineAmounts: lines.filter((line) => line.invoiceId === document.id).map((line) => line.amount),
+    }));
+    if (issued.length > 0 && !statedVatMatchesCharged(stated, invoice.tax)) {
       this.logger.error(
-        { invoice: issued.number, rateBps: issued.vatRateBps, taxAmount: issued.taxAmount },
+        {
+          documents: issued.map(({ number, vatRateBps, taxAmount }) => ({ number, vatRateBps, taxAmount })),
+          chargedTax: invoice.tax,
+        },
         'the VAT charged differs from the VAT stated',
       );
     }

@@ -14,6 +14,14 @@ export interface LineDraft {
   subscriptionItem: string | null;
   invoiceItem: string | null;
   taxRates: Stripe.TaxRate[];
+  /** A credit proration's debit: the invoice line(s) whose unused time it credits. */
+  creditedItems?: CreditedLines | null;
+}
+
+/** Stripe's `proration_details.credited_items` of a line: the invoice and its debited lines. */
+export interface CreditedLines {
+  invoice: string;
+  invoice_line_items: string[];
 }
 
 export interface InvoiceHeader {
@@ -174,7 +182,7 @@ function lineParent(draft: LineDraft): Stripe.InvoiceLineItem.Parent | null {
       subscription_item_details: {
         invoice_item: draft.invoiceItem,
         proration: draft.proration,
-        proration_details: { credited_items: null },
+        proration_details: { credited_items: draft.creditedItems ? { ...draft.creditedItems } : null },
         subscription: draft.subscription,
         subscription_item: draft.subscriptionItem,
       },
@@ -187,7 +195,7 @@ function lineParent(draft: LineDraft): Stripe.InvoiceLineItem.Parent | null {
       invoice_item_details: {
         invoice_item: draft.invoiceItem,
         proration: draft.proration,
-        proration_details: { credited_items: null },
+        proration_details: { credited_items: draft.creditedItems ? { ...draft.creditedItems } : null },
         subscription: draft.subscription,
       },
     };

@@ -292,6 +292,12 @@ function storePendingItem(emulator: Emulator, subscription: Stripe.Subscription,
       unit_amount_decimal: draft.price.unit_amount_decimal,
     },
     proration: true,
+    proration_details: {
+      credited_items: draft.creditedItems
+        ? { type: 'invoice_line_items', invoice_line_item_details: { ...draft.creditedItems } }
+        : null,
+      discount_amounts: [],
+    },
     quantity: draft.quantity,
     quantity_decimal: Stripe.Decimal.from(draft.quantity),
     tax_rates: draft.taxRates,

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
-import type { LineDraft } from './invoice-assembly.ts';
+import type { CreditedLines, LineDraft } from './invoice-assembly.ts';
 import { roundHalfAwayFromZero } from './tax-calculation.ts';
 
 /** The plan view of a price that subscription items still carry. */
@@ -101,6 +101,7 @@ export function pendingDrafts(emulator: Emulator, subscription: Stripe.Subscript
       subscriptionItem: invoiceItem.parent?.subscription_details?.subscription_item ?? null,
       invoiceItem: invoiceItem.id,
       taxRates: invoiceItem.tax_rates ?? [],
+      creditedItems: invoiceItem.proration_details?.credited_items?.invoice_line_item_details ?? null,
     };
   });
 }
@@ -113,7 +114,10 @@ export function pendingItems(emulator: Emulator, subscription: Stripe.Subscripti
 
 /**
  * Credit for the unused time on `from` and charge for the remaining time on `to`, from `at` to the end of
- * the item's current period, in proportion to the seconds left (Stripe's per-second proration).
+ * the item's current period, in proportion to the seconds left (Stripe's per-second proration). The credit
+ * names the debit it credits (`proration_details.credited_items`: the invoiced line of `from` covering
+ * `at`) and takes back the tax that line was charged, at its rates; the remaining time is charged at the
+ * rates that apply now. Without such a line (never invoiced), the credit takes the rates that apply now.
  */
 export function prorationDrafts(
   emulator: Emulator,
@@ -137,9 +141,11 @@ export function prorationDrafts(
     invoiceItem: null,
     taxRates: taxRatesFor(subscription, item),
   };
+  const credited = debitedLine(emulator, subscription, item, from.price, at);
   const drafts: LineDraft[] = [
     {
       ...base,
+      ...(credited ? { taxRates: credited.taxRates, creditedItems: credited.lines } : {}),
       amount: -roundHalfAwayFromZero((from.price.unit_amount ?? 0) * from.quantity * fraction),
       description: `Unused time on ${from.quantity} × ${productName(emulator, from.price)} after ${date}`,
       price: from.price,
@@ -156,6 +162,47 @@ export function prorationDrafts(
     });
   }
   return drafts;
+}
+
+/**
+ * The latest finalized, not voided, invoice line charging `price` on this subscription item for a period
+ * that covers `at`, with the tax rates it was charged at.
+ */
+function debitedLine(
+  emulator: Emulator,
+  subscription: Stripe.Subscription,
+  item: Stripe.SubscriptionItem,
+  price: Stripe.Price,
+  at: number,
+): { lines: CreditedLines; taxRates: Stripe.TaxRate[] } | null {
+  const invoices = emulator.store.invoices
+    .all()
+    .filter(
+      (invoice) =>
+        invoice.status !== 'draft' &&
+        invoice.status !== 'void' &&
+        invoice.parent?.subscription_details?.subscription === subscription.id,
+    )
+    .sort((a, b) => (b.status_transitions.finalized_at ?? 0) - (a.status_transitions.finalized_at ?? 0));
+  for (const invoice of invoices) {
+    const line = invoice.lines.data.find(
+      (candidate) =>
+        candidate.amount > 0 &&
+        candidate.pricing?.price_details?.price === price.id &&
+        candidate.parent?.subscription_item_details?.subscription_item === item.id &&
+        candidate.period.start <= at &&
+        at < candidate.period.end,
+    );
+    if (line) {
+      const taxRates = (line.taxes ?? []).flatMap((tax) => {
+        const id = tax.tax_rate_details?.tax_rate;
+        const rate = typeof id === 'string' ? emulator.store.taxRates.get(id) : undefined;
+        return rate ? [rate] : [];
+      });
+      return { lines: { invoice: invoice.id, invoice_line_items: [line.id] }, taxRates };
+    }
+  }
+  return null;
 }
 
 function formatAmount(price: Stripe.Price): string {
