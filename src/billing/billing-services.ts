@@ -161,6 +161,7 @@ export function createBillingServices(
   const customerService = new CustomerService({
     customers,
     subscriptions,
+    paymentMethods,
     paymentState,
     provider,
     subscriptionSync,

@@ -4,6 +4,7 @@ import type { BillingOwner } from '../billing-owner.ts';
 import type { PaymentStateService } from '../sync/payment-state-service.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { BillingOperations } from '../operations/billing-operations.ts';
+import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
 import type { SubscriptionSynchronizer } from '../sync/subscription-synchronizer.ts';
 import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
@@ -24,6 +25,7 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 export interface CustomerServiceDependencies {
   customers: CustomerRepository;
   subscriptions: SubscriptionRepository;
+  paymentMethods: PaymentMethodRepository;
   paymentState: PaymentStateService;
   provider: PaymentProvider;
   subscriptionSync: SubscriptionSynchronizer;
@@ -99,8 +101,9 @@ export class CustomerService {
   }
 
   /**
-   * Account deletion: the subscription is cancelled at once, the owner detached; the row and its invoices
-   * stay, as the legal records they are. Returns null when the owner never had a profile.
+   * Account deletion: the subscription is cancelled at once, every saved payment method detached at the
+   * provider (a card of someone gone is kept nowhere), the owner detached; the row and its invoices stay, as
+   * the legal records they are. Returns null when the owner never had a profile.
    */
   async close(owner: BillingOwner): Promise<Customer | null> {
     const customer = await this.deps.customers.findByOwner(owner);
@@ -111,6 +114,9 @@ export class CustomerService {
         const ended = await this.deps.provider.cancelSubscriptionNow(live.providerSubscriptionId, `close:${live.id}`);
         await this.deps.subscriptionSync.applySubscription(ended);
       }
+      for (const method of await this.deps.paymentMethods.findByCustomerIds([customer.id]))
+        await this.deps.provider.detachPaymentMethod(method.providerPaymentMethodId, `close:detach:${method.id}`);
+      await this.deps.paymentMethods.removeAllExcept(customer.id, []);
       return this.deps.customers.close(customer, await this.deps.paymentState.freeEntitlements());
     });
   }
