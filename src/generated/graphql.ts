@@ -337,7 +337,9 @@ export type Invoice = {
    * needs no token. Null until the invoice is issued.
    */
   pdfUrl?: Maybe<Scalars['String']['output']>;
+  /** The period the invoice bills, to its last line's end. */
   periodEnd?: Maybe<Scalars['DateTime']['output']>;
+  /** The period the invoice bills, from its first line's start (a renewal's is the period it starts). */
   periodStart?: Maybe<Scalars['DateTime']['output']>;
   /**
    * What refunds gave back on this invoice so far (the total of their credit notes, VAT included): what an admin

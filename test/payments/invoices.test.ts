@@ -104,8 +104,9 @@ describe('reading invoices', () => {
       attemptCount: 1,
       amountDue: 1000,
       amountPaid: 0,
-      periodStart: new Date(MARCH_1 * 1000),
-      periodEnd: new Date(APRIL_1 * 1000),
+      // The period it bills, as its line says: Stripe's own invoice period would be March, the one that ended.
+      periodStart: new Date(APRIL_1 * 1000),
+      periodEnd: new Date(MAY_1 * 1000),
     });
     expect(renewal.lines[0]).toMatchObject({
       periodStart: new Date(APRIL_1 * 1000),

@@ -113,6 +113,7 @@ export interface ProviderInvoice {
   /** A direct debit the bank has yet to answer (SEPA: days): neither paid nor failed. */
   paymentProcessing: boolean;
   lines: ProviderInvoiceLine[];
+  /** The period it bills: its lines' span (a renewal's is the period it starts). */
   periodStart: Date | null;
   periodEnd: Date | null;
   createdAt: Date;

@@ -153,6 +153,7 @@ export function toInvoice(
 ): ProviderInvoice {
   // A preview has no status yet: it is a draft.
   const status = known(String(invoice.status ?? 'draft').toUpperCase(), INVOICE_STATUSES, 'invoice status');
+  const mapped = lines.map(toInvoiceLine);
   return {
     id: invoice.id,
     customerId: idOf(invoice.customer) ?? '',
@@ -169,9 +170,8 @@ export function toInvoice(
     // the attempt only waits for the customer to authenticate.
     paymentFailed: status === 'OPEN' && invoice.attempt_count > 0 && awaiting === null,
     paymentProcessing: status === 'OPEN' && awaiting === 'processing',
-    lines: lines.map(toInvoiceLine),
-    periodStart: dateOf(invoice.period_start),
-    periodEnd: dateOf(invoice.period_end),
+    lines: mapped,
+    ...billedPeriod(mapped, invoice),
     createdAt: requiredDate(invoice.created),
     finalizedAt: dateOf(invoice.status_transitions.finalized_at),
     paidAt: dateOf(invoice.status_transitions.paid_at),
@@ -181,6 +181,22 @@ export function toInvoice(
       invoice.parent?.subscription_details?.metadata?.[VAT_DECISION_METADATA_KEY] ??
       null,
   };
+}
+
+/**
+ * The period an invoice bills: the span of its lines' periods. Stripe's own `period_start`/`period_end` is the
+ * usage period during which its items were added, for a renewal the period that just ended, not the one
+ * charged; it stands only for an invoice without dated lines.
+ */
+function billedPeriod(
+  lines: readonly ProviderInvoiceLine[],
+  invoice: Stripe.Invoice,
+): { periodStart: Date | null; periodEnd: Date | null } {
+  const starts = lines.flatMap((line) => (line.periodStart ? [line.periodStart.getTime()] : []));
+  const ends = lines.flatMap((line) => (line.periodEnd ? [line.periodEnd.getTime()] : []));
+  if (starts.length === 0 || ends.length === 0)
+    return { periodStart: dateOf(invoice.period_start), periodEnd: dateOf(invoice.period_end) };
+  return { periodStart: new Date(Math.min(...starts)), periodEnd: new Date(Math.max(...ends)) };
 }
 
 export function toPlanChangePreview(preview: Stripe.Invoice): PlanChangePreview {
