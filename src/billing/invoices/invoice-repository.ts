@@ -59,14 +59,18 @@ export class InvoiceRepository {
 
   /**
    * What the issued credit notes of an invoice gave back, as positive amounts: all of them, and those an
-   * operator issued (no provider invoice behind them: refunds), apart from the provider's own credits.
+   * operator issued (no provider invoice behind them, and not split from one: refunds), apart from the
+   * provider's own credits.
    */
   async creditedOn(invoiceId: string): Promise<{ all: number; byOperators: number }> {
     // A voided credit note (split from a voided provider invoice) gave nothing back.
     const issued = { correctsInvoiceId: invoiceId, issuedAt: { not: null }, status: { not: 'VOID' as const } };
     const [all, byOperators] = await Promise.all([
       this.prisma.invoice.aggregate({ where: issued, _sum: { total: true } }),
-      this.prisma.invoice.aggregate({ where: { ...issued, providerInvoiceId: null }, _sum: { total: true } }),
+      this.prisma.invoice.aggregate({
+        where: { ...issued, providerInvoiceId: null, splitFromId: null },
+        _sum: { total: true },
+      }),
     ]);
     return { all: -(all._sum.total ?? 0), byOperators: -(byOperators._sum.total ?? 0) };
   }
