@@ -45,7 +45,7 @@ export class InvoiceIssuer {
 
   /**
    * Idempotent: an invoice already issued (by another replica, or an earlier delivery) stays as it is.
-   * Returns the documents this call issued from the provider's invoice (see `splitByCorrectedInvoice`);
+   * Returns the documents this call issued from the provider's invoice (see `correctionsOf`);
    * none when it was issued already.
    */
   async issue(invoice: Invoice, customer: Customer, decision: SupplyVatDecision): Promise<Invoice[]> {
