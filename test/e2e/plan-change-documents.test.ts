@@ -128,6 +128,12 @@ describe('the documents of a plan change: Pro monthly → Ultra yearly → Lite 
         .reduce((sum: number, d: any) => sum - d.subtotal.amount, 0);
       expect(credited).toBeLessThanOrEqual(invoice.subtotal.amount);
     }
+    // Each credit note corrects the invoice the provider named as having billed the credited time.
+    for (const note of list.filter((d: any) => d.kind === 'CREDIT_NOTE')) {
+      const corrected = await t.db.prisma.invoice.findUniqueOrThrow({ where: { number: note.correctsInvoiceNumber } });
+      const stored = await t.db.prisma.invoiceLine.findMany({ where: { invoiceId: note.id } });
+      expect(stored.map((line) => line.creditsInvoice)).toEqual([corrected.providerInvoiceId]);
+    }
     expect(list.map((d: any) => d.number).sort()).toEqual([
       `A${year}-000001`,
       `A${year}-000002`,
