@@ -58,9 +58,9 @@ describe('issuing a provider invoice that credits unused time', () => {
     const [german] = await issue(await invoiceFor(db.prisma, customer.id), GERMAN_VAT);
     const [french] = await issue(await invoiceFor(db.prisma, customer.id));
     const change = await invoiceFor(db.prisma, customer.id, {
-      subtotal: 800,
+      subtotal: -800 - 800 + 3200,
       taxAmount: -152 - 160 + 640,
-      total: 800 - 152 - 160 + 640,
+      total: -800 - 800 + 3200 - 152 - 160 + 640,
       lines: { create: [line(1, -800, german!.providerInvoiceId), line(2, -800), line(3, 3200)] },
     });
     const documents = await issue(change);
