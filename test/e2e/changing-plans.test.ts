@@ -54,17 +54,26 @@ describeEachDatabase('changing, cancelling and resuming a subscription (%s)', (k
     });
   });
 
-  it('upgrades at once with proration, invoiced now', async () => {
+  it('upgrades at once with proration: the remaining time invoiced now, the unused time a credit note', async () => {
     const ben = await subscribed('ben');
     const { changePlan } = await h.mutate(ben, CHANGE, { planId: 'pro', interval: 'MONTH', v: ben.version });
     expect(changePlan).toMatchObject({ __typename: 'PlanChanged', subscription: { plan: { id: 'pro' } } });
     const profile = await h.profile(ben, '{ userId: "ben" }');
     expect(profile).toMatchObject({ plan: { id: 'pro' }, entitlements: { driveStorage: '400000000000' } });
-    const prorated = profile.invoices.edges
-      .map((e: any) => e.node)
-      .find((invoice: any) => invoice.lines.some((line: any) => line.proration));
+    const documents = profile.invoices.edges.map((e: any) => e.node);
+    const lite = documents.find((document: any) => document.lines.every((line: any) => !line.proration));
+    const prorated = documents.find(
+      (document: any) => document.kind === 'INVOICE' && document.lines.some((line: any) => line.proration),
+    );
     expect(prorated).toMatchObject({ status: 'PAID' });
     expect(prorated.total.amount).toBeGreaterThan(0);
+    expect(prorated.lines.every((line: any) => line.amount.amount > 0)).toBe(true);
+    // The unused Lite time is a credit note correcting the Lite invoice, not a negative line of the upgrade's.
+    const credit = documents.find((document: any) => document.kind === 'CREDIT_NOTE');
+    expect(credit).toMatchObject({ correctsInvoiceNumber: lite.number });
+    expect(credit.lines).toEqual([
+      expect.objectContaining({ description: expect.stringMatching(/^Unused time/), proration: true }),
+    ]);
   });
 
   it('refuses a downgrade below the storage in use', async () => {

@@ -42,7 +42,7 @@ describe('credit notes', () => {
     return { pdf: Buffer.from(await response.arrayBuffer()), headers: response.headers };
   };
 
-  it('issues a downgrade’s credit as a credit note in its own series, correcting the invoice with its VAT', async () => {
+  it('issues a downgrade’s unused time as a credit note in its own series correcting the invoice with its VAT, the new plan as an invoice', async () => {
     const version = (
       await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: 'de-downgrader' } } })
     ).version;
@@ -52,42 +52,57 @@ describe('credit notes', () => {
       { v: version },
     );
     expect(changePlan.__typename).toBe('PlanChanged');
-    const [credit, invoice] = await eventually(
-      documents,
-      (list) => list.length === 2 && list.every((d: any) => d.number),
-    );
-    expect(invoice).toMatchObject({
-      kind: 'INVOICE',
-      number: expect.stringMatching(/^F\d{4}-000001$/),
-      vatRateBasisPoints: 1900,
-    });
+    const issued = await eventually(documents, (list) => list.length === 3 && list.every((d: any) => d.number));
+    const pro = issued.find((d: any) => /^F\d{4}-000001$/.test(d.number));
+    const lite = issued.find((d: any) => d.kind === 'INVOICE' && d !== pro);
+    const credit = issued.find((d: any) => d.kind === 'CREDIT_NOTE');
+    expect(pro).toMatchObject({ number: expect.stringMatching(/^F\d{4}-000001$/), vatRateBasisPoints: 1900 });
     expect(credit).toMatchObject({
-      kind: 'CREDIT_NOTE',
       number: expect.stringMatching(/^A\d{4}-000001$/),
-      correctsInvoiceNumber: invoice.number,
-      vatTreatment: invoice.vatTreatment,
-      vatRateBasisPoints: invoice.vatRateBasisPoints,
+      correctsInvoiceNumber: pro.number,
+      vatTreatment: pro.vatTreatment,
+      vatRateBasisPoints: pro.vatRateBasisPoints,
     });
+    // Only the unused Pro time is credited, never more than the Pro invoice; the Lite month is invoiced.
+    expect(credit.lines.map((line: any) => line.description)).toEqual([
+      expect.stringMatching(/^Unused time: Cloud storage subscription, Pro plan/),
+    ]);
     expect(credit.total.amount).toBeLessThan(0);
-    const lineAmounts = credit.lines.map((line: any) => line.amount.amount);
-    expect(credit.tax.amount).toBe(documentVat(lineAmounts, 1900));
-    const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: credit.id } });
-    expect((await h.stripe.invoices.retrieve(row.providerInvoiceId!)).total).toBe(credit.total.amount);
+    expect(-credit.total.amount).toBeLessThanOrEqual(pro.total.amount);
+    expect(credit.tax.amount).toBe(documentVat([credit.lines[0].amount.amount], 1900));
+    expect(lite).toMatchObject({ number: expect.stringMatching(/^F\d{4}-000002$/), vatRateBasisPoints: 1900 });
+    expect(lite.lines.map((line: any) => line.description)).toEqual([
+      expect.stringMatching(/^Remaining time: Cloud storage subscription, Lite plan/),
+    ]);
+    expect(lite.lines[0].amount.amount).toBeGreaterThan(0);
+    const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: lite.id } });
+    const provided = await h.stripe.invoices.retrieve(row.providerInvoiceId!);
+    expect(provided.total).toBe(credit.total.amount + lite.total.amount);
+    expect(provided.total - provided.subtotal).toBe(credit.tax.amount + lite.tax.amount);
 
     const { pdf } = await download(credit.pdfUrl);
     keepArtifact('credit-note-downgrade', pdf);
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('CREDIT NOTE');
     expect(text).toContain(`Credit note number: ${credit.number}`);
-    expect(text).toContain(`Corrects invoice ${invoice.number}`);
+    expect(text).toContain(`Corrects invoice ${pro.number}`);
     expect(text).toContain('Σοφία Παπαδοπούλου');
   });
 
   it('issues a refund’s credit note through the domain service, never crediting more than the invoice', async () => {
-    const invoice = (await documents()).find((d: any) => d.kind === 'INVOICE');
+    const issued = await documents();
+    const credit = issued.find((d: any) => d.kind === 'CREDIT_NOTE');
+    const pro = issued.find((d: any) => d.number === credit.correctsInvoiceNumber);
+    const invoice = issued.find((d: any) => d.kind === 'INVOICE' && d !== pro);
     const creditNotes = t.app.domain.services.creditNotes;
-    // The downgrade already credited 9.52 of its 19.04.
-    const creditable = invoice.total.amount - 952;
+    // What the downgrade left of the Pro invoice is all that can still be credited on it.
+    const leftOnPro = pro.total.amount + credit.total.amount;
+    await expect(creditNotes.issueCreditNote(pro.id, leftOnPro + 1, 'too much')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    // The Lite invoice (9.52) is credited in two parts, never beyond its total.
+    const creditable = invoice.total.amount;
+    expect(creditable).toBe(952);
     const partial = await creditNotes.issueCreditNote(invoice.id, 476, 'Goodwill refund');
     expect(partial).toMatchObject({
       kind: 'CREDIT_NOTE',

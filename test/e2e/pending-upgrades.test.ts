@@ -140,7 +140,16 @@ describeEachDatabase('upgrades paid before they apply (%s)', (kind) => {
     });
     const after = await h.profile(actor, owner);
     expect(after).toMatchObject({ unpaidInvoice: false, plan: { id: 'ultra' } });
-    expect(after.invoices.edges.map((e: any) => e.node.status).sort()).toEqual(['PAID', 'PAID', 'VOID']);
+    // Lite's invoice; the voided change's invoice and its credit for unused Lite time, both void; Ultra's two.
+    expect(after.invoices.edges.map((e: any) => e.node.status).sort()).toEqual([
+      'PAID',
+      'PAID',
+      'PAID',
+      'VOID',
+      'VOID',
+    ]);
+    const voided = after.invoices.edges.map((e: any) => e.node).filter((d: any) => d.status === 'VOID');
+    expect(voided.map((d: any) => d.kind).sort()).toEqual(['CREDIT_NOTE', 'INVOICE']);
   });
 
   it('drops the pending upgrade when it expires: old plan, its invoice voided', async () => {

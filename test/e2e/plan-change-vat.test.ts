@@ -10,7 +10,7 @@ const DOCUMENTS = `query($user: ID!) { billingProfile(owner: { userId: $user }) 
   lines { amount { amount } vat { amount } }
 } } } } }`;
 
-describe('a downgrade’s credit after the customer’s VAT changed', () => {
+describe('a downgrade after the customer’s VAT changed', () => {
   let t: TestApp;
   let h: BillingHarness;
   let actor: Actor;
@@ -33,7 +33,7 @@ describe('a downgrade’s credit after the customer’s VAT changed', () => {
     return h.stripe.invoices.retrieve(row.providerInvoiceId!);
   };
 
-  it('is credited by the provider at the corrected invoice’s 19 %, the rate its credit note states, line by line', async () => {
+  it('credits the unused time at the corrected invoice’s 19 % and invoices the new plan reverse-charged, as the provider did', async () => {
     await h.mutate(
       actor,
       `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`,
@@ -54,26 +54,31 @@ describe('a downgrade’s credit after the customer’s VAT changed', () => {
       { v: version },
     );
     expect(changePlan.__typename).toBe('PlanChanged');
-    const [credit, invoice] = await eventually(
-      documents,
-      (list) => list.length === 2 && list.every((d: any) => d.number),
-    );
+    const issued = await eventually(documents, (list) => list.length === 3 && list.every((d: any) => d.number));
+    const credit = issued.find((d: any) => d.kind === 'CREDIT_NOTE');
+    const pro = issued.find((d: any) => d.kind === 'INVOICE' && d.vatTreatment === 'STANDARD');
+    const lite = issued.find((d: any) => d.kind === 'INVOICE' && d.vatTreatment === 'REVERSE_CHARGE');
 
-    expect(invoice).toMatchObject({ kind: 'INVOICE', vatTreatment: 'STANDARD', vatRateBasisPoints: 1900 });
+    // The Pro month, invoiced to a consumer at 19 %; its unused time credited at that 19 %, correcting it.
+    expect(pro).toMatchObject({ vatTreatment: 'STANDARD', vatRateBasisPoints: 1900 });
     expect(credit).toMatchObject({
-      kind: 'CREDIT_NOTE',
-      correctsInvoiceNumber: invoice.number,
+      correctsInvoiceNumber: pro.number,
       vatTreatment: 'STANDARD',
       vatRateBasisPoints: 1900,
     });
     expect(credit.subtotal.amount).toBeLessThan(0);
+    expect(-credit.subtotal.amount).toBeLessThanOrEqual(pro.subtotal.amount);
     for (const line of credit.lines) expect(line.vat.amount).toBe(lineVat(line.amount.amount, 1900));
-    expect(credit.tax.amount).toBe(credit.lines.reduce((sum: number, line: any) => sum + line.vat.amount, 0));
+    // The Lite month is a new supply to a business: an invoice of its own, reverse-charged.
+    expect(lite).toMatchObject({ vatTreatment: 'REVERSE_CHARGE', vatRateBasisPoints: 0, tax: { amount: 0 } });
+    expect(lite.subtotal.amount).toBeGreaterThan(0);
+    for (const document of [credit, lite])
+      expect(document.tax.amount).toBe(document.lines.reduce((sum: number, line: any) => sum + line.vat.amount, 0));
 
-    // What the provider credited is what the credit note states.
-    const provided = await providerInvoiceOf(credit.id);
-    expect(provided.total).toBe(credit.total.amount);
-    expect(provided.total - provided.subtotal).toBe(credit.tax.amount);
+    // What the provider credited and charged on its one invoice is what the two documents state.
+    const provided = await providerInvoiceOf(lite.id);
+    expect(provided.total).toBe(credit.total.amount + lite.total.amount);
+    expect(provided.total - provided.subtotal).toBe(credit.tax.amount + lite.tax.amount);
   });
 
   it('leaves the subscription charging the customer’s current VAT (reverse charge) at its next invoices', async () => {

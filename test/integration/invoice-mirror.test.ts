@@ -29,6 +29,7 @@ const providerInvoice = (
       amount: 800,
       discountAmount: 0,
       proration: false,
+      creditedInvoiceId: null,
       periodStart: null,
       periodEnd: null,
     },

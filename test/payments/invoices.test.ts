@@ -60,6 +60,7 @@ describe('reading invoices', () => {
           amount: 999,
           discountAmount: 0,
           proration: false,
+          creditedInvoiceId: null,
           periodStart: subscription.currentPeriodStart,
           periodEnd: subscription.currentPeriodEnd,
         },

@@ -110,7 +110,7 @@ export class BillingHarness {
       unpaidInvoice plan { id } entitlements { driveStorage basis graceEndsAt }
       subscription { id status version cancelAtPeriodEnd currentPeriodEnd plan { id } }
       paymentMethods { id type brand last4 isDefault }
-      invoices(first: 20) { edges { node { id status total { amount currency } amountDue { amount } lines { description amount { amount } proration } } } }
+      invoices(first: 20) { edges { node { id kind number correctsInvoiceNumber status total { amount currency } amountDue { amount } lines { description amount { amount } proration } } } }
     } }`,
       { token: actor.token },
     );

@@ -1,14 +1,13 @@
 // Issues the legal document when the provider finalizes an invoice: number, date, VAT, seller and buyer
 // snapshots, in one transaction with the number, so a failure gives the number back (no gap). The VAT is
-// the supply's one recorded decision, never decided again here. A negative document (a downgrade's credit)
-// is a credit note in its own series, correcting the customer's latest invoice with that invoice's VAT.
-// An upgrade's invoice, when the customer's VAT changed since the invoice its "unused time" lines credit, is
-// issued as two documents: those lines become a credit note correcting that invoice at its VAT, the rest
-// an invoice at the supply's decision (one VAT treatment per document, as each supply was taxed).
+// the supply's one recorded decision, never decided again here. A provider invoice that credits unused time
+// (a plan change) is issued as separate documents, whatever its total's sign: each credit becomes a credit
+// note, in its own series, correcting the invoice that billed that time at that invoice's VAT; the new
+// supplies an invoice at the supply's decision. A document never mixes a credit and a new supply.
 // The provider only ever knew an anonymous id: the identity printed comes from our database, frozen here.
 import type { SellerIdentity } from './invoicing-settings.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import type { InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
+import type { InvoiceLineRecord, InvoiceRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { Customer } from '../customers/customer.ts';
 import type { Invoice } from './invoice.ts';
 import { invoiceFromRow, STORED_DOCUMENTS } from './invoice-repository.ts';
@@ -46,91 +45,127 @@ export class InvoiceIssuer {
 
   /**
    * Idempotent: an invoice already issued (by another replica, or an earlier delivery) stays as it is.
-   * Returns the documents this call issued from the provider's invoice: it, and the credit note split from
-   * it; none when it was issued already.
+   * Returns the documents this call issued from the provider's invoice (see `correctionsOf`);
+   * none when it was issued already.
    */
   async issue(invoice: Invoice, customer: Customer, decision: SupplyVatDecision): Promise<Invoice[]> {
     if (invoice.issuedAt) return [];
-    const corrected = invoice.total < 0 ? await this.correctedBy(invoice) : null;
-    const previous = corrected ? null : await this.latestIssuedRow(invoice);
-    const creditedAtOtherVat = previous && !sameVat(statedVatOf(previous), decision) ? previous : null;
     const issued = await this.deps.prisma.$transaction(async (tx) => {
       // The row lock makes concurrent issuers of one invoice queue up; the loser finds it issued.
       const [locked] = await tx.$queryRaw<{ issued_at: Date | null }[]>`
         SELECT issued_at FROM invoices WHERE id = ${invoice.id}::uuid FOR UPDATE`;
       if (!locked || locked.issued_at) return [];
-      if (corrected) {
-        return [
-          await this.issueInTransaction(tx, invoice.id, statedVatOf(corrected), {
-            buyerSnapshot: corrected.buyerSnapshot ?? {},
-            correctsInvoiceId: corrected.id,
-          }),
-        ];
+      const lines = await tx.invoiceLine.findMany({ where: { invoiceId: invoice.id }, orderBy: { position: 'asc' } });
+      const supplies = lines.filter((line) => line.amount >= 0);
+      const corrections = await this.correctionsOf(
+        tx,
+        invoice,
+        lines.filter((line) => line.amount < 0),
+      );
+      if (corrections.length === 0) return [await this.issueInvoice(tx, invoice.id, customer, decision)];
+      // The provider's row stays the new supplies' invoice; with none, the first credit note.
+      const [first, ...others] = corrections;
+      const ownRow = supplies.length > 0 ? null : first!;
+      const documents: Invoice[] = [];
+      // Credit notes first, then the invoice: every issuer takes the two series' locks in that order.
+      for (const correction of ownRow ? others : corrections) {
+        const row = await this.moveLines(tx, invoice, correction.lines, correction.corrected.vatRateBps);
+        documents.push(await this.issueCreditNote(tx, row, correction.corrected));
       }
-      const creditNote = creditedAtOtherVat
-        ? await this.splitUnusedTime(tx, invoice, decision, creditedAtOtherVat)
-        : null;
-      const issuedInvoice = await this.issueInTransaction(tx, invoice.id, decision, {
-        buyerSnapshot: buyerSnapshot(customer, decision.treatment === 'REVERSE_CHARGE'),
-        correctsInvoiceId: null,
-      });
-      return creditNote ? [issuedInvoice, creditNote] : [issuedInvoice];
+      if (ownRow) {
+        await this.keepLines(tx, invoice.id, ownRow.lines, ownRow.corrected.vatRateBps);
+        documents.push(await this.issueCreditNote(tx, invoice.id, ownRow.corrected));
+      } else {
+        await this.keepLines(tx, invoice.id, supplies, decision.rateBps);
+        documents.push(await this.issueInvoice(tx, invoice.id, customer, decision));
+      }
+      return documents;
     });
     for (const document of issued) await this.deps.documents.freeze(document.id);
     return issued;
   }
 
   /**
-   * Moves the invoice's credits for unused time (prorations below zero) into a credit note of their own,
-   * correcting `corrected` at its VAT, and leaves the invoice its other lines at `decision`, with the totals
-   * of each recomputed by the one rounding rule. Null when the invoice credits nothing.
+   * The provider's credits for unused time (its lines below zero) grouped by the issued invoice that billed
+   * that time: the one the provider names (`creditsInvoice`), else the customer's latest issued invoice.
+   * Each group becomes a credit note correcting that invoice at its VAT, the rate the provider credits the
+   * time at, so a document never mixes a credit with a new supply, nor two VAT statements.
    */
-  private async splitUnusedTime(
+  private async correctionsOf(
     tx: Prisma.TransactionClient,
     invoice: Invoice,
-    decision: SupplyVatDecision,
-    corrected: InvoiceRecord,
-  ): Promise<Invoice | null> {
-    const lines = await tx.invoiceLine.findMany({ where: { invoiceId: invoice.id }, orderBy: { position: 'asc' } });
-    const credits = lines.filter((line) => line.proration && line.amount < 0);
-    const charges = lines.filter((line) => !credits.includes(line));
-    if (credits.length === 0 || charges.length === 0) return null;
-    const vat = statedVatOf(corrected);
-    const creditSubtotal = credits.reduce((sum, line) => sum + line.amount, 0);
-    const creditVat = documentVat(
-      credits.map((line) => line.amount),
-      vat.rateBps,
-    );
-    const note = await tx.invoice.create({
+    credits: InvoiceLineRecord[],
+  ): Promise<Correction[]> {
+    const corrections = new Map<string, Correction>();
+    for (const line of credits) {
+      const named = line.creditsInvoice
+        ? await tx.invoice.findFirst({
+            where: { providerInvoiceId: line.creditsInvoice, kind: 'INVOICE', issuedAt: { not: null } },
+          })
+        : null;
+      const corrected = named ?? (await this.latestIssuedRow(tx, invoice));
+      const correction = corrections.get(corrected.id) ?? { corrected, lines: [] };
+      correction.lines.push(line);
+      corrections.set(corrected.id, correction);
+    }
+    return [...corrections.values()];
+  }
+
+  /** A new row (a credit note split from `invoice`) holding `lines`, its totals at `rateBps`. */
+  private async moveLines(
+    tx: Prisma.TransactionClient,
+    invoice: Invoice,
+    lines: InvoiceLineRecord[],
+    rateBps: number,
+  ): Promise<string> {
+    const row = await tx.invoice.create({
       data: {
         customerId: invoice.customerId,
+        splitFromId: invoice.id,
+        // Listed with the document it comes from; what the provider collected or credited stays on that row.
+        createdAt: invoice.createdAt,
         status: 'PAID',
         currency: invoice.currency,
-        subtotal: creditSubtotal,
-        taxAmount: creditVat,
-        total: creditSubtotal + creditVat,
+        ...totalsOf(lines, rateBps),
         amountPaid: 0,
         amountDue: 0,
-        periodStart: credits[0]?.periodStart ?? invoice.periodStart,
-        periodEnd: credits[0]?.periodEnd ?? invoice.periodEnd,
+        periodStart: lines[0]?.periodStart ?? invoice.periodStart,
+        periodEnd: lines[0]?.periodEnd ?? invoice.periodEnd,
       },
     });
-    // Positions are unique per document: the moved lines first, then the remaining ones renumbered in order.
-    for (const [index, line] of credits.entries())
-      await tx.invoiceLine.update({ where: { id: line.id }, data: { invoiceId: note.id, position: index + 1 } });
-    for (const [index, line] of charges.entries())
+    for (const [index, line] of lines.entries())
+      await tx.invoiceLine.update({ where: { id: line.id }, data: { invoiceId: row.id, position: index + 1 } });
+    return row.id;
+  }
+
+  /** The provider's row keeps `lines` (the others were moved away), renumbered, its totals at `rateBps`. */
+  private async keepLines(
+    tx: Prisma.TransactionClient,
+    invoiceId: string,
+    lines: InvoiceLineRecord[],
+    rateBps: number,
+  ): Promise<void> {
+    // Positions are unique per document: moved lines left theirs, the kept ones close the gaps in order.
+    for (const [index, line] of lines.entries())
       if (line.position !== index + 1)
         await tx.invoiceLine.update({ where: { id: line.id }, data: { position: index + 1 } });
-    const subtotal = charges.reduce((sum, line) => sum + line.amount, 0);
-    const taxAmount = documentVat(
-      charges.map((line) => line.amount),
-      decision.rateBps,
-    );
-    await tx.invoice.update({
-      where: { id: invoice.id },
-      data: { subtotal, taxAmount, total: subtotal + taxAmount },
+    await tx.invoice.update({ where: { id: invoiceId }, data: totalsOf(lines, rateBps) });
+  }
+
+  private issueInvoice(
+    tx: Prisma.TransactionClient,
+    invoiceId: string,
+    customer: Customer,
+    decision: SupplyVatDecision,
+  ) {
+    return this.issueInTransaction(tx, invoiceId, decision, {
+      buyerSnapshot: buyerSnapshot(customer, decision.treatment === 'REVERSE_CHARGE'),
+      correctsInvoiceId: null,
     });
-    return this.issueInTransaction(tx, note.id, vat, {
+  }
+
+  private issueCreditNote(tx: Prisma.TransactionClient, rowId: string, corrected: InvoiceRecord) {
+    return this.issueInTransaction(tx, rowId, statedVatOf(corrected), {
       buyerSnapshot: corrected.buyerSnapshot ?? {},
       correctsInvoiceId: corrected.id,
     });
@@ -181,21 +216,33 @@ export class InvoiceIssuer {
   }
 
   /**
-   * The customer's latest issued invoice: what a credit from the provider (a downgrade) corrects. Its row,
-   * so that the buyer snapshot is copied exactly as it was stored.
+   * The customer's latest issued invoice: what a credit corrects when the provider names no invoice. Its
+   * row, so that the buyer snapshot is copied exactly as it was stored.
    */
-  private async correctedBy(credit: Invoice) {
-    const corrected = await this.latestIssuedRow(credit);
-    if (!corrected) throw new Error(`credit ${credit.id} corrects no issued invoice of its customer`);
-    return corrected;
-  }
-
-  private latestIssuedRow(other: Invoice): Promise<InvoiceRecord | null> {
-    return this.deps.prisma.invoice.findFirst({
-      where: { customerId: other.customerId, kind: 'INVOICE', issuedAt: { not: null }, id: { not: other.id } },
+  private async latestIssuedRow(tx: Prisma.TransactionClient, credit: Invoice): Promise<InvoiceRecord> {
+    const corrected = await tx.invoice.findFirst({
+      where: { customerId: credit.customerId, kind: 'INVOICE', issuedAt: { not: null }, id: { not: credit.id } },
       orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
     });
+    if (!corrected) throw new Error(`invoice ${credit.id} credits time but its customer has no issued invoice`);
+    return corrected;
   }
+}
+
+/** Credits for unused time, and the issued invoice they correct. */
+interface Correction {
+  corrected: InvoiceRecord;
+  lines: InvoiceLineRecord[];
+}
+
+/** A document's totals from its lines at its rate, by the one rounding rule (vat-amount.ts). */
+function totalsOf(lines: readonly Pick<InvoiceLineRecord, 'amount'>[], rateBps: number) {
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
+  const taxAmount = documentVat(
+    lines.map((line) => line.amount),
+    rateBps,
+  );
+  return { subtotal, taxAmount, total: subtotal + taxAmount };
 }
 
 /** The VAT an issued document stated: a credit note repeats it. */
@@ -216,11 +263,6 @@ export function statedVatOf(
   };
 }
 
-/** Whether the VAT the provider charged is the VAT our document states (one rounding rule: vat-amount.ts). */
-export function chargedVatMatches(issued: Pick<Invoice, 'vatRateBps' | 'taxAmount'>, lineAmounts: number[]): boolean {
-  return statedVatMatchesCharged([{ rateBps: issued.vatRateBps, lineAmounts }], issued.taxAmount);
-}
-
 /**
  * Whether the documents issued from one provider invoice (an invoice, and the credit note split from it)
  * state, each at its rate, the VAT the provider charged on that invoice, to the cent.
@@ -232,11 +274,6 @@ export function statedVatMatchesCharged(
   return (
     documents.reduce((sum, document) => sum + documentVat(document.lineAmounts, document.rateBps), 0) === chargedTax
   );
-}
-
-/** Whether two VAT statements are the same treatment at the same rate of the same country. */
-function sameVat(a: Pick<StatedVat, 'treatment' | 'rateBps' | 'rateCountry'>, b: typeof a): boolean {
-  return a.treatment === b.treatment && a.rateBps === b.rateBps && a.rateCountry === b.rateCountry;
 }
 
 /** The buyer as printed: its VAT number only where it matters (reverse charge), as art. 226 asks. */

@@ -71,26 +71,20 @@ export class InvoiceRepository {
 
   /**
    * What the issued credit notes of an invoice gave back, as positive amounts: all of them, and those an
-   * operator issued (no provider invoice behind them: refunds), apart from the provider's own credits.
+   * operator issued (no provider invoice behind them, and not split from one: refunds), apart from the
+   * provider's own credits.
    */
   async creditedOn(invoiceId: string): Promise<{ all: number; byOperators: number }> {
-    const issued = { correctsInvoiceId: invoiceId, issuedAt: { not: null } };
+    // A voided credit note (split from a voided provider invoice) gave nothing back.
+    const issued = { correctsInvoiceId: invoiceId, issuedAt: { not: null }, status: { not: 'VOID' as const } };
     const [all, byOperators] = await Promise.all([
       this.prisma.invoice.aggregate({ where: issued, _sum: { total: true } }),
-      this.prisma.invoice.aggregate({ where: { ...issued, providerInvoiceId: null }, _sum: { total: true } }),
+      this.prisma.invoice.aggregate({
+        where: { ...issued, providerInvoiceId: null, splitFromId: null },
+        _sum: { total: true },
+      }),
     ]);
     return { all: -(all._sum.total ?? 0), byOperators: -(byOperators._sum.total ?? 0) };
-  }
-
-  /** The customer's latest issued invoice (not a credit note): what a credit from the provider corrects. */
-  async latestIssuedInvoice(customerId: string, exceptId?: string): Promise<Invoice | null> {
-    return nullable(
-      await this.prisma.invoice.findFirst({
-        where: { customerId, kind: 'INVOICE', issuedAt: { not: null }, ...(exceptId ? { id: { not: exceptId } } : {}) },
-        orderBy: [{ issuedAt: 'desc' }, { sequence: 'desc' }],
-        omit: STORED_DOCUMENTS,
-      }),
-    );
   }
 
   async findByProviderId(providerInvoiceId: string): Promise<Invoice | null> {
@@ -228,6 +222,7 @@ export class InvoiceRepository {
       discountAmount: line.discountAmount,
       amount: line.amount,
       proration: line.proration,
+      creditsInvoice: line.creditedInvoiceId,
       periodStart: line.periodStart,
       periodEnd: line.periodEnd,
     }));
@@ -246,6 +241,8 @@ export class InvoiceRepository {
       // An issued invoice is a legal record: only its payment state may change.
       if (existing.issuedAt !== null) {
         const { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing } = state;
+        // A voided provider invoice (a plan change never paid) gave no credit either.
+        if (status === 'VOID') await tx.invoice.updateMany({ where: { splitFromId: existing.id }, data: { status } });
         return tx.invoice.update({
           where: { id: existing.id },
           data: { status, amountPaid, amountDue, paidAt, paymentFailedAt, paymentProcessing },

@@ -91,6 +91,11 @@ export interface ProviderInvoiceLine {
   amount: number;
   discountAmount: number;
   proration: boolean;
+  /**
+   * On a credit for unused time: the provider invoice that billed the time it credits (Stripe's
+   * `proration_details.credited_items.invoice`); null on any other line, or when the provider names none.
+   */
+  creditedInvoiceId: string | null;
   periodStart: Date | null;
   periodEnd: Date | null;
 }

@@ -18,8 +18,8 @@ import type { PlanService } from '../plans/plan-service.ts';
 import type { InvoiceSynchronizer } from '../sync/invoice-synchronizer.ts';
 import type { SubscriptionSynchronizer } from '../sync/subscription-synchronizer.ts';
 import type { SubscriptionRepository } from '../subscriptions/subscription-repository.ts';
-import type { ProviderTaxRates, ProviderVat } from '../vat/provider-tax-rates.ts';
-import { InvoiceRepository } from '../invoices/invoice-repository.ts';
+import type { ProviderTaxRates } from '../vat/provider-tax-rates.ts';
+import type { InvoiceRepository } from '../invoices/invoice-repository.ts';
 
 export interface SubscriptionServiceDependencies {
   customers: CustomerService;
@@ -129,16 +129,14 @@ export class SubscriptionService {
       // replays the same request at the provider instead of making a second change.
       const charge = await this.releasingOnFailure(live.id, expectedVersion, async () => {
         await this.dropPendingChange(live);
-        // The invoice this change produces at once is charged with the VAT decided now, and names it; a net
-        // credit is a credit note repeating the corrected invoice's VAT, so the provider credits at that one.
+        // The invoice this change produces at once charges the new supply with the VAT decided now, and names
+        // it; the provider credits the unused time at the rates it was billed at, as its credit note states.
         const vat = await this.deps.taxRates.forCustomer(customer);
-        const creditVat = await this.creditNoteVat(customer.id, live.providerSubscriptionId, providerPriceId, vat);
-        const charged = creditVat ?? vat;
         await this.deps.provider.setSubscriptionTaxRates(
           live.providerSubscriptionId,
-          charged.taxRateIds,
+          vat.taxRateIds,
           `tax-rates:${live.id}:${expectedVersion}`,
-          charged.tag,
+          vat.tag,
         );
         const change = await this.deps.provider.changeSubscriptionPrice(
           live.providerSubscriptionId,
@@ -147,14 +145,6 @@ export class SubscriptionService {
           whenUnpaid,
           `change:${live.id}:${expectedVersion}`,
         );
-        // The renewals that follow are the customer's current supply (each is decided again on its draft).
-        if (creditVat)
-          await this.deps.provider.setSubscriptionTaxRates(
-            live.providerSubscriptionId,
-            vat.taxRateIds,
-            `tax-rates-after:${live.id}:${expectedVersion}`,
-            vat.tag,
-          );
         return change;
       });
       return this.recordCharge(
@@ -163,29 +153,6 @@ export class SubscriptionService {
         (subscription, invoice) => ({ kind: 'payment_processing', invoice, subscription }),
       );
     });
-  }
-
-  /**
-   * The VAT the provider must credit a plan change at, when the change is a net credit (a downgrade) and the
-   * invoice it corrects stated another VAT than today's decision: that invoice's. Null otherwise (the
-   * preview, one more provider call, is only asked when the two differ).
-   */
-  private async creditNoteVat(
-    customerId: string,
-    providerSubscriptionId: string,
-    providerPriceId: string,
-    now: ProviderVat,
-  ): Promise<ProviderVat | null> {
-    const corrected = await this.deps.invoices.latestIssuedInvoice(customerId);
-    const stated = corrected && InvoiceRepository.recordedVat(corrected);
-    if (!stated) return null;
-    const same =
-      stated.treatment === now.decision.treatment &&
-      stated.rateBps === now.decision.rateBps &&
-      stated.rateCountry === now.decision.rateCountry;
-    if (same) return null;
-    const preview = await this.deps.provider.previewSubscriptionPriceChange(providerSubscriptionId, providerPriceId);
-    return preview.subtotal < 0 ? this.deps.taxRates.forDecision(stated) : null;
   }
 
   async cancel(owner: BillingOwner, atPeriodEnd: boolean, expectedVersion: number): Promise<SubscriptionUpdateOutcome> {

@@ -2,6 +2,7 @@
 // once the provider has finalized it (see subscription-synchronizer.ts for why every sync re-reads).
 import type { Logger } from 'pino';
 import type { Customer } from '../customers/customer.ts';
+import type { Invoice } from '../invoices/invoice.ts';
 import type { PaymentProvider, ProviderInvoice } from '../ports/payment-provider.ts';
 import { statedVatMatchesCharged, type InvoiceIssuer } from '../invoices/invoice-issuer.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
@@ -50,19 +51,41 @@ export class InvoiceSynchronizer {
     if (row.issuedAt) return;
     if (invoice.status === 'DRAFT') return this.vatDecisions.settleDraft(row, customer, invoice);
     const issued = await this.issuer.issue(row, customer, await this.vatDecisions.ofFinalized(row, customer, invoice));
+    if (issued.length > 0) await this.checkIssued(invoice, issued);
+  }
+
+  /**
+   * The documents issued from one provider invoice state, together, the VAT and total it charged (or
+   * credited), and no credit note credits more than its corrected invoice: a difference is a bug, logged.
+   */
+  private async checkIssued(invoice: ProviderInvoice, issued: Invoice[]): Promise<void> {
     const lines = await this.repositories.invoices.findLinesByInvoiceIds(issued.map((document) => document.id));
     const stated = issued.map((document) => ({
       rateBps: document.vatRateBps,
       lineAmounts: lines.filter((line) => line.invoiceId === document.id).map((line) => line.amount),
     }));
-    if (issued.length > 0 && !statedVatMatchesCharged(stated, invoice.tax)) {
+    const statedTotal = issued.reduce((sum, document) => sum + document.total, 0);
+    const documents = issued.map(({ number, vatRateBps, taxAmount, total }) => ({
+      number,
+      vatRateBps,
+      taxAmount,
+      total,
+    }));
+    if (!statedVatMatchesCharged(stated, invoice.tax) || statedTotal !== invoice.total) {
       this.logger.error(
-        {
-          documents: issued.map(({ number, vatRateBps, taxAmount }) => ({ number, vatRateBps, taxAmount })),
-          chargedTax: invoice.tax,
-        },
+        { documents, chargedTax: invoice.tax, chargedTotal: invoice.total },
         'the VAT charged differs from the VAT stated',
       );
+    }
+    for (const note of issued) {
+      if (!note.correctsInvoiceId) continue;
+      const corrected = await this.repositories.invoices.findById(note.correctsInvoiceId);
+      const credited = await this.repositories.invoices.creditedOn(note.correctsInvoiceId);
+      if (corrected && credited.all > corrected.total)
+        this.logger.error(
+          { creditNote: note.number, corrects: corrected.number, total: corrected.total, credited: credited.all },
+          'credit notes credit more than the invoice they correct',
+        );
     }
   }
 

@@ -132,6 +132,7 @@ export function toInvoiceLine(line: Stripe.InvoiceLineItem): ProviderInvoiceLine
     amount: line.amount,
     discountAmount: (line.discount_amounts ?? []).reduce((sum, discount) => sum + discount.amount, 0),
     proration: parent?.proration ?? false,
+    creditedInvoiceId: parent?.proration_details?.credited_items?.invoice ?? null,
     periodStart: dateOf(line.period.start),
     periodEnd: dateOf(line.period.end),
   };
