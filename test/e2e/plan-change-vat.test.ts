@@ -193,7 +193,7 @@ describe('an upgrade after the customer’s VAT changed', () => {
       liteRow.providerInvoiceId,
     );
   });
-  it('keeps one invoice, its credit at the same VAT, when the VAT did not change', async () => {
+  it('splits the same way when the VAT did not change: the credit corrects the Lite invoice, at its same 19 %', async () => {
     const consumer = 'de-consumer-upgrading';
     const same = { token: await t.token({ sub: consumer }) };
     await h.mutate(
@@ -215,18 +215,29 @@ describe('an upgrade after the customer’s VAT changed', () => {
       if (res.errors) throw new Error(JSON.stringify(res.errors));
       return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
     };
-    const issued = await eventually(read, (list) => list.length === 2 && list.every((d: any) => d.number));
-    expect(issued.map((d: any) => [d.kind, d.vatTreatment, d.vatRateBasisPoints])).toEqual([
-      ['INVOICE', 'STANDARD', 1900],
-      ['INVOICE', 'STANDARD', 1900],
-    ]);
-    const upgrade = issued.find((d: any) => d.lines.length === 2);
-    expect(upgrade.lines.map((line: any) => Math.sign(line.amount.amount)).sort()).toEqual([-1, 1]);
-    for (const line of upgrade.lines) expect(line.vat.amount).toBe(lineVat(line.amount.amount, 1900));
+    const issued = await eventually(read, (list) => list.length === 3 && list.every((d: any) => d.number));
+    expect(issued.map((d: any) => [d.kind, d.vatTreatment, d.vatRateBasisPoints])).toEqual(
+      expect.arrayContaining([
+        ['INVOICE', 'STANDARD', 1900],
+        ['CREDIT_NOTE', 'STANDARD', 1900],
+        ['INVOICE', 'STANDARD', 1900],
+      ]),
+    );
+    const credit = issued.find((d: any) => d.kind === 'CREDIT_NOTE');
+    const [upgrade, lite] = issued
+      .filter((d: any) => d.kind === 'INVOICE')
+      .sort((a: any, b: any) => b.number.localeCompare(a.number));
+    expect(credit.correctsInvoiceNumber).toBe(lite.number);
+    // A document never mixes a credit and a new supply.
+    for (const line of credit.lines) expect(line.amount.amount).toBeLessThan(0);
+    for (const line of upgrade.lines) expect(line.amount.amount).toBeGreaterThan(0);
+    for (const line of [...credit.lines, ...upgrade.lines])
+      expect(line.vat.amount).toBe(lineVat(line.amount.amount, 1900));
+    // The provider's one invoice of the change is the sum of the two documents issued from it.
     const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id: upgrade.id } });
     const provided = await h.stripe.invoices.retrieve(row.providerInvoiceId!);
-    expect(provided.total).toBe(upgrade.total.amount);
-    expect(provided.total - provided.subtotal).toBe(upgrade.tax.amount);
+    expect(provided.total).toBe(upgrade.total.amount + credit.total.amount);
+    expect(provided.total - provided.subtotal).toBe(upgrade.tax.amount + credit.tax.amount);
   });
 });
 
