@@ -4,12 +4,8 @@ import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const DOCUMENTS = `query($user: ID!) { billingProfile(owner: { userId: $user }) { invoices(first: 20) { edges { node {
-  id kind number correctsInvoiceNumber vatTreatment vatRateBasisPoints subtotal { amount } tax { amount } total { amount }
-  lines { description amount { amount } vat { amount } }
-} } } } }`;
-const CHANGE = `mutation($planId: ID!, $interval: BillingInterval!, $v: Int!) {
-  changePlan(planId: $planId, interval: $interval, expectedVersion: $v) { __typename } }`;
+const FIELDS = `id kind number correctsInvoiceNumber vatTreatment vatRateBasisPoints subtotal { amount } tax { amount }
+  total { amount } lines { description amount { amount } vat { amount } }`;
 
 // A French consumer (20 %): Pro monthly, then Ultra yearly, then Lite monthly, each change at once. Every
 // provider invoice that credits unused time becomes a credit note correcting the invoice that billed that
@@ -27,15 +23,9 @@ describe('the documents of a plan change: Pro monthly → Ultra yearly → Lite 
   });
   afterAll(() => t.close());
 
-  const documents = async () => {
-    const res = await t.graphql<any>(DOCUMENTS, { token: actor.token, variables: { user } });
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
-  };
+  const documents = () => h.documents(actor, user, FIELDS);
   const change = async (planId: string, interval: string, count: number) => {
-    const { version } = await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } });
-    const { changePlan } = await h.mutate(actor, CHANGE, { planId, interval, v: version });
-    expect(changePlan.__typename).toBe('PlanChanged');
+    expect(await h.changePlan(actor, user, planId, interval)).toBe('PlanChanged');
     return eventually(documents, (list) => list.length === count && list.every((d: any) => d.number));
   };
   /** The provider's invoice behind a document issued from it, and the documents issued from it. */

@@ -5,10 +5,25 @@ import { BillingHarness, type Actor } from '../support/billing-harness';
 import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const DOCUMENTS = `query($user: ID!) { billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
-  id kind number correctsInvoiceNumber vatTreatment vatRateBasisPoints subtotal { amount } tax { amount } total { amount }
-  lines { amount { amount } vat { amount } }
-} } } } }`;
+const FIELDS = `id kind number correctsInvoiceNumber vatTreatment vatRateBasisPoints subtotal { amount } tax { amount }
+  total { amount } lines { description amount { amount } vat { amount } }`;
+
+/**
+ * A German consumer (19 %) subscribed to `planId` who then registers a business: from then on its supplies
+ * are reverse-charged (0 %).
+ */
+async function consumerTurnedBusiness(h: BillingHarness, actor: Actor, planId: string): Promise<void> {
+  await h.mutate(
+    actor,
+    `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`,
+  );
+  await h.savePaymentMethod(actor, 'pm_card_visa');
+  expect((await h.subscribe(actor, planId)).__typename).toBe('Subscribed');
+  await h.mutate(
+    actor,
+    `mutation { updateBillingProfile(input: { legalName: "Weber GmbH", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }) { id } }`,
+  );
+}
 
 describe('a downgrade after the customer’s VAT changed', () => {
   let t: TestApp;
@@ -23,37 +38,16 @@ describe('a downgrade after the customer’s VAT changed', () => {
   });
   afterAll(() => t.close());
 
-  const documents = async () => {
-    const res = await t.graphql<any>(DOCUMENTS, { token: actor.token, variables: { user } });
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
-  };
+  const documents = () => h.documents(actor, user, FIELDS);
   const providerInvoiceOf = async (id: string) => {
     const row = await t.db.prisma.invoice.findUniqueOrThrow({ where: { id } });
     return h.stripe.invoices.retrieve(row.providerInvoiceId!);
   };
 
   it('credits the unused time at the corrected invoice’s 19 % and invoices the new plan reverse-charged, as the provider did', async () => {
-    await h.mutate(
-      actor,
-      `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`,
-    );
-    await h.savePaymentMethod(actor, 'pm_card_visa');
-    expect((await h.subscribe(actor, 'pro')).__typename).toBe('Subscribed');
-    // The consumer registers a business: from now on its supplies are reverse-charged (0 %).
-    await h.mutate(
-      actor,
-      `mutation { updateBillingProfile(input: { legalName: "Weber GmbH", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }) { id } }`,
-    );
+    await consumerTurnedBusiness(h, actor, 'pro');
 
-    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } }))
-      .version;
-    const { changePlan } = await h.mutate(
-      actor,
-      `mutation($v: Int!) { changePlan(planId: "lite", interval: MONTH, expectedVersion: $v) { __typename } }`,
-      { v: version },
-    );
-    expect(changePlan.__typename).toBe('PlanChanged');
+    expect(await h.changePlan(actor, user, 'lite')).toBe('PlanChanged');
     const issued = await eventually(documents, (list) => list.length === 3 && list.every((d: any) => d.number));
     const credit = issued.find((d: any) => d.kind === 'CREDIT_NOTE');
     const pro = issued.find((d: any) => d.kind === 'INVOICE' && d.vatTreatment === 'STANDARD');
@@ -102,32 +96,12 @@ describe('an upgrade after the customer’s VAT changed', () => {
   });
   afterAll(() => t.close());
 
-  const documents = async () => {
-    const res = await t.graphql<any>(UPGRADE_DOCUMENTS, { token: actor.token, variables: { user } });
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
-  };
+  const documents = () => h.documents(actor, user, FIELDS);
 
   it('credits the unused time at the 19 % it was invoiced at (a credit note) and charges the rest reverse-charged, as the provider did', async () => {
-    await h.mutate(
-      actor,
-      `mutation { updateBillingProfile(input: { legalName: "Jana Weber", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" }) { id } }`,
-    );
-    await h.savePaymentMethod(actor, 'pm_card_visa');
-    expect((await h.subscribe(actor, 'lite')).__typename).toBe('Subscribed');
-    await h.mutate(
-      actor,
-      `mutation { updateBillingProfile(input: { legalName: "Weber GmbH", addressLine1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE", vatNumber: "DE136695976" }) { id } }`,
-    );
+    await consumerTurnedBusiness(h, actor, 'lite');
 
-    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: user } } }))
-      .version;
-    const { changePlan } = await h.mutate(
-      actor,
-      `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename } }`,
-      { v: version },
-    );
-    expect(changePlan.__typename).toBe('PlanChanged');
+    expect(await h.changePlan(actor, user, 'pro')).toBe('PlanChanged');
     const issued = await eventually(documents, (list) => list.length === 3 && list.every((d: any) => d.number));
     const invoices = issued.filter((d: any) => d.kind === 'INVOICE');
     const lite = invoices.find((d: any) => d.vatTreatment === 'STANDARD');
@@ -202,19 +176,8 @@ describe('an upgrade after the customer’s VAT changed', () => {
     );
     await h.savePaymentMethod(same, 'pm_card_visa');
     expect((await h.subscribe(same, 'lite')).__typename).toBe('Subscribed');
-    const version = (await t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId: consumer } } }))
-      .version;
-    const { changePlan } = await h.mutate(
-      same,
-      `mutation($v: Int!) { changePlan(planId: "pro", interval: MONTH, expectedVersion: $v) { __typename } }`,
-      { v: version },
-    );
-    expect(changePlan.__typename).toBe('PlanChanged');
-    const read = async () => {
-      const res = await t.graphql<any>(UPGRADE_DOCUMENTS, { token: same.token, variables: { user: consumer } });
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
-    };
+    expect(await h.changePlan(same, consumer, 'pro')).toBe('PlanChanged');
+    const read = () => h.documents(same, consumer, FIELDS);
     const issued = await eventually(read, (list) => list.length === 3 && list.every((d: any) => d.number));
     expect(issued.map((d: any) => [d.kind, d.vatTreatment, d.vatRateBasisPoints])).toEqual(
       expect.arrayContaining([
@@ -240,8 +203,3 @@ describe('an upgrade after the customer’s VAT changed', () => {
     expect(provided.total - provided.subtotal).toBe(upgrade.tax.amount + credit.tax.amount);
   });
 });
-
-const UPGRADE_DOCUMENTS = `query($user: ID!) { billingProfile(owner: { userId: $user }) { invoices(first: 10) { edges { node {
-  id kind number correctsInvoiceNumber vatTreatment vatRateBasisPoints subtotal { amount } tax { amount } total { amount }
-  lines { description amount { amount } vat { amount } }
-} } } } }`;

@@ -104,6 +104,28 @@ export class BillingHarness {
     return subscribe;
   }
 
+  /** Changes the user's live subscription at the version it has now; the mutation's result type. */
+  async changePlan(actor: Actor, userId: string, planId: string, interval = 'MONTH'): Promise<string> {
+    const { version } = await this.t.db.prisma.subscription.findFirstOrThrow({ where: { customer: { userId } } });
+    const { changePlan } = await this.mutate(
+      actor,
+      `mutation($planId: ID!, $interval: BillingInterval!, $v: Int!) {
+        changePlan(planId: $planId, interval: $interval, expectedVersion: $v) { __typename } }`,
+      { planId, interval, v: version },
+    );
+    return changePlan.__typename;
+  }
+
+  /** The user's documents, newest first, with `fields` of each (`query` selects them on `Invoice`). */
+  async documents(actor: Actor, userId: string, fields: string): Promise<any[]> {
+    const res = await this.t.graphql<any>(
+      `query($user: ID!) { billingProfile(owner: { userId: $user }) { invoices(first: 20) { edges { node { ${fields} } } } } }`,
+      { token: actor.token, variables: { user: userId } },
+    );
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.billingProfile.invoices.edges.map((edge: any) => edge.node);
+  }
+
   async profile(actor: Actor, ownerArg: string): Promise<any> {
     const res = await this.t.graphql<any>(
       `{ billingProfile(owner: ${ownerArg}) {
