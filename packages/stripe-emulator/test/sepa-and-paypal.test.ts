@@ -281,8 +281,9 @@ describe('PayPal set-up, through the redirect', () => {
 });
 
 describe('SEPA Direct Debit payments settle days later', () => {
-  it('stays processing with a pending charge until the settlement day, then succeeds', async () => {
-    const { customer, clock, paymentMethod } = await customerOnClock(stripe, 'pm_success_de');
+  /** A 15 € debit of a customer on a test clock, confirmed with the mandate accepted online. */
+  const debitConfirmedOnline = async (testMethod: string) => {
+    const { customer, clock, paymentMethod } = await customerOnClock(stripe, testMethod);
     const intent = await stripe.paymentIntents.create({
       amount: 1500,
       currency: 'eur',
@@ -291,6 +292,11 @@ describe('SEPA Direct Debit payments settle days later', () => {
       confirm: true,
       mandate_data: ONLINE,
     });
+    return { customer, clock, intent };
+  };
+
+  it('stays processing with a pending charge until the settlement day, then succeeds', async () => {
+    const { clock, intent } = await debitConfirmedOnline('pm_success_de');
     expect(intent).toMatchObject({ status: 'processing', amount_received: 0 });
     const charge = await stripe.charges.retrieve(intent.latest_charge as string);
     expect(charge).toMatchObject({
@@ -324,15 +330,7 @@ describe('SEPA Direct Debit payments settle days later', () => {
   });
 
   it('fails late as the test IBAN says: insufficient funds', async () => {
-    const { customer, clock, paymentMethod } = await customerOnClock(stripe, 'pm_insufficientFunds_de');
-    const intent = await stripe.paymentIntents.create({
-      amount: 1500,
-      currency: 'eur',
-      customer: customer.id,
-      payment_method: paymentMethod!,
-      confirm: true,
-      mandate_data: ONLINE,
-    });
+    const { clock, intent } = await debitConfirmedOnline('pm_insufficientFunds_de');
     expect(intent.status).toBe('processing');
     await advance(stripe, clock, MARCH_1 + 6 * DAY);
     expect(await stripe.paymentIntents.retrieve(intent.id)).toMatchObject({
@@ -346,15 +344,7 @@ describe('SEPA Direct Debit payments settle days later', () => {
   });
 
   it('refuses to confirm a processing debit again: one pending charge, then one settlement', async () => {
-    const { customer, clock, paymentMethod } = await customerOnClock(stripe, 'pm_success_de');
-    const intent = await stripe.paymentIntents.create({
-      amount: 1500,
-      currency: 'eur',
-      customer: customer.id,
-      payment_method: paymentMethod!,
-      confirm: true,
-      mandate_data: ONLINE,
-    });
+    const { customer, clock, intent } = await debitConfirmedOnline('pm_success_de');
     expect(intent.status).toBe('processing');
     const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     for (const again of [{}, { payment_method: card.id }]) {
@@ -367,7 +357,7 @@ describe('SEPA Direct Debit payments settle days later', () => {
     }
     expect(await stripe.paymentIntents.retrieve(intent.id)).toMatchObject({
       status: 'processing',
-      payment_method: paymentMethod,
+      payment_method: intent.payment_method,
     });
     expect((await stripe.charges.list({ customer: customer.id })).data).toMatchObject([{ status: 'pending' }]);
     await advance(stripe, clock, MARCH_1 + 5 * DAY + 60);
