@@ -100,6 +100,10 @@ export async function startTestApp(
     }
     void app.http(req, res);
   }).listen(0, '127.0.0.1');
+  // The test's fetch reuses connections. With Node's 5 s default, an event loop stalled that long (PGlite and the
+  // app share the test's process) let the server close a connection the next request was already sent on
+  // ("other side closed", seen in CI); kept open longer than any test, the client always closes first.
+  server.keepAliveTimeout = 120_000;
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   app.listening(url);
