@@ -29,7 +29,7 @@ import { ProviderEventInbox } from './webhooks/provider-event-inbox.ts';
 import { registerProviderEventHandlers } from './webhooks/provider-event-handlers.ts';
 import { ProviderEventProcessor, resendStalledEvents } from './webhooks/provider-event-processor.ts';
 import { ProviderEventReplay } from './webhooks/provider-event-replay.ts';
-import { stripeWebhookRoute } from './webhooks/stripe-webhook-route.ts';
+import { stripeWebhookRoute } from './http/stripe-webhook-route.ts';
 import type { ProviderCallObserver } from './payments/stripe/stripe-call.ts';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment-provider.ts';
 import type { RunningStripeEmulator, StripeEmulatorOptions } from '@billing-subgraph/stripe-emulator';
@@ -69,6 +69,11 @@ export interface AppOptions {
    * clock by default. Caches' lifetimes, token expiry and the job queue keep real time.
    */
   clock?: Clock;
+  /**
+   * Tests: false registers the scheduled jobs' workers without their cron ticks, so that a job runs only when a
+   * test sends it; a tick in the middle of a test would add its SQL and its changes to what the test observes.
+   */
+  cronSchedules?: boolean;
 }
 
 interface Payments {
@@ -127,7 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         paymentState: domain.paymentState,
         logger,
       },
-      config.jobs,
+      options.cronSchedules === false ? null : config.jobs,
     );
     const webhooks = stripeWebhookRoute({
       provider: payments.provider,

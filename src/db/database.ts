@@ -9,8 +9,11 @@ import { postgresNotifications, type NotificationListener } from './notification
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize: number }
-  /** `dataDir` undefined means in memory. */
-  | { kind: 'pglite'; dataDir: string | undefined };
+  /**
+   * `dataDir` undefined means in memory; `initialData` is then its starting content, a dump of a database
+   * (tests start each of theirs from one migrated dump: PGlite's start-up, not the copy, is what costs).
+   */
+  | { kind: 'pglite'; dataDir: string | undefined; initialData?: Blob };
 
 export interface Database {
   readonly prisma: PrismaClient;
@@ -42,6 +45,9 @@ export async function openDatabase(target: DatabaseTarget, { onQuery }: Database
   const statementCount = () => statements;
   if (target.kind === 'postgres') {
     const pool = new Pool({ connectionString: target.url, max: target.poolSize });
+    // An idle connection the server ends (a restart, a terminated backend) is dropped by the pool, and its error
+    // must not crash the process. Prisma listens only while it is connected: not before, nor while closing.
+    pool.on('error', () => undefined);
     const adapterFactory = withWholeScripts(new PrismaPg(pool), pool);
     const prisma = createClient(adapterFactory, options);
     const notifications = postgresNotifications(target.url);
@@ -66,7 +72,7 @@ export async function openDatabase(target: DatabaseTarget, { onQuery }: Database
     };
   }
   const { connectPglite } = await import('./pglite-connection.ts');
-  const { pglite, adapterFactory, notifications } = await connectPglite(target.dataDir);
+  const { pglite, adapterFactory, notifications } = await connectPglite(target.dataDir, target.initialData);
   const prisma = createClient(adapterFactory, options);
   return {
     prisma,

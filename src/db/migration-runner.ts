@@ -50,7 +50,7 @@ export function readMigrationList(): MigrationList {
 }
 
 /** Applies every migration not yet recorded; returns the names it applied. */
-export async function applyMigrations(db: Database): Promise<string[]> {
+export async function applyMigrations(db: Pick<Database, 'adapterFactory'>): Promise<string[]> {
   const engine = await openSchemaEngine(readSchema(), db.adapterFactory);
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({

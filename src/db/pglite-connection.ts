@@ -4,8 +4,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { pgliteNotifications } from './notifications.ts';
 
-export async function connectPglite(dataDir: string | undefined) {
-  const pglite = new PGlite(dataDir);
+/** `initialData`: an in-memory database's starting content, a dump (`PGlite.dumpDataDir`) of another. */
+export async function connectPglite(dataDir: string | undefined, initialData?: Blob) {
+  const pglite = new PGlite({ dataDir, loadDataDir: initialData });
   await pglite.waitReady;
   return { pglite, adapterFactory: new PrismaPGlite(pglite), notifications: pgliteNotifications(pglite) };
 }

@@ -67,9 +67,7 @@ export function createHttpApp({
   );
   app.use(healthRoutes(database, logger));
   for (const route of routes) app.use(route);
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
-  });
+  app.use((_req, res) => sendHttpError(res, 404));
   app.use(httpErrors(logger));
 
   return (req: TaggedRequest, res: ServerResponse) => {

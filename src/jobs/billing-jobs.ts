@@ -60,7 +60,7 @@ export async function reconcileAllCustomers({
 export async function registerBillingJobs(
   queue: JobQueue,
   deps: BillingJobDependencies,
-  schedules: BillingJobSchedules,
+  schedules: BillingJobSchedules | null,
 ): Promise<void> {
   await queue.work(RECONCILIATION_JOB, async () => {
     const result = await reconcileAllCustomers(deps);
@@ -74,6 +74,7 @@ export async function registerBillingJobs(
     const resent = await deps.resendStalledEvents(new Date(Date.now() - STALLED_AFTER_MS));
     if (resent > 0) deps.logger.warn({ events: resent }, 'provider events sent again for processing');
   });
+  if (!schedules) return;
   await queue.schedule(RECONCILIATION_JOB, schedules.reconciliationCron);
   await queue.schedule(STALLED_EVENTS_JOB, '41 * * * *');
   await queue.schedule(GRACE_EXPIRY_JOB, schedules.graceExpiryCron);

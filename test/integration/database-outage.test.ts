@@ -1,5 +1,7 @@
+import { openDatabase } from '../../src/db/database';
+import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { databaseKinds, withAdminClient } from '../support/test-database';
+import { createPostgresDatabase, databaseKinds, withAdminClient } from '../support/test-database';
 
 const PROFILE = `{ billingProfile(owner: { userId: "ada" }) { createdAt unpaidInvoice } }`;
 
@@ -50,5 +52,30 @@ const PROFILE = `{ billingProfile(owner: { userId: "ada" }) { createdAt unpaidIn
 
     await refuseConnections(false);
     expect((await request()).status).toBe(200);
+  });
+});
+
+(databaseKinds.includes('postgres') ? describe : describe.skip)('an idle connection the server ends', () => {
+  it('is dropped and replaced, not a crash, even while Prisma is not connected to hear of it', async () => {
+    const { url, drop } = await createPostgresDatabase();
+    const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+    try {
+      // Plain SQL first (the job queue's way in): the pool holds an idle connection and Prisma has not connected.
+      const [{ pid }] = (await db.executeSql('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+      await withAdminClient((client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
+      // Unhandled, the pool's error would have failed this test; a new connection now answers.
+      const next = await eventually(
+        () =>
+          db
+            .executeSql('SELECT pg_backend_pid() AS pid')
+            .then(({ rows }) => rows[0]!.pid)
+            .catch(() => pid),
+        (current) => current !== pid,
+      );
+      expect(next).not.toBe(pid);
+    } finally {
+      await db.close();
+      await drop();
+    }
   });
 });

@@ -42,8 +42,10 @@ describe('the HTTP server', () => {
     expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
-  it('answers an unknown route with 404', async () => {
-    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
+  it('answers an unknown route with 404 and NOT_FOUND', async () => {
+    const response = await fetch(`${t.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
   });
 
   it('masks an internal failure as INTERNAL_SERVER_ERROR, with no detail', async () => {

@@ -90,6 +90,7 @@ export async function startTestApp(
     stripeEmulator: options.stripeEmulator,
     sharedStripeEmulator: replicaOf?.app.stripeEmulator ?? options.sharedStripeEmulator,
     ...(options.vat ? { vat: options.vat } : {}),
+    cronSchedules: false,
   });
   const settle = await notificationBarrier(db);
   let refusingWebhooks = false;

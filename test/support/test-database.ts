@@ -1,9 +1,10 @@
-// A fresh, migrated database per test file: in-memory PGlite always, and a new PostgreSQL database
-// as well when DATABASE_URL is set (CI sets it). Tests use `describe.each(databaseKinds)`.
+// A fresh, migrated database per test file, copied from a template (database-templates.ts): in-memory PGlite
+// always, and a new PostgreSQL database as well when DATABASE_URL is set (CI sets it). Tests use
+// `describe.each(databaseKinds)`.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type Database, type DatabaseOptions } from '../../src/db/database';
-import { applyMigrations } from '../../src/db/migration-runner';
+import { migratedPgliteDump, migratedPostgresTemplate } from './database-templates';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -44,14 +45,24 @@ export async function withAdminClient<T>(run: (client: Client) => Promise<T>): P
   }
 }
 
-/** An empty PostgreSQL database, dropped by the returned function. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `billing_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+function databaseUrl(name: string): string {
   const url = new URL(process.env.DATABASE_URL ?? '');
   url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A PostgreSQL database, empty or `migrated`, dropped by the returned function. */
+export async function createPostgresDatabase({ migrated = false } = {}): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  const name = `billing_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(async (client) => {
+    const template = migrated ? ` TEMPLATE ${await migratedPostgresTemplate(client, databaseUrl)}` : '';
+    await client.query(`CREATE DATABASE ${name}${template}`);
+  });
   return {
-    url: url.toString(),
+    url: databaseUrl(name),
     drop: () =>
       withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
@@ -59,13 +70,11 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
 
 export async function openTestDatabase(kind: DatabaseKind, options: DatabaseOptions = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const database = await openDatabase({ kind: 'pglite', dataDir: undefined }, options);
-    await applyMigrations(database);
-    return { ...database, kind };
+    const initialData = await migratedPgliteDump();
+    return { ...(await openDatabase({ kind: 'pglite', dataDir: undefined, initialData }, options)), kind };
   }
-  const { url, drop } = await createPostgresDatabase();
+  const { url, drop } = await createPostgresDatabase({ migrated: true });
   const database = await openDatabase({ kind: 'postgres', url, poolSize: 4 }, options);
-  await applyMigrations(database);
   return {
     ...database,
     kind,

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { signedEvent, WEBHOOK_SECRET } from './signed-stripe-events';
-import { startWebhookHarness, type WebhookHarness } from './webhook-harness';
+import { httpError, startWebhookHarness, type WebhookHarness } from './webhook-harness';
 
 const signed = (body: string) => ({
   body,
@@ -36,7 +36,10 @@ describe('webhooks whose signature verifies but whose body is not an event', () 
     ['a NUL character', JSON.stringify({ ...event, data: { object: { object: 'invoice', id: 'in_\u0000' } } })],
   ])('answers 400 for %s, and stores nothing', async (_case, body) => {
     const stored = await db.prisma.providerEvent.count();
-    expect(await webhooks.deliver(signed(body))).toEqual({ status: 400, body: { error: 'malformed event' } });
+    expect(await webhooks.deliver(signed(body))).toEqual({
+      status: 400,
+      body: httpError('malformed event', 'BAD_REQUEST'),
+    });
     expect(await db.prisma.providerEvent.count()).toBe(stored);
   });
 

@@ -3,7 +3,7 @@ import type { InboxEvent } from '../../src/webhooks/provider-event-processor';
 import { waitUntil } from '../support/eventually';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/test-database';
 import { signedEvent } from './signed-stripe-events';
-import { startWebhookHarness, TEST_BODY_LIMIT_BYTES, type WebhookHarness } from './webhook-harness';
+import { httpError, startWebhookHarness, TEST_BODY_LIMIT_BYTES, type WebhookHarness } from './webhook-harness';
 
 const invoice = (id: string) => ({ object: 'invoice', id });
 
@@ -71,7 +71,7 @@ describeEachDatabase('Stripe webhooks on %s', (kind) => {
       await webhooks.deliver({ body: unsigned.body }),
     ];
 
-    expect(responses).toEqual(Array(3).fill({ status: 400, body: { error: 'invalid signature' } }));
+    expect(responses).toEqual(Array(3).fill({ status: 400, body: httpError('invalid signature', 'BAD_REQUEST') }));
     for (const { id } of [forged, tampered, unsigned]) expect(await inboxRows(id)).toEqual([]);
   });
 
@@ -116,7 +116,7 @@ describeEachDatabase('Stripe webhooks on %s', (kind) => {
 
     const response = await webhooks.deliver(huge);
 
-    expect(response).toEqual({ status: 413, body: { error: 'request body too large' } });
+    expect(response).toEqual({ status: 413, body: httpError('request body too large', 'PAYLOAD_TOO_LARGE') });
     expect(await inboxRows(huge.id)).toEqual([]);
   });
 

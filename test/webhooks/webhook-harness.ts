@@ -11,7 +11,7 @@ import { createJobQueue, type JobQueue, type RetryPolicy } from '../../src/jobs/
 import { StripePaymentProvider } from '../../src/payments/stripe/stripe-payment-provider';
 import { ProviderEventInbox } from '../../src/webhooks/provider-event-inbox';
 import { ProviderEventProcessor } from '../../src/webhooks/provider-event-processor';
-import { stripeWebhookRoute } from '../../src/webhooks/stripe-webhook-route';
+import { stripeWebhookRoute } from '../../src/http/stripe-webhook-route';
 import type { TestDatabase } from '../support/test-database';
 import { WEBHOOK_SECRET } from './signed-stripe-events';
 
@@ -77,3 +77,6 @@ export async function startWebhookHarness(db: TestDatabase): Promise<WebhookHarn
     },
   };
 }
+
+/** The body of an HTTP-level error, as every route answers one (src/http/http-errors.ts). */
+export const httpError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });

@@ -87,7 +87,7 @@ export class PaymentMethodService {
         method.providerPaymentMethodId,
         `${key}:subscription`,
       );
-    return this.deps.paymentMethods.makeDefault(customer.id, method.id);
+    return this.deps.paymentMethodSync.recordDefault(customer.id, method.id);
   }
 
   /**

@@ -5,6 +5,9 @@ import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentMethodRepository } from '../payment-methods/payment-method-repository.ts';
+import type { PaymentMethod } from '../payment-methods/payment-method.ts';
+
+const lockKey = (customerId: string) => `payment-methods:${customerId}`;
 
 export interface PaymentMethodSyncRepositories {
   customers: CustomerRepository;
@@ -20,7 +23,17 @@ export class PaymentMethodSynchronizer {
 
   /** Our payment methods of a customer become exactly the provider's, its default included. */
   async paymentMethods(customer: Customer): Promise<void> {
-    await this.locks.withLock(`payment-methods:${customer.id}`, () => this.writePaymentMethods(customer));
+    await this.locks.withLock(lockKey(customer.id), () => this.writePaymentMethods(customer));
+  }
+
+  /**
+   * Our default becomes `paymentMethodId` once the provider's has. Under the sync's lock: a sync that read the
+   * provider before the change must not write its older default over this one (a webhook's, on any replica).
+   */
+  async recordDefault(customerId: string, paymentMethodId: string): Promise<PaymentMethod> {
+    return this.locks.withLock(lockKey(customerId), () =>
+      this.repositories.paymentMethods.makeDefault(customerId, paymentMethodId),
+    );
   }
 
   private async writePaymentMethods(customer: Customer): Promise<void> {

@@ -2,6 +2,7 @@
 // so Stripe gets its 2xx in one insert and one enqueue, and a slow or failing handler never makes it resend.
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { sendHttpError } from './http-errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import {
   InvalidWebhookSignatureError,
@@ -9,8 +10,8 @@ import {
   type PaymentProvider,
   type ProviderEvent,
 } from '../billing/ports/payment-provider.ts';
-import type { ProviderEventInbox } from './provider-event-inbox.ts';
-import { PROVIDER_EVENT_JOB, type ProviderEventJob } from './provider-event-processor.ts';
+import type { ProviderEventInbox } from '../webhooks/provider-event-inbox.ts';
+import { PROVIDER_EVENT_JOB, type ProviderEventJob } from '../webhooks/provider-event-processor.ts';
 
 export interface StripeWebhookRouteDependencies {
   provider: Pick<PaymentProvider, 'parseWebhook'>;
@@ -41,12 +42,12 @@ export function stripeWebhookRoute({
     } catch (error) {
       if (error instanceof MalformedWebhookError) {
         logger.error({ err: error, requestId: res.locals.requestId }, 'webhook refused: signed, but not an event');
-        res.status(400).json({ error: 'malformed event' });
+        sendHttpError(res, 400, 'malformed event');
         return;
       }
       if (!(error instanceof InvalidWebhookSignatureError)) throw error;
       logger.warn({ err: error, requestId: res.locals.requestId }, 'webhook refused: signature does not verify');
-      res.status(400).json({ error: 'invalid signature' });
+      sendHttpError(res, 400, 'invalid signature');
       return;
     }
 
@@ -69,5 +70,6 @@ const bodyErrors: ErrorRequestHandler = (error: { status?: number }, _req, res, 
     next(error);
     return;
   }
-  res.status(error.status).json({ error: error.status === 413 ? 'request body too large' : 'unreadable request body' });
+  if (error.status === 413) sendHttpError(res, 413);
+  else sendHttpError(res, 400, 'unreadable request body');
 };
