@@ -152,6 +152,7 @@ export function createBillingServices(
   const paymentMethodSync = new PaymentMethodSynchronizer(provider, { customers, paymentMethods }, locks);
   const reconciliation = new CustomerReconciliation(
     provider,
+    customers,
     subscriptionSync,
     invoiceSync,
     paymentMethodSync,
@@ -176,7 +177,12 @@ export function createBillingServices(
     customers,
     operationRecords,
     /** What the provider's webhooks sync, one synchronizer per object. */
-    sync: { subscriptions: subscriptionSync, invoices: invoiceSync, paymentMethods: paymentMethodSync },
+    sync: {
+      subscriptions: subscriptionSync,
+      invoices: invoiceSync,
+      paymentMethods: paymentMethodSync,
+      customers: reconciliation,
+    },
     services: {
       plans,
       customers: customerService,

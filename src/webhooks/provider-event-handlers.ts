@@ -1,5 +1,6 @@
 // Which provider events matter, and what each one triggers: always a re-read of the object through the
 // sync, never a write from the event's own (possibly stale) payload. Other events are acknowledged.
+import type { CustomerReconciliation } from '../billing/sync/customer-reconciliation.ts';
 import type { InvoiceSynchronizer } from '../billing/sync/invoice-synchronizer.ts';
 import type { PaymentMethodSynchronizer } from '../billing/sync/payment-method-synchronizer.ts';
 import type { SubscriptionSynchronizer } from '../billing/sync/subscription-synchronizer.ts';
@@ -36,6 +37,8 @@ export interface ProviderObjectSync {
   subscriptions: SubscriptionSynchronizer;
   invoices: InvoiceSynchronizer;
   paymentMethods: PaymentMethodSynchronizer;
+  /** A customer's whole state, for what changes all of it (the provider customer deleted). */
+  customers: CustomerReconciliation;
 }
 
 export function registerProviderEventHandlers(processor: ProviderEventProcessor, sync: ProviderObjectSync): void {
@@ -55,5 +58,8 @@ export function registerProviderEventHandlers(processor: ProviderEventProcessor,
     })
     .on(['setup_intent.succeeded'], async (event) => {
       await sync.paymentMethods.setupIntent(event.objectId);
+    })
+    .on(['customer.deleted'], async (event) => {
+      await sync.customers.providerCustomer(event.objectId);
     });
 }

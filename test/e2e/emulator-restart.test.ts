@@ -11,7 +11,8 @@ import { applyMigrations } from '../../src/db/migration-runner';
 import { createPostgresDatabase, describeOnPostgres } from '../support/test-database';
 
 const root = path.join(__dirname, '..', '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+/** The service as `npm start` runs it: one node process, so a signal reaches the service's own handlers. */
+const SERVICE = ['--import', 'tsx', 'src/main.ts'];
 
 interface Running {
   child: ChildProcess;
@@ -21,7 +22,7 @@ interface Running {
 
 /** `npm start` in development on the embedded defaults, or on the PostgreSQL database `databaseUrl`. */
 async function start(dataDir: string, databaseUrl = ''): Promise<Running> {
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(process.execPath, SERVICE, {
     cwd: root,
     env: {
       ...process.env,

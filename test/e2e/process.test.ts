@@ -8,13 +8,15 @@ import { createInterface } from 'node:readline';
 
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+/** The service as `npm start` runs it: one node process, so a signal reaches the service's own handlers. */
+const SERVICE = ['--import', 'tsx', 'src/main.ts'];
 
 describe('the service process', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'billing-process-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts on its embedded defaults, says where it listens, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(tsx, ['src/main.ts'], {
+    const child = spawn(process.execPath, SERVICE, {
       cwd: root,
       env: {
         ...process.env,
@@ -75,7 +77,7 @@ describe('the service process', () => {
   });
 
   it('exits listing every configuration problem', () => {
-    const result = spawnSync(tsx, ['src/main.ts'], {
+    const result = spawnSync(process.execPath, SERVICE, {
       cwd: root,
       env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', HOST: 'not a host!' },
       encoding: 'utf8',
@@ -91,7 +93,7 @@ describe('the service process', () => {
     await new Promise((resolve) => taken.once('listening', resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const child = spawn(tsx, ['src/main.ts'], {
+      const child = spawn(process.execPath, SERVICE, {
         cwd: root,
         env: {
           ...process.env,

@@ -36,13 +36,13 @@ describeEachDatabase('a default payment method chosen while a sync runs (%s)', (
     let hold: { started: () => void; released: Promise<void> } | null = null;
     const provider = {
       listPaymentMethods: async () => [card('pm_first'), card('pm_second')],
-      defaultPaymentMethod: async () => {
+      retrieveCustomer: async () => {
         const read = providerDefault;
         if (hold) {
           hold.started();
           await hold.released;
         }
-        return read;
+        return { deleted: false, defaultPaymentMethodId: read };
       },
     } as unknown as PaymentProvider;
     const customers = new CustomerRepository(db.prisma);

@@ -107,9 +107,13 @@ describeEachDatabase('what the service sends the payment provider (%s)', (kind) 
    * A whole lifecycle through GraphQL for `sub`, with a legal identity, an answer lost to subscribe and a plan
    * change retried after an outage; `sent` is every request the provider received meanwhile.
    */
-  async function lifecycle(
-    sub: string,
-  ): Promise<{ sent: LoggedRequest[]; customerId: string; subscriptionId: string; changedFrom: number }> {
+  async function lifecycle(sub: string): Promise<{
+    sent: LoggedRequest[];
+    customerId: string;
+    anonymousId: string;
+    subscriptionId: string;
+    changedFrom: number;
+  }> {
     const before = (await requestLog(emulator)).length;
     const actor = { token: await t.token({ sub }) };
     const identity = await t.graphql(
@@ -170,13 +174,14 @@ describeEachDatabase('what the service sends the payment provider (%s)', (kind) 
     return {
       sent: (await requestLog(emulator)).slice(before),
       customerId: customer.id,
+      anonymousId: customer.anonymousId,
       subscriptionId,
       changedFrom: version,
     };
   }
 
   it('keys every write with the intent it belongs to, and a retried mutation sends its first key again', async () => {
-    const { sent, customerId, subscriptionId, changedFrom } = await lifecycle('keys');
+    const { sent, customerId, anonymousId, subscriptionId, changedFrom } = await lifecycle('keys');
     const operations = await t.db.prisma.billingOperation.findMany({
       where: { customerId },
       orderBy: { createdAt: 'asc' },
@@ -189,7 +194,7 @@ describeEachDatabase('what the service sends the payment provider (%s)', (kind) 
         .filter((request) => (typeof path === 'string' ? request.path === path : path.test(request.path)))
         .map((request) => request.idempotency_key);
 
-    expect(keysOf('/v1/customers')).toEqual([`customer:${customerId}`]);
+    expect(keysOf('/v1/customers')).toEqual([`customer:${anonymousId}`]);
     expect(keysOf('/v1/setup_intents')).toEqual(idsOf('START_PAYMENT_METHOD_SETUP').map((id) => `setup:${id}`));
     // The lost answer: the same request twice under the intent's key, the second replayed by the provider.
     const [subscribe] = idsOf('SUBSCRIBE');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CustomerRecord, PrismaClient } from '../../db/prisma-types.ts';
 import type { BillingOwner } from '../billing-owner.ts';
 import { IDENTITY_FIELDS, type Customer, type CustomerExceptionFields, type LegalIdentity } from './customer.ts';
@@ -63,6 +64,18 @@ export class CustomerRepository {
   async attachProviderCustomer(id: string, providerCustomerId: string): Promise<Customer> {
     await this.prisma.customer.updateMany({ where: { id, providerCustomerId: null }, data: { providerCustomerId } });
     return this.writtenCustomer(await this.prisma.customer.findUniqueOrThrow({ where: { id } }));
+  }
+
+  /**
+   * The provider customer was deleted at the provider: the next payment creates another, under a new anonymous
+   * id, so that nothing links the two there. Only if the row still names that provider customer.
+   */
+  async forgetProviderCustomer(id: string, providerCustomerId: string): Promise<void> {
+    const { count } = await this.prisma.customer.updateMany({
+      where: { id, providerCustomerId },
+      data: { providerCustomerId: null, anonymousId: randomUUID() },
+    });
+    if (count > 0) this.written(await this.prisma.customer.findUniqueOrThrow({ where: { id } }));
   }
 
   /** Writes the fields given, and only those. */

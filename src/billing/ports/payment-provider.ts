@@ -156,12 +156,17 @@ export interface ProviderEvent {
   payload: unknown;
 }
 
+export type ProviderCustomer = { deleted: true } | { deleted: false; defaultPaymentMethodId: string | null };
+
 export interface PaymentProvider {
   /** The anonymous id is the only identifying data the provider ever receives. */
   createCustomer(anonymousId: string, idempotencyKey: string): Promise<{ id: string }>;
   setDefaultPaymentMethod(customerId: string, paymentMethodId: string, idempotencyKey: string): Promise<void>;
-  /** The method the provider charges by default (the customer's invoice settings); null when none is set. */
-  defaultPaymentMethod(customerId: string): Promise<string | null>;
+  /**
+   * The customer as the provider holds it: `deleted` once it was deleted there (the Dashboard, the API), and
+   * the method it charges by default (its invoice settings), null when none is set.
+   */
+  retrieveCustomer(customerId: string): Promise<ProviderCustomer>;
 
   createSetupIntent(
     customerId: string,

@@ -54,7 +54,9 @@ export class CustomerService {
   async ensureProviderCustomer(owner: BillingOwner): Promise<Customer & { providerCustomerId: string }> {
     const customer = await this.ensure(owner);
     if (customer.providerCustomerId) return { ...customer, providerCustomerId: customer.providerCustomerId };
-    const { id } = await this.deps.provider.createCustomer(customer.anonymousId, `customer:${customer.id}`);
+    // Keyed by the anonymous id: a provider customer deleted there is replaced under a new anonymous id
+    // (CustomerRepository.forgetProviderCustomer), where a key of our id would replay the deleted one.
+    const { id } = await this.deps.provider.createCustomer(customer.anonymousId, `customer:${customer.anonymousId}`);
     const attached = await this.deps.customers.attachProviderCustomer(customer.id, id);
     return { ...attached, providerCustomerId: attached.providerCustomerId ?? id };
   }

@@ -1,6 +1,7 @@
 // Repairs one customer from scratch: every subscription, invoice and payment method the provider holds for
 // it, through the synchronizer of each object.
 import type { Customer } from '../customers/customer.ts';
+import type { CustomerRepository } from '../customers/customer-repository.ts';
 import type { PaymentProvider } from '../ports/payment-provider.ts';
 import type { DatabaseLocks } from '../../db/database-locks.ts';
 import { customerLockKey } from '../operations/billing-operations.ts';
@@ -12,6 +13,7 @@ import type { SubscriptionSynchronizer } from './subscription-synchronizer.ts';
 export class CustomerReconciliation {
   constructor(
     private readonly provider: PaymentProvider,
+    private readonly customers: CustomerRepository,
     private readonly subscriptionSync: SubscriptionSynchronizer,
     private readonly invoiceSync: InvoiceSynchronizer,
     private readonly paymentMethodSync: PaymentMethodSynchronizer,
@@ -21,7 +23,9 @@ export class CustomerReconciliation {
 
   /**
    * Everything of one customer, from scratch, under the customer's lock (so no mutation of it is half
-   * done): what a lost webhook or a crashed attempt left behind is repaired here.
+   * done): what a lost webhook or a crashed attempt left behind is repaired here. A provider customer deleted
+   * at the provider (its subscriptions ended there with it) leaves us its ended subscriptions and its
+   * invoices, no payment method, and no provider customer: the next payment makes another.
    */
   async reconcile(customer: Customer): Promise<void> {
     const { providerCustomerId } = customer;
@@ -32,8 +36,17 @@ export class CustomerReconciliation {
       const invoices = await this.provider.listInvoices(providerCustomerId);
       invoices.sort((a, b) => (a.finalizedAt ?? a.createdAt).getTime() - (b.finalizedAt ?? b.createdAt).getTime());
       for (const invoice of invoices) await this.invoiceSync.applyInvoice(customer, invoice);
-      await this.paymentMethodSync.paymentMethods(customer);
+      const exists = await this.paymentMethodSync.paymentMethods(customer);
+      if (!exists) await this.customers.forgetProviderCustomer(customer.id, providerCustomerId);
       await this.paymentState.refresh(customer.id);
     });
+  }
+
+  /** The provider's `customer.deleted`; false when the provider customer is not one of ours. */
+  async providerCustomer(providerCustomerId: string): Promise<boolean> {
+    const customer = await this.customers.findByProviderCustomerId(providerCustomerId);
+    if (!customer) return false;
+    await this.reconcile(customer);
+    return true;
   }
 }

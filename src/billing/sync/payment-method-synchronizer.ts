@@ -21,9 +21,12 @@ export class PaymentMethodSynchronizer {
     private readonly locks: DatabaseLocks,
   ) {}
 
-  /** Our payment methods of a customer become exactly the provider's, its default included. */
-  async paymentMethods(customer: Customer): Promise<void> {
-    await this.locks.withLock(lockKey(customer.id), () => this.writePaymentMethods(customer));
+  /**
+   * Our payment methods of a customer become exactly the provider's, its default included. False when the
+   * provider customer was deleted there: it has no methods any more, and neither do we.
+   */
+  async paymentMethods(customer: Customer): Promise<boolean> {
+    return this.locks.withLock(lockKey(customer.id), () => this.writePaymentMethods(customer));
   }
 
   /**
@@ -36,12 +39,15 @@ export class PaymentMethodSynchronizer {
     );
   }
 
-  private async writePaymentMethods(customer: Customer): Promise<void> {
-    if (!customer.providerCustomerId) return;
-    const [methods, providerDefault] = await Promise.all([
-      this.provider.listPaymentMethods(customer.providerCustomerId),
-      this.provider.defaultPaymentMethod(customer.providerCustomerId),
-    ]);
+  private async writePaymentMethods(customer: Customer): Promise<boolean> {
+    if (!customer.providerCustomerId) return true;
+    const providerCustomer = await this.provider.retrieveCustomer(customer.providerCustomerId);
+    if (providerCustomer.deleted) {
+      await this.repositories.paymentMethods.removeAllExcept(customer.id, []);
+      return false;
+    }
+    const providerDefault = providerCustomer.defaultPaymentMethodId;
+    const methods = await this.provider.listPaymentMethods(customer.providerCustomerId);
     for (const method of methods) await this.repositories.paymentMethods.upsert(customer.id, method);
     await this.repositories.paymentMethods.removeAllExcept(
       customer.id,
@@ -50,6 +56,7 @@ export class PaymentMethodSynchronizer {
     const chosen = providerDefault ? await this.repositories.paymentMethods.findByProviderId(providerDefault) : null;
     if (chosen && !chosen.isDefault) await this.repositories.paymentMethods.makeDefault(customer.id, chosen.id);
     if (!chosen) await this.repositories.paymentMethods.promoteOldestToDefault(customer.id);
+    return true;
   }
 
   async paymentMethodsOfProviderCustomer(providerCustomerId: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import type {
   UnpaidChangeBehavior,
   PaymentProvider,
   PlanChangePreview,
+  ProviderCustomer,
   ProviderEvent,
   ProviderInvoice,
   ProviderPaymentMethod,
@@ -113,11 +114,11 @@ export class StripePaymentProvider implements PaymentProvider {
     );
   }
 
-  async defaultPaymentMethod(customerId: string): Promise<string | null> {
+  async retrieveCustomer(customerId: string): Promise<ProviderCustomer> {
     const customer = await this.call('customers.retrieve', () => this.stripe.customers.retrieve(customerId));
-    if (customer.deleted) return null;
+    if (customer.deleted) return { deleted: true };
     const method = customer.invoice_settings.default_payment_method;
-    return typeof method === 'string' ? method : (method?.id ?? null);
+    return { deleted: false, defaultPaymentMethodId: typeof method === 'string' ? method : (method?.id ?? null) };
   }
 
   async createSetupIntent(
