@@ -252,6 +252,31 @@ describe('changing price', () => {
     expect(renewal.total_taxes?.[0]?.amount).toBe(-103 + 206 + 400);
   });
 
+  it("previews a change drawing on the customer's credit balance, as its invoice then charges", async () => {
+    const { clock, subscription } = await subscribedMonthly();
+    const upgrade = await recurringPrice(stripe, 2000, 'month', 'Max');
+    await advance(stripe, clock, MARCH_16);
+    await stripe.customers.update(String(subscription.customer), { balance: -700 });
+    const itemId = subscription.items.data[0]!.id;
+    const change = { items: [{ id: itemId, price: upgrade.id }], proration_behavior: 'always_invoice' as const };
+    const preview = await stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: { ...change, proration_date: MARCH_16 },
+    });
+    // -516 + 1032 = 516, with 20 % tax per line (-103 + 206): 619, of which the credit pays 619.
+    expect(preview).toMatchObject({ total: 619, starting_balance: -700, amount_due: 0 });
+
+    await stripe.customers.update(String(subscription.customer), { balance: -300 });
+    const smaller = await stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: { ...change, proration_date: MARCH_16 },
+    });
+    expect(smaller).toMatchObject({ total: 619, starting_balance: -300, amount_due: 319 });
+    const updated = await stripe.subscriptions.update(subscription.id, { ...change, proration_date: MARCH_16 });
+    expect(await latestInvoice(updated)).toMatchObject({ total: 619, starting_balance: -300, amount_due: 319 });
+    expect(await stripe.customers.retrieve(String(subscription.customer))).toMatchObject({ balance: 0 });
+  });
+
   it('keeps the prorations as pending invoice items until the renewal', async () => {
     const { clock, subscription } = await subscribedMonthly();
     const upgrade = await recurringPrice(stripe, 2000, 'month', 'Max');

@@ -2,7 +2,7 @@ import { deepCopy } from '../deep-copy.ts';
 import Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import type { LineDraft } from './invoice-assembly.ts';
-import { assembleInvoice } from './invoice-assembly.ts';
+import { assembleInvoice, recomputeTotals } from './invoice-assembly.ts';
 import { collectInvoice, finalizeInvoice, paymentIntentOf, storeDraftInvoice } from './invoice-collection.ts';
 import { nextBoundary, periodBoundary } from './billing-periods.ts';
 import { pendingDrafts, pendingItems, periodDraft, periodDrafts, prorationDrafts } from './subscription-lines.ts';
@@ -156,19 +156,22 @@ export function previewChange(
     ...prorations,
     ...(immediate && !cycleRestarted ? [] : periodDrafts(emulator, preview, next, false)),
   ];
-  return assembleInvoice(
-    emulator,
-    {
-      id: `upcoming_${emulator.ids.token(24)}`,
-      customer,
-      subscription,
-      billingReason: immediate ? 'subscription_update' : 'upcoming',
-      periodStart: immediate ? prorationDate : current.start,
-      periodEnd: immediate ? prorationDate : current.end,
-      created: prorationDate,
-      currency: subscription.currency,
-    },
-    drafts,
+  return withBalance(
+    assembleInvoice(
+      emulator,
+      {
+        id: `upcoming_${emulator.ids.token(24)}`,
+        customer,
+        subscription,
+        billingReason: immediate ? 'subscription_update' : 'upcoming',
+        periodStart: immediate ? prorationDate : current.start,
+        periodEnd: immediate ? prorationDate : current.end,
+        created: prorationDate,
+        currency: subscription.currency,
+      },
+      drafts,
+    ),
+    customer,
   );
 }
 
@@ -183,20 +186,32 @@ export function previewNewSubscription(
     const end = item.price.recurring ? periodBoundary(now, item.price.recurring, 1) : now;
     return periodDraft(emulator, item.price, item.quantity, { start: now, end }, item.taxRates);
   });
-  return assembleInvoice(
-    emulator,
-    {
-      id: `upcoming_${emulator.ids.token(24)}`,
-      customer,
-      subscription: null,
-      billingReason: 'subscription_create',
-      periodStart: now,
-      periodEnd: now,
-      created: now,
-      currency: items[0]?.price.currency ?? 'eur',
-    },
-    drafts,
+  return withBalance(
+    assembleInvoice(
+      emulator,
+      {
+        id: `upcoming_${emulator.ids.token(24)}`,
+        customer,
+        subscription: null,
+        billingReason: 'subscription_create',
+        periodStart: now,
+        periodEnd: now,
+        created: now,
+        currency: items[0]?.price.currency ?? 'eur',
+      },
+      drafts,
+    ),
+    customer,
   );
+}
+
+/**
+ * A preview draws on the customer's balance as its invoice will at finalization: `starting_balance` is the
+ * balance now, and `amount_due` what remains to charge after a credit.
+ */
+function withBalance(preview: Stripe.Invoice, customer: Stripe.Customer): Stripe.Invoice {
+  preview.starting_balance = customer.balance;
+  return recomputeTotals(preview);
 }
 
 function changeDrafts(

@@ -62,6 +62,7 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
     sdk: 'CustomerCreateParams',
     emulated: [
       ADDRESS,
+      'balance',
       'description',
       'email',
       'expand',
@@ -80,6 +81,7 @@ export const ENDPOINT_CONTRACTS: Record<string, EndpointContract> = {
     sdk: 'CustomerUpdateParams',
     emulated: [
       ADDRESS,
+      'balance',
       'description',
       'email',
       'expand',

@@ -124,6 +124,9 @@ function applyProfile(customer: Stripe.Customer, params: RequestParams): void {
   if (params.has('preferred_locales')) customer.preferred_locales = params.strings('preferred_locales') ?? [];
   const taxExempt = params.oneOf('tax_exempt', ['none', 'exempt', 'reverse'] as const);
   if (taxExempt) customer.tax_exempt = taxExempt;
+  // Negative: a credit that the next invoices draw on (at finalization, and in their previews).
+  const balance = params.integer('balance');
+  if (balance !== undefined) customer.balance = balance;
 }
 
 /** `invoice_settings[default_payment_method]`: the method must already belong to the customer. */
