@@ -39,6 +39,7 @@ const DEV_SELLER: SellerIdentity = {
   siren: '303265045',
   siret: '30326504500012',
   registration: 'RCS Paris 303 265 045',
+  vatOnDebits: false,
   paymentTerms: DEFAULT_PAYMENT_TERMS,
   latePaymentPenalty: DEFAULT_LATE_PAYMENT_PENALTY,
 };
@@ -156,6 +157,7 @@ const environmentSchema = z.object({
     .regex(/^\d{14}$/, 'must be the 14 digits of a SIRET')
     .optional(),
   SELLER_REGISTRATION: z.string().min(1).optional(),
+  SELLER_VAT_ON_DEBITS: z.enum(['true', 'false']).default('false'),
   INVOICE_PAYMENT_TERMS: z.string().min(1).default(DEFAULT_PAYMENT_TERMS),
   INVOICE_LATE_PAYMENT_PENALTY: z.string().min(1).default(DEFAULT_LATE_PAYMENT_PENALTY),
   INVOICE_NUMBER_FORMAT: z.string().min(1).default('F{year}-{seq:6}'),
@@ -314,6 +316,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
               siren: env.SELLER_SIREN ?? null,
               siret: env.SELLER_SIRET ?? null,
               registration: env.SELLER_REGISTRATION ?? null,
+              vatOnDebits: env.SELLER_VAT_ON_DEBITS === 'true',
               paymentTerms: env.INVOICE_PAYMENT_TERMS,
               latePaymentPenalty: env.INVOICE_LATE_PAYMENT_PENALTY,
             }

@@ -85,7 +85,10 @@ export function createBillingServices(
   const invoices = new InvoiceRepository(prisma);
   const paymentMethods = new PaymentMethodRepository(prisma);
   const operationRecords = new BillingOperationRepository(prisma);
-  const operations = new BillingOperations(locks, operationRecords);
+  // The repair is the reconciliation, built further down on services that themselves run operations.
+  const operations = new BillingOperations(locks, operationRecords, (customerId) =>
+    reconciliation.reconcileById(customerId),
+  );
   const planRepository = new PlanRepository(prisma);
   const plans = new PlanService(planRepository, { ttlMs: settings.planCatalogTtlMs });
   const paymentState = new PaymentStateService(

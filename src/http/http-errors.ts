@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 
 const CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
   500: 'INTERNAL_SERVER_ERROR',

@@ -58,15 +58,43 @@ describe('a provider customer deleted at the provider', () => {
     expect(providerCustomer).toMatchObject({ metadata: { anonymous_id: again.anonymousId } });
   });
 
+  it("is repaired by the next payment attempt when the deletion's webhooks were lost: a typed error, then a new one", async () => {
+    const { actor, before } = await subscribedThenDeleted('next', { webhooksLost: true });
+    expect(await h.profile(actor, '{ userId: "next" }')).toMatchObject({ subscription: { status: 'ACTIVE' } });
+
+    const refused = await t.graphql(`mutation { startPaymentMethodSetup { setupIntentId } }`, { token: actor.token });
+    expect(refused.errors).toEqual([
+      expect.objectContaining({
+        message: 'The payment account was closed at the payment provider and has been reset: try again.',
+        extensions: expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE' }),
+      }),
+    ]);
+    await expectForgotten('next', actor, before);
+    expect((await h.savePaymentMethod(actor, 'pm_card_visa')).paymentMethod).toMatchObject({ brand: 'visa' });
+  });
+
   it("is repaired by reconciliation when the deletion's webhooks were lost", async () => {
     const { actor, before } = await subscribedThenDeleted('lost', { webhooksLost: true });
-    expect(await h.profile(actor, '{ userId: "lost" }')).toMatchObject({ subscription: { status: 'ACTIVE' } });
-
     const admin: Actor = { token: await t.token({ sub: 'ops', roles: ['admin'] }) };
     expect(await h.mutate(admin, RECONCILE, { owner: { userId: 'lost' } })).toEqual({
       reconcileCustomer: { plan: { id: 'free' } },
     });
     await expectForgotten('lost', actor, before);
-    expect((await h.savePaymentMethod(actor, 'pm_card_visa')).paymentMethod).toMatchObject({ brand: 'visa' });
+  });
+
+  it('reconciles the provider customer a row names now, not the one a stale read named', async () => {
+    const { actor, before } = await subscribedThenDeleted('stale');
+    await h.savePaymentMethod(actor, 'pm_card_visa');
+    const current = await t.db.prisma.customer.findUniqueOrThrow({ where: { id: before.id } });
+    expect(current.providerCustomerId).not.toBe(before.providerCustomerId);
+    // A sweep that read the row before the deletion reaches it now.
+    const staleRow = (await t.app.domain.customers.findById(before.id))!;
+    await t.app.domain.services.reconciliation.reconcile({
+      ...staleRow,
+      providerCustomerId: before.providerCustomerId,
+    });
+    expect((await h.profile(actor, '{ userId: "stale" }')).paymentMethods).toEqual([
+      expect.objectContaining({ brand: 'visa', isDefault: true }),
+    ]);
   });
 });

@@ -26,6 +26,13 @@ describe('starting on the embedded database', () => {
     try {
       expect(await second.database.prisma.customer.count({ where: { userId: 'kept' } })).toBe(1);
       expect(await second.database.prisma.plan.count()).toBe(4);
+      // The scheduled jobs' cron ticks are registered (the test app leaves them out: runScheduledJob).
+      const { rows } = await second.database.executeSql('SELECT name, cron FROM pgboss.schedule ORDER BY name');
+      expect(rows).toEqual([
+        { name: 'expire-grace-periods', cron: '*/5 * * * *' },
+        { name: 'reconcile-customers', cron: '17 * * * *' },
+        { name: 'resend-stalled-provider-events', cron: '41 * * * *' },
+      ]);
     } finally {
       await second.close();
     }

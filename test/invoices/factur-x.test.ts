@@ -24,6 +24,7 @@ const domesticConsumer: LegalInvoiceDocument = {
   seller,
   sellerMentions: ['SAS with a share capital of 10,000 EUR', 'SIREN 303265045'],
   sellerSiren: '303265045',
+  buyerSiren: null,
   paymentTerms: 'Payable on receipt.',
   buyer: {
     legalName: 'Camille Martin',
@@ -108,6 +109,29 @@ const germanBusiness: LegalInvoiceDocument = {
   taxableAmount: 3500,
   vatAmount: 0,
   total: 3500,
+};
+
+const frenchBusiness: LegalInvoiceDocument = {
+  ...domesticConsumer,
+  number: 'F2026-000104',
+  buyer: {
+    legalName: 'Dupont et Fils SARL',
+    address: {
+      line1: '3 quai des Chartrons',
+      line2: null,
+      postalCode: '33000',
+      city: 'Bordeaux',
+      region: null,
+      country: 'FR',
+    },
+    vatNumber: null,
+  },
+  buyerSiren: '732829320',
+  businessTerms: [
+    'Operations: supplies of services only / opérations : prestations de services exclusivement.',
+    'Customer SIREN / SIREN du client : 732829320',
+    'Payment terms: Payable on receipt.',
+  ],
 };
 
 const outsideTheEu: LegalInvoiceDocument = {
@@ -213,6 +237,7 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
   const cases: [string, LegalInvoiceDocument][] = [
     ['a domestic sale to a French consumer', domesticConsumer],
     ['a reverse-charged sale to a German business', germanBusiness],
+    ['a domestic sale to a French business', frenchBusiness],
     ['a sale outside the EU (out of scope)', outsideTheEu],
     ['a credit note', creditNote],
   ];
@@ -363,6 +388,14 @@ describe('the Factur-X e-invoice (EN 16931 profile)', () => {
     expect(breakdown(cii, 'ExemptionReason')).toBe(REVERSE_CHARGE_MENTION);
     expect(vatIds(cii, 'Seller')).toEqual([['VA', 'FR40303265045']]);
     expect(vatIds(cii, 'Buyer')).toEqual([['VA', 'DE136695976']]);
+  });
+
+  it('identifies a French business buyer by its SIREN (BT-47), as the 2026 e-invoicing reform routes by it', () => {
+    const { cii } = of(frenchBusiness);
+    const siren = cii.all(`${AGREEMENT}/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID`);
+    expect(siren.map((id) => [id.getAttribute('schemeID'), id.textContent])).toEqual([['0002', '732829320']]);
+    expect(cii.all(`${AGREEMENT}/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID`)).toHaveLength(1);
+    expect(of(germanBusiness).cii.all(`${AGREEMENT}/ram:BuyerTradeParty/ram:SpecifiedLegalOrganization`)).toEqual([]);
   });
 
   it('states a supply outside the EU as not subject to VAT: category O, no rate, VATEX-EU-O, no VAT number, the seller’s SIREN (BR-O-2, BR-CO-26)', () => {

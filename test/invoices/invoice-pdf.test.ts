@@ -26,6 +26,7 @@ const reverseCharged: LegalInvoiceDocument = {
   seller,
   sellerMentions: [],
   sellerSiren: null,
+  buyerSiren: null,
   paymentTerms: null,
   businessTerms: null,
   buyer: {

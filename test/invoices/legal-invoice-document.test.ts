@@ -1,3 +1,5 @@
+import type { Customer } from '../../src/billing/customers/customer';
+import { buyerSnapshot as snapshotOfBuyer } from '../../src/billing/invoices/invoice-issuer';
 import { renderInvoicePdf } from '../../src/billing/invoices/invoice-pdf';
 import { InvoiceRepository } from '../../src/billing/invoices/invoice-repository';
 import { BUYER_NOT_PROVIDED, legalInvoiceDocument } from '../../src/billing/invoices/legal-invoice';
@@ -106,6 +108,7 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
       },
       sellerMentions: [],
       sellerSiren: null,
+      buyerSiren: null,
       paymentTerms: null,
       businessTerms: null,
       buyer: {
@@ -170,6 +173,47 @@ describe.each(databaseKinds)('the legal document of a stored invoice on %s', (ki
       legalName: BUYER_NOT_PROVIDED,
       address: { line1: '', line2: null, postalCode: null, city: '', region: null, country: 'FR' },
       vatNumber: null,
+    });
+  });
+
+  it("carries the French B2B mentions for a French business: services only, its SIREN, the seller's VAT on debits", async () => {
+    const dupont = {
+      legalName: 'Dupont et Fils SARL',
+      addressLine1: '3 quai des Chartrons',
+      addressLine2: null,
+      postalCode: '33000',
+      city: 'Bordeaux',
+      region: null,
+      country: 'FR',
+      vatNumber: 'FR44732829320',
+    } as Customer;
+    const invoice = await stored({
+      number: 'F2026-000960',
+      series: 'F2026',
+      sequence: 960,
+      issuedAt: new Date('2026-11-24T10:00:00Z'),
+      vatTreatment: 'STANDARD',
+      sellerSnapshot: { ...sellerSnapshot, paymentTerms: 'Payable on receipt.', vatOnDebits: true },
+      buyerSnapshot: snapshotOfBuyer(dupont, false),
+    });
+    const document = legalInvoiceDocument(invoice, invoice.lines, 'UTC');
+    expect(document).toMatchObject({ buyerSiren: '732829320', buyer: { vatNumber: null } });
+    expect(document.businessTerms).toEqual([
+      'Operations: supplies of services only / opérations : prestations de services exclusivement.',
+      'Customer SIREN / SIREN du client : 732829320',
+      'Option for the payment of VAT on debits / option pour le paiement de la taxe d’après les débits.',
+      'Payment terms: Payable on receipt.',
+      expect.stringContaining('40 EUR'),
+    ]);
+    const text = await pdfText(await renderInvoicePdf(document));
+    expect(text.replace(/\s+/g, ' ')).toContain('SIREN du client : 732829320');
+
+    // A German business has no SIREN; a consumer gets no business mentions at all.
+    const german = snapshotOfBuyer({ ...dupont, country: 'DE', vatNumber: 'DE136695976' } as Customer, true);
+    expect(german).toMatchObject({ siren: null, business: true });
+    expect(snapshotOfBuyer({ ...dupont, vatNumber: null } as Customer, false)).toMatchObject({
+      siren: null,
+      business: false,
     });
   });
 

@@ -93,7 +93,13 @@ export function facturXInvoice(document: LegalInvoiceDocument): Invoice {
                 },
               }
             : {}),
-          'cac:PartyLegalEntity': { 'cbc:RegistrationName': document.buyer.legalName },
+          'cac:PartyLegalEntity': {
+            'cbc:RegistrationName': document.buyer.legalName,
+            // BT-47: the French buyer's SIREN, which routes its e-invoices under the 2026 reform.
+            ...(document.buyerSiren
+              ? { 'cbc:CompanyID': document.buyerSiren, 'cbc:CompanyID@schemeID': SIREN_SCHEME }
+              : {}),
+          },
         },
       },
       // BG-13/BG-15: CII requires the delivery block; a service is supplied where the buyer is (the place

@@ -287,7 +287,14 @@ export function buyerSnapshot(customer: Customer, reverseCharge: boolean) {
     region: customer.region,
     country: customer.country,
     vatNumber: reverseCharge ? customer.vatNumber : null,
-    // A buyer with a VAT number is a business: its invoices carry the French B2B payment mentions.
+    // A buyer with a VAT number is a business: its invoices carry the French B2B mentions.
     business: customer.vatNumber !== null,
+    siren: frenchSiren(customer),
   };
+}
+
+/** A French VAT number is FR, a two-character key, then the company's SIREN (art. 242 nonies A CGI asks for it). */
+function frenchSiren(customer: Customer): string | null {
+  if (customer.country !== 'FR' || !customer.vatNumber) return null;
+  return /^FR[0-9A-Z]{2}(\d{9})$/.exec(customer.vatNumber)?.[1] ?? null;
 }

@@ -15,6 +15,8 @@ export interface SellerIdentity {
   siret: string | null;
   /** The trade registry entry, e.g. "RCS Paris 303 265 045". */
   registration: string | null;
+  /** Opted to pay VAT on debits (art. 269-2-c CGI) rather than on receipts: French invoices must say so. */
+  vatOnDebits: boolean;
   /** Printed on business invoices, with the €40 recovery indemnity (L441-10). */
   paymentTerms: string;
   latePaymentPenalty: string;

@@ -57,10 +57,15 @@ export interface LegalInvoiceDocument {
   sellerMentions: string[];
   /** The seller's SIREN (its legal registration in France), as configured; null when none is. */
   sellerSiren: string | null;
+  /** A French business buyer's SIREN; null for any other buyer. */
+  buyerSiren: string | null;
   /** The seller's payment terms, as configured (printed on invoices to businesses). */
   paymentTerms: string | null;
   buyer: InvoiceParty;
-  /** Between businesses: payment terms, late-payment penalties and the €40 recovery indemnity. */
+  /**
+   * Between businesses: the nature of the operations, the buyer's SIREN (French buyers), the option for VAT on
+   * debits (when the seller took it), payment terms, late-payment penalties and the €40 recovery indemnity.
+   */
   businessTerms: string[] | null;
   lines: LegalInvoiceLine[];
   vat: { treatment: VatTreatment; rateBps: number; mention: string | null };
@@ -101,8 +106,11 @@ export function legalInvoiceDocument(
     seller: { ...seller, vatNumber: seller.vatNumber },
     sellerMentions: sellerMentions(invoice.sellerSnapshot),
     sellerSiren: text(invoice.sellerSnapshot, 'siren'),
+    buyerSiren: text(invoice.buyerSnapshot, 'siren'),
     paymentTerms: text(invoice.sellerSnapshot, 'paymentTerms'),
-    businessTerms: isBusiness(invoice.buyerSnapshot) ? businessTerms(invoice.sellerSnapshot) : null,
+    businessTerms: isBusiness(invoice.buyerSnapshot)
+      ? businessTerms(invoice.sellerSnapshot, text(invoice.buyerSnapshot, 'siren'))
+      : null,
     buyer: buyerFrom(invoice.buyerSnapshot, invoice.vatTreatment === 'REVERSE_CHARGE', `invoice ${number}: the buyer`),
     lines: [...lines]
       .sort((a, b) => a.position - b.position)
@@ -124,7 +132,8 @@ export function legalInvoiceDocument(
 }
 
 /** A snapshot's text, empty text read as absent. */
-const text = (snapshot: PartySnapshot | null, key: keyof Omit<PartySnapshot, 'business'>) => snapshot?.[key] || null;
+type SnapshotText = keyof Omit<PartySnapshot, 'business' | 'vatOnDebits'>;
+const text = (snapshot: PartySnapshot | null, key: SnapshotText) => snapshot?.[key] || null;
 
 function sellerMentions(seller: PartySnapshot | null): string[] {
   const [form, capital, siren, siret] = [
@@ -143,10 +152,17 @@ function sellerMentions(seller: PartySnapshot | null): string[] {
 
 const isBusiness = (snapshot: PartySnapshot | null) => snapshot?.business === true;
 
-function businessTerms(seller: PartySnapshot | null): string[] {
+/** The French B2B mentions (art. 242 nonies A CGI, the 2026 e-invoicing reform's four included; L441-9 C. com.). */
+function businessTerms(seller: PartySnapshot | null, buyerSiren: string | null): string[] {
   const terms = text(seller, 'paymentTerms');
   const penalty = text(seller, 'latePaymentPenalty');
   return [
+    // The service sells subscriptions only: no goods, so no delivery address either.
+    'Operations: supplies of services only / opérations : prestations de services exclusivement.',
+    ...(buyerSiren ? [`Customer SIREN / SIREN du client : ${buyerSiren}`] : []),
+    ...(seller?.vatOnDebits
+      ? ['Option for the payment of VAT on debits / option pour le paiement de la taxe d’après les débits.']
+      : []),
     ...(terms ? [`Payment terms: ${terms}`] : []),
     ...(penalty ? [`Late payment: penalties at ${penalty} (art. L441-10 of the French Commercial Code).`] : []),
     'Fixed indemnity for recovery costs in case of late payment: 40 EUR (art. D441-5) / indemnité forfaitaire pour frais de recouvrement : 40 €.',
@@ -178,7 +194,7 @@ function buyerFrom(snapshot: PartySnapshot | null, reverseCharge: boolean, who: 
 }
 
 function partyFrom(snapshot: PartySnapshot | null, who: string): InvoiceParty {
-  const required = (key: keyof Omit<PartySnapshot, 'business'>) => {
+  const required = (key: SnapshotText) => {
     const value = text(snapshot, key);
     if (value === null) throw new Error(`${who} snapshot has no ${key}`);
     return value;

@@ -11,11 +11,14 @@ export interface PartySnapshot {
   /** ISO 3166-1 alpha-2. */
   country: string | null;
   vatNumber: string | null;
-  /** A buyer with a VAT number: its invoices carry the French B2B payment mentions. */
+  /** A buyer with a VAT number: its invoices carry the French B2B mentions. */
   business: boolean;
+  /** The seller's option for VAT on debits; false on a buyer. */
+  vatOnDebits: boolean;
   /** The seller's company mentions and terms (config.ts `SellerIdentity`); null on a buyer. */
   legalForm: string | null;
   shareCapital: string | null;
+  /** The seller's, and a French business buyer's (the last nine digits of its VAT number). */
   siren: string | null;
   siret: string | null;
   registration: string | null;
@@ -50,5 +53,5 @@ export function partySnapshot(stored: unknown): PartySnapshot | null {
     (typeof TEXT_FIELDS)[number],
     string | null
   >;
-  return { ...texts, business: record.business === true };
+  return { ...texts, business: record.business === true, vatOnDebits: record.vatOnDebits === true };
 }

@@ -3,6 +3,7 @@
 // intent's id is the provider idempotency key, so a key is never derived from state read outside the lock.
 import { LockTimeoutError, type DatabaseLocks } from '../../db/database-locks.ts';
 import { BillingDomainError } from '../errors.ts';
+import { ProviderCustomerMissingError } from '../ports/payment-provider.ts';
 import type { BillingOperationKind, BillingOperationRepository } from './billing-operation-repository.ts';
 
 export interface RunningOperation {
@@ -18,9 +19,14 @@ export interface RunningOperation {
 export const customerLockKey = (customerId: string) => `customer:${customerId}`;
 
 export class BillingOperations {
+  /**
+   * `repairCustomer`: reconciles a customer whose provider customer the provider no longer has (deleted there
+   * while its webhook was lost or not yet processed), so that the client's next try makes a new one.
+   */
   constructor(
     private readonly locks: DatabaseLocks,
     private readonly operations: BillingOperationRepository,
+    private readonly repairCustomer: (customerId: string) => Promise<void> = async () => undefined,
   ) {}
 
   async run<T>(
@@ -41,7 +47,13 @@ export class BillingOperations {
           return result;
         } catch (error) {
           await this.operations.finish(started.id, 'FAILED', error instanceof Error ? error.message : String(error));
-          throw error;
+          if (!(error instanceof ProviderCustomerMissingError)) throw error;
+          // Under the lock already held (locks are re-entrant): nothing else of the customer runs meanwhile.
+          await this.repairCustomer(customerId);
+          throw new BillingDomainError(
+            'PROVIDER_UNAVAILABLE',
+            'The payment account was closed at the payment provider and has been reset: try again.',
+          );
         }
       });
     } catch (error) {

@@ -265,6 +265,11 @@ export class ProviderRequestError extends Error {
   override name = 'ProviderRequestError';
 }
 
+/** The provider no longer has the customer a request named: it was deleted there (the Dashboard, the API). */
+export class ProviderCustomerMissingError extends ProviderRequestError {
+  override name = 'ProviderCustomerMissingError';
+}
+
 export class InvalidWebhookSignatureError extends Error {
   override name = 'InvalidWebhookSignatureError';
 }

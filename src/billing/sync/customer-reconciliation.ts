@@ -28,18 +28,27 @@ export class CustomerReconciliation {
    * invoices, no payment method, and no provider customer: the next payment makes another.
    */
   async reconcile(customer: Customer): Promise<void> {
-    const { providerCustomerId } = customer;
-    if (!providerCustomerId) return;
+    if (!customer.providerCustomerId) return;
     await this.locks.withLock(customerLockKey(customer.id), async () => {
-      await this.subscriptionSync.subscriptionsOf(customer);
+      // Read again under the lock: the caller's row may name a provider customer forgotten since (deleted
+      // there) while another was attached; a sync of the old one would remove the new one's methods.
+      const current = await this.customers.findById(customer.id);
+      if (!current?.providerCustomerId) return;
+      const { providerCustomerId } = current;
+      await this.subscriptionSync.subscriptionsOf(current);
       // Oldest first, so invoices a lost webhook left unissued are numbered in the order they were finalized.
       const invoices = await this.provider.listInvoices(providerCustomerId);
       invoices.sort((a, b) => (a.finalizedAt ?? a.createdAt).getTime() - (b.finalizedAt ?? b.createdAt).getTime());
-      for (const invoice of invoices) await this.invoiceSync.applyInvoice(customer, invoice);
-      const exists = await this.paymentMethodSync.paymentMethods(customer);
-      if (!exists) await this.customers.forgetProviderCustomer(customer.id, providerCustomerId);
-      await this.paymentState.refresh(customer.id);
+      for (const invoice of invoices) await this.invoiceSync.applyInvoice(current, invoice);
+      const exists = await this.paymentMethodSync.paymentMethods(current);
+      if (!exists) await this.customers.forgetProviderCustomer(current.id, providerCustomerId);
+      await this.paymentState.refresh(current.id);
     });
+  }
+
+  async reconcileById(customerId: string): Promise<void> {
+    const customer = await this.customers.findById(customerId);
+    if (customer) await this.reconcile(customer);
   }
 
   /** The provider's `customer.deleted`; false when the provider customer is not one of ours. */

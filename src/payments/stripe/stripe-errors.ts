@@ -1,6 +1,10 @@
 import Stripe from 'stripe';
 import type { Logger } from 'pino';
-import { ProviderRequestError, ProviderUnavailableError } from '../../billing/ports/payment-provider.ts';
+import {
+  ProviderCustomerMissingError,
+  ProviderRequestError,
+  ProviderUnavailableError,
+} from '../../billing/ports/payment-provider.ts';
 
 /**
  * A charge Stripe refused (a card error: declined, or 3-D Secure needed). Operations that return a
@@ -55,6 +59,10 @@ export function toProviderError(error: unknown, operation: string, logger: Logge
   if (isOutage(error)) {
     logger.error({ operation, stripe: detail }, 'Stripe unavailable');
     return new ProviderUnavailableError(`The payment provider is unavailable (${operation}).`);
+  }
+  if (error.code === 'resource_missing' && error.param === 'customer') {
+    logger.warn({ operation, stripe: detail }, 'Stripe no longer has the customer: deleted there');
+    return new ProviderCustomerMissingError(`The payment provider no longer has the customer (${operation}).`);
   }
   logger.error({ operation, stripe: detail }, 'Stripe refused a request');
   return new ProviderRequestError(`The payment provider refused a request (${operation}).`);
