@@ -86,7 +86,7 @@ interface Payments {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<BillingApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const database = options.database ?? (await openConfiguredDatabase(config));
+  const database = options.database ?? (await openConfiguredDatabase(config, logger));
   const clock = options.clock ?? systemClock;
   let payments: Payments | null = null;
   let queue: JobQueue | null = null;
@@ -207,9 +207,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 }
 
-async function openConfiguredDatabase(config: Config): Promise<Database> {
+async function openConfiguredDatabase(config: Config, logger: Logger): Promise<Database> {
+  const options = {
+    onConnectionLost: (error: Error) =>
+      logger.warn({ err: error }, 'the database ended an idle connection; the pool opens another when needed'),
+  };
   const { database: target } = config;
-  if (target.kind !== 'pglite' || !target.dataDir) return openDatabase(target);
+  if (target.kind !== 'pglite' || !target.dataDir) return openDatabase(target, options);
   mkdirSync(target.dataDir, { recursive: true });
   const lock = lockEmbeddedDatabase(target.dataDir);
   if ('heldBy' in lock) {

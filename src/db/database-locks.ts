@@ -41,10 +41,15 @@ interface HeldSession {
   released: boolean;
 }
 
-export function postgresLocks(url: string, poolSize: number, waitMs = LOCK_WAIT_MS): DatabaseLocks {
+export function postgresLocks(
+  url: string,
+  poolSize: number,
+  onConnectionLost: (error: Error) => void = () => undefined,
+  waitMs = LOCK_WAIT_MS,
+): DatabaseLocks {
   const pool = new Pool({ connectionString: url, max: poolSize, options: `-c lock_timeout=${waitMs}` });
   // An idle lock connection that breaks is dropped by the pool; the error must not crash the process.
-  pool.on('error', () => undefined);
+  pool.on('error', onConnectionLost);
   const sessions = new AsyncLocalStorage<HeldSession>();
 
   const lock = async (client: PoolClient, key: string) => {

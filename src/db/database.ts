@@ -32,12 +32,17 @@ export interface Database {
 export interface DatabaseOptions {
   /** Called once per SQL statement sent: tests and benchmarks count round trips with it. */
   onQuery?: (sql: string) => void;
+  /** Hears an idle PostgreSQL connection the server ended (a restart, a terminated backend): the app logs it. */
+  onConnectionLost?: (error: Error) => void;
 }
 
-export async function openDatabase(target: DatabaseTarget, { onQuery }: DatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  { onQuery, onConnectionLost = () => undefined }: DatabaseOptions = {},
+): Promise<Database> {
   let statements = 0;
-  const options: Required<DatabaseOptions> = {
-    onQuery: (sql) => {
+  const options = {
+    onQuery: (sql: string) => {
       statements++;
       onQuery?.(sql);
     },
@@ -47,11 +52,11 @@ export async function openDatabase(target: DatabaseTarget, { onQuery }: Database
     const pool = new Pool({ connectionString: target.url, max: target.poolSize });
     // An idle connection the server ends (a restart, a terminated backend) is dropped by the pool, and its error
     // must not crash the process. Prisma listens only while it is connected: not before, nor while closing.
-    pool.on('error', () => undefined);
+    pool.on('error', onConnectionLost);
     const adapterFactory = withWholeScripts(new PrismaPg(pool), pool);
     const prisma = createClient(adapterFactory, options);
     const notifications = postgresNotifications(target.url);
-    const locks = postgresLocks(target.url, target.poolSize);
+    const locks = postgresLocks(target.url, target.poolSize, onConnectionLost);
     return {
       prisma,
       adapterFactory,
@@ -115,7 +120,7 @@ function withWholeScripts(factory: PrismaPg, pool: Pool): PrismaPg {
 
 function createClient(
   adapter: SqlMigrationAwareDriverAdapterFactory,
-  { onQuery }: Required<DatabaseOptions>,
+  { onQuery }: { onQuery: (sql: string) => void },
 ): PrismaClient {
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => onQuery(event.query));

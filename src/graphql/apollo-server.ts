@@ -51,6 +51,8 @@ function requestGuard({ schema, limits, rateLimiter, anonymousSdl }: GuardOption
         if (!contextValue.viewer && !(anonymousSdl && anonymousAllowed(operation))) {
           throw clientError('UNAUTHENTICATED', 'a valid token is required');
         }
+        // No operation of that name (or several and none named): Apollo refuses it next, with its typed 400.
+        if (!operation) return;
         refuseCostlyOperation(
           { schema, document, operationName: request.operationName, variables: request.variables },
           limits,

@@ -20,7 +20,9 @@ export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {
     return {
       executionDidStart: async ({ operation, contextValue }) => {
         const roles = contextValue.viewer?.roles ?? [];
-        if (operation.operation !== 'mutation' || !(roles.includes('admin') || roles.includes('service'))) return;
+        // Undefined, whatever the type says, when no operation has the requested name: execution refuses it.
+        if (!operation || operation.operation !== 'mutation' || !(roles.includes('admin') || roles.includes('service')))
+          return;
         return {
           willResolveField: ({ info, args }) => {
             if (info.parentType !== info.schema.getMutationType()) return;

@@ -115,7 +115,7 @@ export function exampleOperations(dir: string): { query: string; headers: string
 
 function pageHtml(endpoint: string, tabs: { query: string; headers: string }[]): string {
   // `<` escaped, so no operation's text can close the script element.
-  const config = JSON.stringify({ endpoint, tabs }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ endpoint, tabs, tokenPlaceholder: TOKEN_PLACEHOLDER }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>

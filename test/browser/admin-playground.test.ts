@@ -62,6 +62,20 @@ inBrowser(
       await page.screenshot({ path: path.join(ARTIFACTS, 'admin-playground.png') });
     });
 
+    it('uses the token pasted into one tab in another tab still showing the placeholder', async () => {
+      await page.locator('.graphiql-tab').nth(1).click();
+      const headers = await page.locator('.graphiql-editor-tool .CodeMirror:visible').first().innerText();
+      expect(headers).toContain('<an admin token');
+      await replaceEditorText(page, '.graphiql-query-editor .CodeMirror:visible', '{ plans { id } }');
+      // GraphiQL derives the operation name from the edited text after a debounce: run once it has.
+      await page.waitForTimeout(1000);
+      await page.locator('.graphiql-execute-button').click();
+
+      const result = page.locator('.graphiql-response .CodeMirror-code');
+      await result.getByText('ultra').waitFor({ timeout: 15_000 });
+      expect(await result.innerText()).not.toContain('errors');
+    });
+
     it('loaded nothing from any other origin, and raised no error', () => {
       const origin = new URL(t.url).origin;
       const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);

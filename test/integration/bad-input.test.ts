@@ -109,6 +109,34 @@ describe.each(databaseKinds)('bad input gets a typed 4xx and changes nothing, on
     expect(codeOf(res)?.code).toBe('UNAUTHENTICATED');
   });
 
+  it("refuses an operation name that names no operation of the document (GraphiQL sends the tab's), typed", async () => {
+    const send = (body: object) =>
+      fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ada}` },
+        body: JSON.stringify(body),
+      }).then(async (response) => ({ status: response.status, ...((await response.json()) as object) }));
+    for (const operationName of ['Foo', '']) {
+      const res = await send({ query: '{ plans { id } }', operationName });
+      expect(res).toEqual({
+        status: 400,
+        errors: [
+          {
+            message: `Unknown operation named "${operationName}".`,
+            extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+          },
+        ],
+      });
+    }
+    const twoOperations = await send({
+      query: 'query A { plans { id } } mutation B { closeCustomer(owner: { userId: "ada" }) }',
+    });
+    expect(twoOperations).toMatchObject({
+      status: 400,
+      errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }],
+    });
+  });
+
   it('reads a legal identity that has only an address', async () => {
     await customerFor(t.db.prisma, { userId: 'addressed' }, { addressLine1: '1 rue X', city: 'Paris' });
     const token = await t.token({ sub: 'addressed' });

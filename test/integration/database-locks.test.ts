@@ -114,7 +114,7 @@ describeOnPostgres('database locks across replicas', () => {
   });
 
   it('gives up waiting after its limit with a LockTimeoutError', async () => {
-    const impatient = postgresLocks(db.url!, 1, 200);
+    const impatient = postgresLocks(db.url!, 1, () => undefined, 200);
     let release!: () => void;
     let holding = false;
     const held = db.locks.withLock('customer:busy', () => {

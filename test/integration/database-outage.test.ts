@@ -56,9 +56,13 @@ const PROFILE = `{ billingProfile(owner: { userId: "ada" }) { createdAt unpaidIn
 });
 
 (databaseKinds.includes('postgres') ? describe : describe.skip)('an idle connection the server ends', () => {
-  it('is dropped and replaced, not a crash, even while Prisma is not connected to hear of it', async () => {
+  it('is dropped, reported and replaced, not a crash, even while Prisma is not connected to hear of it', async () => {
     const { url, drop } = await createPostgresDatabase();
-    const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+    const lost: Error[] = [];
+    const db = await openDatabase(
+      { kind: 'postgres', url, poolSize: 1 },
+      { onConnectionLost: (error) => lost.push(error) },
+    );
     try {
       // Plain SQL first (the job queue's way in): the pool holds an idle connection and Prisma has not connected.
       const [{ pid }] = (await db.executeSql('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
@@ -73,6 +77,8 @@ const PROFILE = `{ billingProfile(owner: { userId: "ada" }) { createdAt unpaidIn
         (current) => current !== pid,
       );
       expect(next).not.toBe(pid);
+      // Heard, for the app's log, with the server's reason.
+      expect(lost.map((error) => error.message)).toEqual([expect.stringMatching(/terminating connection/)]);
     } finally {
       await db.close();
       await drop();
