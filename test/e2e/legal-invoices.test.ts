@@ -212,8 +212,12 @@ describeEachDatabase('legal invoices and EU VAT (seller in France, %s)', (kind) 
     const [invoice] = await invoicesOf(actor, 'us-consumer');
     const link = new URL(invoice.pdfUrl);
     const other = (await t.db.prisma.invoice.findFirstOrThrow({ where: { customer: { userId: 'fr-consumer' } } })).id;
+    // One character of the signature changed, to one it is not (a fixed one would be it once in 64 links).
+    const tampered = new URL(link);
+    const signature = link.searchParams.get('signature')!;
+    tampered.searchParams.set('signature', `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`);
     for (const path of [
-      `${link.pathname}${link.search.replace(/signature=./, 'signature=x')}`,
+      `${tampered.pathname}${tampered.search}`,
       `/invoices/${other}.pdf${link.search}`,
       link.pathname,
     ]) {
