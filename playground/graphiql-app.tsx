@@ -24,7 +24,7 @@ let pastedAuthorization: string | undefined;
 function withToken(headers: Record<string, string> = {}): Record<string, string> {
   const { Authorization: given, ...rest } = headers;
   if (given && given !== config.tokenPlaceholder) pastedAuthorization = given;
-  const authorization = given && given !== config.tokenPlaceholder ? given : (pastedAuthorization ?? given);
+  const authorization = pastedAuthorization ?? given;
   return authorization ? { ...rest, Authorization: authorization } : rest;
 }
 

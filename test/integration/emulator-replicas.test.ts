@@ -1,7 +1,5 @@
 import pino from 'pino';
 import { createApp, StartupError } from '../../src/app';
-import { openDatabase } from '../../src/db/database';
-import { applyMigrations } from '../../src/db/migration-runner';
 import { testConfig } from '../support/test-app';
 import { createPostgresDatabase } from '../support/test-database';
 
@@ -10,11 +8,8 @@ const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 
 onPostgres('emulator mode with several replicas on one PostgreSQL database', () => {
   it('refuses a second embedded emulator with a message that says how to share one, and allows it once the first stops', async () => {
-    const { url, drop } = await createPostgresDatabase();
+    const { url, drop } = await createPostgresDatabase({ migrated: true });
     try {
-      const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
-      await applyMigrations(db);
-      await db.close();
       const config = testConfig({ DATABASE_URL: url });
       const first = await createApp(config, { logger: silent });
       const second = createApp(config, { logger: silent });
@@ -29,11 +24,8 @@ onPostgres('emulator mode with several replicas on one PostgreSQL database', () 
   });
 
   it('lets every replica share a standalone emulator named by STRIPE_EMULATOR_URL', async () => {
-    const { url, drop } = await createPostgresDatabase();
+    const { url, drop } = await createPostgresDatabase({ migrated: true });
     try {
-      const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
-      await applyMigrations(db);
-      await db.close();
       const first = await createApp(testConfig({ DATABASE_URL: url }), { logger: silent });
       const standalone = first.stripeEmulator!;
       const shared = testConfig({
